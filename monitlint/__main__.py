@@ -1,0 +1,5 @@
+"""Allow ``python -m monitlint``."""
+
+from monitlint.cli import main
+
+main()

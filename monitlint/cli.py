@@ -1,0 +1,161 @@
+"""The ``monitlint`` command line.
+
+Only click and the standard library are imported at start-up; the parser and
+the rules are imported inside the commands that need them, so ``--help`` and
+``--version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from monitlint import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+def _use_colour(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _root_option(function: Any) -> Any:
+    return click.option(
+        "--root",
+        type=click.Path(file_okay=False, exists=True),
+        default=None,
+        help="Resolve absolute include paths under this folder (lint a checkout as if installed).",
+    )(function)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="monitlint")
+def cli() -> None:
+    """Lint Monit control files (monitrc) and catch what `monit -t` lets through."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text output (auto: only on a terminal, never with NO_COLOR).",
+)
+@_root_option
+def check(paths: tuple[str, ...], output_format: str, color: str, root: str | None) -> None:
+    """Check control files and report problems with their location.
+
+    Exit status: 0 nothing found, 1 findings, 2 a file could not be read or a usage error.
+    """
+    from monitlint.diagnostics import Diagnostic
+    from monitlint.linter.engine import lint_file
+    from monitlint.source import SourceError, SourceFile
+
+    diagnostics: list[Diagnostic] = []
+    sources: dict[str, SourceFile] = {}
+    errors: list[dict[str, str]] = []
+    checked = 0
+    for path in paths:
+        try:
+            result = lint_file(path, root=root)
+        except SourceError as exc:
+            errors.append({"path": path, "message": str(exc)})
+            click.echo(f"monitlint: error: {exc}", err=True)
+            continue
+        checked += 1
+        diagnostics.extend(result.diagnostics)
+        if result.parse is not None:
+            sources.update(result.parse.sources)
+
+    if output_format == "json":
+        from monitlint.output import json_format
+
+        click.echo(json_format.render(diagnostics, checked, errors))
+    else:
+        from monitlint.output import text
+
+        colour = _use_colour(color)
+        for diag in diagnostics:
+            click.echo(text.render_diagnostic(diag, sources, colour), color=colour)
+            click.echo("")
+        if checked:
+            click.echo(text.render_summary(diagnostics, checked))
+    if errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if diagnostics else EXIT_OK)
+
+
+@cli.command()
+@click.argument("path", type=click.Path())
+@click.option(
+    "--format", "output_format", type=click.Choice(["json"]), default="json", show_default=True, help="Output format."
+)
+@_root_option
+def parse(path: str, output_format: str, root: str | None) -> None:
+    """Print the parsed model of a control file (services, settings, spans) as JSON.
+
+    Exit status: 0 parsed cleanly, 1 syntax or include errors were found, 2 the file could not be read.
+    """
+    import json
+
+    from monitlint.grammar.parser import parse_file
+    from monitlint.source import SourceError
+
+    try:
+        result = parse_file(path, root=root)
+    except SourceError as exc:
+        click.echo(f"monitlint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    document = {
+        "version": 1,
+        "config": result.config.to_dict(),
+        "diagnostics": [d.to_dict() for d in result.diagnostics],
+    }
+    click.echo(json.dumps(document, indent=2))
+    sys.exit(EXIT_FINDINGS if result.diagnostics else EXIT_OK)
+
+
+def main() -> None:
+    """Entry point: run the CLI; turn any unexpected failure into a one-line error."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
+    except click.Abort:
+        click.echo("monitlint: aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_ERROR)
+    except SystemExit:
+        raise
+    except RecursionError:
+        click.echo("monitlint: error: input nested too deeply to check", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # never a traceback for users
+        click.echo(f"monitlint: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
+        sys.exit(EXIT_ERROR)

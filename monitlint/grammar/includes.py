@@ -1,0 +1,172 @@
+"""Splicing ``include`` files into the token stream, the way Monit reads them.
+
+Monit treats ``include`` as a lexical splice: the included text replaces the
+statement wherever it stands, even inside a service block.  A glob's matches
+are pushed on the include stack in sorted order, so they are *read* in reverse
+sorted order; directories and names ending in ``~`` are skipped; a file that
+is already being read (a cycle) is skipped with a warning; nesting stops at
+1024 files.
+
+Unlike Monit, a relative pattern is resolved against the including file's
+folder (Monit uses its working directory, usually ``/``), and with ``root`` an
+absolute pattern is looked up under that folder, so a repository checkout can
+be linted as if it were installed.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.grammar.lexer import Comment, IncludeRequest, MToken, Scanner
+from monitlint.model import Include, Span
+from monitlint.source import SourceError, SourceFile, read_source
+
+MAX_INCLUDE_DEPTH = 1024  # Monit's own limit (src/l.l)
+
+
+def _span(request: IncludeRequest) -> Span:
+    return Span(request.file.path, request.line, request.column, request.end_line, request.end_column)
+
+
+def resolve_pattern(pattern: str, including_dir: str, root: str | None) -> str:
+    """Where an include pattern points: under ``root`` if absolute, else beside the includer."""
+    if os.path.isabs(pattern):
+        if root:
+            return os.path.join(root, pattern.lstrip("/"))
+        return pattern
+    return os.path.normpath(os.path.join(including_dir, pattern)) if including_dir else pattern
+
+
+def expand_pattern(resolved: str) -> tuple[list[str], str | None]:
+    """Expand a resolved include pattern to files in Monit's reading order.
+
+    Returns the files and, when nothing can be included because a plain file
+    or a glob's folder is missing, a message saying so.
+    """
+    if glob.has_magic(resolved):
+        matches = sorted(glob.glob(resolved))
+        if not matches:
+            folder = os.path.dirname(resolved) or "."
+            if not glob.has_magic(folder) and not os.path.isdir(folder):
+                return [], f"include folder '{folder}' does not exist"
+            return [], None
+    else:
+        if not os.path.lexists(resolved):
+            return [], f"included file '{resolved}' does not exist"
+        matches = [resolved]
+    files = [m for m in matches if not m.endswith("~") and not os.path.isdir(m)]
+    files.reverse()  # Monit pushes each match on its include stack, so the last is read first
+    return files, None
+
+
+@dataclass
+class _Frame:
+    scanner: Scanner
+    tokens: Iterator[MToken | IncludeRequest]
+    real: str
+
+
+@dataclass
+class IncludeExpander:
+    """Yields the tokens of a main file with every include spliced in."""
+
+    root: str | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    includes: list[Include] = field(default_factory=list)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+
+    def tokens(self, main: SourceFile, main_real: str) -> Iterator[MToken]:
+        """Yield the main file's tokens, reading included files where they are included.
+
+        The include stack is kept by hand (not by recursion) so that Monit's
+        1024-level nesting cannot exhaust Python's recursion limit.
+        """
+        self.sources[main.path] = main
+        stack: list[_Frame | tuple[str, IncludeRequest]] = [self._frame(main, main_real)]
+        while stack:
+            top = stack[-1]
+            if isinstance(top, tuple):
+                stack.pop()
+                frame = self._open(top[0], top[1], stack)
+                if frame is not None:
+                    stack.append(frame)
+                continue
+            item = next(top.tokens, None)
+            if item is None:
+                self.comments.extend(top.scanner.comments)
+                stack.pop()
+            elif isinstance(item, IncludeRequest):
+                for path in reversed(self._expand(item)):
+                    stack.append((path, item))
+            else:
+                yield item
+
+    def _frame(self, source: SourceFile, real: str) -> _Frame:
+        scanner = Scanner(source)
+        return _Frame(scanner, scanner.scan(), real)
+
+    def _expand(self, request: IncludeRequest) -> list[str]:
+        including_dir = os.path.dirname(request.file.path)
+        resolved = resolve_pattern(request.pattern, including_dir, self.root)
+        files, problem = expand_pattern(resolved)
+        self.includes.append(Include(request.pattern, _span(request), resolved, list(files)))
+        if problem:
+            self._report(
+                "MON002",
+                "include-not-found",
+                Severity.WARNING,
+                problem,
+                request,
+                "fix the path, or remove the include; Monit silently includes nothing",
+            )
+        return files
+
+    def _open(
+        self, path: str, request: IncludeRequest, stack: list[_Frame | tuple[str, IncludeRequest]]
+    ) -> _Frame | None:
+        real = os.path.realpath(path)
+        active = [f.real for f in stack if isinstance(f, _Frame)]
+        if real in active:
+            self._report(
+                "MON003",
+                "include-cycle",
+                Severity.WARNING,
+                f"include cycle: '{path}' is already being read; Monit skips it",
+                request,
+                "remove the include that leads back to a file being included",
+            )
+            return None
+        if len(active) > MAX_INCLUDE_DEPTH:
+            self._report(
+                "MON001",
+                "syntax-error",
+                Severity.ERROR,
+                f"include files limit reached: more than {MAX_INCLUDE_DEPTH} nested includes",
+                request,
+                None,
+            )
+            return None
+        try:
+            source = read_source(path)
+        except SourceError as exc:
+            self._report(
+                "MON002",
+                "include-not-found",
+                Severity.ERROR,
+                f"cannot include file: {exc}",
+                request,
+                "Monit refuses to start when an included file cannot be read",
+            )
+            return None
+        self.sources[source.path] = source
+        return self._frame(source, real)
+
+    def _report(
+        self, code: str, rule: str, severity: Severity, message: str, request: IncludeRequest, hint: str | None
+    ) -> None:
+        self.diagnostics.append(Diagnostic(code, rule, severity, message, _span(request), None, hint))

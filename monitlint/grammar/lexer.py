@@ -1,0 +1,645 @@
+"""A scanner that reads monitrc text the way Monit's flex scanner (``src/l.l``) does.
+
+Lark's own lexers cannot reproduce Monit's scanner: it is stateful (service
+names, dependency lists, program strings, cron specs, URLs, mail headers), it
+reserves keywords everywhere, drops noise words, and treats ``include`` as a
+splice in the token stream.  So this module scans by hand, with the same
+longest-match rules, and the Lark LALR parser consumes its tokens.
+
+Tokens carry their file and 1-based positions.  Scanner errors (an unclosed
+quote, a bad cron spec) become ``LEXERROR`` tokens so the parser reports them
+in place, as Monit does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lark import Token
+
+from monitlint.grammar.keywords import CHECK_TYPES, CPU_STATES, KEYWORDS, NOISE_WORDS
+from monitlint.source import SourceFile
+
+# A "word" character in Monit's scanner: any byte from 0x22 up except these.
+_W = r"[^\x00-\x21\"';(),%@:{}]"
+_MASTER = re.compile(
+    rf"""(?P<ws>[ \t\r\n;,()]+)
+       |(?P<comment>\#[^\n]*)
+       |(?P<word>{_W}+)
+       |(?P<dq>"[^"]*")
+       |(?P<sq>'[^']*')
+       |(?P<other>[\s\S])""",
+    re.VERBOSE,
+)
+_WORD = re.compile(rf"{_W}+")
+_NUMBER = re.compile(r"[0-9]+\Z")
+_REAL = re.compile(r"[0-9]+\.[0-9]+\Z")
+_IPV6 = re.compile(r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|[0-9]{1,3}(?:\.[0-9]{1,3}){3})?(?:/[0-9]{1,3})?")
+_I = re.IGNORECASE
+
+# Composite lexemes: a keyword followed by more text on the same line.
+_CHECK = re.compile(
+    r"check(?:[ \t]+(filesystem|file|fifo|device|directory|host|network|system|process(?=[ \t])|program(?=[ \t])))?",
+    _I,
+)
+_METHOD = re.compile(r"(start|stop|restart)[ \t]*(?:program)?[ \t]*(?:=[ \t]*)?\"", _I)
+_EXEC = re.compile(r"(?:exec|execute)[ \t]*\"", _I)
+_PATH_ARGS = re.compile(r"path[ \t]*\"", _I)
+_DEPENDS = re.compile(r"depends?[ \t]+(?:on[ \t]*)?", _I)
+_GROUP = re.compile(r"group[ \t]+", _I)
+_NOT_EVERY = re.compile(r"not +every", _I)
+_HTTP_HEADERS = re.compile(r"http headers(?=[ \t\r\n])", _I)
+_ADDRESS_HDR = re.compile(r"(from|reply-to):[ \t]*", _I)
+_SUBJECT = re.compile(r"subject:[^}\n]*", _I)
+_MESSAGE = re.compile(r"message:[^}]*", _I)
+_SSL_ENABLE = re.compile(r"ssl[ \t]+enable|enable +ssl", _I)
+_SSL_DISABLE = re.compile(r"ssl[ \t]+disable|disable[ \t]+ssl", _I)
+_LOADAVG = re.compile(r"loadavg *(?:\( *(1|5|15) *(?:min|m)? *\))?", _I)
+_CPU_STATE = re.compile(r"cpu *(?:usage *)*\( *([a-z]*) *\)", _I)
+_TOTAL = re.compile(r"total ?(cpu|memory|mem)", _I)
+_SERVICE_TIME = re.compile(r"service ?time", _I)
+_TIME_UNIT = re.compile(r"(access|change|modification|modify) (timestamp|time)", _I)
+_CRON = re.compile(r"[\"'][ \t]*([0-9,*\-]+(?:[ \t]+[0-9,*\-]+){4})[ \t]*[\"']")
+_URL = re.compile(
+    r"""(?P<scheme>[A-Za-z0-9]+)://
+        (?:(?P<user>[^:@\s/]+)(?::(?P<password>[^@\s]*))?@)?
+        (?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?)?
+        (?::(?P<port>[0-9]+))?
+        (?P<path>/[^\s?\#]*)?
+        (?:\?(?P<query>[^\s\#]*))?
+        (?:\#\S*)?""",
+    re.VERBOSE,
+)
+
+# Which composite forms a word may begin; keeps the common path to one dict lookup.
+_COMPOSITE_LEADERS = frozenset(
+    [
+        "check",
+        "depend",
+        "depends",
+        "group",
+        "every",
+        "not",
+        "http",
+        "from",
+        "reply-to",
+        "subject",
+        "message",
+        "ssl",
+        "enable",
+        "disable",
+        "loadavg",
+        "cpu",
+        "total",
+        "service",
+        "access",
+        "change",
+        "modification",
+        "modify",
+        "include",
+        "path",
+    ]
+)
+_METHOD_PREFIXES = ("start", "stop", "restart", "exec")
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", " ": " "}
+_ESCAPE_RE = re.compile(r"\\(0x[0-9A-Fa-f]{2}|[nrt\\ ])")
+
+
+def unescape(value: str) -> str:
+    """Apply Monit's escape processing to a quoted value (``src/util.c``)."""
+    if "\\" not in value:
+        return value
+
+    def replace(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code.startswith("0x"):
+            byte = int(code[2:], 16)
+            return match.group(0) if byte == 0 else chr(byte)
+        return _ESCAPES[code]
+
+    return _ESCAPE_RE.sub(replace, value)
+
+
+def unquote(raw: str) -> str:
+    """Strip a quoted token the way Monit does: quotes, then surrounding blanks and quotes."""
+    return unescape(raw[1:-1].strip(" \t\r\n\"'"))
+
+
+class MToken(Token):
+    """A Lark token that also knows which source file it came from."""
+
+    file: SourceFile
+
+
+@dataclass
+class Comment:
+    """A ``#`` comment with its position, kept for suppression directives."""
+
+    file: SourceFile
+    line: int
+    column: int
+    text: str
+    own_line: bool  # nothing but blanks before it on its line
+
+
+@dataclass
+class IncludeRequest:
+    """An ``include`` statement seen by the scanner, to be spliced by the caller."""
+
+    file: SourceFile
+    pattern: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+class Scanner:
+    """Scans one file; yields ``MToken`` and ``IncludeRequest`` objects in order."""
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.text = source.text
+        self.comments: list[Comment] = []
+        self._program_flag = False  # set after "check program" (src/l.l)
+
+    # -- token construction -------------------------------------------------
+
+    def _token(self, type_: str, value: str, start: int, end: int) -> MToken:
+        line, column = self.source.position(start)
+        end_line, end_column = self.source.position(end) if end > start else (line, column)
+        tok = MToken(type_, value, start, line, column, end_line, end_column, end)
+        tok.file = self.source
+        return tok
+
+    def _error(self, message: str, start: int, end: int) -> MToken:
+        return self._token("LEXERROR", message, start, max(end, start + 1))
+
+    # -- main loop -------------------------------------------------------------
+
+    def scan(self) -> Iterator[MToken | IncludeRequest]:
+        """Yield the file's tokens and include requests in source order."""
+        text = self.text
+        pos = 0
+        size = len(text)
+        master = _MASTER.match
+        while pos < size:
+            m = master(text, pos)
+            assert m is not None  # the last alternative matches any character
+            kind = m.lastgroup
+            end = m.end()
+            if kind == "ws":
+                pos = end
+            elif kind == "word":
+                word = m.group()
+                lower = word.lower()
+                if lower in _COMPOSITE_LEADERS or lower.startswith(_METHOD_PREFIXES):
+                    result = self._composite(lower, pos, end)
+                    if result is not None:
+                        yield from result[0]
+                        pos = result[1]
+                        continue
+                if end < size and text[end] == "@" and end + 1 < size and _WORD.match(text, end + 1):
+                    at_end = _WORD.match(text, end + 1)
+                    assert at_end is not None
+                    yield self._token("MAILADDR", text[pos : at_end.end()], pos, at_end.end())
+                    pos = at_end.end()
+                    continue
+                if end + 2 < size and text[end] == ":" and text.startswith("://", end) and word.isalnum():
+                    yield from self._url(pos)
+                    pos = self._url_end
+                    continue
+                if end < size and text[end] == ":" and (ipv6 := _IPV6.match(text, pos)) and ipv6.end() > end:
+                    yield self._token("STRING", ipv6.group(), pos, ipv6.end())
+                    pos = ipv6.end()
+                    continue
+                pos = end
+                if lower in NOISE_WORDS:
+                    continue
+                type_ = KEYWORDS.get(lower)
+                if type_ is not None:
+                    yield self._token(type_, word, m.start(), end)
+                elif word[0] == "/":
+                    yield self._token("PATH", word, m.start(), end)
+                elif _NUMBER.match(word):
+                    yield self._token("NUMBER", word, m.start(), end)
+                elif _REAL.match(word):
+                    yield self._token("REAL", word, m.start(), end)
+                elif word == "\\":
+                    continue  # a lone backslash (line continuation) is thrown away
+                else:
+                    yield self._token("STRING", word, m.start(), end)
+            elif kind == "comment":
+                self._comment(pos, end)
+                pos = end
+            elif kind in ("dq", "sq"):
+                raw = m.group()
+                inner = raw[1:-1]
+                type_ = "PATH" if inner.startswith("/") and "\n" not in inner else "STRING"
+                yield self._token(type_, unquote(raw), pos, end)
+                pos = end
+            else:
+                char = m.group()
+                if char in "\"'":
+                    yield self._error("unbalanced quotes", pos, pos + 1)
+                    pos = self._skip_line(pos)
+                    continue
+                if char == "!" and text.startswith("!=", pos):
+                    yield self._token("NOTEQUAL", "!=", pos, pos + 2)
+                    pos += 2
+                    continue
+                if char == ":" and (ipv6 := _IPV6.match(text, pos)) and ipv6.end() > pos + 1:
+                    yield self._token("STRING", ipv6.group(), pos, ipv6.end())
+                    pos = ipv6.end()
+                    continue
+                self._program_flag = False
+                yield self._token(_SINGLE_CHARS.get(char, "BADCHAR"), char, pos, end)
+                pos = end
+
+    def _skip_line(self, pos: int) -> int:
+        nl = self.text.find("\n", pos)
+        return len(self.text) if nl == -1 else nl
+
+    def _comment(self, start: int, end: int) -> None:
+        line, column = self.source.position(start)
+        line_start = self.source.line_starts[line - 1]
+        own_line = self.text[line_start:start].strip() == ""
+        self.comments.append(Comment(self.source, line, column, self.text[start:end], own_line))
+
+    # -- composite lexemes and scanner states --------------------------------
+
+    def _composite(self, lower: str, pos: int, word_end: int) -> tuple[list[MToken | IncludeRequest], int] | None:
+        """Try the multi-part lexemes a word may begin; None means 'plain word'."""
+        text = self.text
+        wlen = word_end - pos
+        first = lower[0]
+        if first == "c":
+            if lower == "check":
+                m = _CHECK.match(text, pos)
+                assert m is not None
+                kind = m.group(1)
+                type_ = CHECK_TYPES[kind.lower()] if kind else "CHECKPROC"
+                self._program_flag = type_ == "CHECKPROGRAM"
+                tokens: list[MToken | IncludeRequest] = [self._token(type_, m.group(), pos, m.end())]
+                name, after = self._service_name(m.end())
+                if name is not None:
+                    tokens.append(name)
+                return tokens, after
+            if lower.startswith("cpu"):
+                m = _CPU_STATE.match(text, pos)
+                if m and m.end() - pos >= wlen:
+                    state = CPU_STATES.get(m.group(1).lower())
+                    if state is None:
+                        return [self._error(f"unknown cpu state '{m.group(1)}'", pos, m.end())], m.end()
+                    return [self._token(state, m.group(), pos, m.end())], m.end()
+                return None
+            if lower in ("change",):
+                return self._simple(_TIME_UNIT, "CTIME", pos, wlen)
+            return None
+        if lower.startswith(_METHOD_PREFIXES):
+            regex = _EXEC if first == "e" else _METHOD
+            m = regex.match(text, pos)
+            if m and m.end() - pos >= wlen:
+                type_ = "EXEC" if first == "e" else m.group(1).upper()
+                head = self._token(type_, m.group()[:-1].rstrip(), pos, m.end() - 1)
+                args, after = self._arguments(m.end())
+                return [head, *args], after
+            return None
+        if first == "d":
+            if lower in ("depend", "depends"):
+                m = _DEPENDS.match(text, pos)
+                if m:
+                    return self._depend_list(pos, m.end())
+                return None
+            if lower == "disable":
+                m = _SSL_DISABLE.match(text, pos)
+                if m:
+                    return [], m.end()
+            return None
+        if first == "g":
+            m = _GROUP.match(text, pos)
+            if m:
+                return self._group_name(pos, m.end())
+            return None
+        if first == "e":
+            if lower == "every":
+                return self._every("EVERY", pos, word_end)
+            if lower == "enable":
+                return self._simple(_SSL_ENABLE, "SSLTOKEN", pos, wlen)
+            return None
+        if first == "n":
+            m = _NOT_EVERY.match(text, pos)
+            if m:
+                return self._every("NOTEVERY", pos, m.end())
+            return None
+        if first == "h":
+            m = _HTTP_HEADERS.match(text, pos)
+            if m:
+                return self._http_headers(pos, m.end())
+            return None
+        if first in "fr":
+            m = _ADDRESS_HDR.match(text, pos)
+            if m:
+                type_ = "MAILFROM" if m.group(1).lower() == "from" else "MAILREPLYTO"
+                return self._mail_address(type_, pos, m.end())
+            return None
+        if first == "s":
+            if lower == "subject":
+                m = _SUBJECT.match(text, pos)
+                if m:
+                    value = m.group()[len("subject:") :].strip()
+                    return [self._token("MAILSUBJECT", value, pos, m.end())], m.end()
+                return None
+            if lower == "ssl":
+                m = _SSL_DISABLE.match(text, pos)
+                if m:
+                    return [], m.end()
+                return self._simple(_SSL_ENABLE, "SSLTOKEN", pos, wlen)
+            if lower == "service":
+                return self._simple(_SERVICE_TIME, "SERVICETIME", pos, wlen)
+            return None
+        if first == "m":
+            if lower == "message":
+                m = _MESSAGE.match(text, pos)
+                if m:
+                    value = m.group()[len("message:") :].strip()
+                    return [self._token("MAILBODY", value, pos, m.end())], m.end()
+                return None
+            return self._simple(_TIME_UNIT, "MTIME", pos, wlen)
+        if first == "a":
+            return self._simple(_TIME_UNIT, "ATIME", pos, wlen)
+        if first == "l":
+            m = _LOADAVG.match(text, pos)
+            if m and m.end() - pos >= wlen:
+                type_ = {"5": "LOADAVG5", "15": "LOADAVG15"}.get(m.group(1) or "1", "LOADAVG1")
+                return [self._token(type_, m.group(), pos, m.end())], m.end()
+            return None
+        if first == "t":
+            m = _TOTAL.match(text, pos)
+            if m and m.end() - pos > wlen:
+                type_ = "TOTALCPU" if m.group(1).lower() == "cpu" else "TOTALMEMORY"
+                return [self._token(type_, m.group(), pos, m.end())], m.end()
+            return None
+        if first == "i" and lower == "include":
+            return self._include(pos, word_end)
+        if first == "p" and lower == "path" and self._program_flag:
+            m = _PATH_ARGS.match(text, pos)
+            if m:
+                head = self._token("PATHTOK", "path", pos, pos + 4)
+                args, after = self._arguments(m.end())
+                return [head, *args], after
+        return None
+
+    def _simple(
+        self, regex: re.Pattern[str], type_: str, pos: int, wlen: int
+    ) -> tuple[list[MToken | IncludeRequest], int] | None:
+        m = regex.match(self.text, pos)
+        if m and m.end() - pos > wlen:
+            return [self._token(type_, m.group(), pos, m.end())], m.end()
+        return None
+
+    def _service_name(self, pos: int) -> tuple[MToken | None, int]:
+        """SERVICE state: the name after ``check <type>``."""
+        text = self.text
+        size = len(text)
+        while pos < size and text[pos] in " \t\r\n":
+            pos += 1
+        if pos >= size:
+            return None, pos
+        char = text[pos]
+        if char == '"':
+            end = text.find('"', pos + 1)
+            body = text[pos + 1 : end] if end != -1 else ""
+            if end == -1 or not body or any(c < " " for c in body):
+                return self._error("unbalanced quotes", pos, pos + 1), self._skip_line(pos)
+            return self._token("SERVICENAME", unescape(body), pos, end + 1), end + 1
+        if char == "'":
+            eol = self._skip_line(pos)
+            end = text.rfind("'", pos + 1, eol)
+            if end == -1 or end == pos + 1:
+                return self._error("unbalanced quotes", pos, pos + 1), eol
+            return self._token("SERVICENAME", unescape(text[pos + 1 : end]), pos, end + 1), end + 1
+        m = _WORD.match(text, pos)
+        if m is None:
+            return None, pos
+        return self._token("SERVICENAME", m.group(), pos, m.end()), m.end()
+
+    def _depend_list(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+        """DEPEND state: comma-separated service names after ``depends on``."""
+        text = self.text
+        size = len(text)
+        tokens: list[MToken | IncludeRequest] = [self._token("DEPENDS", text[start:pos].rstrip(), start, pos)]
+        while True:
+            while pos < size and text[pos] in " \t;()":
+                pos += 1
+            name, after = self._service_name_inline(pos)
+            if name is None:
+                break
+            tokens.append(name)
+            probe = after
+            while probe < size and text[probe] in " \t;()":
+                probe += 1
+            if probe < size and text[probe] == ",":
+                probe += 1
+                while probe < size and text[probe] in " \t\r\n;()":
+                    probe += 1
+                pos = probe
+                continue
+            pos = after
+            break
+        return tokens, pos
+
+    def _service_name_inline(self, pos: int) -> tuple[MToken | None, int]:
+        text = self.text
+        if pos >= len(text):
+            return None, pos
+        if text[pos] in "\"'":
+            end = text.find(text[pos], pos + 1)
+            body = text[pos + 1 : end] if end != -1 else ""
+            if end == -1 or not body or "\n" in body:
+                return None, pos
+            return self._token("SERVICENAME", unescape(body), pos, end + 1), end + 1
+        m = _WORD.match(text, pos)
+        if m is None:
+            return None, pos
+        return self._token("SERVICENAME", m.group(), pos, m.end()), m.end()
+
+    def _group_name(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+        """STRING state: exactly one group name, no spaces even inside quotes."""
+        text = self.text
+        head = self._token("GROUP", "group", start, start + 5)
+        if pos < len(text) and text[pos] in "\"'":
+            quote = text[pos]
+            m = _WORD.match(text, pos + 1)
+            if m and m.end() < len(text) and text[m.end()] == quote:
+                return [head, self._token("STRINGNAME", m.group(), pos, m.end() + 1)], m.end() + 1
+            return [
+                head,
+                self._error("unbalanced quotes (a group name cannot contain spaces)", pos, pos + 1),
+            ], self._skip_line(pos)
+        m = _WORD.match(text, pos)
+        if m is None:
+            return [head], pos
+        return [head, self._token("STRINGNAME", m.group(), pos, m.end())], m.end()
+
+    def _every(self, type_: str, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+        """EVERY state: a number of cycles or a quoted five-field cron spec."""
+        text = self.text
+        size = len(text)
+        head = self._token(type_, text[start:pos], start, pos)
+        while pos < size and text[pos] in " \t\r\n":
+            pos += 1
+        if pos < size and text[pos].isdigit():
+            return [head], pos  # the number is read in the default state
+        m = _CRON.match(text, pos)
+        if m:
+            return [head, self._token("TIMESPEC", m.group(1), pos, m.end())], m.end()
+        end = pos + 1
+        if pos < size and text[pos] in "\"'":
+            close = text.find(text[pos], pos + 1)
+            end = close + 1 if close != -1 else end
+        return [
+            head,
+            self._error("invalid every format: expected a number of cycles or a quoted 5-field cron spec", pos, end),
+        ], end
+
+    def _arguments(self, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+        """ARGUMENT state: split a double-quoted program string into argv (no shell)."""
+        text = self.text
+        size = len(text)
+        tokens: list[MToken | IncludeRequest] = []
+        while True:
+            while pos < size and text[pos] in " \t\r\n":
+                pos += 1
+            if pos >= size:
+                tokens.append(self._error("unbalanced quotes", pos - 1 if pos else 0, pos))
+                return tokens, pos
+            char = text[pos]
+            if char == '"':
+                return tokens, pos + 1
+            if char == "'":
+                end = text.find("'", pos + 1)
+                if end == -1:
+                    tokens.append(self._error("unbalanced quotes", pos, pos + 1))
+                    return tokens, size
+                value = unescape(text[pos + 1 : end])
+                tokens.append(self._token("PATH" if value.startswith("/") else "STRING", value, pos, end + 1))
+                pos = end + 1
+                continue
+            end = pos
+            while end < size and text[end] not in ' \t\r\n"':
+                end += 1
+            value = text[pos:end]
+            tokens.append(self._token("PATH" if value.startswith("/") else "STRING", value, pos, end))
+            pos = end
+
+    def _http_headers(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+        """HTTP_HEADER state: ``http headers [Name: value, ...]``."""
+        text = self.text
+        size = len(text)
+        tokens: list[MToken | IncludeRequest] = [self._token("LSQB", "http headers", start, pos)]
+        while True:
+            while pos < size and text[pos] in " \t\r\n,;[":
+                pos += 1
+            if pos >= size:
+                tokens.append(self._error("invalid HTTP header list format: missing ']'", start, pos))
+                return tokens, pos
+            if text[pos] == "]":
+                tokens.append(self._token("RSQB", "]", pos, pos + 1))
+                return tokens, pos + 1
+            m = re.compile(r"([^\t\r\n,\[\]:]+):[ \t]*").match(text, pos)
+            if m is None:
+                tokens.append(self._error("invalid HTTP header list format", pos, pos + 1))
+                return tokens, self._skip_line(pos)
+            vpos = m.end()
+            if vpos < size and text[vpos] in "\"'":
+                close = text.find(text[vpos], vpos + 1)
+                if close == -1:
+                    tokens.append(self._error("unbalanced quotes", vpos, vpos + 1))
+                    return tokens, size
+                value = text[vpos + 1 : close]
+                end = close + 1
+            else:
+                vm = re.compile(r"[^\r\n\],:]*").match(text, vpos)
+                assert vm is not None
+                value = vm.group().strip()
+                end = vm.end()
+            tokens.append(self._token("HTTPHEADER", f"{m.group(1).strip()}: {value}", pos, end))
+            pos = end
+
+    def _mail_address(self, type_: str, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+        """ADDRESS state: a ``from:``/``reply-to:`` line of a mail-format block."""
+        text = self.text
+        end = pos
+        size = len(text)
+        while end < size and text[end] not in "\n}":
+            end += 1
+        body = text[pos:end]
+        address = next((w.strip("<>[]:") for w in body.split() if "@" in w), None)
+        if address is None:
+            bracketed = re.search(r"<([^<>\s]+)>", body)  # Monit also takes "<name>" as the address
+            address = bracketed.group(1) if bracketed else None
+        if address is None:
+            return [self._error("missing address", start, end)], end
+        return [self._token(type_, address, start, end)], end
+
+    def _include(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+        """INCLUDE state: read the pattern; the caller splices the files in."""
+        text = self.text
+        size = len(text)
+        while pos < size and text[pos] in " \t\r\n":
+            pos += 1
+        if pos < size and text[pos] in "\"'":
+            end = text.find(text[pos], pos + 1)
+            nl = text.find("\n", pos)
+            if end == -1 or (nl != -1 and nl < end):
+                return [self._error("unbalanced quotes", pos, pos + 1)], self._skip_line(pos)
+            pattern = text[pos + 1 : end]
+            end += 1
+        else:
+            end = pos
+            while end < size and text[end] not in " \t\r\n":
+                end += 1
+            pattern = text[pos:end]
+        if not pattern:
+            return [self._error("include needs a file name or glob pattern", start, end)], end
+        line, column = self.source.position(start)
+        end_line, end_column = self.source.position(end)
+        return [IncludeRequest(self.source, pattern, line, column, end_line, end_column)], end
+
+    def _url(self, pos: int) -> Iterator[MToken]:
+        """URL state: ``http(s)://user:password@host:port/path?query``."""
+        text = self.text
+        m = _URL.match(text, pos)
+        assert m is not None
+        end = m.end()
+        size = len(text)
+        stop = end
+        while stop < size and text[stop] not in " \t\r\n":
+            stop += 1
+        self._url_end = stop
+        scheme = m.group("scheme").lower()
+        if scheme not in ("http", "https"):
+            yield self._error(f"URL protocol not supported -- '{m.group('scheme')}'", pos, stop)
+        elif not m.group("host"):
+            yield self._error("missing hostname in URL", pos, stop)
+        elif stop != end:
+            yield self._error(f"invalid character in URL: {text[end]!r}", end, stop)
+        elif stop >= size:
+            yield self._error("a URL at the very end of the file is not read by Monit (add a newline)", pos, stop)
+        else:
+            yield self._token("URLOBJECT", text[pos:stop], pos, stop)
+
+    _url_end = 0
+
+
+_SINGLE_CHARS = {
+    "{": "LBRACE",
+    "}": "RBRACE",
+    ":": "COLON",
+    "@": "AT",
+    "%": "PERCENT",
+}

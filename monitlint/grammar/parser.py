@@ -1,0 +1,288 @@
+"""Parse monitrc files into the model, reporting every syntax error.
+
+The token stream (with includes spliced in) is cut at each ``set`` and
+``check`` token, which is exactly where Monit's top-level statements begin.
+Each piece is parsed on its own with the LALR parser, so one broken block never
+hides the others; inside a broken block the statements are retried one by one
+so that every bad statement is reported and the good ones still reach the model.
+
+The LALR tables are built once and cached in the user's cache directory.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.lexer import Lexer
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.grammar.includes import IncludeExpander
+from monitlint.grammar.keywords import SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
+from monitlint.grammar.lexer import Comment, MToken
+from monitlint.grammar.messages import syntax_message
+from monitlint.grammar.transformer import ModelBuilder, Node, token_span
+from monitlint.model import ControlFile, Service, Setting, Span
+from monitlint.source import SourceFile, read_source
+
+GRAMMAR_FILE = Path(__file__).with_name("monitrc.lark")
+
+
+class _PassThroughLexer(Lexer):
+    """The parser's lexer: the tokens are already made by monitlint's scanner."""
+
+    def __init__(self, lexer_conf: object) -> None:
+        pass
+
+    def lex(self, data: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
+        return iter(data)
+
+
+def _cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "monitlint")
+
+
+@functools.lru_cache(maxsize=1)
+def get_parser() -> Lark:
+    """Return the LALR parser, loading its tables from the cache when possible."""
+    grammar = GRAMMAR_FILE.read_text(encoding="utf-8")
+    import lark
+
+    digest = hashlib.sha256(grammar.encode()).hexdigest()[:16]
+    name = f"monitrc-{digest}-lark{lark.__version__}-py{sys.version_info[0]}{sys.version_info[1]}.cache"
+    options = {
+        "parser": "lalr",
+        "lexer": _PassThroughLexer,
+        "start": "chunk",
+        "transformer": ModelBuilder(),
+        "tree_class": Node,
+    }
+    cache_dir = _cache_dir()
+    path = os.path.join(cache_dir, name)
+    if os.path.exists(path):
+        try:
+            return Lark(grammar, cache=path, **options)  # type: ignore[arg-type]
+        except Exception:  # a damaged cache must never stop the linter: rebuild below
+            pass
+    try:
+        os.makedirs(cache_dir, exist_ok=True)
+        # Write to a private name first: parallel runs (pre-commit) must never read a half-written file.
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=cache_dir)
+        os.close(fd)
+        os.unlink(tmp)
+        parser = Lark(grammar, cache=tmp, **options)  # type: ignore[arg-type]
+        os.replace(tmp, path)
+        return parser
+    except OSError:
+        return Lark(grammar, **options)  # type: ignore[arg-type]
+
+
+@dataclass
+class ParseResult:
+    """A parsed control file, its syntax findings, comments and source texts."""
+
+    config: ControlFile
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+
+
+def parse_file(path: str, root: str | None = None) -> ParseResult:
+    """Parse a control file and everything it includes.
+
+    Raises :class:`monitlint.source.SourceError` when the file itself cannot be read;
+    problems with included files are reported as findings.
+    """
+    source = read_source(path)
+    return parse_source(source, os.path.realpath(path), root)
+
+
+def parse_text(text: str, path: str = "<stdin>", root: str | None = None) -> ParseResult:
+    """Parse control-file text that is not on disk (standard input, tests)."""
+    return parse_source(SourceFile(path, text), os.path.realpath(path), root)
+
+
+def parse_source(source: SourceFile, real_path: str, root: str | None = None) -> ParseResult:
+    """Parse a loaded source file with its includes."""
+    expander = IncludeExpander(root=root)
+    config = ControlFile(path=source.path)
+    result = ParseResult(config)
+    previous: list[MToken] | None = None
+    for chunk in _chunks(expander.tokens(source, real_path)):
+        if previous is not None:
+            _parse_chunk(previous, result, chunk[0])
+        previous = chunk
+    if previous is not None:
+        _parse_chunk(previous, result, None)
+    config.includes = expander.includes
+    config.files = list(expander.sources)
+    result.diagnostics.extend(expander.diagnostics)
+    result.comments = expander.comments
+    result.sources = expander.sources
+    return result
+
+
+def _chunks(tokens: Iterator[MToken]) -> Iterator[list[MToken]]:
+    chunk: list[MToken] = []
+    for tok in tokens:
+        if tok.type in STATEMENT_STARTS and chunk:
+            yield chunk
+            chunk = []
+        chunk.append(tok)
+    if chunk:
+        yield chunk
+
+
+def _add(result: ParseResult, item: object, chunk: list[MToken]) -> None:
+    if isinstance(item, Service):
+        item.end = token_span(chunk[-1])
+        result.config.services.append(item)
+    elif isinstance(item, Setting):
+        result.config.settings.append(item)
+
+
+def _parse_chunk(chunk: list[MToken], result: ParseResult, follower: MToken | None) -> None:
+    parser = get_parser()
+    try:
+        _add(result, parser.parse(chunk), chunk)  # type: ignore[arg-type]
+        return
+    except UnexpectedInput:
+        pass
+    first = chunk[0]
+    if first.type not in STATEMENT_STARTS:
+        result.diagnostics.append(_orphan(first))
+        return
+    if first.type == "SET":
+        result.diagnostics.append(_error(chunk, 0, len(chunk), parser, None, follower=follower))
+        return
+    _recover_block(chunk, result, parser, follower)
+
+
+def _orphan(first: MToken) -> Diagnostic:
+    if first.type == "LEXERROR":
+        message = str(first)
+    else:
+        message = (
+            f"`{_raw(first)}` outside a `check` block: a control file holds `set` statements and "
+            "`check` blocks; tests and programs belong to a service"
+        )
+    return Diagnostic(
+        "MON001",
+        "syntax-error",
+        Severity.ERROR,
+        message,
+        token_span(first),
+        None,
+        "if this file is a fragment meant for inclusion inside a check block, lint the file that includes it",
+    )
+
+
+def _segments(chunk: list[MToken]) -> list[int]:
+    """Indexes where a block statement probably starts (used only to recover from errors)."""
+    starts = []
+    for i in range(1, len(chunk)):
+        tok, prev = chunk[i], chunk[i - 1]
+        kind = tok.type
+        after_action = prev.type in ("THEN", "ELSE", "ONREBOOT", "REPEAT")
+        if kind == "IF" and prev.type != "ELSE":
+            starts.append(i)
+        elif kind in ("START", "STOP", "RESTART") and not after_action:
+            nxt = chunk[i + 1].type if i + 1 < len(chunk) else ""
+            if nxt in ("STRING", "PATH", "EQUAL"):
+                starts.append(i)
+        elif (
+            (kind == "ALERT" and not after_action and i + 1 < len(chunk) and chunk[i + 1].type == "MAILADDR")
+            or kind in ("NOALERT", "MODE", "ONREBOOT", "GROUP", "DEPENDS", "NOTEVERY")
+            or (kind == "EVERY" and prev.type != "REPEAT")
+        ):
+            starts.append(i)
+    return starts
+
+
+def _recover_block(chunk: list[MToken], result: ParseResult, parser: Lark, follower: MToken | None) -> None:
+    """Parse a broken block statement by statement, reporting each bad one."""
+    bounds = [*_segments(chunk), len(chunk)]
+    service_type = SERVICE_TYPE_OF_CHECK.get(chunk[0].type)
+    header_end = bounds[0]
+    accepted: list[MToken] = list(chunk[:header_end])
+    try:
+        parser.parse(accepted)  # type: ignore[arg-type]
+    except UnexpectedInput:
+        # The header itself is wrong: one finding for the whole block, as Monit would stop here.
+        result.diagnostics.append(_error(chunk, 0, header_end, parser, service_type, follower=follower))
+        return
+    start = header_end
+    for end in bounds[1:]:
+        candidate = accepted + chunk[start:end]
+        try:
+            parser.parse(candidate)  # type: ignore[arg-type]
+            accepted = candidate
+        except UnexpectedInput:
+            result.diagnostics.append(
+                _error(chunk, start, end, parser, service_type, prefix=accepted, follower=follower)
+            )
+        start = end
+    item = parser.parse(accepted)  # type: ignore[arg-type]
+    _add(result, item, chunk)
+
+
+def _raw(tok: Token) -> str:
+    file: SourceFile | None = getattr(tok, "file", None)
+    if file is not None and tok.start_pos is not None and tok.end_pos is not None:
+        return file.text[tok.start_pos : tok.end_pos]
+    return str(tok)
+
+
+def _error(
+    chunk: list[MToken],
+    start: int,
+    end: int,
+    parser: Lark,
+    service_type: str | None,
+    prefix: list[MToken] | None = None,
+    follower: MToken | None = None,
+) -> Diagnostic:
+    """Locate the first syntax error in chunk[start:end] and describe it."""
+    tokens = (prefix if prefix is not None else chunk[:start]) + chunk[start:end]
+    bad: Token | None = None
+    expected: set[str] = set()
+    previous: Token | None = None
+    lex_error = next((t for t in chunk[start:end] if t.type == "LEXERROR"), None)
+    try:
+        interactive = parser.parse_interactive(tokens)  # type: ignore[arg-type]
+        for tok in interactive.iter_parse():
+            previous = tok
+        interactive.feed_eof()  # type: ignore[no-untyped-call]
+    except UnexpectedToken as exc:
+        bad = exc.token
+        expected = set(exc.expected)
+        if lex_error is not None and (bad.type == "$END" or (bad.start_pos or 0) >= (lex_error.start_pos or 0)):
+            bad = lex_error
+        if bad.type != "$END":
+            idx = next((i for i, t in enumerate(tokens) if t is bad), None)
+            previous = tokens[idx - 1] if idx else None
+    except UnexpectedInput:
+        pass
+    if bad is None or bad.type == "$END":
+        # Nothing left in this statement: the offending token is whatever follows it.
+        following = chunk[end] if end < len(chunk) else follower
+        if bad is None and lex_error is not None:
+            bad = lex_error
+        elif following is not None:
+            bad = following
+    if bad is None or bad.type == "$END":
+        last = chunk[end - 1]
+        span = Span(last.file.path, last.end_line or 1, last.end_column or 1, last.end_line or 1, last.end_column or 1)
+        message, hint = syntax_message(Token("$END", ""), None, expected, previous, service_type)
+        return Diagnostic("MON001", "syntax-error", Severity.ERROR, message, span, None, hint)
+    message, hint = syntax_message(bad, _raw(bad), expected, previous, service_type)
+    return Diagnostic("MON001", "syntax-error", Severity.ERROR, message, token_span(bad), None, hint)

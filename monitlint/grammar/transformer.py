@@ -1,0 +1,547 @@
+"""Builds the typed model (monitlint.model) from the parser's callbacks.
+
+The Lark parser is run without building a tree: each grammar rule calls the
+method of the same name here as soon as it is reduced.  Rules without a method
+become :class:`Node` objects, which the methods below read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from lark import Token
+
+from monitlint.grammar.keywords import SERVICE_TYPE_OF_CHECK
+from monitlint.model import (
+    Action,
+    AlertRecipient,
+    Condition,
+    Name,
+    Program,
+    Rate,
+    Service,
+    Setting,
+    Span,
+    Test,
+)
+
+
+class Node:
+    """A rule with no dedicated method: its name and children."""
+
+    __slots__ = ("children", "data")
+
+    def __init__(self, data: str, children: list[Any]) -> None:
+        self.data = data
+        self.children = children
+
+    def tokens(self) -> Iterator[Token]:
+        """Yield every token below this node, in order."""
+        for child in self.children:
+            if isinstance(child, Token):
+                yield child
+            elif isinstance(child, Node):
+                yield from child.tokens()
+
+    def __repr__(self) -> str:
+        return f"Node({self.data!r}, {self.children!r})"
+
+
+def token_span(first: Token, last: Token | None = None) -> Span:
+    """Span from the start of ``first`` to the end of ``last`` (both from the scanner)."""
+    last = last or first
+    return Span(
+        first.file.path,  # type: ignore[attr-defined]
+        first.line or 1,
+        first.column or 1,
+        last.end_line or 1,
+        last.end_column or 1,
+    )
+
+
+def _first_token(item: Any) -> Token | None:
+    if isinstance(item, Token):
+        return item
+    if isinstance(item, Node):
+        for tok in item.tokens():
+            return tok
+    return None
+
+
+def _last_token(item: Any) -> Token | None:
+    if isinstance(item, Token):
+        return item
+    if isinstance(item, Node):
+        last = None
+        for tok in item.tokens():
+            last = tok
+        return last
+    return None
+
+
+def _span_of(children: list[Any]) -> Span:
+    """Span covering a rule's children (tokens, nodes, or model objects with spans)."""
+    first_span: Span | None = None
+    last_span: Span | None = None
+    for child in children:
+        tok = _first_token(child)
+        span = token_span(tok) if tok is not None else getattr(child, "span", None)
+        if span is not None:
+            first_span = span
+            break
+    for child in reversed(children):
+        tok = _last_token(child)
+        span = token_span(tok) if tok is not None else _end_span(child)
+        if span is not None:
+            last_span = span
+            break
+    assert first_span is not None and last_span is not None
+    return Span(first_span.path, first_span.line, first_span.column, last_span.end_line, last_span.end_column)
+
+
+def _end_span(item: Any) -> Span | None:
+    if isinstance(item, _Outcome):
+        return item.span
+    return getattr(item, "span", None)
+
+
+def _words(children: list[Any]) -> list[str]:
+    out: list[str] = []
+    for child in children:
+        if isinstance(child, Token):
+            out.append(str(child))
+        elif isinstance(child, Node):
+            out.extend(str(t) for t in child.tokens())
+    return out
+
+
+@dataclass
+class _Outcome:
+    rate: Rate | None
+    action: Action
+    span: Span
+
+
+@dataclass
+class _Recovery:
+    rate: Rate | None
+    action: Action
+    span: Span
+
+
+@dataclass
+class _Statement:
+    """A block statement that is not a test: (key, value)."""
+
+    key: str
+    value: Any
+
+
+_TEST_KINDS = {
+    "test_exist",
+    "test_pid",
+    "test_ppid",
+    "test_uid",
+    "test_euid",
+    "test_gid",
+    "test_secattr",
+    "test_filedescriptors",
+    "test_total_filedescriptors",
+    "test_uptime",
+    "test_timestamp",
+    "test_permission",
+    "test_checksum",
+    "test_size",
+    "test_file_content",
+    "ignore_content",
+    "test_match",
+    "ignore_match",
+    "test_status",
+    "test_program_content",
+    "test_space",
+    "test_inode",
+    "test_filesystem_io",
+    "test_servicetime",
+    "test_fsflags",
+    "test_link",
+    "test_saturation",
+    "test_transfer",
+    "test_ping",
+    "test_process_resource",
+    "test_system_resource",
+    "test_port",
+    "test_url",
+    "test_unixsocket",
+    "restart_limit",
+}
+
+_SERVICE_RULES = (
+    "process_service",
+    "file_service",
+    "fifo_service",
+    "filesystem_service",
+    "directory_service",
+    "host_service",
+    "system_service",
+    "program_service",
+    "network_service",
+)
+
+
+class ModelBuilder:
+    """Parser callbacks: one method per grammar rule that yields a model object."""
+
+    # -- generic pieces --------------------------------------------------------
+
+    def chunk(self, children: list[Any]) -> Any:
+        return children[0]
+
+    def argument(self, children: list[Any]) -> Token:
+        token: Token = children[0]
+        return token
+
+    def user_option(self, children: list[Any]) -> _Statement:
+        return _Statement(str(children[0].type).lower(), str(children[1]))
+
+    def timeout_seconds(self, children: list[Any]) -> _Statement:
+        return _Statement("timeout", int(children[1]))
+
+    def rate(self, children: list[Any]) -> Rate:
+        if len(children) == 3:
+            return Rate(cycles=int(children[1]), times=int(children[0]))
+        return Rate(cycles=int(children[0]))
+
+    def _action(self, kind: str, children: list[Any]) -> Action:
+        return Action(kind, _span_of(children))
+
+    def action_alert(self, children: list[Any]) -> Action:
+        return self._action("alert", children)
+
+    def action_restart(self, children: list[Any]) -> Action:
+        return self._action("restart", children)
+
+    def action_start(self, children: list[Any]) -> Action:
+        return self._action("start", children)
+
+    def action_stop(self, children: list[Any]) -> Action:
+        return self._action("stop", children)
+
+    def action_unmonitor(self, children: list[Any]) -> Action:
+        return self._action("unmonitor", children)
+
+    def action_exec(self, children: list[Any]) -> Action:
+        program = _program(children)
+        repeat = None
+        for i, child in enumerate(children):
+            if isinstance(child, Token) and child.type == "REPEAT":
+                repeat = int(children[i + 2])
+        return Action("exec", _span_of(children), program=program, repeat_every=repeat)
+
+    def outcome(self, children: list[Any]) -> _Outcome:
+        rate = children[0] if isinstance(children[0], Rate) else None
+        return _Outcome(rate, children[-1], _span_of(children))
+
+    def recovery(self, children: list[Any]) -> _Recovery:
+        rate = next((c for c in children if isinstance(c, Rate)), None)
+        return _Recovery(rate, children[-1], _span_of(children))
+
+    fail_recovery = recovery
+
+    # -- services --------------------------------------------------------------
+
+    def _service(self, children: list[Any]) -> Service:
+        check, name = children[0], children[1]
+        service = Service(
+            type=SERVICE_TYPE_OF_CHECK[check.type],
+            name=str(name),
+            span=token_span(check, name),
+            name_span=token_span(name),
+        )
+        rest = children[2:]
+        # The target (pidfile, path, matching, address, interface, program path).
+        while rest and not isinstance(rest[0], (Test, _Statement, AlertRecipient)):
+            item = rest.pop(0)
+            if isinstance(item, Node) and item.data == "process_target":
+                keyword, value = item.children
+                service.target_kind = {"PIDFILE": "pidfile", "PATHTOK": "pidfile", "MATCH": "matching"}[keyword.type]
+                service.target = str(value)
+            elif isinstance(item, Token) and item.type in ("PATHTOK", "ADDRESS", "INTERFACE"):
+                service.target_kind = {"PATHTOK": "path", "ADDRESS": "address", "INTERFACE": "interface"}[item.type]
+            elif isinstance(item, Token) and service.type == "program":
+                if service.program is None:
+                    service.program = Program([], token_span(item))
+                service.program.argv.append(str(item))
+                service.program.span = Span(
+                    service.program.span.path,
+                    service.program.span.line,
+                    service.program.span.column,
+                    item.end_line or 1,
+                    item.end_column or 1,
+                )
+            elif isinstance(item, Token):
+                service.target = str(item)
+        for item in rest:
+            if isinstance(item, Test):
+                service.tests.append(item)
+            elif isinstance(item, AlertRecipient):
+                service.alerts.append(item)
+            elif isinstance(item, _Statement):
+                _apply_statement(service, item)
+        if service.type == "program" and service.program is not None:
+            service.target = " ".join(service.program.argv)
+        return service
+
+    def program_service(self, children: list[Any]) -> Service:
+        # user options and the timeout that follow the program path belong to it
+        head: list[Any] = []
+        tail: list[Any] = []
+        options: list[_Statement] = []
+        for index, child in enumerate(children):
+            if isinstance(child, _Statement) and child.key in ("uid", "gid", "timeout") and not tail:
+                options.append(child)
+            elif isinstance(child, (Test, AlertRecipient, _Statement)):
+                tail = children[index:]
+                break
+            else:
+                head.append(child)
+        service = self._service(head + tail)
+        if service.program is not None:
+            for option in options:
+                setattr(service.program, option.key, option.value)
+        return service
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _SERVICE_RULES:
+            return self._service
+        if name in _TEST_KINDS:
+            kind = name[5:] if name.startswith("test_") else name
+            return lambda children: _test(kind, children)
+        if name.startswith("set_"):
+            return lambda children: _setting(name[4:], children)
+        raise AttributeError(name)
+
+    # -- block statements --------------------------------------------------------
+
+    def _method(self, key: str, children: list[Any]) -> _Statement:
+        return _Statement(key, _program(children))
+
+    def start_program(self, children: list[Any]) -> _Statement:
+        return self._method("start", children)
+
+    def stop_program(self, children: list[Any]) -> _Statement:
+        return self._method("stop", children)
+
+    def restart_program(self, children: list[Any]) -> _Statement:
+        return self._method("restart", children)
+
+    def alert(self, children: list[Any]) -> AlertRecipient:
+        return _recipient(children)
+
+    def noalert(self, children: list[Any]) -> _Statement:
+        return _Statement("noalert", AlertRecipient(str(children[1]), _span_of(children)))
+
+    def every(self, children: list[Any]) -> _Statement:
+        return _Statement("every", " ".join(_words(children)))
+
+    def mode(self, children: list[Any]) -> _Statement:
+        return _Statement("mode", str(children[1]).lower())
+
+    def onreboot(self, children: list[Any]) -> _Statement:
+        return _Statement("onreboot", " ".join(_words(children[1:])).lower())
+
+    def group(self, children: list[Any]) -> _Statement:
+        return _Statement("group", Name(str(children[1]), token_span(children[1])))
+
+    def depends(self, children: list[Any]) -> _Statement:
+        return _Statement("depends", [Name(str(c), token_span(c)) for c in children[1:]])
+
+
+def _program(children: list[Any]) -> Program:
+    argv: list[Token] = []
+    program = Program([], _span_of(children))
+    for child in children[1:]:
+        if isinstance(child, Token) and child.type in ("STRING", "PATH") and not program.uid and not program.gid:
+            argv.append(child)
+        elif isinstance(child, _Statement):
+            setattr(program, child.key, child.value)
+    program.argv = [str(a) for a in argv]
+    return program
+
+
+def _apply_statement(service: Service, item: _Statement) -> None:
+    if item.key in ("start", "stop", "restart"):
+        setattr(service, item.key, item.value)
+    elif item.key == "depends":
+        service.depends.extend(item.value)
+    elif item.key == "group":
+        service.groups.append(item.value)
+    elif item.key == "noalert":
+        service.noalerts.append(item.value)
+    elif item.key in ("every", "mode", "onreboot"):
+        setattr(service, item.key, item.value)
+
+
+def _recipient(children: list[Any]) -> AlertRecipient:
+    recipient = AlertRecipient(str(children[1]), _span_of(children))
+    for child in children[2:]:
+        if isinstance(child, Node) and child.data == "event_filter":
+            words = list(child.tokens())
+            recipient.exclude_events = words[0].type == "NOT"
+            recipient.events = [str(t).lower() for t in words if t.type not in ("NOT", "LBRACE", "RBRACE")]
+        elif isinstance(child, Node) and child.data == "reminder":
+            recipient.reminder = int(child.children[1])
+        elif isinstance(child, Node) and child.data == "mail_format":
+            recipient.mail_format = _mail_format(child.children)
+    return recipient
+
+
+def _mail_format(children: list[Any]) -> dict[str, str]:
+    keys = {"MAILFROM": "from", "MAILREPLYTO": "reply-to", "MAILSUBJECT": "subject", "MAILBODY": "message"}
+    out: dict[str, str] = {}
+    for child in children:
+        if isinstance(child, Node):
+            for tok in child.tokens():
+                if tok.type in keys:
+                    out[keys[tok.type]] = str(tok)
+    return out
+
+
+def _test(kind: str, children: list[Any]) -> Test:
+    span = _span_of(children)
+    test = Test(kind=kind, span=span, condition="")
+    words: list[str] = []
+    for child in children:
+        if isinstance(child, _Outcome):
+            test.rate, test.action = child.rate, child.action
+        elif isinstance(child, _Recovery):
+            test.else_rate, test.else_action = child.rate, child.action
+        elif isinstance(child, Action):  # restart_limit: "then <action>"
+            test.action = child
+        elif isinstance(child, Token):
+            if kind == "restart_limit" and child.type == "TIMEOUT":
+                test.action = Action("timeout", token_span(child))
+            elif child.type not in ("IF", "THEN"):
+                words.append(str(child))
+        elif isinstance(child, Node):
+            if child.data in ("process_resource", "system_resource"):
+                test.conditions.append(_condition(child))
+            elif child.data == "port_target":
+                toks = list(child.tokens())
+                for i, tok in enumerate(toks):
+                    if tok.type in ("HOST", "PORT"):
+                        test.options[tok.type.lower()] = str(toks[i + 1])
+            elif child.data == "protocol":
+                toks = list(child.tokens())
+                test.options["protocol"] = str(toks[1]).lower()
+            words.extend(str(t) for t in child.tokens())
+        elif isinstance(child, _Statement):
+            test.options[child.key] = child.value
+    if kind == "restart_limit":
+        test.options["restarts"] = int(children[1])
+        test.options["cycles"] = int(children[3])
+    test.condition = " ".join(words)
+    return test
+
+
+def _condition(node: Node) -> Condition:
+    toks = list(node.tokens())
+    cond = Condition(subject=str(toks[0]).lower(), span=token_span(toks[0], toks[-1]))
+    for tok in toks[1:]:
+        if tok.type in ("GREATER", "GREATEROREQUAL", "LESS", "LESSOREQUAL", "EQUAL", "NOTEQUAL", "CHANGED"):
+            cond.operator = tok.type.lower()
+        elif tok.type in ("NUMBER", "REAL") and cond.value is None:
+            cond.value = str(tok)
+        elif tok.type in ("BYTE", "KILOBYTE", "MEGABYTE", "GIGABYTE", "PERCENT", "OPERATION", "SECOND"):
+            cond.unit = cond.unit or tok.type.lower()
+    return cond
+
+
+_SETTING_KINDS = {"log": "log", "mailformat": "mail-format"}
+
+
+def _setting(kind: str, children: list[Any]) -> Setting:
+    kind = _SETTING_KINDS.get(kind, kind)
+    setting = Setting(kind=kind, span=_span_of(children))
+    values = setting.values
+    if kind == "alert":
+        recipient = _recipient(children[1:])
+        values.update(
+            address=recipient.address,
+            events=recipient.events,
+            exclude_events=recipient.exclude_events,
+            reminder=recipient.reminder,
+            mail_format=recipient.mail_format,
+        )
+    elif kind == "httpd":
+        values.update(_httpd(children[2:]))
+    elif kind == "mailserver":
+        values["servers"] = [_mailserver(c) for c in children if isinstance(c, Node) and c.data == "mailserver"]
+    elif kind == "mail-format":
+        values.update(_mail_format(children))
+    elif kind == "daemon":
+        values["interval"] = int(children[2])
+        if len(children) > 3:
+            values["start_delay"] = int(children[-1])
+    elif kind == "mmonit":
+        values["urls"] = [str(c.children[0]) for c in children if isinstance(c, Node)]
+    else:
+        words = _words(children[2:])
+        values["value"] = " ".join(words)
+    return setting
+
+
+def _mailserver(node: Node) -> dict[str, Any]:
+    toks = list(node.tokens())
+    server: dict[str, Any] = {"host": str(toks[0])}
+    for i, tok in enumerate(toks):
+        if tok.type in ("PORT", "USERNAME", "PASSWORD") and i + 1 < len(toks):
+            server[tok.type.lower()] = int(toks[i + 1]) if tok.type == "PORT" else str(toks[i + 1])
+        elif tok.type == "SSLTOKEN":
+            server["ssl"] = True
+    return server
+
+
+def _httpd(children: list[Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {"allow": []}
+    for child in children:
+        if not isinstance(child, Node):
+            continue
+        toks = list(child.tokens())
+        if child.data == "httpd_port":
+            values["port"] = int(toks[1])
+            values["read_only"] = len(toks) > 2
+        elif child.data == "httpd_unixsocket":
+            values["unixsocket"] = str(toks[1])
+        elif child.data == "httpd_address":
+            values["address"] = str(toks[1])
+        elif child.data == "ssl":
+            values["ssl"] = True
+        elif child.data == "allow_user":
+            values["allow"].append(
+                {
+                    "kind": "user",
+                    "user": str(toks[1]),
+                    "password": str(toks[3]),
+                    "read_only": len(toks) > 4,
+                    "span": token_span(toks[0], toks[-1]).to_dict(),
+                }
+            )
+        elif child.data == "allow_pam":
+            values["allow"].append(
+                {"kind": "pam", "group": str(toks[2]), "span": token_span(toks[0], toks[-1]).to_dict()}
+            )
+        elif child.data == "allow_htpasswd":
+            values["allow"].append(
+                {
+                    "kind": "htpasswd",
+                    "file": next(str(t) for t in toks if t.type == "PATH"),
+                    "span": token_span(toks[0], toks[-1]).to_dict(),
+                }
+            )
+        elif child.data == "allow_host":
+            values["allow"].append(
+                {"kind": "host", "host": str(toks[1]), "span": token_span(toks[0], toks[-1]).to_dict()}
+            )
+    return values

@@ -1,0 +1,44 @@
+"""The rule registry: every rule declared once, beside its check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.grammar.parser import ParseResult
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A lint rule: identity, default severity, documentation and its check."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    check: Callable[[ParseResult, Rule], Iterator[Diagnostic]] | None
+
+    def diagnostic(self, message: str, span: object, service: str | None = None, hint: str | None = None) -> Diagnostic:
+        """Build a finding of this rule at its default severity."""
+        from monitlint.model import Span
+
+        assert isinstance(span, Span)
+        return Diagnostic(self.code, self.name, self.severity, message, span, service, hint)
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, in code order."""
+    from monitlint.linter.rules import RULES
+
+    return sorted(RULES, key=lambda r: r.code)
+
+
+def find_rule(key: str) -> Rule | None:
+    """Look a rule up by code (``MON101``) or name (``missing-stop-program``)."""
+    wanted = key.strip().lower()
+    for rule in all_rules():
+        if rule.code.lower() == wanted or rule.name == wanted:
+            return rule
+    return None

@@ -1,0 +1,28 @@
+"""MON001 syntax-error: text that Monit's parser rejects.
+
+What it detects
+    Anything `monit -t` would refuse as a syntax error: a misspelt keyword, a
+    statement that is not legal for the service type, a unit glued to its number,
+    a test without `then`, an unclosed quote, single quotes after `start program =`.
+
+Why it matters
+    Monit refuses to start, or to reload, with such a file: one bad line stops
+    monitoring of every service on the host. `monit -t` reports only the first
+    error and one token late; monitlint reports each one at the offending token.
+
+Bad
+    check process nginx with pidfile /run/nginx.pid
+        if cpu > 80% for 5 cycles alert
+
+Good
+    check process nginx with pidfile /run/nginx.pid
+        if cpu > 80% for 5 cycles then alert
+"""
+
+from monitlint.diagnostics import Severity
+
+CODE = "MON001"
+NAME = "syntax-error"
+SEVERITY = Severity.ERROR
+SUMMARY = "Monit's parser would reject this text"
+# Findings come from the parser itself, so there is no check function here.

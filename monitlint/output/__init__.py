@@ -1,0 +1,1 @@
+"""Output formats for findings; each module is imported only when chosen."""

@@ -1,0 +1,33 @@
+"""The machine format: one JSON document with every finding and a summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from monitlint.diagnostics import Diagnostic, Severity
+
+JSON_VERSION = 1
+
+
+def summary(diagnostics: Sequence[Diagnostic], files: int, errors: Sequence[dict[str, str]]) -> dict[str, int]:
+    """Counts by severity, files checked and files that could not be read."""
+    return {
+        "files": files,
+        "total": len(diagnostics),
+        "errors": sum(1 for d in diagnostics if d.severity == Severity.ERROR),
+        "warnings": sum(1 for d in diagnostics if d.severity == Severity.WARNING),
+        "infos": sum(1 for d in diagnostics if d.severity == Severity.INFO),
+        "unreadable": len(errors),
+    }
+
+
+def render(diagnostics: Sequence[Diagnostic], files: int, errors: Sequence[dict[str, str]]) -> str:
+    """The JSON report: ``{"version", "diagnostics", "summary", "errors"}``."""
+    document = {
+        "version": JSON_VERSION,
+        "diagnostics": [d.to_dict() for d in diagnostics],
+        "summary": summary(diagnostics, files, errors),
+        "errors": list(errors),
+    }
+    return json.dumps(document, indent=2)

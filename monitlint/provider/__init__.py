@@ -1,0 +1,1 @@
+"""Start/stop provider backed by the ``monit`` executable (not yet implemented)."""

@@ -1,0 +1,102 @@
+"""Reading control files from disk safely, and positions inside them."""
+
+from __future__ import annotations
+
+import bisect
+import os
+import stat
+from dataclasses import dataclass, field
+
+# Larger files are refused rather than read: Monit control files are kilobytes,
+# and a linter must never hang or exhaust memory on a stray log or image.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class SourceError(Exception):
+    """A control file could not be read as text; the message is one line for users."""
+
+
+@dataclass(eq=False)
+class SourceFile:
+    """The text of one control file (main or included) and its line index."""
+
+    path: str  # as shown to users
+    text: str
+    line_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.line_starts:
+            starts = [0]
+            find = self.text.find
+            pos = find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            self.line_starts = starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Return the 1-based (line, column) of a character offset."""
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index] + 1
+
+    def line_text(self, line: int) -> str:
+        """Return the text of a 1-based line without its line ending."""
+        if line < 1 or line > len(self.line_starts):
+            return ""
+        start = self.line_starts[line - 1]
+        end = self.text.find("\n", start)
+        if end == -1:
+            end = len(self.text)
+        return self.text[start:end].rstrip("\r")
+
+
+def decode_text(data: bytes, display: str) -> str:
+    """Decode control-file bytes as UTF-8 text, refusing binary data with a clear message."""
+    nul = data.find(b"\0")
+    if nul != -1:
+        raise SourceError(f"{display}: binary file (NUL byte at offset {nul}), not a Monit control file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceError(f"{display}: not valid UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})") from None
+
+
+def read_source(path: str, display: str | None = None) -> SourceFile:
+    """Read a control file, refusing directories, devices, FIFOs, huge and binary files."""
+    shown = display if display is not None else path
+    try:
+        # O_NONBLOCK keeps a FIFO from blocking the open itself; we refuse it below.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError:
+        raise SourceError(f"{shown}: is a directory, not a control file") from None
+    except FileNotFoundError:
+        raise SourceError(f"{shown}: no such file") from None
+    except PermissionError:
+        raise SourceError(f"{shown}: permission denied") from None
+    except OSError as exc:
+        raise SourceError(f"{shown}: cannot open ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise SourceError(f"{shown}: is a directory, not a control file")
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(f"{shown}: not a regular file (device, FIFO or socket)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise SourceError(f"{shown}: too large ({info.st_size} bytes; the limit is {MAX_FILE_BYTES} bytes)")
+        chunks = []
+        remaining = MAX_FILE_BYTES + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise SourceError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise SourceError(f"{shown}: too large (over {MAX_FILE_BYTES} bytes)")
+    return SourceFile(shown, decode_text(data, shown))

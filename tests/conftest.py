@@ -1,0 +1,95 @@
+"""Shared helpers: running the CLI, running the real `monit -t`, locating data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+FORMS = REPO / "tests" / "data" / "forms"
+CORPUS = REPO.parent / "shared" / "corpus" / "real-world"
+DEBIAN_MONIT = Path("/etc/monit")
+
+
+@dataclass
+class CliResult:
+    """What a `monitlint` run printed and its exit status."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None
+) -> CliResult:
+    """Run the installed CLI in a subprocess, exactly as a user would."""
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    proc = subprocess.run(
+        [sys.executable, "-m", "monitlint", *args],
+        cwd=cwd,
+        env=full_env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def monit_executable() -> str:
+    """Path of Debian's `monit`; missing monit fails in CI and skips elsewhere."""
+    path = shutil.which("monit") or ("/usr/bin/monit" if os.path.exists("/usr/bin/monit") else None)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("the `monit` executable is required in CI (apt-get install monit)")
+        pytest.skip("monit is not installed")
+    return path
+
+
+@dataclass
+class MonitVerdict:
+    """What `monit -t` said of a control file."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        """The diagnostic lines Monit printed."""
+        return [line for line in self.stderr.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def monit_t(tmp_path: Path) -> Callable[[Path, Path | None], MonitVerdict]:
+    """Run `monit -t -c FILE` on a private 0600 copy, from `cwd`, with HOME in a temp dir."""
+    monit = monit_executable()
+
+    def run(path: Path, cwd: Path | None = None) -> MonitVerdict:
+        copy = tmp_path / "ctl" / path.name
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copyfile(path, copy)
+        copy.chmod(0o600)
+        home = tmp_path / "home"
+        home.mkdir(exist_ok=True)
+        proc = subprocess.run(
+            [monit, "-t", "-c", str(copy)],
+            cwd=cwd or tmp_path,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LC_ALL": "C"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+        return MonitVerdict(proc.returncode, proc.stdout, proc.stderr)
+
+    return run

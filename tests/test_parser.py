@@ -1,0 +1,225 @@
+"""The parser builds the typed model with exact positions, and reports every syntax error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from monitlint.grammar.parser import parse_file, parse_text
+
+FULL = """\
+set daemon 30 with start delay 60
+set log syslog facility log_daemon
+set httpd port 2812 and use address localhost
+    allow localhost
+    allow admin:"s3cret" read-only
+set mailserver smtp.example.com port 587 username "ops" password "pw" using tls
+set alert ops@example.com not on { instance, action } with reminder on 10 cycles
+
+check process nginx with pidfile /run/nginx.pid
+    start program = "/usr/sbin/nginx -g 'daemon on;'" with timeout 30 seconds
+    stop program = "/usr/sbin/nginx -s stop" as uid root and gid root
+    if failed host 127.0.0.1 port 80 protocol http request "/healthz" for 2 cycles then restart
+    if cpu > 80% for 5 cycles then alert else if succeeded then alert
+    if 3 restarts within 5 cycles then unmonitor
+    depends on nginx_bin, nginx_conf
+    group www
+    every 2 cycles
+
+check file nginx_bin with path /usr/sbin/nginx
+    if failed checksum then unmonitor
+check file nginx_conf with path /etc/nginx/nginx.conf
+    if changed sha1 checksum then alert
+check program backup with path "/usr/local/bin/check-backup --max-age 26h" as uid root with timeout 60 seconds
+    if status != 0 then alert
+check system $HOST
+    if loadavg (5min) per core > 1.5 then alert
+    if memory > 90% or swap > 25% then alert
+"""
+
+
+def test_full_config_model() -> None:
+    result = parse_text(FULL, "full.monitrc")
+    assert result.diagnostics == []
+    config = result.config
+    assert [s.kind for s in config.settings] == ["daemon", "log", "httpd", "mailserver", "alert"]
+    assert config.settings[0].values == {"interval": 30, "start_delay": 60}
+    httpd = config.settings[2].values
+    assert httpd["port"] == 2812 and httpd["address"] == "localhost"
+    assert [a["kind"] for a in httpd["allow"]] == ["host", "user"]
+    assert httpd["allow"][1]["password"] == "s3cret" and httpd["allow"][1]["read_only"]
+    assert config.settings[4].values["events"] == ["instance", "action"]
+    assert config.settings[4].values["exclude_events"] is True
+
+    nginx, nginx_bin, nginx_conf, backup, system = config.services
+    assert (nginx.type, nginx.name, nginx.target_kind, nginx.target) == (
+        "process",
+        "nginx",
+        "pidfile",
+        "/run/nginx.pid",
+    )
+    assert nginx.start is not None and nginx.start.argv == ["/usr/sbin/nginx", "-g", "daemon on;"]
+    assert nginx.start.timeout == 30
+    assert nginx.stop is not None and nginx.stop.argv == ["/usr/sbin/nginx", "-s", "stop"]
+    assert (nginx.stop.uid, nginx.stop.gid) == ("root", "root")
+    assert [d.value for d in nginx.depends] == ["nginx_bin", "nginx_conf"]
+    assert [g.value for g in nginx.groups] == ["www"]
+    assert nginx.every == "every 2 cycles"
+    kinds = [t.kind for t in nginx.tests]
+    assert kinds == ["port", "process_resource", "restart_limit"]
+    port = nginx.tests[0]
+    assert port.options == {"host": "127.0.0.1", "port": "80", "protocol": "http"}
+    assert port.rate is not None and port.rate.cycles == 2
+    assert port.action is not None and port.action.kind == "restart"
+    cpu = nginx.tests[1]
+    assert cpu.conditions[0].subject == "cpu" and cpu.conditions[0].value == "80"
+    assert cpu.else_action is not None and cpu.else_action.kind == "alert"
+    limit = nginx.tests[2]
+    assert limit.options == {"restarts": 3, "cycles": 5} and limit.action is not None
+    assert limit.action.kind == "unmonitor"
+    assert (nginx_bin.type, nginx_bin.target) == ("file", "/usr/sbin/nginx")
+    assert nginx_conf.tests[0].kind == "checksum"
+    assert backup.type == "program" and backup.program is not None
+    assert backup.program.argv == ["/usr/local/bin/check-backup", "--max-age", "26h"]
+    assert backup.program.timeout == 60 and backup.program.uid == "root"
+    assert system.type == "system" and system.name == "$HOST"
+    assert [c.subject for c in system.tests[1].conditions] == ["memory", "swap"]
+
+
+def test_spans_are_exact() -> None:
+    result = parse_text(FULL, "full.monitrc")
+    nginx = result.config.services[0]
+    assert (nginx.span.line, nginx.span.column, nginx.span.end_line, nginx.span.end_column) == (9, 1, 9, 20)
+    assert (nginx.name_span.column, nginx.name_span.end_column) == (15, 20)
+    assert nginx.stop is not None and nginx.stop.span.line == 11
+    assert nginx.tests[0].span.line == 12 and nginx.tests[0].span.column == 5
+    assert nginx.end is not None and nginx.end.line == 17
+
+
+def test_every_syntax_error_is_reported_at_the_offending_token() -> None:
+    text = """\
+check process a with pidfile /run/a.pid
+    if cpu > 80% for 5 cycles alert
+    stop program = "/bin/kill a"
+check process b with pidfile /run/b.pid
+    if memory > 200MB then restart
+    start program = '/usr/bin/b start'
+    stop program = "/bin/kill b"
+check process c with pidfile /run/c.pid
+    start program = "/bin/c"
+"""
+    result = parse_text(text, "t.monitrc")
+    errors = [(d.span.line, d.span.column, d.message) for d in result.diagnostics]
+    assert [(line, col) for line, col, _ in errors] == [(2, 31), (5, 17), (6, 19)]
+    assert "expected `then` after the condition" in errors[0][2]
+    assert "separated by a space" in errors[1][2]
+    assert "double quotes" in errors[2][2]
+    # the good statements of broken blocks still reach the model
+    names = {s.name: s for s in result.config.services}
+    assert names["a"].stop is not None and names["b"].stop is not None
+    assert names["c"].start is not None
+
+
+def test_statement_illegal_for_type_and_missing_target() -> None:
+    result = parse_text(
+        'check file f with path /x\n  if cpu > 5% then alert\ncheck process p\n  start program = "/x"\n'
+    )
+    messages = [d.message for d in result.diagnostics]
+    assert "`cpu` cannot be tested in a `check file` block" in messages[0]
+    assert "needs `with pidfile" in messages[1]
+
+
+def test_error_at_end_of_file_points_at_last_token() -> None:
+    result = parse_text("check process a with pidfile /run/a.pid\n  if cpu > 80%")
+    (diag,) = result.diagnostics
+    assert diag.span.line == 2 and "`then`" in diag.message
+
+
+def test_set_statement_error_reported_at_next_statement_like_monit() -> None:
+    result = parse_text("set eventqueue\n\ncheck system x\n")
+    (diag,) = result.diagnostics
+    assert diag.span.line == 3 and "basedir" in diag.message
+
+
+def test_lines_outside_a_block_are_reported() -> None:
+    result = parse_text("if failed port 80 then alert\n")
+    (diag,) = result.diagnostics
+    assert "outside a `check` block" in diag.message
+
+
+def test_empty_and_comment_only_files_are_fine() -> None:
+    assert parse_text("").diagnostics == []
+    assert parse_text("# nothing\n   \n").diagnostics == []
+
+
+def test_crlf_and_no_final_newline() -> None:
+    result = parse_text("set daemon 30\r\ncheck system x\r\n  if cpu > 80% then alert")
+    assert result.diagnostics == []
+    assert result.config.services[0].tests[0].kind == "system_resource"
+
+
+def test_include_positions_point_into_the_included_file(tmp_path: Path) -> None:
+    conf = tmp_path / "conf.d"
+    conf.mkdir()
+    (conf / "a.conf").write_text('check process a with pidfile /run/a.pid\n  start program = "/bin/a"\n')
+    (conf / "b.conf").write_text("\n\ncheck process b with pidfile /run/b.pid\n")
+    (conf / "c.conf~").write_text("check process backup_copy with pidfile /x\n")
+    (tmp_path / "rootbin").write_text("  if failed permission 755 then unmonitor\n")
+    main = tmp_path / "monitrc"
+    main.write_text(
+        "set daemon 30\n"
+        "check file bin with path /bin/sh\n"
+        "    include rootbin\n"
+        "    if changed checksum then alert\n"
+        "include conf.d/*\n"
+    )
+    result = parse_file(str(main))
+    assert result.diagnostics == []
+    services = result.config.services
+    # Monit reads one glob's matches in reverse sorted order; `~` files are skipped
+    assert [s.name for s in services] == ["bin", "b", "a"]
+    assert [t.kind for t in services[0].tests] == ["permission", "checksum"]
+    assert services[0].tests[0].span.path.endswith("rootbin") and services[0].tests[0].span.line == 1
+    assert services[1].span.path.endswith("b.conf") and services[1].span.line == 3
+    include = result.config.includes[-1]
+    assert include.pattern == "conf.d/*" and [Path(f).name for f in include.files] == ["b.conf", "a.conf"]
+
+
+def test_include_with_root_maps_absolute_paths(tmp_path: Path) -> None:
+    (tmp_path / "etc/monit/conf.d").mkdir(parents=True)
+    (tmp_path / "etc/monit/conf.d/x").write_text("check system x\n")
+    main = tmp_path / "etc/monit/monitrc"
+    main.write_text("include /etc/monit/conf.d/*\n")
+    result = parse_file(str(main), root=str(tmp_path))
+    assert [s.name for s in result.config.services] == ["x"]
+
+
+def test_include_problems_are_findings(tmp_path: Path) -> None:
+    main = tmp_path / "monitrc"
+    main.write_text("include /nonexistent-dir/*\ninclude missing.conf\ninclude monitrc\n")
+    result = parse_file(str(main))
+    codes = [(d.code, d.span.line) for d in result.diagnostics]
+    assert codes == [("MON002", 1), ("MON002", 2), ("MON003", 3)]
+
+
+def test_include_cycle_between_two_files(tmp_path: Path) -> None:
+    (tmp_path / "a").write_text("include b\ncheck system a\n")
+    (tmp_path / "b").write_text("include a\n")
+    result = parse_file(str(tmp_path / "a"))
+    assert [d.code for d in result.diagnostics] == ["MON003"]
+    assert [s.name for s in result.config.services] == ["a"]
+
+
+def test_unreadable_included_file_is_a_finding(tmp_path: Path) -> None:
+    (tmp_path / "bin").write_bytes(b"\x00\x01binary")
+    (tmp_path / "main").write_text("include bin\n")
+    result = parse_file(str(tmp_path / "main"))
+    (diag,) = result.diagnostics
+    assert diag.code == "MON002" and "binary" in diag.message
+
+
+def test_deep_include_nesting_is_bounded(tmp_path: Path) -> None:
+    for i in range(1030):
+        (tmp_path / f"f{i}").write_text(f"include f{i + 1}\n")
+    (tmp_path / "f1030").write_text("check system deep\n")
+    result = parse_file(str(tmp_path / "f0"))
+    assert any("limit" in d.message for d in result.diagnostics)
