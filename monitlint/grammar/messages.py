@@ -148,6 +148,8 @@ _STATEMENT_STARTS = {
     "GROUP",
     "DEPENDS",
 }
+_THEN_HINT = "write `if <condition> then <action>`"
+_ACTIONS = {"ALERT", "RESTART", "START", "STOP", "UNMONITOR", "EXEC"}
 _GLUED_UNIT = re.compile(r"^[0-9]+(?:\.[0-9]+)?([A-Za-z%/]+)$")
 _GLUED_OPERATOR = re.compile(r"^(?:[A-Za-z_]+)?(>=|<=|!=|==|>|<|=)[0-9]")
 
@@ -208,8 +210,13 @@ def syntax_message(
             f"the {previous.type.lower()} program must be written in double quotes after `=`",
             f'write {previous.type.lower()} program = "/path/to/program args"',
         )
-    if "THEN" in expected and len(expected) <= 12 and token.type != "$END":
-        return f"unexpected {shown}: expected `then` after the condition", "write `if <condition> then <action>`"
+    if "THEN" in expected and token.type != "$END":
+        if len(expected) <= 4 or token.type in _ACTIONS:
+            return f"unexpected {shown}: expected `then` after the condition", _THEN_HINT
+        return (
+            f"unexpected {shown}: expected `then` or more of the condition ({join_labels(expected - {'THEN'})})",
+            None,
+        )
     if "THEN" in expected and token.type == "$END":
         return "the test ends before `then`: expected `then` and an action", "write `if <condition> then <action>`"
     if expected >= {"PIDFILE", "MATCH"}:

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install what the test suite needs on a fresh Debian/Ubuntu machine:
+# Debian's `monit` package (the differential and provider tests run the real
+# executable) and a virtualenv in .venv with monitlint and its test tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v monit >/dev/null 2>&1 && [ ! -x /usr/bin/monit ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "setup: installing Debian's monit package" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >/dev/null
+        apt-get install -y -qq monit >/dev/null
+    else
+        echo "setup: the monit executable is missing: run 'sudo apt-get install monit' first" >&2
+        exit 1
+    fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    if ! python3 -m venv .venv 2>/dev/null; then
+        # Debian's system Python ships venv separately
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+            apt-get install -y -qq python3-venv >/dev/null
+            rm -rf .venv
+            python3 -m venv .venv
+        else
+            echo "setup: python3 -m venv failed: run 'sudo apt-get install python3-venv' first" >&2
+            exit 1
+        fi
+    fi
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
