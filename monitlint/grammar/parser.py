@@ -57,33 +57,38 @@ def get_parser() -> Lark:
     grammar = GRAMMAR_FILE.read_text(encoding="utf-8")
     import lark
 
+    # The name carries everything the tables depend on, so a stale file is never read.
     digest = hashlib.sha256(grammar.encode()).hexdigest()[:16]
     name = f"monitrc-{digest}-lark{lark.__version__}-py{sys.version_info[0]}{sys.version_info[1]}.cache"
-    options = {
-        "parser": "lalr",
-        "lexer": _PassThroughLexer,
-        "start": "chunk",
-        "transformer": ModelBuilder(),
-        "tree_class": Node,
-    }
-    cache_dir = _cache_dir()
-    path = os.path.join(cache_dir, name)
-    if os.path.exists(path):
-        try:
-            return Lark(grammar, cache=path, **options)  # type: ignore[arg-type]
-        except Exception:  # a damaged cache must never stop the linter: rebuild below
-            pass
+    path = os.path.join(_cache_dir(), name)
     try:
-        os.makedirs(cache_dir, exist_ok=True)
-        # Write to a private name first: parallel runs (pre-commit) must never read a half-written file.
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=cache_dir)
-        os.close(fd)
-        os.unlink(tmp)
-        parser = Lark(grammar, cache=tmp, **options)  # type: ignore[arg-type]
-        os.replace(tmp, path)
-        return parser
+        with open(path, "rb") as handle:
+            # Lark.load() takes no options; _load() is the documented cache path's loader.
+            return Lark.__new__(Lark)._load(handle, transformer=ModelBuilder(), tree_class=Node)
+    except Exception:  # missing or damaged: build the tables below
+        pass
+    parser = Lark(
+        grammar,
+        parser="lalr",
+        lexer=_PassThroughLexer,
+        start="chunk",
+        transformer=ModelBuilder(),
+        tree_class=Node,
+    )
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        # Write under a private name, then rename: parallel runs (pre-commit) never see half a file.
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                parser.save(handle)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
     except OSError:
-        return Lark(grammar, **options)  # type: ignore[arg-type]
+        pass  # an unwritable cache only costs time
+    return parser
 
 
 @dataclass
