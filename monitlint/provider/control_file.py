@@ -1,0 +1,76 @@
+"""Finding the control file the daemon uses, and the lint gate in front of every action."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.model import ControlFile, Service
+from monitlint.provider.errors import ControlFileError
+
+
+def search_order() -> list[str]:
+    """Monit's own control-file search order (``man monit``: FILES)."""
+    home = os.path.expanduser("~")
+    return [
+        os.path.join(home, ".monitrc"),
+        "/etc/monitrc",
+        "/etc/monit/monitrc",
+        "/usr/local/etc/monitrc",
+        os.path.join(os.getcwd(), "monitrc"),
+    ]
+
+
+def locate_control_file(given: str | None) -> str:
+    """The control file named with -c, else the first one Monit itself would use."""
+    if given:
+        if not os.path.exists(given):
+            raise ControlFileError(f"{given}: no such control file")
+        return given
+    for candidate in search_order():
+        if os.path.isfile(candidate):
+            return candidate
+    raise ControlFileError("no control file found (looked in " + ", ".join(search_order()) + "); use -c FILE")
+
+
+@dataclass
+class GateVerdict:
+    """What linting the control file said about one service."""
+
+    config: ControlFile
+    service: Service | None
+    blocking: list[Diagnostic] = field(default_factory=list)
+    findings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        """True when the action must not be sent."""
+        return bool(self.blocking)
+
+
+def lint_gate(control_file: str, name: str) -> GateVerdict:
+    """Lint the control file with its includes; decide whether acting on ``name`` is safe.
+
+    A syntax error anywhere blocks (Monit would refuse the file); so does an
+    error-severity finding on the named service.  Findings on other services
+    do not block.
+    """
+    from monitlint.linter.engine import lint_file
+    from monitlint.source import SourceError
+
+    try:
+        result = lint_file(control_file)
+    except SourceError as exc:
+        raise ControlFileError(str(exc)) from None
+    assert result.parse is not None
+    config = result.parse.config
+    service = next((s for s in config.services if s.name == name), None)
+    if service is None:  # Monit compares service names without regard to case
+        service = next((s for s in config.services if s.name.lower() == name.lower()), None)
+    blocking = [
+        d
+        for d in result.diagnostics
+        if d.code == "MON001" or (d.severity == Severity.ERROR and service is not None and d.service == service.name)
+    ]
+    return GateVerdict(config, service, blocking, result.diagnostics)

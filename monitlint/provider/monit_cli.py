@@ -1,0 +1,82 @@
+"""Calling the ``monit`` executable: argv lists, never a shell; a timeout on every call."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from monitlint.provider.errors import DaemonUnavailable, MonitNotInstalled
+
+# Monit's own CLI gives up after 5 s when the daemon does not answer; wait a little longer.
+DEFAULT_CALL_TIMEOUT = 10.0
+
+
+@dataclass
+class MonitOutput:
+    """What one ``monit`` call printed and its exit status."""
+
+    argv: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def text(self) -> str:
+        """stdout and stderr together, for messages."""
+        return (self.stdout + "\n" + self.stderr).strip()
+
+    def first_line(self) -> str:
+        """The first non-empty line Monit printed, for one-line error messages."""
+        for line in (self.stderr + "\n" + self.stdout).splitlines():
+            if line.strip():
+                return line.strip()
+        return f"exit status {self.returncode}"
+
+
+class MonitCLI:
+    """Runs ``monit -B [-c FILE] ARGS`` with ``LC_ALL=C`` and no terminal."""
+
+    def __init__(
+        self, monit: str = "monit", control_file: str | None = None, call_timeout: float = DEFAULT_CALL_TIMEOUT
+    ) -> None:
+        self.monit = monit
+        self.control_file = control_file
+        self.call_timeout = call_timeout
+
+    def executable(self) -> str:
+        """Absolute path of the monit executable, or MonitNotInstalled."""
+        found = shutil.which(self.monit)
+        if found is None:
+            raise MonitNotInstalled(
+                f"the monit executable '{self.monit}' was not found (install Debian's monit package)"
+            )
+        return found
+
+    def run(self, *args: str) -> MonitOutput:
+        """Run one monit command and return its output; MonitError on timeout or exec failure."""
+        argv = [self.executable(), "-B"]
+        if self.control_file:
+            argv += ["-c", self.control_file]
+        argv += list(args)
+        env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
+        try:
+            proc = subprocess.run(
+                argv,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                env=env,
+                timeout=self.call_timeout,
+            )
+        except subprocess.TimeoutExpired:
+            raise DaemonUnavailable(
+                f"`monit {' '.join(args)}` did not answer within {self.call_timeout:g} s: the daemon seems to hang"
+            ) from None
+        except PermissionError:
+            raise MonitNotInstalled(f"permission denied running {argv[0]}") from None
+        except OSError as exc:
+            raise MonitNotInstalled(f"cannot run {argv[0]}: {exc.strerror or exc}") from None
+        return MonitOutput(argv, proc.returncode, proc.stdout, proc.stderr)

@@ -1,0 +1,107 @@
+"""Error paths of the provider with a fake `monit` (fast); the real daemon tests prove the rest."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from monitlint.provider.status import parse_status
+from tests.conftest import run_cli
+
+CONTROL = (
+    "set daemon 1\nset httpd unixsocket /tmp/x.sock allow localhost\n"
+    'check process app with pidfile /run/app.pid\n  start program = "/bin/app"\n  stop program = "/bin/app stop"\n'
+)
+
+
+def fake_monit(tmp_path: Path, script: str) -> Path:
+    path = tmp_path / "fake-monit"
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    return path
+
+
+@pytest.fixture
+def control(tmp_path: Path) -> Path:
+    path = tmp_path / "monitrc"
+    path.write_text(CONTROL)
+    path.chmod(0o600)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("echo 'Monit: the monit daemon is not running' >&2; exit 1", "daemon is not running"),
+        ("echo \"Service 'app' not found\" >&2; exit 1", "no service named 'app'"),
+        (
+            "echo \"Monit: the monit HTTP interface is not enabled, please add the 'set httpd' statement\" >&2; exit 1",
+            "MON501",
+        ),
+        ("echo \"The control file '/x' permission 0644 is wrong, maximum 0700 allowed\" >&2; exit 1", "refused the"),
+        ("echo 'Unix socket /x connection error -- No such file or directory' >&2; exit 1", "cannot reach"),
+        ("exec sleep 20", "did not answer"),
+    ],
+)
+def test_environment_errors_are_one_line_exit_2(tmp_path: Path, control: Path, script: str, expected: str) -> None:
+    monit = fake_monit(tmp_path, script)
+    result = run_cli("service", "stop", "app", "-c", str(control), "--monit", str(monit), "--timeout", "1")
+    assert result.exit_code == 2
+    assert expected in result.stderr and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_monit_not_installed(control: Path) -> None:
+    result = run_cli("service", "status", "app", "-c", str(control), "--monit", "/nonexistent/monit")
+    assert result.exit_code == 2 and "was not found" in result.stderr
+
+
+def test_missing_control_file(tmp_path: Path) -> None:
+    result = run_cli("service", "status", "app", "-c", str(tmp_path / "nope"))
+    assert result.exit_code == 2 and "no such control file" in result.stderr
+
+
+def test_unknown_service_in_control_file(tmp_path: Path, control: Path) -> None:
+    monit = fake_monit(tmp_path, "exit 0")
+    result = run_cli("service", "stop", "ghost", "-c", str(control), "--monit", str(monit))
+    assert result.exit_code == 2 and "no service named 'ghost'" in result.stderr
+
+
+def test_syntax_error_anywhere_refuses_and_sends_nothing(tmp_path: Path, control: Path) -> None:
+    marker = tmp_path / "called"
+    monit = fake_monit(tmp_path, f"touch {marker}; exit 0")
+    control.write_text(CONTROL + "check process other with pidfile /run/o.pid\n  if cpu > 80% alert\n")
+    result = run_cli("service", "restart", "app", "-c", str(control), "--monit", str(monit))
+    assert result.exit_code == 3 and "MON001" in result.stdout
+    assert not marker.exists()
+
+
+def test_findings_on_other_services_do_not_block(tmp_path: Path, control: Path) -> None:
+    monit = fake_monit(tmp_path, "echo 'Monit: the monit daemon is not running' >&2; exit 1")
+    control.write_text(CONTROL + "check process other with pidfile /run/o.pid\n")  # MON101 on `other`
+    result = run_cli("service", "stop", "app", "-c", str(control), "--monit", str(monit))
+    assert result.exit_code == 2 and "not running" in result.stderr  # got past the gate
+
+
+def test_usage_errors() -> None:
+    assert run_cli("service", "ensure", "app").exit_code == 2
+    assert run_cli("service", "stop", "app", "running").exit_code == 2
+    assert run_cli("service", "explode", "app").exit_code == 2
+
+
+def test_status_parsing() -> None:
+    text = (
+        "Monit 5.33.0 uptime: 4m\n\nProcess 'app_long'\n  status                       OK\n\n"
+        "Process 'app'\n  status                       OK - stop pending\n"
+        "  monitoring status            Monitored\n  monitoring mode              active\n"
+        "  on reboot                    laststate\n  pid                          4242\n\n"
+    )
+    status = parse_status(text, "app")
+    assert status is not None
+    assert (status.pending, status.base_status, status.pid, status.on_reboot) == ("stop", "OK", 4242, "laststate")
+    assert not status.settled and status.monitored
+    assert parse_status(text, "ap") is None
+    odd = parse_status("Process 'x'\n  status                       Frobnicated\n  monitoring status  Monitored\n", "x")
+    assert odd is not None and odd.failed and not odd.known_status
