@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -93,3 +94,20 @@ def monit_t(tmp_path: Path) -> Callable[[Path, Path | None], MonitVerdict]:
         return MonitVerdict(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+# Messages of Monit's scanner and parser that mean "this is not valid monitrc".
+SYNTAX_ERROR = re.compile(
+    r"^(?P<file>.*?):(?P<line>\d+): (?P<message>syntax error|unbalanced quotes|invalid every format|"
+    r"invalid HTTP header list format|invalid mail format|missing address|missing hostname in URL|"
+    r"URL protocol not supported|include files limit reached)"
+)
+
+
+def first_syntax_error(verdict: MonitVerdict) -> tuple[str, int, str] | None:
+    """(file name, line, message) of Monit's first language error, if any."""
+    for line in verdict.lines:
+        match = SYNTAX_ERROR.match(line)
+        if match:
+            return Path(match.group("file")).name, int(match.group("line")), line
+    return None

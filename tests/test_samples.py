@@ -6,8 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import SAMPLES, MonitVerdict, run_cli
-from tests.test_differential import first_syntax_error
+from tests.conftest import SAMPLES, MonitVerdict, first_syntax_error, run_cli
 
 
 def findings(*args: str) -> tuple[int, list[dict[str, object]]]:
@@ -29,8 +28,11 @@ def test_missing_stop_sample() -> None:
 def test_syntax_errors_sample_reports_all_three() -> None:
     code, diags = findings(str(SAMPLES / "syntax-errors/monitrc"))
     assert code == 1
-    assert [(d["code"], d["line"], d["column"]) for d in diags] == [("MON001", 10, 31), ("MON001", 16, 17),
-                                                                    ("MON001", 20, 19)]
+    assert [(d["code"], d["line"], d["column"]) for d in diags] == [
+        ("MON001", 10, 31),
+        ("MON001", 16, 17),
+        ("MON001", 20, 19),
+    ]
 
 
 def test_samples_agree_with_monit(monit_t: Callable[[Path, Path | None], MonitVerdict], tmp_path: Path) -> None:
