@@ -43,15 +43,28 @@ def cli() -> None:
     """Lint Monit control files (monitrc) and catch what `monit -t` lets through."""
 
 
+FORMATS = ["text", "json", "sarif", "github", "gitlab", "junit"]
+
+
+def _load_config(config_file: str | None, isolated: bool) -> Any:
+    from monitlint.config import Config, ConfigError, find_config_file, load_config
+
+    if isolated:
+        return Config()
+    try:
+        return load_config(config_file or find_config_file())
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
 )
 @click.option(
     "--color",
@@ -62,35 +75,138 @@ def cli() -> None:
     help="Colour the text output (auto: only on a terminal, never with NO_COLOR).",
 )
 @_root_option
-def check(paths: tuple[str, ...], output_format: str, color: str, root: str | None) -> None:
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Configuration file (default: nearest .monitlint.toml or pyproject.toml [tool.monitlint]).",
+)
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--select", multiple=True, help="Only these rules (codes, prefixes such as MON1, or names).")
+@click.option("--ignore", multiple=True, help="Skip these rules (codes, prefixes or names).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Lowest severity that makes the exit status 1 [default: info, i.e. any finding].",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
+@click.option("--stdin-filename", default=None, help="The name to report for `-` (standard input).")
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    color: str,
+    root: str | None,
+    config_file: str | None,
+    isolated: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    exit_zero: bool,
+    statistics: bool,
+    stdin_filename: str | None,
+) -> None:
     """Check control files and report problems with their location.
 
+    PATHS are control files, folders (every Monit config below them), or `-` for standard input.
     Exit status: 0 nothing found, 1 findings, 2 a file could not be read or a usage error.
     """
-    from monitlint.diagnostics import Diagnostic
-    from monitlint.linter.engine import lint_file
-    from monitlint.source import SourceError, SourceFile
+    from monitlint.diagnostics import Diagnostic, Severity
+    from monitlint.discovery import discover
+    from monitlint.linter.engine import Linter, lint_text
+    from monitlint.source import SourceError, SourceFile, decode_text
+
+    config = _load_config(config_file, isolated)
+    if select:
+        config.select = _split(select)
+    if ignore:
+        config.ignore = [*config.ignore, *_split(ignore)]
+    if fail_on:
+        config.fail_on = Severity.parse(fail_on)
+    linter = Linter(config, root)
 
     diagnostics: list[Diagnostic] = []
     sources: dict[str, SourceFile] = {}
     errors: list[dict[str, str]] = []
-    checked = 0
+    checked: list[str] = []
+    targets: list[str] = []
     for path in paths:
+        if path != "-" and os.path.isdir(path):
+            found = discover(path)
+            if not found:
+                message = f"{path}: no Monit control files found under this folder"
+                errors.append({"path": path, "message": message})
+                click.echo(f"monitlint: error: {message}", err=True)
+            targets.extend(found)
+        else:
+            targets.append(path)
+    for path in targets:
         try:
-            result = lint_file(path, root=root)
+            if path == "-":
+                name = stdin_filename or "<stdin>"
+                text = decode_text(sys.stdin.buffer.read(), name)
+                result = lint_text(text, name, root=root, config=config)
+                path = name
+            else:
+                result = linter.lint(path)
         except SourceError as exc:
             errors.append({"path": path, "message": str(exc)})
             click.echo(f"monitlint: error: {exc}", err=True)
             continue
-        checked += 1
+        checked.append(path)
         diagnostics.extend(result.diagnostics)
         if result.parse is not None:
             sources.update(result.parse.sources)
 
+    _report(diagnostics, sources, checked, errors, output_format, color, statistics)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    failing = [d for d in diagnostics if d.severity >= config.fail_on]
+    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+def _report(
+    diagnostics: list[Any],
+    sources: dict[str, Any],
+    checked: list[str],
+    errors: list[dict[str, str]],
+    output_format: str,
+    color: str,
+    statistics: bool,
+) -> None:
+    def line_texts() -> list[str]:
+        return [sources[d.span.path].line_text(d.span.line) if d.span.path in sources else "" for d in diagnostics]
+
+    if statistics and output_format == "text":
+        from collections import Counter
+
+        counts = Counter((d.code, d.rule) for d in diagnostics)
+        for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            click.echo(f"{count:6d}  {code}  {rule}")
+        return
     if output_format == "json":
         from monitlint.output import json_format
 
-        click.echo(json_format.render(diagnostics, checked, errors))
+        click.echo(json_format.render(diagnostics, len(checked), errors))
+    elif output_format == "sarif":
+        from monitlint.output import sarif
+
+        click.echo(sarif.render(diagnostics, line_texts()))
+    elif output_format == "github":
+        from monitlint.output import github
+
+        if diagnostics:
+            click.echo(github.render(diagnostics))
+    elif output_format == "gitlab":
+        from monitlint.output import gitlab
+
+        click.echo(gitlab.render(diagnostics, line_texts()))
+    elif output_format == "junit":
+        from monitlint.output import junit
+
+        click.echo(junit.render(diagnostics, checked))
     else:
         from monitlint.output import text
 
@@ -99,10 +215,52 @@ def check(paths: tuple[str, ...], output_format: str, color: str, root: str | No
             click.echo(text.render_diagnostic(diag, sources, colour), color=colour)
             click.echo("")
         if checked:
-            click.echo(text.render_summary(diagnostics, checked))
-    if errors:
+            click.echo(text.render_summary(diagnostics, len(checked)))
+
+
+@cli.command()
+@click.argument("key")
+def rule(key: str) -> None:
+    """Explain a rule: KEY is a code (MON101) or a name (missing-stop-program)."""
+    from monitlint.linter.registry import find_rule
+
+    found = find_rule(key)
+    if found is None:
+        click.echo(f"monitlint: error: no rule '{key}' (see `monitlint rules`)", err=True)
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if diagnostics else EXIT_OK)
+    click.echo(f"{found.code} {found.name} ({found.severity})\n")
+    click.echo(found.doc)
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(output_format: str) -> None:
+    """List every rule with its code, name, default severity and summary."""
+    from monitlint.linter.registry import all_rules
+
+    listed = all_rules()
+    if output_format == "json":
+        import json
+
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": str(r.severity),
+                        "summary": r.summary,
+                        "scope": r.scope,
+                    }
+                    for r in listed
+                ],
+                indent=2,
+            )
+        )
+        return
+    width = max(len(r.name) for r in listed)
+    for r in listed:
+        click.echo(f"{r.code}  {r.name:<{width}}  {r.severity!s:<7}  {r.summary}")
 
 
 @cli.command()

@@ -96,7 +96,12 @@ def test_binary_and_non_utf8_files_are_clear_errors(tmp_path: Path, content: byt
 def test_missing_file_directory_and_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    for path, expected in ((tmp_path / "nope", "no such file"), (tmp_path, "is a directory"), (fifo, "not a regular")):
+    cases = (
+        (tmp_path / "nope", "no such file"),
+        (tmp_path, "no Monit control files found"),
+        (fifo, "not a regular"),
+    )
+    for path, expected in cases:
         result = run_cli("check", str(path))
         assert result.exit_code == 2, path
         assert expected in result.stderr and "Traceback" not in result.stderr

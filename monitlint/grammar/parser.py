@@ -99,6 +99,8 @@ class ParseResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
+    # Per file: (line, end line) of every statement; for a check block the end is the block's end.
+    statements: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
 
 
 def parse_file(path: str, root: str | None = None) -> ParseResult:
@@ -155,7 +157,23 @@ def _add(result: ParseResult, item: object, chunk: list[MToken]) -> None:
         result.config.settings.append(item)
 
 
+def _record_statements(chunk: list[MToken], result: ParseResult) -> None:
+    """Remember where statements start and end, for suppression comments."""
+    first = chunk[0]
+    starts = [0, *_segments(chunk)] if first.type in SERVICE_TYPE_OF_CHECK else [0]
+    for index, start in enumerate(starts):
+        tok = chunk[start]
+        stop = starts[index + 1] if index + 1 < len(starts) else len(chunk)
+        last = next((t for t in reversed(chunk[start:stop]) if t.file is tok.file), tok)
+        block = start == 0 and first.type in SERVICE_TYPE_OF_CHECK
+        end_line = last.end_line or tok.line or 1
+        if block:
+            end_line = max((t.end_line or 1) for t in chunk if t.file is tok.file)
+        result.statements.setdefault(tok.file.path, []).append((tok.line or 1, end_line, block))
+
+
 def _parse_chunk(chunk: list[MToken], result: ParseResult, follower: MToken | None) -> None:
+    _record_statements(chunk, result)
     parser = get_parser()
     try:
         _add(result, parser.parse(chunk), chunk)  # type: ignore[arg-type]

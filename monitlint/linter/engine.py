@@ -1,11 +1,14 @@
-"""Run the parser and the rules over a control file."""
+"""Run the parser and the rules over control files, honouring configuration and suppressions."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
+from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic
 from monitlint.grammar.parser import ParseResult, parse_file, parse_text
+from monitlint.linter.registry import Rule, all_rules, selector_matches
 
 
 @dataclass
@@ -15,27 +18,108 @@ class LintResult:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     parse: ParseResult | None = None
+    complete: bool = True  # linted as a whole control file (not a fragment)
 
 
-def lint_parsed(result: ParseResult) -> list[Diagnostic]:
-    """Run every rule over a parsed file; return all findings, sorted."""
-    from monitlint.linter.registry import all_rules
+def is_complete(result: ParseResult, path: str, config: Config) -> bool:
+    """Whether whole-config rules apply: an entrypoint, or (with none configured) a file with `set daemon`."""
+    if config.entrypoints:
+        real = os.path.realpath(path)
+        return any(os.path.realpath(e) == real for e in config.entrypoints)
+    return any(s.kind == "daemon" for s in result.config.settings)
 
+
+def enabled_rules(config: Config, path: str | None = None) -> list[Rule]:
+    """Rules selected by ``select``/``ignore`` (and ``per-file-ignores`` for ``path``)."""
+    ignored = list(config.ignore) + (config.ignored_for(path) if path else [])
+    return [
+        rule
+        for rule in all_rules()
+        if any(selector_matches(rule, s) for s in config.select) and not any(selector_matches(rule, s) for s in ignored)
+    ]
+
+
+def lint_parsed(
+    result: ParseResult, config: Config | None = None, complete: bool = True, only_paths: set[str] | None = None
+) -> list[Diagnostic]:
+    """Run the enabled rules over a parsed file; apply suppressions and severity overrides.
+
+    ``only_paths`` keeps the findings located in those files (a file linted in an entrypoint's context).
+    """
+    from monitlint.linter.suppressions import apply_suppressions, parse_directives
+
+    config = config or Config()
+    rules = all_rules()
     found = list(result.diagnostics)
-    for rule in all_rules():
-        if rule.check is not None:
-            found.extend(rule.check(result, rule))
+    for rule in rules:
+        if rule.check is None or (rule.scope == "config" and not complete):
+            continue
+        found.extend(rule.check(result, rule))
+    # Selection is per file of the finding, so per-file-ignores apply to included files too.
+    enabled_by_path: dict[str, set[str]] = {}
+
+    def enabled(path: str) -> set[str]:
+        if path not in enabled_by_path:
+            enabled_by_path[path] = {r.code for r in enabled_rules(config, path)}
+        return enabled_by_path[path]
+
+    found = [d for d in found if d.code in enabled(d.span.path)]
+    resolve = {r.code.lower(): r.code for r in rules} | {r.name: r.code for r in rules}
+    directives, bad = parse_directives(result.comments, result.statements, resolve)
+    found, unused = apply_suppressions(found, directives, {r.code for r in rules})
+    found.extend(d for d in bad + unused if d.code in enabled(d.span.path))
+    for diag in found:
+        if diag.code in config.severity:
+            diag.severity = config.severity[diag.code]
+    if only_paths is not None:
+        found = [d for d in found if os.path.realpath(d.span.path) in only_paths]
     found.sort(key=Diagnostic.sort_key)
     return found
 
 
-def lint_file(path: str, root: str | None = None) -> LintResult:
+def lint_file(path: str, root: str | None = None, config: Config | None = None) -> LintResult:
     """Lint a control file from disk (raises SourceError if it cannot be read)."""
-    parsed = parse_file(path, root=root)
-    return LintResult(path, lint_parsed(parsed), parsed)
+    config = config or Config()
+    parsed = parse_file(path, root=root if root is not None else config.root)
+    complete = is_complete(parsed, path, config)
+    return LintResult(path, lint_parsed(parsed, config, complete), parsed, complete)
 
 
-def lint_text(text: str, path: str = "<stdin>", root: str | None = None) -> LintResult:
+def lint_text(text: str, path: str = "<stdin>", root: str | None = None, config: Config | None = None) -> LintResult:
     """Lint control-file text."""
-    parsed = parse_text(text, path, root=root)
-    return LintResult(path, lint_parsed(parsed), parsed)
+    config = config or Config()
+    parsed = parse_text(text, path, root=root if root is not None else config.root)
+    complete = is_complete(parsed, path, config)
+    return LintResult(path, lint_parsed(parsed, config, complete), parsed, complete)
+
+
+class Linter:
+    """Lints many paths; files reached by a configured entrypoint are linted in its context."""
+
+    def __init__(self, config: Config, root: str | None = None) -> None:
+        self.config = config
+        self.root = root if root is not None else config.root
+        self._entrypoints: list[tuple[str, ParseResult, set[str]]] | None = None
+
+    def _contexts(self) -> list[tuple[str, ParseResult, set[str]]]:
+        if self._entrypoints is None:
+            from monitlint.source import SourceError
+
+            self._entrypoints = []
+            for entry in self.config.entrypoints:
+                try:
+                    parsed = parse_file(entry, root=self.root)
+                except SourceError:
+                    continue
+                files = {os.path.realpath(f) for f in parsed.config.files}
+                self._entrypoints.append((entry, parsed, files))
+        return self._entrypoints
+
+    def lint(self, path: str) -> LintResult:
+        """Lint one path (raises SourceError if it cannot be read)."""
+        real = os.path.realpath(path)
+        for _entry, parsed, files in self._contexts():
+            if real in files:
+                diags = lint_parsed(parsed, self.config, complete=True, only_paths={real})
+                return LintResult(path, diags, parsed, True)
+        return lint_file(path, self.root, self.config)

@@ -19,6 +19,7 @@ class Rule:
     summary: str
     doc: str
     check: Callable[[ParseResult, Rule], Iterator[Diagnostic]] | None
+    scope: str = "file"  # "config": needs the whole control file, skipped for fragments
 
     def diagnostic(self, message: str, span: object, service: str | None = None, hint: str | None = None) -> Diagnostic:
         """Build a finding of this rule at its default severity."""
@@ -33,6 +34,16 @@ def all_rules() -> list[Rule]:
     from monitlint.linter.rules import RULES
 
     return sorted(RULES, key=lambda r: r.code)
+
+
+def selector_matches(rule: Rule, selector: str) -> bool:
+    """True when a selector (``ALL``, a code, a code prefix such as ``MON1``, or a name) picks ``rule``."""
+    wanted = selector.strip()
+    if wanted.upper() == "ALL":
+        return True
+    if wanted.lower() == rule.name:
+        return True
+    return rule.code.startswith(wanted.upper()) and wanted[:3].upper() == "MON"
 
 
 def find_rule(key: str) -> Rule | None:

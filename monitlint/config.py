@@ -1,0 +1,131 @@
+"""Project configuration: ``[tool.monitlint]`` in pyproject.toml, or ``.monitlint.toml``.
+
+The file is found by walking up from the current directory; ``--config FILE``
+names one, ``--isolated`` ignores all.  Paths in it (``root``, ``entrypoints``,
+``per-file-ignores`` patterns) are relative to the folder of the file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from monitlint.diagnostics import Severity
+
+KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "root", "entrypoints", "fail-on"}
+
+
+class ConfigError(Exception):
+    """The configuration file is wrong; the message is one line for users."""
+
+
+@dataclass
+class Config:
+    """Effective settings, from the configuration file and the command line."""
+
+    source: str | None = None  # the file they came from
+    base: str = "."  # folder that relative paths are resolved against
+    select: list[str] = field(default_factory=lambda: ["ALL"])
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    root: str | None = None
+    entrypoints: list[str] = field(default_factory=list)
+    fail_on: Severity = Severity.INFO
+
+    def resolve(self, path: str) -> str:
+        """A configured path, made absolute against the configuration file's folder."""
+        return path if os.path.isabs(path) else os.path.normpath(os.path.join(self.base, path))
+
+    def ignored_for(self, path: str) -> list[str]:
+        """Rule selectors that ``per-file-ignores`` switches off for ``path``."""
+        out: list[str] = []
+        absolute = os.path.abspath(path)
+        relative = os.path.relpath(absolute, os.path.abspath(self.base))
+        for pattern, codes in self.per_file_ignores.items():
+            if (
+                fnmatch.fnmatch(relative, pattern)
+                or fnmatch.fnmatch(absolute, pattern)
+                or fnmatch.fnmatch(os.path.basename(path), pattern)
+            ):
+                out.extend(codes)
+        return out
+
+
+def find_config_file(start: str | None = None) -> str | None:
+    """The nearest ``.monitlint.toml`` or pyproject.toml with ``[tool.monitlint]``, walking up."""
+    folder = Path(start or os.getcwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        dedicated = candidate / ".monitlint.toml"
+        if dedicated.is_file():
+            return str(dedicated)
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and "[tool.monitlint" in pyproject.read_text(errors="replace"):
+            return str(pyproject)
+    return None
+
+
+def _string_list(value: Any, key: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"'{key}' must be a list of strings")
+    return list(value)
+
+
+def load_config(path: str | None) -> Config:
+    """Read a configuration file (None: the defaults)."""
+    if path is None:
+        return Config()
+    import tomllib
+
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    if os.path.basename(path) == "pyproject.toml":
+        data = data.get("tool", {}).get("monitlint", {})
+    elif "tool" in data and "monitlint" in data["tool"]:
+        data = data["tool"]["monitlint"]
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: [tool.monitlint] must be a table")
+    unknown = set(data) - KNOWN_KEYS
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))}")
+    config = Config(source=path, base=os.path.dirname(os.path.abspath(path)))
+    if "select" in data:
+        config.select = _string_list(data["select"], "select")
+    if "ignore" in data:
+        config.ignore = _string_list(data["ignore"], "ignore")
+    if "severity" in data:
+        if not isinstance(data["severity"], dict):
+            raise ConfigError(f"{path}: 'severity' must be a table of CODE = \"error|warning|info\"")
+        for code, level in data["severity"].items():
+            config.severity[code.upper()] = _severity(level, f"{path}: severity of {code}")
+    if "per-file-ignores" in data:
+        table = data["per-file-ignores"]
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: 'per-file-ignores' must be a table of \"glob\" = [codes]")
+        config.per_file_ignores = {k: _string_list(v, f"per-file-ignores.{k}") for k, v in table.items()}
+    if "root" in data:
+        if not isinstance(data["root"], str):
+            raise ConfigError(f"{path}: 'root' must be a string")
+        config.root = config.resolve(data["root"])
+    if "entrypoints" in data:
+        config.entrypoints = [config.resolve(p) for p in _string_list(data["entrypoints"], "entrypoints")]
+    if "fail-on" in data:
+        config.fail_on = _severity(data["fail-on"], f"{path}: fail-on")
+    return config
+
+
+def _severity(value: Any, what: str) -> Severity:
+    try:
+        return Severity.parse(str(value))
+    except KeyError:
+        raise ConfigError(f"{what}: '{value}' is not one of error, warning, info") from None

@@ -1,0 +1,31 @@
+"""Which files under a folder are Monit control files (the same patterns as the pre-commit hook)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+# Keep in sync with `files:` in .pre-commit-hooks.yaml (a test checks they are equal).
+MONIT_FILES = re.compile(
+    r"(^|/)(\.?monitrc|[^/]+\.monitrc)$"
+    r"|(^|/)(monit|monit\.d|monitrc\.d)/"
+)
+_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+
+
+def is_monit_config(relative_path: str) -> bool:
+    """True for paths such as ``monitrc``, ``x.monitrc``, ``etc/monit/conf.d/nginx``, ``monit.d/app``."""
+    path = relative_path.replace(os.sep, "/")
+    return bool(MONIT_FILES.search(path)) and not path.endswith("~")
+
+
+def discover(folder: str) -> list[str]:
+    """Monit control files below ``folder``, sorted."""
+    found: list[str] = []
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        for name in sorted(files):
+            path = os.path.join(current, name)
+            if is_monit_config(os.path.relpath(path, os.path.dirname(os.path.abspath(folder)) or "/")):
+                found.append(path)
+    return found

@@ -1,0 +1,25 @@
+"""MON002 include-not-found: an `include` that brings in nothing, or a file that cannot be read.
+
+What it detects
+    An `include` whose file does not exist, or a glob whose folder does not exist
+    (Monit silently includes nothing; warning), and a matched file that cannot be
+    read: unreadable, binary, not UTF-8, a FIFO or device (Monit refuses to start; error).
+
+Why it matters
+    A typo in an include path silently drops every service it was meant to bring
+    in: nothing is monitored and nothing says so.
+
+Bad
+    include /etc/monit/conf.d/*.cfg      # the folder is /etc/monit/conf.d, files end in .conf
+
+Good
+    include /etc/monit/conf.d/*.conf
+"""
+
+from monitlint.diagnostics import Severity
+
+CODE = "MON002"
+NAME = "include-not-found"
+SEVERITY = Severity.WARNING
+SUMMARY = "an include path or folder that does not exist, or an included file that cannot be read"
+# Findings come from the include expander (monitlint/grammar/includes.py).

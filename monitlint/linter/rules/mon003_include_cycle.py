@@ -1,0 +1,24 @@
+"""MON003 include-cycle: an `include` that leads back to a file already being read.
+
+What it detects
+    A file that includes itself, directly or through other files, or includes the
+    main control file.
+
+Why it matters
+    Monit prints "Include loop detected" and skips the include; whatever the
+    author meant to bring in at that point is missing.
+
+Bad
+    # /etc/monit/conf.d/all.conf
+    include /etc/monit/conf.d/*
+
+Good
+    include /etc/monit/conf.d/*.conf     # a pattern that does not match the including file
+"""
+
+from monitlint.diagnostics import Severity
+
+CODE = "MON003"
+NAME = "include-cycle"
+SEVERITY = Severity.WARNING
+SUMMARY = "an include that leads back to a file already being read"

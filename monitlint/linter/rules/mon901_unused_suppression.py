@@ -1,0 +1,23 @@
+"""MON901 unused-suppression: a `# monitlint: disable=...` comment that suppresses nothing.
+
+What it detects
+    A suppression comment naming an enabled rule that reports nothing in the
+    statement, block or file the comment covers.
+
+Why it matters
+    Stale suppressions hide future problems and mislead readers; remove them once
+    the finding they were written for is fixed.
+
+Bad
+    stop program = "/usr/bin/app stop"   # monitlint: disable=MON101
+
+Good
+    stop program = "/usr/bin/app stop"
+"""
+
+from monitlint.diagnostics import Severity
+
+CODE = "MON901"
+NAME = "unused-suppression"
+SEVERITY = Severity.WARNING
+SUMMARY = "a suppression comment that suppresses nothing"

@@ -1,0 +1,30 @@
+"""JUnit XML: one test case per checked file, one failure per finding."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from xml.etree import ElementTree
+
+from monitlint.diagnostics import Diagnostic
+
+
+def render(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
+    """A ``testsuites`` document; files without findings are passing test cases."""
+    by_file: dict[str, list[Diagnostic]] = {path: [] for path in files}
+    for diag in diagnostics:
+        by_file.setdefault(diag.span.path, []).append(diag)
+    suites = ElementTree.Element(
+        "testsuites", name="monitlint", tests=str(len(by_file)), failures=str(len(diagnostics))
+    )
+    suite = ElementTree.SubElement(
+        suites, "testsuite", name="monitlint", tests=str(len(by_file)), failures=str(len(diagnostics)), errors="0"
+    )
+    for path, diags in by_file.items():
+        case = ElementTree.SubElement(suite, "testcase", classname="monitlint", name=path)
+        for diag in diags:
+            failure = ElementTree.SubElement(
+                case, "failure", type=diag.code, message=f"{diag.code} {diag.rule}: {diag.message}"
+            )
+            failure.text = f"{path}:{diag.span.line}:{diag.span.column}: {diag.code} {diag.severity}: {diag.message}"
+    ElementTree.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode")

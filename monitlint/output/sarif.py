@@ -1,0 +1,86 @@
+"""SARIF 2.1.0, for GitHub code scanning and other SARIF consumers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+
+from monitlint import __version__
+from monitlint.diagnostics import Diagnostic, Severity
+
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def fingerprint(diag: Diagnostic, line_text: str = "") -> str:
+    """A stable identity for a finding: rule, file, service and the text of its line (not its number)."""
+    key = "\0".join([diag.code, os.path.normpath(diag.span.path), diag.service or "", line_text.strip()])
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def relative_uri(path: str) -> str:
+    """A path as a URI relative to the current directory, with forward slashes."""
+    rel = os.path.relpath(os.path.abspath(path))
+    return rel.replace(os.sep, "/")
+
+
+def render(diagnostics: Sequence[Diagnostic], line_texts: Sequence[str]) -> str:
+    """The SARIF log for a run."""
+    from monitlint.linter.registry import all_rules
+
+    rules = all_rules()
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    results = []
+    for diag, text in zip(diagnostics, line_texts, strict=True):
+        results.append(
+            {
+                "ruleId": diag.code,
+                "ruleIndex": index.get(diag.code, 0),
+                "level": _LEVELS[diag.severity],
+                "message": {"text": diag.message + (f" (hint: {diag.hint})" if diag.hint else "")},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": relative_uri(diag.span.path), "uriBaseId": "%SRCROOT%"},
+                            "region": {
+                                "startLine": diag.span.line,
+                                "startColumn": diag.span.column,
+                                "endLine": diag.span.end_line,
+                                "endColumn": diag.span.end_column,
+                            },
+                        },
+                    }
+                ],
+                "partialFingerprints": {"monitlint/v1": fingerprint(diag, text)},
+            }
+        )
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "monitlint",
+                        "version": __version__,
+                        "informationUri": "https://github.com/monitlint/monitlint",
+                        "rules": [
+                            {
+                                "id": rule.code,
+                                "name": rule.name,
+                                "shortDescription": {"text": rule.summary},
+                                "fullDescription": {"text": rule.doc.split("\n\n")[0]},
+                                "help": {"text": rule.doc},
+                                "defaultConfiguration": {"level": _LEVELS[rule.severity]},
+                            }
+                            for rule in rules
+                        ],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + os.getcwd().rstrip("/") + "/"}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2)
