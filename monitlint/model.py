@@ -71,6 +71,7 @@ class Test:
     else_rate: Rate | None = None
     conditions: list[Condition] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
+    tokens: list[tuple[str, str]] = field(default_factory=list)  # the condition's tokens: (kind, text)
 
 
 @dataclass
@@ -127,6 +128,7 @@ class Service:
     mode: str | None = None
     onreboot: str | None = None
     end: Span | None = None  # the last token of the block
+    syntax_errors: int = 0  # statements of this block dropped for syntax errors
 
 
 @dataclass

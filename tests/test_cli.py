@@ -15,8 +15,14 @@ from click.testing import CliRunner
 from monitlint.cli import cli
 from tests.conftest import run_cli
 
-MISSING_STOP = 'set daemon 30\ncheck process myapp with pidfile /run/myapp.pid\n  start program = "/usr/bin/myapp"\n'
-CLEAN = 'check process a with pidfile /run/a.pid\n  start program = "/a"\n  stop program = "/a stop"\n'
+MISSING_STOP = (
+    "set daemon 30 set httpd unixsocket /run/m.sock allow localhost\n"
+    'check process myapp with pidfile /run/myapp.pid\n  start program = "/usr/bin/myapp" with timeout 9 seconds\n'
+)
+CLEAN = (
+    'check process a with pidfile /run/a.pid\n  start program = "/a" with timeout 9 seconds\n'
+    '  stop program = "/a stop" with timeout 9 seconds\n'
+)
 
 
 @pytest.fixture

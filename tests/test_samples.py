@@ -22,7 +22,7 @@ def test_good_sample_is_clean() -> None:
 def test_missing_stop_sample() -> None:
     code, diags = findings(str(SAMPLES / "missing-stop/monitrc"))
     assert code == 1
-    assert [(d["code"], d["line"], d["service"]) for d in diags] == [("MON101", 17, "myapp")]
+    assert [(d["code"], d["line"], d["service"]) for d in diags] == [("MON101", 19, "myapp")]
 
 
 def test_syntax_errors_sample_reports_all_three() -> None:

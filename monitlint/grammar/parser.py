@@ -244,17 +244,21 @@ def _recover_block(chunk: list[MToken], result: ParseResult, parser: Lark, follo
         result.diagnostics.append(_error(chunk, 0, header_end, parser, service_type, follower=follower))
         return
     start = header_end
+    dropped = 0
     for end in bounds[1:]:
         candidate = accepted + chunk[start:end]
         try:
             parser.parse(candidate)  # type: ignore[arg-type]
             accepted = candidate
         except UnexpectedInput:
+            dropped += 1
             result.diagnostics.append(
                 _error(chunk, start, end, parser, service_type, prefix=accepted, follower=follower)
             )
         start = end
     item = parser.parse(accepted)  # type: ignore[arg-type]
+    if isinstance(item, Service):
+        item.syntax_errors = dropped
     _add(result, item, chunk)
 
 

@@ -442,6 +442,12 @@ def _test(kind: str, children: list[Any]) -> Test:
         test.options["restarts"] = int(children[1])
         test.options["cycles"] = int(children[3])
     test.condition = " ".join(words)
+    for child in children:
+        if isinstance(child, Token):
+            if child.type not in ("IF", "THEN"):
+                test.tokens.append((child.type, str(child)))
+        elif isinstance(child, Node):
+            test.tokens.extend((t.type, str(t)) for t in child.tokens())
     return test
 
 

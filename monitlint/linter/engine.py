@@ -66,7 +66,7 @@ def lint_parsed(
     found = [d for d in found if d.code in enabled(d.span.path)]
     resolve = {r.code.lower(): r.code for r in rules} | {r.name: r.code for r in rules}
     directives, bad = parse_directives(result.comments, result.statements, resolve)
-    found, unused = apply_suppressions(found, directives, {r.code for r in rules})
+    found, unused = apply_suppressions(found, directives, enabled)
     found.extend(d for d in bad + unused if d.code in enabled(d.span.path))
     for diag in found:
         if diag.code in config.severity:

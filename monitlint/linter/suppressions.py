@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from monitlint.diagnostics import Diagnostic, Severity
@@ -20,7 +21,7 @@ from monitlint.grammar.lexer import Comment
 from monitlint.model import Span
 
 _DIRECTIVE = re.compile(r"#\s*monitlint\s*:\s*(?P<body>.*)$", re.IGNORECASE)
-_BODY = re.compile(r"(?P<kind>disable-file|disable)\s*=\s*(?P<codes>[^#]*)$", re.IGNORECASE)
+_BODY = re.compile(r"(?P<kind>disable-file|disable)\s*=\s*(?P<codes>[^#]*)(#.*)?$", re.IGNORECASE)
 
 
 @dataclass
@@ -127,7 +128,7 @@ def _bad(comment: Comment, message: str) -> Diagnostic:
 
 
 def apply_suppressions(
-    diagnostics: list[Diagnostic], directives: list[Directive], enabled: set[str]
+    diagnostics: list[Diagnostic], directives: list[Directive], enabled: Callable[[str], set[str]]
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Drop suppressed findings; return (kept, MON901 findings for directives that suppressed nothing)."""
     kept: list[Diagnostic] = []
@@ -139,7 +140,7 @@ def apply_suppressions(
             covering.used.add(diag.code)
     unused: list[Diagnostic] = []
     for directive in directives:
-        idle = [c for c in directive.codes if c not in directive.used and c in enabled]
+        idle = [c for c in directive.codes if c not in directive.used and c in enabled(directive.path)]
         if idle:
             unused.append(
                 Diagnostic(

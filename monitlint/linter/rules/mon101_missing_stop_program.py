@@ -37,6 +37,8 @@ SUMMARY = "process service without a stop program: `monit stop` silently leaves 
 def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
     """Report every process service that has no stop program."""
     for service in result.config.services:
+        if service.syntax_errors:
+            continue  # a broken statement may be the very program; MON001 already says so
         if service.type != "process" or service.stop is not None:
             continue
         yield rule.diagnostic(

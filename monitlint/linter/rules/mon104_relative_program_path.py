@@ -1,0 +1,43 @@
+"""MON104 relative-program-path: a program whose first word is not an absolute path.
+
+What it detects
+    A start, stop, restart or `exec` program, or a `check program` path, whose
+    executable is not an absolute path (`start program = "nginx"`).
+
+Why it matters
+    Monit runs programs directly, with no shell and no PATH search, from the
+    folder `/`. A relative name is looked up as `/nginx` and fails at runtime.
+
+Bad
+    start program = "service nginx start"
+
+Good
+    start program = "/usr/sbin/service nginx start"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.grammar.parser import ParseResult
+from monitlint.linter.registry import Rule
+from monitlint.linter.walk import programs
+
+CODE = "MON104"
+NAME = "relative-program-path"
+SEVERITY = Severity.ERROR
+SUMMARY = "a program that is not an absolute path: Monit runs it with no PATH, from /"
+
+
+def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+    """Report programs whose executable is not absolute."""
+    for service in result.config.services:
+        for label, program in programs(service):
+            if program.argv and not program.argv[0].startswith("/"):
+                yield rule.diagnostic(
+                    f"{label} '{program.argv[0]}' is not an absolute path: Monit runs it without a PATH search",
+                    program.span,
+                    service=service.name,
+                    hint=f"write the full path, e.g. /usr/bin/{program.argv[0].split('/')[-1]}",
+                )

@@ -1,0 +1,50 @@
+"""MON202 unknown-dependency: `depends on` a service that is not defined.
+
+What it detects
+    A name in `depends on` that no `check` in the whole control file defines
+    (compared without regard to case, as Monit does). Only checked when the whole
+    control file is linted, not a conf.d fragment alone.
+
+Why it matters
+    Monit refuses to start: "Depending service 'NAME' is not defined in the
+    control file", without saying where.
+
+Bad
+    check process web with pidfile /run/web.pid
+        depends on databse
+
+Good
+    check process web with pidfile /run/web.pid
+        depends on database
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.grammar.parser import ParseResult
+from monitlint.linter.registry import Rule
+
+CODE = "MON202"
+NAME = "unknown-dependency"
+SEVERITY = Severity.ERROR
+SUMMARY = "depends on a service that is not defined: Monit refuses to start"
+SCOPE = "config"
+
+
+def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+    """Report dependencies on undefined services, suggesting a close name."""
+    names = {s.name.lower(): s.name for s in result.config.services}
+    for service in result.config.services:
+        for dep in service.depends:
+            if dep.value.lower() in names:
+                continue
+            close = difflib.get_close_matches(dep.value.lower(), list(names), n=1)
+            yield rule.diagnostic(
+                f"'{service.name}' depends on '{dep.value}', which is not defined",
+                dep.span,
+                service=service.name,
+                hint=f"did you mean '{names[close[0]]}'?" if close else "define it, or remove the dependency",
+            )

@@ -1,0 +1,75 @@
+"""MON203 dependency-cycle: services that depend on each other in a loop.
+
+What it detects
+    A chain of `depends on` that leads back to where it started, including a
+    service that depends on itself. The whole cycle is named.
+
+Why it matters
+    Monit refuses to start: "Found a depend loop in the control file involving
+    the service NAME".
+
+Bad
+    check process a with pidfile /run/a.pid
+        depends on b
+    check process b with pidfile /run/b.pid
+        depends on a
+
+Good
+    check process a with pidfile /run/a.pid
+        depends on b
+    check process b with pidfile /run/b.pid
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.grammar.parser import ParseResult
+from monitlint.linter.registry import Rule
+from monitlint.model import Name, Service
+
+CODE = "MON203"
+NAME = "dependency-cycle"
+SEVERITY = Severity.ERROR
+SUMMARY = "a loop of `depends on`: Monit refuses to start"
+SCOPE = "config"
+
+
+def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+    """Report each dependency cycle once, at the dependency that closes it."""
+    services = {s.name.lower(): s for s in result.config.services}
+    reported: set[frozenset[str]] = set()
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    path: list[tuple[Service, Name | None]] = []
+
+    def visit(service: Service, via: Name | None) -> Iterator[Diagnostic]:
+        key = service.name.lower()
+        state[key] = 1
+        path.append((service, via))
+        for dep in service.depends:
+            target = services.get(dep.value.lower())
+            if target is None:
+                continue
+            tkey = target.name.lower()
+            if state.get(tkey) == 1:
+                start = next(i for i, (s, _) in enumerate(path) if s.name.lower() == tkey)
+                cycle = [s.name for s, _ in path[start:]]
+                members = frozenset(n.lower() for n in cycle)
+                if members not in reported:
+                    reported.add(members)
+                    loop = " -> ".join([*cycle, target.name])
+                    yield rule.diagnostic(
+                        f"dependency cycle: {loop}",
+                        dep.span,
+                        service=service.name,
+                        hint="remove one of these `depends on`",
+                    )
+            elif tkey not in state:
+                yield from visit(target, dep)
+        path.pop()
+        state[key] = 2
+
+    for service in result.config.services:
+        if service.name.lower() not in state:
+            yield from visit(service, None)

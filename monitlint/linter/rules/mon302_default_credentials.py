@@ -1,0 +1,45 @@
+"""MON302 default-credentials: the web interface still accepts `admin:monit`.
+
+What it detects
+    `allow admin:monit` in `set httpd`, the credentials of Monit's sample
+    configuration.
+
+Why it matters
+    Anyone who reaches the port can stop, start and unmonitor every service with
+    a password printed in the manual.
+
+Bad
+    set httpd port 2812
+        allow admin:monit
+
+Good
+    set httpd port 2812 use address 127.0.0.1
+        allow admin:"a-long-random-password"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.grammar.parser import ParseResult
+from monitlint.linter.registry import Rule
+from monitlint.linter.walk import settings
+from monitlint.model import Span
+
+CODE = "MON302"
+NAME = "default-credentials"
+SEVERITY = Severity.ERROR
+SUMMARY = "the httpd accepts Monit's sample credentials admin:monit"
+
+
+def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+    """Report `allow admin:monit`."""
+    for setting in settings(result.config, "httpd"):
+        for allow in setting.values.get("allow", []):
+            if allow["kind"] == "user" and allow["user"] == "admin" and allow["password"] == "monit":
+                yield rule.diagnostic(
+                    "the web interface accepts the default credentials admin:monit",
+                    Span(**allow["span"]),
+                    hint="use a long random password, and read-only users where possible",
+                )

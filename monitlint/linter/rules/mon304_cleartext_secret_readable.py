@@ -1,0 +1,67 @@
+"""MON304 cleartext-secret-readable: a password in a file that others can read.
+
+What it detects
+    A password (`allow user:password`, a mail server password, credentials in a
+    `set mmonit` URL) in a control file or included file that is readable by its
+    group or by everyone. Monit checks the mode of the main file only; included
+    files may be 0644. Only installed files are checked (see MON301).
+
+Why it matters
+    Any local user can read the password and use the web interface or the mail
+    account.
+
+Bad
+    -rw-r--r-- /etc/monit/conf.d/httpd.conf   containing  allow admin:"s3cret"
+
+Good
+    -rw------- /etc/monit/conf.d/httpd.conf
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.grammar.parser import ParseResult
+from monitlint.linter.registry import Rule
+from monitlint.linter.rules.mon301_control_file_permissions import installed
+from monitlint.model import Span
+
+CODE = "MON304"
+NAME = "cleartext-secret-readable"
+SEVERITY = Severity.WARNING
+SUMMARY = "a password in a file readable by group or others"
+
+
+def _secrets(result: ParseResult) -> Iterator[tuple[Span, str]]:
+    for setting in result.config.settings:
+        if setting.kind == "httpd":
+            for allow in setting.values.get("allow", []):
+                if allow["kind"] == "user":
+                    yield Span(**allow["span"]), f"the password of httpd user '{allow['user']}'"
+        elif setting.kind == "mailserver":
+            if any("password" in server for server in setting.values.get("servers", [])):
+                yield setting.span, "the mail server password"
+        elif setting.kind == "mmonit" and any(
+            "@" in url.split("//", 1)[-1].split("/", 1)[0] for url in setting.values.get("urls", [])
+        ):
+            yield setting.span, "the M/Monit credentials"
+
+
+def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+    """Report secrets stored in group- or world-readable files."""
+    modes: dict[str, int | None] = {}
+    for span, what in _secrets(result):
+        if span.path not in modes:
+            try:
+                modes[span.path] = os.stat(span.path).st_mode & 0o777 if installed(span.path) else None
+            except OSError:
+                modes[span.path] = None
+        mode = modes[span.path]
+        if mode is not None and mode & 0o044:
+            yield rule.diagnostic(
+                f"{what} is stored in clear text in a file with mode {mode:04o}, readable by other users",
+                span,
+                hint=f"chmod 600 {span.path}",
+            )

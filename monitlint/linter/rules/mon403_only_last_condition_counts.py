@@ -1,0 +1,44 @@
+"""MON403 only-last-condition-counts: several conditions in one `if`, of which Monit keeps the last.
+
+What it detects
+    `if cpu > 80% or memory > 200 MB then restart`: more than one resource
+    condition in a single test (`or` and `and` are noise words to Monit).
+
+Why it matters
+    Monit parses it but keeps only the last condition: the cpu limit above is
+    silently dropped.
+
+Bad
+    if cpu > 80% or memory > 200 MB then restart
+
+Good
+    if cpu > 80% then restart
+    if memory > 200 MB then restart
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.grammar.parser import ParseResult
+from monitlint.linter.registry import Rule
+
+CODE = "MON403"
+NAME = "only-last-condition-counts"
+SEVERITY = Severity.WARNING
+SUMMARY = "several conditions in one `if`: Monit silently keeps only the last"
+
+
+def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+    """Report tests with more than one resource condition."""
+    for service in result.config.services:
+        for test in service.tests:
+            if len(test.conditions) > 1:
+                dropped = ", ".join(f"`{c.subject}`" for c in test.conditions[:-1])
+                yield rule.diagnostic(
+                    f"only the last condition (`{test.conditions[-1].subject}`) counts: Monit ignores {dropped}",
+                    test.span,
+                    service=service.name,
+                    hint="write one `if ... then ...` per condition",
+                )

@@ -1,0 +1,48 @@
+"""MON502 alert-without-mailserver: alerts with no mail server to send them.
+
+What it detects
+    A complete control file with `set alert` or a service `alert`, but no
+    `set mailserver`.
+
+Why it matters
+    Monit then tries `localhost:25`. On most servers nothing listens there, so
+    every alert is lost and the log fills with "Cannot open a connection to the
+    mailserver".
+
+Bad
+    set alert ops@example.com
+
+Good
+    set mailserver smtp.example.com port 587 username "monit" password "..." using tls
+    set alert ops@example.com
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.grammar.parser import ParseResult
+from monitlint.linter.registry import Rule
+from monitlint.linter.walk import settings
+
+CODE = "MON502"
+NAME = "alert-without-mailserver"
+SEVERITY = Severity.WARNING
+SUMMARY = "alert recipients but no `set mailserver`: alerts go to localhost:25"
+SCOPE = "config"
+
+
+def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+    """Report the first alert of a file that has no mail server."""
+    config = result.config
+    if settings(config, "mailserver"):
+        return
+    alerts = settings(config, "alert")
+    span = alerts[0].span if alerts else next((a.span for s in config.services for a in s.alerts), None)
+    if span is not None:
+        yield rule.diagnostic(
+            "alerts are configured but there is no `set mailserver`: Monit sends them to localhost:25",
+            span,
+            hint="add `set mailserver <host> port 587 ...`",
+        )

@@ -1,0 +1,59 @@
+"""MON503 repeated-global: a global setting given twice, where the last silently wins.
+
+What it detects
+    Two `set daemon`, `set log`, `set pidfile`, `set idfile`, `set statefile`,
+    `set mail-format`, `set eventqueue` or `set limits`, or two `check system`
+    services. (`set httpd` statements merge, so they are not reported.)
+
+Why it matters
+    Monit keeps only the last one, with no warning; often a conf.d fragment
+    overrides the main file without anyone noticing.
+
+Bad
+    set daemon 30
+    ...
+    set daemon 120
+
+Good
+    set daemon 30
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.grammar.parser import ParseResult
+from monitlint.linter.registry import Rule
+
+CODE = "MON503"
+NAME = "repeated-global"
+SEVERITY = Severity.WARNING
+SUMMARY = "a global setting (set daemon, check system ...) given twice: the last silently wins"
+
+ONCE = {"daemon", "log", "pidfile", "idfile", "statefile", "mail-format", "eventqueue", "limits"}
+
+
+def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+    """Report each repeated global setting at its later occurrence."""
+    seen: dict[str, tuple[str, int]] = {}
+    for setting in result.config.settings:
+        if setting.kind not in ONCE:
+            continue
+        if setting.kind in seen:
+            path, line = seen[setting.kind]
+            yield rule.diagnostic(
+                f"`set {setting.kind}` is repeated (first at {path}:{line}); Monit keeps only the last",
+                setting.span,
+                hint="keep one",
+            )
+        seen[setting.kind] = (setting.span.path, setting.span.line)
+    systems = [s for s in result.config.services if s.type == "system"]
+    for service in systems[1:]:
+        yield rule.diagnostic(
+            f"a second `check system` ('{service.name}'; the first is '{systems[0].name}'); Monit uses only the "
+            "last one",
+            service.span,
+            service=service.name,
+            hint="keep one `check system` block",
+        )
