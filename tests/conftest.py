@@ -15,7 +15,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
-FORMS = REPO / "tests" / "data" / "forms"
 CORPUS = REPO.parent / "shared" / "corpus" / "real-world"
 DEBIAN_MONIT = Path("/etc/monit")
 

@@ -22,8 +22,13 @@ print(len(parse_text("check system x\\n  if cpu > 90% then alert\\n").config.ser
 
 def _run(cache: Path, forbid_build: bool) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    return subprocess.run([sys.executable, "-c", PROBE.format(forbid_build=forbid_build)],
-                          env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE.format(forbid_build=forbid_build)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_tables_are_cached_and_reused(tmp_path: Path) -> None:

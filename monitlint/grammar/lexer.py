@@ -580,8 +580,13 @@ class Scanner:
         body = text[pos:end]
         address = next((w.strip("<>[]:") for w in body.split() if "@" in w), None)
         if address is None:
-            bracketed = re.search(r"<([^<>\s]+)>", body)  # Monit also takes "<name>" as the address
-            address = bracketed.group(1) if bracketed else None
+            # Without an '@', Monit takes a lone word, or a word in <...>, as the address.
+            bracketed = re.search(r"<([^<>\s]+)>", body)
+            words = body.split()
+            if bracketed:
+                address = bracketed.group(1)
+            elif len(words) == 1:
+                address = words[0].strip("\"'<>[]")
         if address is None:
             return [self._error("missing address", start, end)], end
         return [self._token(type_, address, start, end)], end
