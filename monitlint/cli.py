@@ -320,6 +320,14 @@ def parse(path: str, output_format: str, root: str | None) -> None:
     show_default=True,
     help="Output format.",
 )
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="monitlint configuration file (default: nearest .monitlint.toml or pyproject.toml).",
+)
+@click.option("--isolated", is_flag=True, help="Ignore every monitlint configuration file.")
 def service(
     action: str,
     name: str,
@@ -328,6 +336,8 @@ def service(
     timeout: float | None,
     monit: str,
     output_format: str,
+    config_file: str | None,
+    isolated: bool,
 ) -> None:
     """Act on a Monit service through the monit executable, then verify the real process state.
 
@@ -348,7 +358,8 @@ def service(
     if action != "ensure" and state is not None:
         raise click.UsageError(f"unexpected extra argument '{state}' for {action}")
     try:
-        provider = MonitProvider(control_file=control_file, monit=monit, timeout=timeout)
+        config = _load_config(config_file, isolated)
+        provider = MonitProvider(control_file=control_file, monit=monit, timeout=timeout, config=config)
         if action == "ensure":
             assert state is not None
             result = provider.ensure(name, state)

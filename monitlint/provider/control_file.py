@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.model import ControlFile, Service
 from monitlint.provider.errors import ControlFileError
@@ -49,28 +50,30 @@ class GateVerdict:
         return bool(self.blocking)
 
 
-def lint_gate(control_file: str, name: str) -> GateVerdict:
+def lint_gate(control_file: str, name: str, config: Config | None = None) -> GateVerdict:
     """Lint the control file with its includes; decide whether acting on ``name`` is safe.
 
-    A syntax error anywhere blocks (Monit would refuse the file); so does an
-    error-severity finding on the named service.  Findings on other services
-    do not block.
+    A syntax error anywhere blocks: Monit's own CLI refuses to run with such a
+    file.  An error-severity finding on the named service blocks too, unless the
+    project's configuration or a suppression comment turns that rule off (or
+    lowers its severity).  Findings on other services never block.
     """
     from monitlint.linter.engine import lint_file
     from monitlint.source import SourceError
 
     try:
-        result = lint_file(control_file)
+        result = lint_file(control_file, config=config)
     except SourceError as exc:
         raise ControlFileError(str(exc)) from None
     assert result.parse is not None
-    config = result.parse.config
-    service = next((s for s in config.services if s.name == name), None)
+    parsed = result.parse
+    service = next((s for s in parsed.config.services if s.name == name), None)
     if service is None:  # Monit compares service names without regard to case
-        service = next((s for s in config.services if s.name.lower() == name.lower()), None)
-    blocking = [
+        service = next((s for s in parsed.config.services if s.name.lower() == name.lower()), None)
+    syntax = [d for d in parsed.diagnostics if d.code == "MON001"]
+    own = [
         d
         for d in result.diagnostics
-        if d.code == "MON001" or (d.severity == Severity.ERROR and service is not None and d.service == service.name)
+        if d.code != "MON001" and d.severity == Severity.ERROR and service is not None and d.service == service.name
     ]
-    return GateVerdict(config, service, blocking, result.diagnostics)
+    return GateVerdict(parsed.config, service, syntax + own, result.diagnostics)

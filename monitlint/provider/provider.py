@@ -12,6 +12,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic
 from monitlint.model import ControlFile, Service
 from monitlint.provider import processes
@@ -69,8 +70,10 @@ class MonitProvider:
         monit: str = "monit",
         timeout: float | None = None,
         poll_interval: float = POLL_INTERVAL,
+        config: Config | None = None,
     ) -> None:
         self.control_file = locate_control_file(control_file)
+        self.config = config  # the project's monitlint configuration, honoured by the lint gate
         self.cli = MonitCLI(monit, self.control_file)
         if timeout is not None:  # a single hanging call must not outlive the caller's deadline
             self.cli.call_timeout = min(self.cli.call_timeout, max(timeout, 1.0))
@@ -332,14 +335,14 @@ class MonitProvider:
     # -- helpers --------------------------------------------------------------------
 
     def _gate(self, name: str) -> GateVerdict:
-        gate = lint_gate(self.control_file, name)
+        gate = lint_gate(self.control_file, name, self.config)
         if gate.service is None and not gate.refused:
             raise UnknownService(f"no service named '{name}' in {self.control_file}")
         return gate
 
     def _model_service(self, name: str) -> Service | None:
         try:
-            return lint_gate(self.control_file, name).service
+            return lint_gate(self.control_file, name, self.config).service
         except ControlFileError:
             return None
 

@@ -69,6 +69,22 @@ def test_no_stop_program_is_refused_and_nothing_is_sent(daemon: MonitDaemon) -> 
     assert "Monitored" in daemon.monit_cmd("status", "nostop").stdout
 
 
+def test_rule_disabled_by_config_does_not_block_and_the_lie_is_caught(daemon: MonitDaemon, tmp_path: Path) -> None:
+    """With MON101 ignored by the project's config, the stop is sent: Monit 'stops' nothing, and we say so."""
+    pid = daemon.pid("nostop")
+    assert pid is not None
+    config = tmp_path / ".monitlint.toml"
+    config.write_text('ignore = ["MON101"]\n')
+    result = run_cli("service", "stop", "nostop", "-c", str(daemon.control_file), "--config", str(config))
+    try:
+        assert result.exit_code == 1, result.stdout + result.stderr
+        assert "still running" in result.stdout and str(pid) in result.stdout
+        assert daemon.pid("nostop") == pid
+    finally:
+        daemon.monit_cmd("monitor", "nostop")
+        daemon.wait_for(lambda: daemon.status_word("nostop") == "OK", 15)
+
+
 def test_stop_program_that_kills_nothing_is_a_failure(daemon: MonitDaemon) -> None:
     pid = daemon.pid("fakestop")
     assert pid is not None

@@ -105,3 +105,22 @@ def test_status_parsing() -> None:
     assert parse_status(text, "ap") is None
     odd = parse_status("Process 'x'\n  status                       Frobnicated\n  monitoring status  Monitored\n", "x")
     assert odd is not None and odd.failed and not odd.known_status
+
+
+def test_suppressed_finding_does_not_block(tmp_path: Path, control: Path) -> None:
+    monit = fake_monit(tmp_path, "echo 'Monit: the monit daemon is not running' >&2; exit 1")
+    control.write_text(
+        CONTROL + "# monitlint: disable=MON101\ncheck process other with pidfile /run/o.pid\n"
+        '  start program = "/bin/o" with timeout 5 seconds\n'
+    )
+    result = run_cli("service", "stop", "other", "-c", str(control), "--monit", str(monit), "--isolated")
+    assert result.exit_code == 2 and "not running" in result.stderr  # got past the gate
+
+
+def test_unsuppressed_finding_blocks_with_exit_3(tmp_path: Path, control: Path) -> None:
+    marker = tmp_path / "called"
+    monit = fake_monit(tmp_path, f"touch {marker}; exit 0")
+    control.write_text(CONTROL + "check process other with pidfile /run/o.pid\n")
+    result = run_cli("service", "stop", "other", "-c", str(control), "--monit", str(monit), "--isolated")
+    assert result.exit_code == 3 and "MON101" in result.stdout
+    assert not marker.exists()
