@@ -17,9 +17,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from lark import Token
-
 from monitlint.grammar.keywords import CHECK_TYPES, CPU_STATES, KEYWORDS, NOISE_WORDS
+from monitlint.grammar.tokens import Token
 from monitlint.source import SourceFile
 
 # A "word" character in Monit's scanner: any byte from 0x22 up except these.
@@ -128,10 +127,7 @@ def unquote(raw: str) -> str:
     return unescape(raw[1:-1].strip(" \t\r\n\"'"))
 
 
-class MToken(Token):
-    """A Lark token that also knows which source file it came from."""
-
-    file: SourceFile
+MToken = Token  # kept as a name: tokens made by this scanner always carry their file
 
 
 @dataclass
@@ -171,9 +167,7 @@ class Scanner:
     def _token(self, type_: str, value: str, start: int, end: int) -> MToken:
         line, column = self.source.position(start)
         end_line, end_column = self.source.position(end) if end > start else (line, column)
-        tok = MToken(type_, value, start, line, column, end_line, end_column, end)
-        tok.file = self.source
-        return tok
+        return Token(type_, value, start, line, column, end_line, end_column, end, self.source)
 
     def _error(self, message: str, start: int, end: int) -> MToken:
         return self._token("LEXERROR", message, start, max(end, start + 1))

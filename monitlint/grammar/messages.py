@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from lark import Token
-
 from monitlint.grammar.keywords import KEYWORDS, SERVICE_TYPE_OF_CHECK
+from monitlint.grammar.tokens import Token
 
 # The first spelling of each keyword is the one shown to users.
 _KEYWORD_LABELS: dict[str, str] = {}

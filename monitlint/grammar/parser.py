@@ -12,83 +12,26 @@ The LALR tables are built once and cached in the user's cache directory.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
-import sys
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from lark import Lark, Token
-from lark.exceptions import UnexpectedInput, UnexpectedToken
-from lark.lexer import Lexer
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.grammar.includes import IncludeExpander
 from monitlint.grammar.keywords import SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
+from monitlint.grammar.lalr import ParseFailure, Parser, load_tables
 from monitlint.grammar.lexer import Comment, MToken
 from monitlint.grammar.messages import syntax_message
+from monitlint.grammar.tokens import Token
 from monitlint.grammar.transformer import ModelBuilder, Node, token_span
 from monitlint.model import ControlFile, Service, Setting, Span
 from monitlint.source import SourceFile, read_source
 
-GRAMMAR_FILE = Path(__file__).with_name("monitrc.lark")
-
-
-class _PassThroughLexer(Lexer):
-    """The parser's lexer: the tokens are already made by monitlint's scanner."""
-
-    def __init__(self, lexer_conf: object) -> None:
-        pass
-
-    def lex(self, data: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
-        return iter(data)
-
-
-def _cache_dir() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "monitlint")
-
 
 @functools.lru_cache(maxsize=1)
-def get_parser() -> Lark:
-    """Return the LALR parser, loading its tables from the cache when possible."""
-    grammar = GRAMMAR_FILE.read_text(encoding="utf-8")
-    import lark
-
-    # The name carries everything the tables depend on, so a stale file is never read.
-    digest = hashlib.sha256(grammar.encode()).hexdigest()[:16]
-    name = f"monitrc-{digest}-lark{lark.__version__}-py{sys.version_info[0]}{sys.version_info[1]}.cache"
-    path = os.path.join(_cache_dir(), name)
-    try:
-        with open(path, "rb") as handle:
-            # Lark.load() takes no options; _load() is the documented cache path's loader.
-            return Lark.__new__(Lark)._load(handle, transformer=ModelBuilder(), tree_class=Node)
-    except Exception:  # missing or damaged: build the tables below
-        pass
-    parser = Lark(
-        grammar,
-        parser="lalr",
-        lexer=_PassThroughLexer,
-        start="chunk",
-        transformer=ModelBuilder(),
-        tree_class=Node,
-    )
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        # Write under a private name, then rename: parallel runs (pre-commit) never see half a file.
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                parser.save(handle)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError:
-        pass  # an unwritable cache only costs time
-    return parser
+def get_parser() -> Parser:
+    """The LALR parser, its tables loaded from the user's cache (built by Lark on first use)."""
+    return Parser(load_tables(), ModelBuilder(), Node)
 
 
 @dataclass
@@ -169,16 +112,16 @@ def _record_statements(chunk: list[MToken], result: ParseResult) -> None:
         end_line = last.end_line or tok.line or 1
         if block:
             end_line = max((t.end_line or 1) for t in chunk if t.file is tok.file)
-        result.statements.setdefault(tok.file.path, []).append((tok.line or 1, end_line, block))
+        result.statements.setdefault(tok.path, []).append((tok.line or 1, end_line, block))
 
 
 def _parse_chunk(chunk: list[MToken], result: ParseResult, follower: MToken | None) -> None:
     _record_statements(chunk, result)
     parser = get_parser()
     try:
-        _add(result, parser.parse(chunk), chunk)  # type: ignore[arg-type]
+        _add(result, parser.parse(chunk), chunk)
         return
-    except UnexpectedInput:
+    except ParseFailure:
         pass
     first = chunk[0]
     if first.type not in STATEMENT_STARTS:
@@ -231,15 +174,15 @@ def _segments(chunk: list[MToken]) -> list[int]:
     return starts
 
 
-def _recover_block(chunk: list[MToken], result: ParseResult, parser: Lark, follower: MToken | None) -> None:
+def _recover_block(chunk: list[MToken], result: ParseResult, parser: Parser, follower: MToken | None) -> None:
     """Parse a broken block statement by statement, reporting each bad one."""
     bounds = [*_segments(chunk), len(chunk)]
     service_type = SERVICE_TYPE_OF_CHECK.get(chunk[0].type)
     header_end = bounds[0]
     accepted: list[MToken] = list(chunk[:header_end])
     try:
-        parser.parse(accepted)  # type: ignore[arg-type]
-    except UnexpectedInput:
+        parser.parse(accepted, build=False)
+    except ParseFailure:
         # The header itself is wrong: one finding for the whole block, as Monit would stop here.
         result.diagnostics.append(_error(chunk, 0, header_end, parser, service_type, follower=follower))
         return
@@ -248,15 +191,15 @@ def _recover_block(chunk: list[MToken], result: ParseResult, parser: Lark, follo
     for end in bounds[1:]:
         candidate = accepted + chunk[start:end]
         try:
-            parser.parse(candidate)  # type: ignore[arg-type]
+            parser.parse(candidate, build=False)
             accepted = candidate
-        except UnexpectedInput:
+        except ParseFailure:
             dropped += 1
             result.diagnostics.append(
                 _error(chunk, start, end, parser, service_type, prefix=accepted, follower=follower)
             )
         start = end
-    item = parser.parse(accepted)  # type: ignore[arg-type]
+    item = parser.parse(accepted)
     if isinstance(item, Service):
         item.syntax_errors = dropped
     _add(result, item, chunk)
@@ -273,7 +216,7 @@ def _error(
     chunk: list[MToken],
     start: int,
     end: int,
-    parser: Lark,
+    parser: Parser,
     service_type: str | None,
     prefix: list[MToken] | None = None,
     follower: MToken | None = None,
@@ -285,20 +228,17 @@ def _error(
     previous: Token | None = None
     lex_error = next((t for t in chunk[start:end] if t.type == "LEXERROR"), None)
     try:
-        interactive = parser.parse_interactive(tokens)  # type: ignore[arg-type]
-        for tok in interactive.iter_parse():
-            previous = tok
-        interactive.feed_eof()  # type: ignore[no-untyped-call]
-    except UnexpectedToken as exc:
-        bad = exc.token
-        expected = set(exc.expected)
+        parser.parse(tokens, build=False)
+    except ParseFailure as failure:
+        expected = failure.expected
+        if failure.index < len(tokens):
+            bad = tokens[failure.index]
+            previous = tokens[failure.index - 1] if failure.index else None
+        else:
+            bad = Token("$END", "")
+            previous = tokens[-1] if tokens else None
         if lex_error is not None and (bad.type == "$END" or (bad.start_pos or 0) >= (lex_error.start_pos or 0)):
             bad = lex_error
-        if bad.type != "$END":
-            idx = next((i for i, t in enumerate(tokens) if t is bad), None)
-            previous = tokens[idx - 1] if idx else None
-    except UnexpectedInput:
-        pass
     if bad is None or bad.type == "$END":
         # Nothing left in this statement: the offending token is whatever follows it.
         following = chunk[end] if end < len(chunk) else follower
@@ -308,7 +248,7 @@ def _error(
             bad = following
     if bad is None or bad.type == "$END":
         last = chunk[end - 1]
-        span = Span(last.file.path, last.end_line or 1, last.end_column or 1, last.end_line or 1, last.end_column or 1)
+        span = Span(last.path, last.end_line or 1, last.end_column or 1, last.end_line or 1, last.end_column or 1)
         message, hint = syntax_message(Token("$END", ""), None, expected, previous, service_type)
         return Diagnostic("MON001", "syntax-error", Severity.ERROR, message, span, None, hint)
     message, hint = syntax_message(bad, _raw(bad), expected, previous, service_type)

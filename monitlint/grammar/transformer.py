@@ -11,9 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lark import Token
-
 from monitlint.grammar.keywords import SERVICE_TYPE_OF_CHECK
+from monitlint.grammar.tokens import Token
 from monitlint.model import (
     Action,
     AlertRecipient,
@@ -53,7 +52,7 @@ def token_span(first: Token, last: Token | None = None) -> Span:
     """Span from the start of ``first`` to the end of ``last`` (both from the scanner)."""
     last = last or first
     return Span(
-        first.file.path,  # type: ignore[attr-defined]
+        first.path,
         first.line or 1,
         first.column or 1,
         last.end_line or 1,

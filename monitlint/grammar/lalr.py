@@ -1,0 +1,197 @@
+"""A small LALR(1) driver over tables that Lark computes from monitrc.lark.
+
+Lark analyses the grammar (once, then the tables are cached in the user's
+cache folder); this module runs them.  Loading the cached tables needs only
+``pickle`` and no Lark import, which keeps every run after the first fast,
+and the driver calls the model builder directly, without building a tree.
+
+The reduction semantics are Lark's: rules whose name starts with ``_`` (the
+helpers Lark generates for ``x*``) are spliced into their parent, ``?rule``
+with a single child is replaced by that child, ``-> alias`` names the callback.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from monitlint.grammar.tokens import Token
+
+GRAMMAR_FILE = Path(__file__).with_name("monitrc.lark")
+TABLE_FORMAT = 2  # bump when the layout of Tables changes
+
+
+@dataclass
+class Tables:
+    """LALR tables as plain data.
+
+    ``actions[state][symbol]`` is ``state >= 0`` to shift (or go to, for a rule
+    name), or ``-1 - rule`` to reduce by ``rules[rule]``.
+    """
+
+    actions: list[dict[str, int]]
+    rules: list[tuple[str, int, str, bool, bool]]  # origin, size, callback name, expand single, splice
+    start: int
+    end: int
+
+
+class ParseFailure(Exception):
+    """The token at ``index`` (``len(tokens)`` for the end) is not acceptable here."""
+
+    def __init__(self, index: int, expected: set[str]) -> None:
+        super().__init__(index)
+        self.index = index
+        self.expected = expected
+
+
+class _Splice(list[Any]):
+    """Children of a Lark helper rule, to be spliced into the parent's children."""
+
+
+def build_tables() -> Tables:
+    """Analyse the grammar with Lark (slow; done once, then cached)."""
+    from lark import Lark
+    from lark.lexer import Lexer
+
+    class _NoLexer(Lexer):
+        def __init__(self, conf: object) -> None:
+            pass
+
+        def lex(self, data: Any) -> Any:  # type: ignore[override]  # never used: our scanner makes the tokens
+            return iter(data)
+
+    lark = Lark(GRAMMAR_FILE.read_text(encoding="utf-8"), parser="lalr", lexer=_NoLexer, start="chunk")
+    table = lark.parser.parser.parser.parse_table  # type: ignore[attr-defined]
+    rule_index: dict[Any, int] = {}
+    rules: list[tuple[str, int, str, bool, bool]] = []
+    actions: list[dict[str, int]] = [{} for _ in range(max(table.states) + 1)]
+    for state, row in table.states.items():
+        for symbol, (action, arg) in row.items():
+            symbol = str.__str__(symbol)  # plain str: unpickling must never need Lark's classes
+            if action.name == "Shift":
+                actions[state][symbol] = int(arg)
+            else:
+                if arg not in rule_index:
+                    rule_index[arg] = len(rules)
+                    name = str.__str__(arg.origin.name)
+                    callback = str.__str__(arg.alias) if arg.alias else name
+                    rules.append((name, len(arg.expansion), callback, bool(arg.options.expand1), name.startswith("_")))
+                actions[state][symbol] = -1 - rule_index[arg]
+    return Tables(actions, rules, int(table.start_states["chunk"]), int(table.end_states["chunk"]))
+
+
+def _cache_path() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    digest = hashlib.sha256(GRAMMAR_FILE.read_bytes()).hexdigest()[:16]
+    version = f"{TABLE_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}"
+    return os.path.join(base, "monitlint", f"monitrc-tables-{digest}-{version}.pickle")
+
+
+@functools.lru_cache(maxsize=1)
+def load_tables() -> Tables:
+    """The LALR tables: from the cache when it is there, else built and cached (atomically)."""
+    path = _cache_path()
+    try:
+        with open(path, "rb") as handle:
+            tables = pickle.load(handle)
+        if isinstance(tables, Tables):
+            return tables
+    except Exception:  # missing or damaged: rebuild below
+        pass
+    tables = build_tables()
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        # Write under a private name, then rename: parallel runs (pre-commit) never see half a file.
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(tables, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        pass  # an unwritable cache only costs time
+    return tables
+
+
+class Parser:
+    """Runs the tables over a token list, calling ``builder.<rule>(children)`` on each reduction."""
+
+    def __init__(self, tables: Tables, builder: object, default: Callable[[str, list[Any]], Any]) -> None:
+        self.tables = tables
+        callbacks: list[Callable[[list[Any]], Any]] = []
+        for _origin, _size, name, _expand1, _splice in tables.rules:
+            method = getattr(builder, name, None)
+            callbacks.append(method if method is not None else functools.partial(default, name))
+        self.callbacks = callbacks
+
+    def expected(self, state: int) -> set[str]:
+        """Terminals acceptable in a parser state."""
+        return {symbol for symbol in self.tables.actions[state] if symbol.isupper() or symbol == "$END"}
+
+    def parse(self, tokens: Sequence[Token], build: bool = True) -> Any:
+        """Parse one chunk; return the model object, or raise ParseFailure.
+
+        With ``build=False`` only the grammar is checked (used while recovering from errors).
+        """
+        actions = self.tables.actions
+        rules = self.tables.rules
+        callbacks = self.callbacks
+        end_state = self.tables.end
+        states = [self.tables.start]
+        values: list[Any] = []
+        count = len(tokens)
+        index = 0
+        while True:
+            if index < count:
+                token = tokens[index]
+                symbol = token.type
+            else:
+                token = None
+                symbol = "$END"
+            row = actions[states[-1]]
+            action = row.get(symbol)
+            if action is None:
+                raise ParseFailure(index, self.expected(states[-1]))
+            if action >= 0:
+                states.append(action)
+                values.append(token)
+                index += 1
+                continue
+            origin, size, _name, expand1, splice = rules[-1 - action]
+            if size:
+                children = values[-size:]
+                del values[-size:]
+                del states[-size:]
+            else:
+                children = []
+            if any(type(child) is _Splice for child in children):
+                flat: list[Any] = []
+                for child in children:
+                    if type(child) is _Splice:
+                        flat.extend(child)
+                    else:
+                        flat.append(child)
+                children = flat
+            if splice:
+                value: Any = _Splice(children)
+            elif expand1 and len(children) == 1:
+                value = children[0]
+            elif build:
+                value = callbacks[-1 - action](children)
+            else:
+                value = None
+            goto = actions[states[-1]][origin]
+            states.append(goto)
+            values.append(value)
+            if symbol == "$END" and goto == end_state:
+                return value
