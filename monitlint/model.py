@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Span:
     """A source range: 1-based lines and columns; ``end_column`` is exclusive."""
 

@@ -34,6 +34,14 @@ class SourceFile:
                 pos = find("\n", pos + 1)
             self.line_starts = starts
 
+    @property
+    def may_have_directives(self) -> bool:
+        """Whether the file may hold ``# monitlint:`` comments (statement bounds are then recorded)."""
+        cached = self.__dict__.get("_directives")
+        if cached is None:
+            cached = self.__dict__["_directives"] = "monitlint" in self.text
+        return bool(cached)
+
     def position(self, offset: int) -> tuple[int, int]:
         """Return the 1-based (line, column) of a character offset."""
         index = bisect.bisect_right(self.line_starts, offset) - 1

@@ -26,7 +26,7 @@ from typing import Any
 from monitlint.grammar.tokens import Token
 
 GRAMMAR_FILE = Path(__file__).with_name("monitrc.lark")
-TABLE_FORMAT = 2  # bump when the layout of Tables changes
+TABLE_FORMAT = 3  # bump when the layout of Tables changes
 
 
 @dataclass
@@ -38,7 +38,8 @@ class Tables:
     """
 
     actions: list[dict[str, int]]
-    rules: list[tuple[str, int, str, bool, bool]]  # origin, size, callback name, expand single, splice
+    # origin, size, callback name, expand single, splice (a helper rule), has helper children
+    rules: list[tuple[str, int, str, bool, bool, bool]]
     start: int
     end: int
 
@@ -71,7 +72,7 @@ def build_tables() -> Tables:
     lark = Lark(GRAMMAR_FILE.read_text(encoding="utf-8"), parser="lalr", lexer=_NoLexer, start="chunk")
     table = lark.parser.parser.parser.parse_table  # type: ignore[attr-defined]
     rule_index: dict[Any, int] = {}
-    rules: list[tuple[str, int, str, bool, bool]] = []
+    rules: list[tuple[str, int, str, bool, bool, bool]] = []
     actions: list[dict[str, int]] = [{} for _ in range(max(table.states) + 1)]
     for state, row in table.states.items():
         for symbol, (action, arg) in row.items():
@@ -83,7 +84,10 @@ def build_tables() -> Tables:
                     rule_index[arg] = len(rules)
                     name = str.__str__(arg.origin.name)
                     callback = str.__str__(arg.alias) if arg.alias else name
-                    rules.append((name, len(arg.expansion), callback, bool(arg.options.expand1), name.startswith("_")))
+                    helpers = any(not sym.is_term and sym.name.startswith("_") for sym in arg.expansion)
+                    rules.append(
+                        (name, len(arg.expansion), callback, bool(arg.options.expand1), name.startswith("_"), helpers)
+                    )
                 actions[state][symbol] = -1 - rule_index[arg]
     return Tables(actions, rules, int(table.start_states["chunk"]), int(table.end_states["chunk"]))
 
@@ -129,7 +133,7 @@ class Parser:
     def __init__(self, tables: Tables, builder: object, default: Callable[[str, list[Any]], Any]) -> None:
         self.tables = tables
         callbacks: list[Callable[[list[Any]], Any]] = []
-        for _origin, _size, name, _expand1, _splice in tables.rules:
+        for _origin, _size, name, _expand1, _splice, _helpers in tables.rules:
             method = getattr(builder, name, None)
             callbacks.append(method if method is not None else functools.partial(default, name))
         self.callbacks = callbacks
@@ -167,14 +171,14 @@ class Parser:
                 values.append(token)
                 index += 1
                 continue
-            origin, size, _name, expand1, splice = rules[-1 - action]
+            origin, size, _name, expand1, splice, helpers = rules[-1 - action]
             if size:
                 children = values[-size:]
                 del values[-size:]
                 del states[-size:]
             else:
                 children = []
-            if any(type(child) is _Splice for child in children):
+            if helpers:
                 flat: list[Any] = []
                 for child in children:
                     if type(child) is _Splice:

@@ -166,7 +166,12 @@ class Scanner:
 
     def _token(self, type_: str, value: str, start: int, end: int) -> MToken:
         line, column = self.source.position(start)
-        end_line, end_column = self.source.position(end) if end > start else (line, column)
+        if end <= start:
+            end_line, end_column = line, column
+        elif "\n" in self.text[start:end]:
+            end_line, end_column = self.source.position(end)
+        else:
+            end_line, end_column = line, column + end - start
         return Token(type_, value, start, line, column, end_line, end_column, end, self.source)
 
     def _error(self, message: str, start: int, end: int) -> MToken:

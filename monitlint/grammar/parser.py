@@ -116,7 +116,9 @@ def _record_statements(chunk: list[MToken], result: ParseResult) -> None:
 
 
 def _parse_chunk(chunk: list[MToken], result: ParseResult, follower: MToken | None) -> None:
-    _record_statements(chunk, result)
+    # Statement bounds only matter for suppression comments; skip the work for files without any.
+    if any(f is not None and f.may_have_directives for f in {t.file for t in chunk}):
+        _record_statements(chunk, result)
     parser = get_parser()
     try:
         _add(result, parser.parse(chunk), chunk)

@@ -7,7 +7,6 @@ become :class:`Node` objects, which the methods below read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,19 +29,24 @@ from monitlint.model import (
 class Node:
     """A rule with no dedicated method: its name and children."""
 
-    __slots__ = ("children", "data")
+    __slots__ = ("_tokens", "children", "data")
 
     def __init__(self, data: str, children: list[Any]) -> None:
         self.data = data
         self.children = children
+        self._tokens: list[Token] | None = None
 
-    def tokens(self) -> Iterator[Token]:
-        """Yield every token below this node, in order."""
-        for child in self.children:
-            if isinstance(child, Token):
-                yield child
-            elif isinstance(child, Node):
-                yield from child.tokens()
+    def tokens(self) -> list[Token]:
+        """Every token below this node, in order."""
+        if self._tokens is None:
+            out: list[Token] = []
+            for child in self.children:
+                if type(child) is Token:
+                    out.append(child)
+                elif type(child) is Node:
+                    out.extend(child.tokens())
+            self._tokens = out
+        return self._tokens
 
     def __repr__(self) -> str:
         return f"Node({self.data!r}, {self.children!r})"
@@ -50,14 +54,9 @@ class Node:
 
 def token_span(first: Token, last: Token | None = None) -> Span:
     """Span from the start of ``first`` to the end of ``last`` (both from the scanner)."""
-    last = last or first
-    return Span(
-        first.path,
-        first.line or 1,
-        first.column or 1,
-        last.end_line or 1,
-        last.end_column or 1,
-    )
+    if last is None:
+        last = first
+    return Span(first.path, first.line, first.column, last.end_line, last.end_column)
 
 
 def _first_token(item: Any) -> Token | None:
@@ -410,48 +409,42 @@ def _mail_format(children: list[Any]) -> dict[str, str]:
 def _test(kind: str, children: list[Any]) -> Test:
     span = _span_of(children)
     test = Test(kind=kind, span=span, condition="")
-    words: list[str] = []
+    condition: list[Token] = []  # the condition's tokens, in order
     for child in children:
-        if isinstance(child, _Outcome):
+        if type(child) is Token:
+            if kind == "restart_limit" and child.type == "TIMEOUT":
+                test.action = Action("timeout", token_span(child))
+            elif child.type != "IF" and child.type != "THEN":
+                condition.append(child)
+        elif type(child) is Node:
+            toks = list(child.tokens())
+            condition.extend(toks)
+            data = child.data
+            if data == "process_resource" or data == "system_resource":
+                test.conditions.append(_condition(toks))
+            elif data == "port_target":
+                for i, tok in enumerate(toks):
+                    if tok.type in ("HOST", "PORT"):
+                        test.options[tok.type.lower()] = str(toks[i + 1])
+            elif data == "protocol":
+                test.options["protocol"] = str(toks[1]).lower()
+        elif isinstance(child, _Outcome):
             test.rate, test.action = child.rate, child.action
         elif isinstance(child, _Recovery):
             test.else_rate, test.else_action = child.rate, child.action
         elif isinstance(child, Action):  # restart_limit: "then <action>"
             test.action = child
-        elif isinstance(child, Token):
-            if kind == "restart_limit" and child.type == "TIMEOUT":
-                test.action = Action("timeout", token_span(child))
-            elif child.type not in ("IF", "THEN"):
-                words.append(str(child))
-        elif isinstance(child, Node):
-            if child.data in ("process_resource", "system_resource"):
-                test.conditions.append(_condition(child))
-            elif child.data == "port_target":
-                toks = list(child.tokens())
-                for i, tok in enumerate(toks):
-                    if tok.type in ("HOST", "PORT"):
-                        test.options[tok.type.lower()] = str(toks[i + 1])
-            elif child.data == "protocol":
-                toks = list(child.tokens())
-                test.options["protocol"] = str(toks[1]).lower()
-            words.extend(str(t) for t in child.tokens())
         elif isinstance(child, _Statement):
             test.options[child.key] = child.value
     if kind == "restart_limit":
         test.options["restarts"] = int(children[1])
         test.options["cycles"] = int(children[3])
-    test.condition = " ".join(words)
-    for child in children:
-        if isinstance(child, Token):
-            if child.type not in ("IF", "THEN"):
-                test.tokens.append((child.type, str(child)))
-        elif isinstance(child, Node):
-            test.tokens.extend((t.type, str(t)) for t in child.tokens())
+    test.condition = " ".join(condition)
+    test.tokens = [(t.type, t.value) for t in condition]
     return test
 
 
-def _condition(node: Node) -> Condition:
-    toks = list(node.tokens())
+def _condition(toks: list[Token]) -> Condition:
     cond = Condition(subject=str(toks[0]).lower(), span=token_span(toks[0], toks[-1]))
     for tok in toks[1:]:
         if tok.type in ("GREATER", "GREATEROREQUAL", "LESS", "LESSOREQUAL", "EQUAL", "NOTEQUAL", "CHANGED"):
