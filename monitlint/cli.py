@@ -7,6 +7,7 @@ the rules are imported inside the commands that need them, so ``--help`` and
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import Any
@@ -94,6 +95,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
 @click.option("--stdin-filename", default=None, help="The name to report for `-` (standard input).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache (~/.cache/monitlint/results).")
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -107,16 +109,17 @@ def check(
     exit_zero: bool,
     statistics: bool,
     stdin_filename: str | None,
+    no_cache: bool,
 ) -> None:
     """Check control files and report problems with their location.
 
     PATHS are control files, folders (every Monit config below them), or `-` for standard input.
     Exit status: 0 nothing found, 1 findings, 2 a file could not be read or a usage error.
     """
+    from monitlint import cache
     from monitlint.diagnostics import Diagnostic, Severity
     from monitlint.discovery import discover
-    from monitlint.linter.engine import Linter, lint_text
-    from monitlint.source import SourceError, SourceFile, decode_text
+    from monitlint.source import SourceError, SourceFile, decode_text, read_source
 
     config = _load_config(config_file, isolated)
     if select:
@@ -125,7 +128,9 @@ def check(
         config.ignore = [*config.ignore, *_split(ignore)]
     if fail_on:
         config.fail_on = Severity.parse(fail_on)
-    linter = Linter(config, root)
+    linter: Any = None
+    use_cache = not no_cache and not config.entrypoints
+    settings = f"{config!r}|root={root!r}"
 
     diagnostics: list[Diagnostic] = []
     sources: dict[str, SourceFile] = {}
@@ -143,13 +148,25 @@ def check(
         else:
             targets.append(path)
     for path in targets:
+        key = cache.entry_key(path, settings) if use_cache and path != "-" else None
+        cached = cache.lookup(key) if key is not None else None
+        if cached is not None:
+            checked.append(path)
+            diagnostics.extend(cached)
+            continue
         try:
             if path == "-":
+                from monitlint.linter.engine import lint_text
+
                 name = stdin_filename or "<stdin>"
                 text = decode_text(sys.stdin.buffer.read(), name)
                 result = lint_text(text, name, root=root, config=config)
                 path = name
             else:
+                if linter is None:
+                    from monitlint.linter.engine import Linter
+
+                    linter = Linter(config, root)
                 result = linter.lint(path)
         except SourceError as exc:
             errors.append({"path": path, "message": str(exc)})
@@ -159,7 +176,15 @@ def check(
         diagnostics.extend(result.diagnostics)
         if result.parse is not None:
             sources.update(result.parse.sources)
+            if key is not None:
+                includes = {inc.resolved_pattern: inc.files for inc in result.parse.config.includes}
+                cache.store(key, list(result.parse.sources), includes, result.diagnostics)
 
+    if output_format in ("text", "sarif", "gitlab"):  # these show or hash the source lines
+        for diag in diagnostics:
+            if diag.span.path not in sources:
+                with contextlib.suppress(SourceError):
+                    sources[diag.span.path] = read_source(diag.span.path)
     _report(diagnostics, sources, checked, errors, output_format, color, statistics)
     if errors:
         sys.exit(EXIT_ERROR)

@@ -15,13 +15,13 @@ be linted as if it were installed.
 
 from __future__ import annotations
 
-import glob
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.grammar.lexer import Comment, IncludeRequest, MToken, Scanner
+from monitlint.include_glob import expand_pattern, resolve_pattern
 from monitlint.model import Include, Span
 from monitlint.source import SourceError, SourceFile, read_source
 
@@ -30,37 +30,6 @@ MAX_INCLUDE_DEPTH = 1024  # Monit's own limit (src/l.l)
 
 def _span(request: IncludeRequest) -> Span:
     return Span(request.file.path, request.line, request.column, request.end_line, request.end_column)
-
-
-def resolve_pattern(pattern: str, including_dir: str, root: str | None) -> str:
-    """Where an include pattern points: under ``root`` if absolute, else beside the includer."""
-    if os.path.isabs(pattern):
-        if root:
-            return os.path.join(root, pattern.lstrip("/"))
-        return pattern
-    return os.path.normpath(os.path.join(including_dir, pattern)) if including_dir else pattern
-
-
-def expand_pattern(resolved: str) -> tuple[list[str], str | None]:
-    """Expand a resolved include pattern to files in Monit's reading order.
-
-    Returns the files and, when nothing can be included because a plain file
-    or a glob's folder is missing, a message saying so.
-    """
-    if glob.has_magic(resolved):
-        matches = sorted(glob.glob(resolved))
-        if not matches:
-            folder = os.path.dirname(resolved) or "."
-            if not glob.has_magic(folder) and not os.path.isdir(folder):
-                return [], f"include folder '{folder}' does not exist"
-            return [], None
-    else:
-        if not os.path.lexists(resolved):
-            return [], f"included file '{resolved}' does not exist"
-        matches = [resolved]
-    files = [m for m in matches if not m.endswith("~") and not os.path.isdir(m)]
-    files.reverse()  # Monit pushes each match on its include stack, so the last is read first
-    return files, None
 
 
 @dataclass
