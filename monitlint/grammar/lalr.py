@@ -20,12 +20,11 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from monitlint.grammar.tokens import Token
 
-GRAMMAR_FILE = Path(__file__).with_name("monitrc.lark")
+GRAMMAR_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "monitrc.lark")
 TABLE_FORMAT = 3  # bump when the layout of Tables changes
 
 
@@ -69,7 +68,9 @@ def build_tables() -> Tables:
         def lex(self, data: Any) -> Any:  # type: ignore[override]  # never used: our scanner makes the tokens
             return iter(data)
 
-    lark = Lark(GRAMMAR_FILE.read_text(encoding="utf-8"), parser="lalr", lexer=_NoLexer, start="chunk")
+    with open(GRAMMAR_FILE, encoding="utf-8") as handle:
+        grammar = handle.read()
+    lark = Lark(grammar, parser="lalr", lexer=_NoLexer, start="chunk")
     table = lark.parser.parser.parser.parse_table  # type: ignore[attr-defined]
     rule_index: dict[Any, int] = {}
     rules: list[tuple[str, int, str, bool, bool, bool]] = []
@@ -94,7 +95,8 @@ def build_tables() -> Tables:
 
 def _cache_path() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    digest = hashlib.sha256(GRAMMAR_FILE.read_bytes()).hexdigest()[:16]
+    with open(GRAMMAR_FILE, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()[:16]
     version = f"{TABLE_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}"
     return os.path.join(base, "monitlint", f"monitrc-tables-{digest}-{version}.pickle")
 
