@@ -1,6 +1,6 @@
 """A content-hash cache of lint results, so that re-checking unchanged files costs almost nothing.
 
-An entry is keyed by the monitlint version, the effective configuration, the
+An entry is keyed by the monitlint version and code, the effective configuration, the
 working folder and the checked path.  It records every file the lint read
 (content hash, mode and owner, since permission rules look at those) and every
 include pattern with the files it matched.  On a hit all of that is checked
@@ -33,18 +33,32 @@ def cache_dir() -> str:
     return os.path.join(base, "monitlint", "results")
 
 
-def _grammar_digest() -> str:
-    grammar = os.path.join(os.path.dirname(__file__), "grammar", "monitrc.lark")
-    try:
-        with open(grammar, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
-    except OSError:
-        return "?"
+def _code_fingerprint() -> str:
+    """Size and mtime of every file of the installed package: a changed rule or grammar is a miss.
+
+    (Cheaper than hashing the sources on every run; the version alone would not catch an editable install.)
+    """
+    parts: list[str] = []
+    stack = [os.path.dirname(os.path.abspath(__file__))]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    stack.append(entry.path)
+            elif entry.name.endswith((".py", ".lark")):
+                info = entry.stat()
+                parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def entry_key(path: str, settings: str) -> str:
     """The cache key of one checked path under given settings (a string describing the configuration)."""
-    raw = "\0".join([str(CACHE_FORMAT), __version__, _grammar_digest(), os.getcwd(), path, settings])
+    raw = "\0".join([str(CACHE_FORMAT), __version__, _code_fingerprint(), os.getcwd(), path, settings])
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

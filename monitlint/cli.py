@@ -55,7 +55,20 @@ def _load_config(config_file: str | None, isolated: bool) -> Any:
     try:
         return load_config(config_file or find_config_file())
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+        click.echo(f"monitlint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+def _selectors(values: tuple[str, ...], option: str) -> list[str]:
+    """Split --select/--ignore values; an unknown rule is a one-line usage error, never silently nothing."""
+    from monitlint.linter.registry import all_rules, selector_matches
+
+    selectors = _split(values)
+    for selector in selectors:
+        if not any(selector_matches(rule, selector) for rule in all_rules()):
+            click.echo(f"monitlint: error: unknown rule '{selector}' in {option} (see `monitlint rules`)", err=True)
+            sys.exit(EXIT_ERROR)
+    return selectors
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -123,9 +136,9 @@ def check(
 
     config = _load_config(config_file, isolated)
     if select:
-        config.select = _split(select)
+        config.select = _selectors(select, "--select")
     if ignore:
-        config.ignore = [*config.ignore, *_split(ignore)]
+        config.ignore = [*config.ignore, *_selectors(ignore, "--ignore")]
     if fail_on:
         config.fail_on = Severity.parse(fail_on)
     linter: Any = None

@@ -68,12 +68,25 @@ def find_config_file(start: str | None = None) -> str | None:
     return None
 
 
-def _string_list(value: Any, key: str) -> list[str]:
+def _string_list(value: Any, key: str, path: str) -> list[str]:
     if isinstance(value, str):
         return [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"'{key}' must be a list of strings")
+        raise ConfigError(f"{path}: '{key}' must be a list of strings")
     return list(value)
+
+
+def _rule_codes(selector: str, key: str, path: str) -> list[str]:
+    """The codes a selector (``ALL``, a code, a prefix such as ``MON1``, or a name) picks; unknown ones are errors.
+
+    A mistyped selector must not pass silently: ``select = ["MON1O1"]`` would switch every rule off.
+    """
+    from monitlint.linter.registry import all_rules, selector_matches
+
+    codes = [rule.code for rule in all_rules() if selector_matches(rule, selector)]
+    if not codes:
+        raise ConfigError(f"{path}: unknown rule '{selector}' in '{key}' (see `monitlint rules`)")
+    return codes
 
 
 def load_config(path: str | None) -> Config:
@@ -100,25 +113,35 @@ def load_config(path: str | None) -> Config:
         raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))}")
     config = Config(source=path, base=os.path.dirname(os.path.abspath(path)))
     if "select" in data:
-        config.select = _string_list(data["select"], "select")
+        config.select = _string_list(data["select"], "select", path)
+        for selector in config.select:
+            _rule_codes(selector, "select", path)
     if "ignore" in data:
-        config.ignore = _string_list(data["ignore"], "ignore")
+        config.ignore = _string_list(data["ignore"], "ignore", path)
+        for selector in config.ignore:
+            _rule_codes(selector, "ignore", path)
     if "severity" in data:
         if not isinstance(data["severity"], dict):
             raise ConfigError(f"{path}: 'severity' must be a table of CODE = \"error|warning|info\"")
-        for code, level in data["severity"].items():
-            config.severity[code.upper()] = _severity(level, f"{path}: severity of {code}")
+        for key, level in data["severity"].items():
+            severity = _severity(level, f"{path}: severity of {key}")
+            # by code, prefix or name, like select and ignore; later entries win
+            for code in _rule_codes(key, "severity", path):
+                config.severity[code] = severity
     if "per-file-ignores" in data:
         table = data["per-file-ignores"]
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: 'per-file-ignores' must be a table of \"glob\" = [codes]")
-        config.per_file_ignores = {k: _string_list(v, f"per-file-ignores.{k}") for k, v in table.items()}
+        config.per_file_ignores = {k: _string_list(v, f"per-file-ignores.{k}", path) for k, v in table.items()}
+        for pattern, selectors in config.per_file_ignores.items():
+            for selector in selectors:
+                _rule_codes(selector, f"per-file-ignores.{pattern}", path)
     if "root" in data:
         if not isinstance(data["root"], str):
             raise ConfigError(f"{path}: 'root' must be a string")
         config.root = config.resolve(data["root"])
     if "entrypoints" in data:
-        config.entrypoints = [config.resolve(p) for p in _string_list(data["entrypoints"], "entrypoints")]
+        config.entrypoints = [config.resolve(p) for p in _string_list(data["entrypoints"], "entrypoints", path)]
     if "fail-on" in data:
         config.fail_on = _severity(data["fail-on"], f"{path}: fail-on")
     return config

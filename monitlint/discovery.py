@@ -19,13 +19,31 @@ def is_monit_config(relative_path: str) -> bool:
     return bool(MONIT_FILES.search(path)) and not path.endswith("~")
 
 
+def match_base(folder: str) -> str:
+    """The folder that paths below ``folder`` are matched relative to, as pre-commit would see them.
+
+    That is the enclosing git (or hg) working tree, so a checkout named ``monit`` does not make every
+    file in it a Monit config; outside any working tree it is ``/``, so ``/etc/monit/conf.d`` passed
+    on its own still counts as a Monit folder.
+    """
+    current = os.path.abspath(folder)
+    while True:
+        if os.path.exists(os.path.join(current, ".git")) or os.path.exists(os.path.join(current, ".hg")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return current
+        current = parent
+
+
 def discover(folder: str) -> list[str]:
     """Monit control files below ``folder``, sorted."""
     found: list[str] = []
+    base = match_base(folder)
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
         for name in sorted(files):
             path = os.path.join(current, name)
-            if is_monit_config(os.path.relpath(path, os.path.dirname(os.path.abspath(folder)) or "/")):
+            if is_monit_config(os.path.relpath(os.path.abspath(path), base)):
                 found.append(path)
     return found

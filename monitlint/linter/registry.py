@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.grammar.parser import ParseResult
+
+if TYPE_CHECKING:
+    from monitlint.grammar.parser import ParseResult
 
 
 @dataclass(frozen=True)

@@ -48,9 +48,32 @@ def _span(comment: Comment) -> Span:
     return Span(comment.file.path, comment.line, comment.column, comment.line, comment.column + len(comment.text))
 
 
+_INCLUDE_LINE = re.compile(r"\s*include\s", re.IGNORECASE)
+
+
+def _next_code_line(comment: Comment) -> int | None:
+    """The first line after an own-line comment that is neither blank nor a comment."""
+    source = comment.file
+    for line in range(comment.line + 1, len(source.line_starts) + 1):
+        text = source.line_text(line).strip()
+        if text and not text.startswith("#"):
+            return line
+    return None
+
+
 def _scope(comment: Comment, statements: list[tuple[int, int, bool]]) -> tuple[int, int] | None:
-    """The lines a ``disable`` directive covers, or None when nothing follows it."""
+    """The lines a ``disable`` directive covers, or None when nothing follows it.
+
+    An ``include`` is spliced in by the scanner and is not among the parsed statements, so a
+    directive on an include line, or right above one, covers that line only.
+    """
     line = comment.line
+    if comment.own_line:
+        code_line = _next_code_line(comment)
+        if code_line is not None and _INCLUDE_LINE.match(comment.file.line_text(code_line)):
+            return code_line, code_line
+    elif _INCLUDE_LINE.match(comment.file.line_text(line)):
+        return line, line
     if not comment.own_line:
         containing = [s for s in statements if s[0] <= line <= s[1]]
         if not containing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from xml.etree import ElementTree
 
@@ -11,8 +12,12 @@ from monitlint.diagnostics import Diagnostic
 def render(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
     """A ``testsuites`` document; files without findings are passing test cases."""
     by_file: dict[str, list[Diagnostic]] = {path: [] for path in files}
+    # A file linted in an entrypoint's context reports its findings under the entrypoint's spelling
+    # of its path: file them under the name it was checked by, not as a second test case.
+    checked_as = {os.path.realpath(path): path for path in files if not path.startswith("<")}
     for diag in diagnostics:
-        by_file.setdefault(diag.span.path, []).append(diag)
+        name = diag.span.path if diag.span.path in by_file else checked_as.get(os.path.realpath(diag.span.path))
+        by_file.setdefault(name or diag.span.path, []).append(diag)
     suites = ElementTree.Element(
         "testsuites", name="monitlint", tests=str(len(by_file)), failures=str(len(diagnostics))
     )

@@ -6,6 +6,8 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import quote
 
 from monitlint import __version__
 from monitlint.diagnostics import Diagnostic, Severity
@@ -14,8 +16,12 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 
 def fingerprint(diag: Diagnostic, line_text: str = "") -> str:
-    """A stable identity for a finding: rule, file, service and the text of its line (not its number)."""
-    key = "\0".join([diag.code, os.path.normpath(diag.span.path), diag.service or "", line_text.strip()])
+    """A stable identity for a finding: rule, file, service and the text of its line (not its number).
+
+    The file is taken relative to the current directory, as in the report's locations, so the same
+    finding keeps its fingerprint whether the file was named by a relative or an absolute path.
+    """
+    key = "\0".join([diag.code, relative_uri(diag.span.path), diag.service or "", line_text.strip()])
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -23,6 +29,16 @@ def relative_uri(path: str) -> str:
     """A path as a URI relative to the current directory, with forward slashes."""
     rel = os.path.relpath(os.path.abspath(path))
     return rel.replace(os.sep, "/")
+
+
+def artifact_uri(path: str) -> str:
+    """A path as a percent-encoded URI reference relative to the current directory (``%SRCROOT%``)."""
+    return quote(relative_uri(path))
+
+
+def _base_uri() -> str:
+    uri = Path(os.getcwd()).as_uri()
+    return uri if uri.endswith("/") else uri + "/"
 
 
 def render(diagnostics: Sequence[Diagnostic], line_texts: Sequence[str]) -> str:
@@ -42,7 +58,7 @@ def render(diagnostics: Sequence[Diagnostic], line_texts: Sequence[str]) -> str:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": relative_uri(diag.span.path), "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": {"uri": artifact_uri(diag.span.path), "uriBaseId": "%SRCROOT%"},
                             "region": {
                                 "startLine": diag.span.line,
                                 "startColumn": diag.span.column,
@@ -78,7 +94,7 @@ def render(diagnostics: Sequence[Diagnostic], line_texts: Sequence[str]) -> str:
                         ],
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + os.getcwd().rstrip("/") + "/"}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": _base_uri()}},
                 "results": results,
             }
         ],

@@ -21,10 +21,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.grammar.parser import ParseResult
 from monitlint.linter.registry import Rule
+
+if TYPE_CHECKING:
+    from monitlint.grammar.parser import ParseResult
 
 CODE = "MON005"
 NAME = "include-picks-backup"

@@ -23,12 +23,15 @@ Good
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.grammar.parser import ParseResult
 from monitlint.linter.registry import Rule
 from monitlint.linter.walk import actions
 from monitlint.model import Service
+
+if TYPE_CHECKING:
+    from monitlint.grammar.parser import ParseResult
 
 CODE = "MON103"
 NAME = "action-without-program"

@@ -23,11 +23,14 @@ Good
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.grammar.parser import ParseResult
 from monitlint.linter.registry import Rule
 from monitlint.model import Name, Service
+
+if TYPE_CHECKING:
+    from monitlint.grammar.parser import ParseResult
 
 CODE = "MON203"
 NAME = "dependency-cycle"

@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.grammar.parser import ParseResult
 from monitlint.linter.registry import Rule
 from monitlint.linter.rules.mon301_control_file_permissions import installed
 from monitlint.model import Span
+
+if TYPE_CHECKING:
+    from monitlint.grammar.parser import ParseResult
 
 CODE = "MON304"
 NAME = "cleartext-secret-readable"

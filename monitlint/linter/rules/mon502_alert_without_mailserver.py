@@ -20,11 +20,14 @@ Good
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.grammar.parser import ParseResult
 from monitlint.linter.registry import Rule
 from monitlint.linter.walk import settings
+
+if TYPE_CHECKING:
+    from monitlint.grammar.parser import ParseResult
 
 CODE = "MON502"
 NAME = "alert-without-mailserver"
