@@ -263,7 +263,7 @@ def test_fragment_is_linted_in_its_entrypoints_context(repository: Path) -> None
     assert [(d["code"], d["line"], d["message"]) for d in diagnostics] == [
         ("MON202", 5, "'app' depends on 'nosuch', which is not defined")
     ]
-    assert Path(diagnostics[0]["path"]).resolve() == (repository / "etc/monit/conf.d/app.conf").resolve()
+    assert diagnostics[0]["path"] == "etc/monit/conf.d/app.conf"  # the name the user gave
     assert result.exit_code == 1
 
 

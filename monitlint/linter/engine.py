@@ -9,6 +9,7 @@ from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic
 from monitlint.grammar.parser import ParseResult, parse_file, parse_text
 from monitlint.linter.registry import Rule, all_rules, selector_matches
+from monitlint.model import Span
 
 
 @dataclass
@@ -121,5 +122,7 @@ class Linter:
         for _entry, parsed, files in self._contexts():
             if real in files:
                 diags = lint_parsed(parsed, self.config, complete=True, only_paths={real})
+                for diag in diags:  # report the file under the name the user gave, not the include's
+                    diag.span = Span(path, diag.span.line, diag.span.column, diag.span.end_line, diag.span.end_column)
                 return LintResult(path, diags, parsed, True)
         return lint_file(path, self.root, self.config)
