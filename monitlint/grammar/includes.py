@@ -65,15 +65,15 @@ class IncludeExpander:
                 if frame is not None:
                     stack.append(frame)
                 continue
-            item = next(top.tokens, None)
-            if item is None:
+            for item in top.tokens:  # resumes where the last include interrupted it
+                if type(item) is IncludeRequest:
+                    for path in reversed(self._expand(item)):
+                        stack.append((path, item))
+                    break
+                yield item  # type: ignore[misc]
+            else:
                 self.comments.extend(top.scanner.comments)
                 stack.pop()
-            elif isinstance(item, IncludeRequest):
-                for path in reversed(self._expand(item)):
-                    stack.append((path, item))
-            else:
-                yield item
 
     def _frame(self, source: SourceFile, real: str) -> _Frame:
         scanner = Scanner(source)
