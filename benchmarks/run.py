@@ -165,6 +165,10 @@ def main() -> None:
             f"  monitlint check (sample)        {median_of(cold)[0] * 1000:7.0f} ms   "
             f"{median_of(cold)[0] / deps_time:4.2f}x the dependency floor"
         )
+        print(
+            f"  same, unchanged (result cache)  {median_of(warm)[0] * 1000:7.0f} ms   "
+            f"{median_of(warm)[0] / deps_time:4.2f}x the dependency floor"
+        )
         print()
 
         rows = []
