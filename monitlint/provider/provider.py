@@ -201,127 +201,49 @@ class MonitProvider:
         findings: list[Diagnostic],
     ) -> ActionResult:
         process_service = service.type == "process"
+
+        def fail(message: str, pids_after: list[int] | None = None) -> ActionResult:
+            return self._failure(name, action, after, service, pids_before, message, findings, pids_after)
+
+        def done(changed: bool, pids_after: list[int], message: str) -> ActionResult:
+            return self._result(name, action, True, changed, after, service, pids_before, pids_after, message, findings)
+
         if not after.settled and not after.failed:
-            return self._failure(
-                name,
-                action,
-                after,
-                service,
-                pids_before,
+            return fail(
                 f"{action} of '{name}' not confirmed before the deadline: Monit still says "
-                f"'{after.status}' / '{after.monitoring}'",
-                findings,
+                f"'{after.status}' / '{after.monitoring}'"
             )
         if action == "stop":
             survivors = self._await_exit(service, after, pids_before, deadline)
             if survivors:
-                return self._failure(
-                    name,
-                    action,
-                    after,
-                    service,
-                    pids_before,
+                return fail(
                     f"stop of '{name}' did not stop it: process {survivors[0]} is still running "
                     f"(Monit says '{after.status}')",
-                    findings,
                     survivors,
                 )
             if after.monitored:
-                return self._failure(
-                    name,
-                    action,
-                    after,
-                    service,
-                    pids_before,
-                    f"'{name}' is still monitored after stop (status '{after.status}')",
-                    findings,
-                )
-            changed = bool(pids_before) or before.monitored
-            return self._result(
-                name,
-                action,
-                True,
-                changed,
-                after,
-                service,
-                pids_before,
-                [],
-                f"'{name}' stopped" + (f" (pid {pids_before[0]} is gone)" if pids_before else ""),
-                findings,
-            )
+                return fail(f"'{name}' is still monitored after stop (status '{after.status}')")
+            gone = f" (pid {pids_before[0]} is gone)" if pids_before else ""
+            return done(bool(pids_before) or before.monitored, [], f"'{name}' stopped{gone}")
         if action in ("start", "restart"):
             pids_after = self._live_pids(service, after)
             if after.failed or not after.monitored:
-                return self._failure(
-                    name,
-                    action,
-                    after,
-                    service,
-                    pids_before,
-                    f"{action} of '{name}' failed: Monit says '{after.status}'",
-                    findings,
-                    pids_after,
-                )
+                return fail(f"{action} of '{name}' failed: Monit says '{after.status}'", pids_after)
             if process_service and not pids_after:
-                return self._failure(
-                    name,
-                    action,
-                    after,
-                    service,
-                    pids_before,
-                    f"{action} of '{name}' failed: no process is running",
-                    findings,
-                )
+                return fail(f"{action} of '{name}' failed: no process is running")
             if action == "restart" and process_service and pids_before and pids_after[0] in pids_before:
-                return self._failure(
-                    name,
-                    action,
-                    after,
-                    service,
-                    pids_before,
-                    f"restart of '{name}' did not replace the process: pid {pids_after[0]} is unchanged",
-                    findings,
-                    pids_after,
+                return fail(
+                    f"restart of '{name}' did not replace the process: pid {pids_after[0]} is unchanged", pids_after
                 )
             changed = action == "restart" or not pids_before or not before.monitored
             pid_text = f" (pid {pids_after[0]})" if pids_after else ""
             verb = "restarted" if action == "restart" else "running"
-            return self._result(
-                name,
-                action,
-                True,
-                changed,
-                after,
-                service,
-                pids_before,
-                pids_after,
-                f"'{name}' {verb}{pid_text}",
-                findings,
-            )
+            return done(changed, pids_after, f"'{name}' {verb}{pid_text}")
         wanted = action == "monitor"
         if after.monitored != wanted:
-            return self._failure(
-                name,
-                action,
-                after,
-                service,
-                pids_before,
-                f"{action} of '{name}' failed: monitoring status is '{after.monitoring}'",
-                findings,
-            )
+            return fail(f"{action} of '{name}' failed: monitoring status is '{after.monitoring}'")
         pids = self._live_pids(service, after)
-        return self._result(
-            name,
-            action,
-            True,
-            before.monitored != wanted,
-            after,
-            service,
-            pids_before,
-            pids,
-            f"'{name}' is {'monitored' if wanted else 'not monitored'}",
-            findings,
-        )
+        return done(before.monitored != wanted, pids, f"'{name}' is {'monitored' if wanted else 'not monitored'}")
 
     def _await_exit(self, service: Service, after: ServiceStatus, pids_before: list[int], deadline: float) -> list[int]:
         """Processes still alive after a stop; waits briefly for a process that is exiting."""
