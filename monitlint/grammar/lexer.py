@@ -577,6 +577,10 @@ class Scanner:
         while end < size and text[end] not in "\n}":
             end += 1
         body = text[pos:end]
+        bad = re.search(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]", body)
+        if bad is not None:
+            # Monit's ADDRESS state has no rule for control characters.
+            return [self._error(f"invalid mail format {bad.group()!r}", pos + bad.start(), pos + bad.end())], end
         address = next((w.strip("<>[]:") for w in body.split() if "@" in w), None)
         if address is None:
             # Without an '@', Monit takes a lone word, or a word in <...>, as the address.
