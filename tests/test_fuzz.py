@@ -7,8 +7,8 @@
 (d) generated valid control files checked by the real ``monit -t``: Monit accepts the file if and only
     if monitlint reports none of MON001/MON006/MON201/MON202/MON203.
 
-Every disagreement or crash the fuzzers found is pinned below as an explicit regression test, marked
-``xfail(strict=True)`` until monitlint is fixed.
+Every disagreement or crash the fuzzers found is pinned below as an explicit regression test (all
+fixed now; a new one is added as ``xfail(strict=True)`` until monitlint is fixed).
 
 By default each property runs a small, derandomized number of examples (deterministic in CI); set
 ``MONITLINT_FUZZ_EXAMPLES=N`` to run N random examples per property instead.
@@ -21,8 +21,6 @@ import os
 import re
 import subprocess
 import tempfile
-import traceback
-import warnings
 import xml.dom.minidom
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,18 +75,6 @@ REAL_TEXTS = [p.read_text(encoding="utf-8", errors="replace") for p in real_file
 FORM_TEXTS = [text for text in (*ACCEPTED.values(), *REJECTED.values()) if text]
 
 
-def known_crash(exc: BaseException) -> bool:
-    """The two known crashes (see test_regex_repetition_overflow and test_deeply_nested_regex).
-
-    MON006 compiles regular expressions with Python's ``re``, which raises OverflowError for a
-    repetition count of 2**32-1 or more and RecursionError for ~500 nested groups; the property
-    tests tolerate exactly these until the fix lands, the xfail tests below keep them visible.
-    """
-    if not isinstance(exc, OverflowError | RecursionError):
-        return False
-    return any(frame.name == "_regex_problem" for frame in traceback.extract_tb(exc.__traceback__))
-
-
 def check_result(result: LintResult, path: str, text: str) -> None:
     """Every finding is well-formed and, in the linted file, points inside it."""
     lines = text.count("\n") + 1
@@ -103,14 +89,8 @@ def check_result(result: LintResult, path: str, text: str) -> None:
 
 
 def lint_text_safely(text: str, path: str, root: str) -> LintResult | None:
-    """``lint_text``; None for a known crash, any other exception propagates."""
-    try:
-        return lint_text(text, path, root=root)
-    except Exception as exc:
-        if known_crash(exc):
-            event("known crash in MON006's regex check")
-            return None
-        raise
+    """``lint_text``: any exception propagates (no known crash remains)."""
+    return lint_text(text, path, root=root)
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +102,7 @@ def fuzz_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- (a) arbitrary text and bytes -------------------------------------------------------------
 
 
-@pytest.mark.filterwarnings("ignore::FutureWarning")  # see test_posix_character_class_prints_no_warning
+@pytest.mark.filterwarnings("error")  # a warning printed to users is a bug too
 @fuzz(60)
 @given(text=fs.garbage_text())
 def test_arbitrary_text_never_raises(fuzz_dir: Path, text: str) -> None:
@@ -132,7 +112,7 @@ def test_arbitrary_text_never_raises(fuzz_dir: Path, text: str) -> None:
         check_result(result, path, text)
 
 
-@pytest.mark.filterwarnings("ignore::FutureWarning")
+@pytest.mark.filterwarnings("error")
 @fuzz(60)
 @given(data=fs.garbage_bytes())
 def test_arbitrary_bytes_through_the_file_api(fuzz_dir: Path, data: bytes) -> None:
@@ -145,15 +125,11 @@ def test_arbitrary_bytes_through_the_file_api(fuzz_dir: Path, data: bytes) -> No
         message = str(exc)
         assert message.startswith(str(path)) and "\n" not in message, message
         return
-    except Exception as exc:
-        if known_crash(exc):
-            return
-        raise
     event("linted")
     check_result(result, str(path), data.decode("utf-8"))
 
 
-@pytest.mark.filterwarnings("ignore::FutureWarning")
+@pytest.mark.filterwarnings("error")
 @fuzz(60)
 @given(text=fs.regex_statement())
 def test_odd_regular_expressions_never_raise(fuzz_dir: Path, text: str) -> None:
@@ -166,7 +142,7 @@ def test_odd_regular_expressions_never_raise(fuzz_dir: Path, text: str) -> None:
 # --- (b) mutated real files --------------------------------------------------------------------
 
 
-@pytest.mark.filterwarnings("ignore::FutureWarning")
+@pytest.mark.filterwarnings("error")
 @fuzz(50)
 @given(text=fs.mutated(REAL_TEXTS))
 def test_mutated_real_files_never_raise(fuzz_dir: Path, text: str) -> None:
@@ -177,7 +153,7 @@ def test_mutated_real_files_never_raise(fuzz_dir: Path, text: str) -> None:
         check_result(result, path, text)
 
 
-@pytest.mark.filterwarnings("ignore::FutureWarning")
+@pytest.mark.filterwarnings("error")
 @fuzz(50)
 @given(text=fs.mutated(FORM_TEXTS, max_mutations=4))
 def test_mutated_statement_forms_never_raise(fuzz_dir: Path, text: str) -> None:
@@ -212,7 +188,7 @@ CLI_INPUTS = st.one_of(
 )
 
 
-@pytest.mark.filterwarnings("ignore::FutureWarning")
+@pytest.mark.filterwarnings("error")
 @fuzz(50)
 @given(data=CLI_INPUTS, output_format=st.sampled_from(FORMATS))
 def test_cli_in_process_on_garbage(fuzz_dir: Path, data: bytes, output_format: str) -> None:
@@ -220,8 +196,6 @@ def test_cli_in_process_on_garbage(fuzz_dir: Path, data: bytes, output_format: s
     path.write_bytes(data)
     result = CliRunner().invoke(cli, ["check", "--no-cache", "--isolated", "--format", output_format, str(path)])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
-        if known_crash(result.exception):
-            return
         raise result.exception
     assert result.exit_code in (0, 1, 2), result.output
     if result.exit_code != 2:
@@ -287,9 +261,7 @@ def judge(files: dict[str, str], main: str = "monitrc") -> Verdicts:
             timeout=60,
             stdin=subprocess.DEVNULL,
         )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            diagnostics = lint_file(str(main_path)).diagnostics
+        diagnostics = lint_file(str(main_path)).diagnostics
         ours = [
             f"{Path(d.span.path).name}:{d.span.line}: {d.code} {d.message}"
             for d in diagnostics
@@ -366,8 +338,8 @@ class Disagreement:
     reason: str
 
 
-# Where monitlint and `monit -t` (Debian's 5.33) disagree. Monit's verdict is checked by
-# test_known_disagreement_monit_verdict; monitlint's by the xfail test_known_disagreement_monitlint.
+# Where monitlint and `monit -t` (Debian's 5.33) disagreed when the fuzzers found them; all fixed
+# since, and kept as regression tests: Monit's verdict is pinned, and monitlint must match it.
 DISAGREEMENTS: dict[str, Disagreement] = {
     # MON006 compiles regexes with Python's re; Monit uses POSIX extended regcomp (glibc).
     "regex-nested-repeat": Disagreement(
@@ -473,22 +445,14 @@ def test_known_disagreement_monit_verdict(name: str) -> None:
     assert verdicts.monit_ok == case.monit_accepts, describe(case.files, verdicts)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=DISAGREEMENTS[n].reason))
-        for n in sorted(DISAGREEMENTS)
-    ],
-)
-def test_known_disagreement_monitlint(name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", sorted(DISAGREEMENTS))
+def test_fixed_disagreement_monitlint(name: str, tmp_path: Path) -> None:
     case = DISAGREEMENTS[name]
     for file_name, text in case.files.items():
         target = tmp_path / file_name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text.replace("{dir}", str(tmp_path)))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        ours = [d for d in lint_file(str(tmp_path / "monitrc")).diagnostics if d.code in LANGUAGE_CODES]
+    ours = [d for d in lint_file(str(tmp_path / "monitrc")).diagnostics if d.code in LANGUAGE_CODES]
     assert (not ours) == case.monit_accepts, [(d.code, d.message) for d in ours]
 
 
@@ -539,22 +503,19 @@ def test_glob_of_1024_files_agrees() -> None:
 # --- regression tests: crashes ----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason="MON006: re.compile raises OverflowError, uncaught")
 def test_regex_repetition_overflow(tmp_path: Path) -> None:
-    # Monit: "Regex parsing error: Regular expression too big"; monitlint raises from _regex_problem.
+    # Monit: "Regex parsing error: Regular expression too big"; monitlint reports MON006.
     result = lint_text('check process p matching "a{4294967296}"\n', str(tmp_path / "monitrc"))
     assert "MON006" in {d.code for d in result.diagnostics}
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError, reason="MON006: re.compile raises RecursionError, uncaught")
 def test_deeply_nested_regex(tmp_path: Path) -> None:
-    # Monit accepts 2000 nested groups; monitlint raises from _regex_problem (the CLI exits 2).
+    # Monit accepts 2000 nested groups; so must monitlint.
     text = 'check process p matching "' + "(" * 2000 + "a" + ")" * 2000 + '"\n'
     result = lint_text(text, str(tmp_path / "monitrc"))
     assert not [d for d in result.diagnostics if d.code in LANGUAGE_CODES]
 
 
-@pytest.mark.xfail(strict=True, reason="CLI: exit 2 'internal error: OverflowError' instead of a MON006 finding")
 def test_cli_regex_repetition_overflow(tmp_path: Path) -> None:
     path = tmp_path / "monitrc"
     path.write_text('check process p matching "a{4294967296}"\n')
@@ -562,7 +523,6 @@ def test_cli_regex_repetition_overflow(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "MON006" in result.stdout, result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="CLI: exit 2 'input nested too deeply to check' for a file Monit accepts")
 def test_cli_deeply_nested_regex(tmp_path: Path) -> None:
     path = tmp_path / "monitrc"
     path.write_text('check process p matching "' + "(" * 2000 + "a" + ")" * 2000 + '"\n')
@@ -570,7 +530,6 @@ def test_cli_deeply_nested_regex(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="MON006 prints Python's FutureWarning 'Possible nested set' for [[:digit:]]")
 def test_posix_character_class_prints_no_warning(tmp_path: Path) -> None:
     path = tmp_path / "monitrc"
     path.write_text('check process p matching "[[:digit:]]+"\n')
@@ -578,7 +537,6 @@ def test_posix_character_class_prints_no_warning(tmp_path: Path) -> None:
     assert result.exit_code == 1 and result.stderr == "", result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="--format junit copies control characters into the XML (not well-formed)")
 def test_junit_output_with_control_characters_is_well_formed(tmp_path: Path) -> None:
     path = tmp_path / "monitrc"
     path.write_bytes(b"\x07\n")

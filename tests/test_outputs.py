@@ -347,3 +347,16 @@ def test_text_output() -> None:
         assert block[3].startswith("  = hint: ")
     assert out.rstrip().endswith("Found 4 problems (4 errors) in 2 files.")
     assert "\x1b[" not in out  # no colour when not on a terminal
+
+
+def test_text_output_never_sends_a_config_s_control_characters_to_the_terminal(tmp_path: Path) -> None:
+    config = tmp_path / "monitrc"
+    config.write_bytes(b'check process a matching "x\x1b[31m\x07("\n')
+    result = run_cli("check", "--no-cache", "--isolated", str(config))
+    assert result.exit_code == 1
+    assert "MON006" in result.stdout
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    source_line = next(line for line in result.stdout.splitlines() if line.startswith("1 |"))
+    caret_line = result.stdout.splitlines()[result.stdout.splitlines().index(source_line) + 1]
+    assert len(source_line) == len('1 | check process a matching "x\x1b[31m\x07("')  # one character each
+    assert caret_line.startswith("  | ^")

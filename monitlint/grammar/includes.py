@@ -67,7 +67,7 @@ class IncludeExpander:
                 continue
             for item in top.tokens:  # resumes where the last include interrupted it
                 if type(item) is IncludeRequest:
-                    for path in reversed(self._expand(item)):
+                    for path in reversed(self._within_limit(self._expand(item), len(stack) - 1, item)):
                         stack.append((path, item))
                     break
                 yield item  # type: ignore[misc]
@@ -95,6 +95,28 @@ class IncludeExpander:
             )
         return files
 
+    def _within_limit(self, files: list[str], waiting: int, request: IncludeRequest) -> list[str]:
+        """The files of one include that fit on Monit's include stack.
+
+        Monit pushes every file a glob matches at once, and its stack of
+        suspended and waiting files holds at most 1024, so the limit counts
+        pending matches as well as nesting.  ``waiting`` is that count before
+        this include; ``files`` are in read order (the last is pushed first).
+        """
+        room = max(MAX_INCLUDE_DEPTH - waiting, 0)
+        if len(files) <= room:
+            return files
+        self._report(
+            "MON001",
+            "syntax-error",
+            Severity.ERROR,
+            f"include files limit reached: Monit holds at most {MAX_INCLUDE_DEPTH} included files open or waiting, "
+            f"and this include brings it to {waiting + len(files)}",
+            request,
+            "include fewer files, or nest them less deeply",
+        )
+        return files[len(files) - room :]
+
     def _open(
         self, path: str, request: IncludeRequest, stack: list[_Frame | tuple[str, IncludeRequest]]
     ) -> _Frame | None:
@@ -108,16 +130,6 @@ class IncludeExpander:
                 f"include cycle: '{path}' is already being read; Monit skips it",
                 request,
                 "remove the include that leads back to a file being included",
-            )
-            return None
-        if len(active) > MAX_INCLUDE_DEPTH:
-            self._report(
-                "MON001",
-                "syntax-error",
-                Severity.ERROR,
-                f"include files limit reached: more than {MAX_INCLUDE_DEPTH} nested includes",
-                request,
-                None,
             )
             return None
         try:

@@ -456,7 +456,8 @@ class Scanner:
         if pos >= len(text):
             return None, pos
         if text[pos] in "\"'":
-            end = text.find(text[pos], pos + 1)
+            # Monit's single-quoted name runs to the last quote on the line: 'a', 'b' is one name.
+            end = text.find('"', pos + 1) if text[pos] == '"' else text.rfind("'", pos + 1, self._skip_line(pos))
             body = text[pos + 1 : end] if end != -1 else ""
             if end == -1 or not body or "\n" in body:
                 return None, pos

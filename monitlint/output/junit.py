@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from xml.etree import ElementTree
 
 from monitlint.diagnostics import Diagnostic
+
+# Characters XML 1.0 cannot carry at all, not even escaped; a config's bytes can contain them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_safe(text: str) -> str:
+    """``text`` with each character XML cannot hold shown as ``\\xNN``."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def render(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
@@ -25,11 +34,13 @@ def render(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
         suites, "testsuite", name="monitlint", tests=str(len(by_file)), failures=str(len(diagnostics)), errors="0"
     )
     for path, diags in by_file.items():
-        case = ElementTree.SubElement(suite, "testcase", classname="monitlint", name=path)
+        case = ElementTree.SubElement(suite, "testcase", classname="monitlint", name=_xml_safe(path))
         for diag in diags:
             failure = ElementTree.SubElement(
-                case, "failure", type=diag.code, message=f"{diag.code} {diag.rule}: {diag.message}"
+                case, "failure", type=diag.code, message=_xml_safe(f"{diag.code} {diag.rule}: {diag.message}")
             )
-            failure.text = f"{path}:{diag.span.line}:{diag.span.column}: {diag.code} {diag.severity}: {diag.message}"
+            failure.text = _xml_safe(
+                f"{path}:{diag.span.line}:{diag.span.column}: {diag.code} {diag.severity}: {diag.message}"
+            )
     ElementTree.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode")

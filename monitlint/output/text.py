@@ -13,6 +13,15 @@ _DIM = "\x1b[2m"
 _RESET = "\x1b[0m"
 
 
+# Control characters from a config must not reach the terminal (escape sequences, bells);
+# each becomes one visible character so the caret stays under the right column.
+_CONTROL = {code: "\N{REPLACEMENT CHARACTER}" for code in [*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0)]}
+
+
+def _printable(text: str) -> str:
+    return text.translate(_CONTROL)
+
+
 def _paint(text: str, code: str, colour: bool) -> str:
     return f"{code}{text}{_RESET}" if colour else text
 
@@ -23,7 +32,7 @@ def render_diagnostic(diag: Diagnostic, sources: Mapping[str, SourceFile], colou
     header = (
         f"{_paint(f'{span.path}:{span.line}:{span.column}:', _BOLD, colour)} "
         f"{_paint(diag.code, _COLOURS[diag.severity], colour)} "
-        f"{_paint(str(diag.severity), _COLOURS[diag.severity], colour)}: {diag.message}"
+        f"{_paint(str(diag.severity), _COLOURS[diag.severity], colour)}: {_printable(diag.message)}"
     )
     lines = [header]
     source = sources.get(span.path)
@@ -31,7 +40,7 @@ def render_diagnostic(diag: Diagnostic, sources: Mapping[str, SourceFile], colou
         text = source.line_text(span.line)
         if text or span.line <= len(source.line_starts):
             gutter = " " * len(str(span.line))
-            shown = text.expandtabs(1)  # a tab counts as one column, as in the reported position
+            shown = _printable(text.expandtabs(1))  # a tab counts as one column, as in the reported position
             end = span.end_column if span.end_line == span.line else len(shown) + 1
             width = max(1, end - span.column)
             lines.append(f"{_paint(f'{span.line} |', _DIM, colour)} {shown}")
@@ -40,7 +49,7 @@ def render_diagnostic(diag: Diagnostic, sources: Mapping[str, SourceFile], colou
                 f"{_paint('^' * width, _COLOURS[diag.severity], colour)}"
             )
     if diag.hint:
-        lines.append(f"  = hint: {diag.hint}")
+        lines.append(f"  = hint: {_printable(diag.hint)}")
     return "\n".join(lines)
 
 

@@ -4,12 +4,16 @@ What it detects
     The checks `monit -t` performs beyond the grammar, each with Monit's reason:
     a restart limit with more restarts than cycles or a zero; a rate outside 1 to
     64 cycles, or with more events than cycles; a permission that is not octal or
-    is above 7777; a `matching` or `content` regular expression that does not
-    compile; a `check host` without a port, url or ping test; a `check program`
-    without a status or content test; a service name starting with `/`; a
-    `set daemon 0`; a syslog facility Monit does not know; a ping size outside
-    8 to 1492 bytes; mixing `link up` and `link down` tests; an httpd password
-    over 64 characters.
+    is above 7777; a `matching`, `content`, `url … content` or `expect` regular
+    expression that the C library's POSIX `regcomp` refuses (as Monit compiles
+    it: `[[:digit:]]` is fine, `(?i)` is not); a checksum that is not 32 (MD5) or
+    40 (SHA1) hex digits, or not of the stated type; a `total … in last` range
+    over 60 minutes or 24 hours; a `check host` without a port, url or ping test;
+    a `check program` without a status or content test; a service name starting
+    with `/`; a `set daemon 0`; a negative `repeat every`; a syslog facility
+    Monit does not know; a ping size outside 8 to 1492 bytes; mixing `link up`
+    and `link down` tests; an httpd password over 64 characters.  Numbers are
+    judged as Monit reads them: 32-bit, so 4294967296 is 0.
 
 Why it matters
     Monit refuses to start or reload with such a file, exactly like a syntax error.
@@ -30,6 +34,7 @@ from typing import TYPE_CHECKING
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
 from monitlint.model import Rate, Span, Test
+from monitlint.posix_regex import posix_regex_error
 
 if TYPE_CHECKING:
     from monitlint.grammar.parser import ParseResult
@@ -42,35 +47,99 @@ SUMMARY = "a value Monit's parser accepts but `monit -t` then rejects"
 FACILITIES = {f"log_local{i}" for i in range(8)} | {"log_daemon"}
 
 
+HEX_DIGITS = re.compile(r"[0-9a-fA-F]+")
+CHECKSUM_LENGTHS = {"MD5HASH": 32, "SHA1HASH": 40}
+# `total ... in last N unit`: Monit keeps 60 minutes and 24 hours of history.
+TOTAL_RANGE_LIMITS = {"MINUTE": 60, "HOUR": 24, "DAY": 1}
+
+
+def monit_number(value: int) -> int:
+    """The value Monit's scanner makes of a number: ``atoi``, so 64-bit saturated, then cut to 32 bits."""
+    value = min(value, 2**63 - 1) & 0xFFFFFFFF
+    return value - 2**32 if value >= 2**31 else value
+
+
+def _wrapped(value: int) -> str:
+    """A note for messages about a number Monit reads as another one."""
+    read = monit_number(value)
+    return "" if read == value else f" (Monit reads {value} as {read}: its numbers are 32-bit)"
+
+
 def _rate_problem(rate: Rate | None) -> str | None:
     if rate is None:
         return None
-    if not 1 <= rate.cycles <= 64:
-        return "the number of cycles must be between 1 and 64"
-    if rate.times is not None and not 1 <= rate.times <= rate.cycles:
-        return "the number of events must be between 1 and the number of cycles"
+    cycles = monit_number(rate.cycles)
+    if not 1 <= cycles <= 64:
+        return "the number of cycles must be between 1 and 64" + _wrapped(rate.cycles)
+    if rate.times is not None and not 1 <= monit_number(rate.times) <= cycles:
+        return "the number of events must be between 1 and the number of cycles" + _wrapped(rate.times)
     return None
 
 
+def _checksum_problem(test: Test) -> str | None:
+    """Monit wants exactly 32 (MD5) or 40 (SHA1) hex digits, of the stated type if one is named."""
+    kinds = [kind for kind, _ in test.tokens]
+    strings = [text for kind, text in test.tokens if kind == "STRING"]
+    if test.kind == "checksum" and "EXPECT" in kinds and strings:
+        expected = strings[-1]
+        stated = next((CHECKSUM_LENGTHS[k] for k in kinds if k in CHECKSUM_LENGTHS), None)
+        hex_ok = HEX_DIGITS.fullmatch(expected) is not None
+        if stated is None and not (hex_ok and len(expected) in (32, 40)):
+            return f"unknown checksum type [{expected}]: expect 32 (MD5) or 40 (SHA1) hex digits"
+        if stated is not None and not (hex_ok and len(expected) == stated):
+            kind = "MD5" if stated == 32 else "SHA1"
+            return f"invalid checksum [{expected}]: an {kind} checksum is {stated} hex digits"
+    if test.kind == "port" and "CHECKSUM" in kinds:
+        after = kinds.index("CHECKSUM") + 1
+        if after < len(test.tokens):
+            expected = test.tokens[after][1]
+            if not (HEX_DIGITS.fullmatch(expected) and len(expected) in (32, 40)):
+                return f"invalid checksum [{expected}]: expect 32 (MD5) or 40 (SHA1) hex digits"
+    return None
+
+
+def _total_range_problem(test: Test) -> str | None:
+    """``total … in last N unit`` is bounded by the history Monit keeps."""
+    if test.kind != "transfer" or not test.tokens or test.tokens[0][0] != "TOTAL":
+        return None
+    if len(test.tokens) < 2 or test.tokens[-2][0] != "NUMBER":
+        return None
+    unit = test.tokens[-1][0]
+    number = monit_number(int(test.tokens[-2][1]))
+    limit = TOTAL_RANGE_LIMITS.get(unit)
+    if limit is None or number <= limit:
+        return None
+    if unit == "MINUTE":
+        return f"the range of a total test is at most 60 minutes, not {number}"
+    return f"the range of a total test is at most 24 hours, not {number} {test.tokens[-1][1]}"
+
+
 def _regex_problem(pattern: str) -> str | None:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        return f"the regular expression '{pattern}' does not compile ({exc})"
+    reason = posix_regex_error(pattern)
+    return None if reason is None else f"the regular expression '{pattern}' does not compile ({reason})"
+
+
+def _action_problem(test: Test) -> str | None:
+    for action in (test.action, test.else_action):
+        if action is not None and action.repeat_every is not None and monit_number(action.repeat_every) < 0:
+            return "the number of repeat cycles must be 0 or more" + _wrapped(action.repeat_every)
     return None
 
 
 def _test_problems(test: Test) -> Iterator[str]:
     if test.kind == "restart_limit":
-        restarts, cycles = test.options.get("restarts", 1), test.options.get("cycles", 1)
-        if restarts == 0 or cycles == 0:
+        # Unlike a rate, a restart limit has no upper bound on its cycles.
+        restarts = monit_number(test.options.get("restarts", 1))
+        cycles = monit_number(test.options.get("cycles", 1))
+        if restarts <= 0 or cycles <= 0:
             yield "zero is not allowed in a restart limit"
         elif restarts > cycles:
             yield f"the number of restarts ({restarts}) must not exceed the number of cycles ({cycles})"
-        elif cycles > 64:
-            yield "the number of cycles must be between 1 and 64"
     for rate in (test.rate, test.else_rate):
         problem = _rate_problem(rate)
+        if problem:
+            yield problem
+    for problem in (_checksum_problem(test), _total_range_problem(test), _action_problem(test)):
         if problem:
             yield problem
     if test.kind == "permission":
@@ -80,6 +149,13 @@ def _test_problems(test: Test) -> Iterator[str]:
     if test.kind in ("file_content", "program_content", "ignore_content", "match", "ignore_match"):
         for kind, text in test.tokens:
             if kind == "STRING":
+                problem = _regex_problem(text)
+                if problem:
+                    yield problem
+    if test.kind in ("url", "port"):
+        # `url … content = "re"` and `send … expect "re"` are regular expressions too.
+        for index, (kind, text) in enumerate(test.tokens[1:], start=1):
+            if kind == "STRING" and test.tokens[index - 1][0] in ("EQUAL", "NOTEQUAL", "EXPECT"):
                 problem = _regex_problem(text)
                 if problem:
                     yield problem
@@ -96,8 +172,11 @@ def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
     """Report each value Monit would refuse, with Monit's reason."""
     config = result.config
     for setting in config.settings:
-        if setting.kind == "daemon" and setting.values.get("interval") == 0:
-            yield rule.diagnostic("`set daemon 0`: Monit needs a poll time above 0", setting.span)
+        interval = setting.values.get("interval") if setting.kind == "daemon" else None
+        if isinstance(interval, int) and monit_number(interval) <= 0:
+            yield rule.diagnostic(
+                f"`set daemon {interval}`: Monit needs a poll time above 0" + _wrapped(interval), setting.span
+            )
         if setting.kind == "log" and "facility" in str(setting.values.get("value", "")):
             facility = str(setting.values["value"]).split()[-1]
             if facility.lower() not in FACILITIES:
