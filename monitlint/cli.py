@@ -76,7 +76,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
 @click.option(
     "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
 )
@@ -92,7 +92,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option(
     "--config",
     "config_file",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     default=None,
     help="Configuration file (default: nearest .monitlint.toml or pyproject.toml [tool.monitlint]).",
 )
@@ -302,7 +302,7 @@ def rules(output_format: str) -> None:
 
 
 @cli.command()
-@click.argument("path", type=click.Path())
+@click.argument("path", type=click.Path(readable=False))
 @click.option(
     "--format", "output_format", type=click.Choice(["json"]), default="json", show_default=True, help="Output format."
 )
@@ -338,7 +338,7 @@ def parse(path: str, output_format: str, root: str | None) -> None:
 @click.option(
     "-c",
     "--control-file",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     default=None,
     help="Monit control file (default: Monit's own search order).",
 )
@@ -361,7 +361,7 @@ def parse(path: str, output_format: str, root: str | None) -> None:
 @click.option(
     "--config",
     "config_file",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     default=None,
     help="monitlint configuration file (default: nearest .monitlint.toml or pyproject.toml).",
 )

@@ -19,7 +19,7 @@ def expand_pattern(resolved: str) -> tuple[list[str], str | None]:
     """Expand a resolved include pattern to files in Monit's reading order.
 
     Returns the files and, when nothing can be included because a plain file
-    or a glob's folder is missing, a message saying so.
+    or a glob's folder is missing, or a plain path names a folder, a message saying so.
     """
     if glob.has_magic(resolved):
         matches = sorted(glob.glob(resolved))
@@ -31,6 +31,8 @@ def expand_pattern(resolved: str) -> tuple[list[str], str | None]:
     else:
         if not os.path.lexists(resolved):
             return [], f"included file '{resolved}' does not exist"
+        if os.path.isdir(resolved):
+            return [], f"'{resolved}' is a folder: Monit includes nothing from it (write '{resolved.rstrip('/')}/*')"
         matches = [resolved]
     files = [m for m in matches if not m.endswith("~") and not os.path.isdir(m)]
     files.reverse()  # Monit pushes each match on its include stack, so the last is read first

@@ -16,6 +16,7 @@ be linted as if it were installed.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -30,6 +31,19 @@ MAX_INCLUDE_DEPTH = 1024  # Monit's own limit (src/l.l)
 
 def _span(request: IncludeRequest) -> Span:
     return Span(request.file.path, request.line, request.column, request.end_line, request.end_column)
+
+
+def _unreadable_include_consequence(path: str) -> tuple[Severity, str]:
+    """What Monit does with an include it cannot read as a file (tested with `monit -t` 5.33)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return Severity.ERROR, "Monit refuses to start when an included file cannot be read"
+    if stat.S_ISFIFO(mode):
+        return Severity.ERROR, "Monit blocks reading a FIFO: it hangs at start until something writes to it"
+    if not stat.S_ISREG(mode):
+        return Severity.WARNING, "Monit accepts it but reads no statements from a device or socket: remove the include"
+    return Severity.ERROR, "Monit refuses to start when an included file cannot be read"
 
 
 @dataclass
@@ -135,14 +149,8 @@ class IncludeExpander:
         try:
             source = read_source(path)
         except SourceError as exc:
-            self._report(
-                "MON002",
-                "include-not-found",
-                Severity.ERROR,
-                f"cannot include file: {exc}",
-                request,
-                "Monit refuses to start when an included file cannot be read",
-            )
+            severity, hint = _unreadable_include_consequence(path)
+            self._report("MON002", "include-not-found", severity, f"cannot include file: {exc}", request, hint)
             return None
         self.sources[source.path] = source
         return self._frame(source, real)
