@@ -484,6 +484,18 @@ AGREEMENTS: dict[str, tuple[str, bool]] = {
         False,
     ),
     "daemon-99999999999": ("set daemon 99999999999\n", True),
+    "certificate-checksum-untyped-md5": (
+        HOST + "    if failed port 443 ssl certificate checksum 0123456789abcdef0123456789abcdef then alert\n",
+        True,
+    ),
+    "certificate-checksum-sha1-of-32-digits": (
+        HOST + "    if failed port 443 ssl certificate checksum sha1 0123456789abcdef0123456789abcdef then alert\n",
+        False,
+    ),
+    "file-checksum-uppercase-hex": (
+        FILE + "    if failed checksum expect 8F7F419955CEFA0B33A2BA316CBA3659 then alert\n",
+        True,
+    ),
 }
 
 

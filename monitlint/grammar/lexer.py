@@ -14,6 +14,7 @@ in place, as Monit does.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,13 +24,16 @@ from monitlint.source import SourceFile
 
 # A "word" character in Monit's scanner: any byte from 0x22 up except these.
 _W = r"[^\x00-\x21\"';(),%@:{}]"
+# Blanks (and the separators Monit ignores) are skipped as part of each match, so the
+# scanner loop runs once per lexeme rather than once per lexeme and once per gap.
 _MASTER = re.compile(
-    rf"""(?P<ws>[ \t\r\n;,()]+)
-       |(?P<comment>\#[^\n]*)
-       |(?P<word>{_W}+)
-       |(?P<dq>"[^"]*")
-       |(?P<sq>'[^']*')
-       |(?P<other>[\s\S])""",
+    rf"""[ \t\r\n;,()]*
+       (?:(?P<comment>\#[^\n]*)
+         |(?P<word>{_W}+)
+         |(?P<dq>"[^"]*")
+         |(?P<sq>'[^']*')
+         |(?P<other>[\s\S])
+         |(?P<eof>\Z))""",
     re.VERBOSE,
 )
 _WORD = re.compile(rf"{_W}+")
@@ -159,16 +163,19 @@ class Scanner:
     def __init__(self, source: SourceFile) -> None:
         self.source = source
         self.text = source.text
+        self.line_starts = source.line_starts
         self.comments: list[Comment] = []
         self._program_flag = False  # set after "check program" (src/l.l)
 
     # -- token construction -------------------------------------------------
 
     def _token(self, type_: str, value: str, start: int, end: int) -> MToken:
-        line, column = self.source.position(start)
+        starts = self.line_starts
+        index = bisect_right(starts, start) - 1
+        line, column = index + 1, start - starts[index] + 1
         if end <= start:
             end_line, end_column = line, column
-        elif "\n" in self.text[start:end]:
+        elif self.text.find("\n", start, end) != -1:
             end_line, end_column = self.source.position(end)
         else:
             end_line, end_column = line, column + end - start
@@ -185,15 +192,17 @@ class Scanner:
         pos = 0
         size = len(text)
         master = _MASTER.match
+        starts = self.line_starts
+        source = self.source
         while pos < size:
             m = master(text, pos)
-            assert m is not None  # the last alternative matches any character
+            assert m is not None  # the last alternatives match any character, or the end
             kind = m.lastgroup
+            assert kind is not None
+            pos = m.start(kind)
             end = m.end()
-            if kind == "ws":
-                pos = end
-            elif kind == "word":
-                word = m.group()
+            if kind == "word":
+                word = m.group(kind)
                 lower = word.lower()
                 if lower in _COMPOSITE_LEADERS or lower.startswith(_METHOD_PREFIXES):
                     result = self._composite(lower, pos, end)
@@ -215,33 +224,39 @@ class Scanner:
                     yield self._token("STRING", ipv6.group(), pos, ipv6.end())
                     pos = ipv6.end()
                     continue
+                start = pos
                 pos = end
                 if lower in NOISE_WORDS:
                     continue
                 type_ = KEYWORDS.get(lower)
-                if type_ is not None:
-                    yield self._token(type_, word, m.start(), end)
-                elif word[0] == "/":
-                    yield self._token("PATH", word, m.start(), end)
-                elif _NUMBER.match(word):
-                    yield self._token("NUMBER", word, m.start(), end)
-                elif _REAL.match(word):
-                    yield self._token("REAL", word, m.start(), end)
-                elif word == "\\":
-                    continue  # a lone backslash (line continuation) is thrown away
-                else:
-                    yield self._token("STRING", word, m.start(), end)
+                if type_ is None:
+                    if word[0] == "/":
+                        type_ = "PATH"
+                    elif _NUMBER.match(word):
+                        type_ = "NUMBER"
+                    elif _REAL.match(word):
+                        type_ = "REAL"
+                    elif word == "\\":
+                        continue  # a lone backslash (line continuation) is thrown away
+                    else:
+                        type_ = "STRING"
+                # The hot path: a word never spans lines, so its position is one lookup.
+                index = bisect_right(starts, start) - 1
+                column = start - starts[index] + 1
+                yield Token(type_, word, start, index + 1, column, index + 1, column + end - start, end, source)
+            elif kind == "eof":
+                break
             elif kind == "comment":
                 self._comment(pos, end)
                 pos = end
             elif kind in ("dq", "sq"):
-                raw = m.group()
+                raw = m.group(kind)
                 inner = raw[1:-1]
                 type_ = "PATH" if inner.startswith("/") and "\n" not in inner else "STRING"
                 yield self._token(type_, unquote(raw), pos, end)
                 pos = end
             else:
-                char = m.group()
+                char = m.group(kind)
                 if char in "\"'":
                     yield self._error("unbalanced quotes", pos, pos + 1)
                     pos = self._skip_line(pos)

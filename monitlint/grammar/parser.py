@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.gc_pause import gc_paused
 from monitlint.grammar.includes import IncludeExpander
 from monitlint.grammar.keywords import SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
 from monitlint.grammar.lalr import ParseFailure, Parser, load_tables
@@ -63,6 +64,11 @@ def parse_text(text: str, path: str = "<stdin>", root: str | None = None) -> Par
 
 def parse_source(source: SourceFile, real_path: str, root: str | None = None) -> ParseResult:
     """Parse a loaded source file with its includes."""
+    with gc_paused():
+        return _parse_source(source, real_path, root)
+
+
+def _parse_source(source: SourceFile, real_path: str, root: str | None) -> ParseResult:
     expander = IncludeExpander(root=root)
     config = ControlFile(path=source.path)
     result = ParseResult(config)

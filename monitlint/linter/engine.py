@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic
+from monitlint.gc_pause import gc_paused
 from monitlint.grammar.parser import ParseResult, parse_file, parse_text
 from monitlint.linter.registry import Rule, all_rules, selector_matches
 from monitlint.model import Span
@@ -52,10 +53,11 @@ def lint_parsed(
     config = config or Config()
     rules = all_rules()
     found = list(result.diagnostics)
-    for rule in rules:
-        if rule.check is None or (rule.scope == "config" and not complete):
-            continue
-        found.extend(rule.check(result, rule))
+    with gc_paused():  # the rules walk a large model and create no cycles
+        for rule in rules:
+            if rule.check is None or (rule.scope == "config" and not complete):
+                continue
+            found.extend(rule.check(result, rule))
     # Selection is per file of the finding, so per-file-ignores apply to included files too.
     enabled_by_path: dict[str, set[str]] = {}
 

@@ -76,25 +76,32 @@ def _rate_problem(rate: Rate | None) -> str | None:
     return None
 
 
+def _checksum_value_problem(expected: str, stated: int | None) -> str | None:
+    hex_ok = HEX_DIGITS.fullmatch(expected) is not None
+    if stated is None and not (hex_ok and len(expected) in (32, 40)):
+        return f"unknown checksum type [{expected}]: expect 32 (MD5) or 40 (SHA1) hex digits"
+    if stated is not None and not (hex_ok and len(expected) == stated):
+        kind = "MD5" if stated == 32 else "SHA1"
+        return f"invalid checksum [{expected}]: an {kind} checksum is {stated} hex digits"
+    return None
+
+
 def _checksum_problem(test: Test) -> str | None:
     """Monit wants exactly 32 (MD5) or 40 (SHA1) hex digits, of the stated type if one is named."""
     kinds = [kind for kind, _ in test.tokens]
-    strings = [text for kind, text in test.tokens if kind == "STRING"]
-    if test.kind == "checksum" and "EXPECT" in kinds and strings:
-        expected = strings[-1]
+    if test.kind == "checksum" and "EXPECT" in kinds:
+        strings = [text for kind, text in test.tokens if kind == "STRING"]
         stated = next((CHECKSUM_LENGTHS[k] for k in kinds if k in CHECKSUM_LENGTHS), None)
-        hex_ok = HEX_DIGITS.fullmatch(expected) is not None
-        if stated is None and not (hex_ok and len(expected) in (32, 40)):
-            return f"unknown checksum type [{expected}]: expect 32 (MD5) or 40 (SHA1) hex digits"
-        if stated is not None and not (hex_ok and len(expected) == stated):
-            kind = "MD5" if stated == 32 else "SHA1"
-            return f"invalid checksum [{expected}]: an {kind} checksum is {stated} hex digits"
-    if test.kind == "port" and "CHECKSUM" in kinds:
-        after = kinds.index("CHECKSUM") + 1
-        if after < len(test.tokens):
-            expected = test.tokens[after][1]
-            if not (HEX_DIGITS.fullmatch(expected) and len(expected) in (32, 40)):
-                return f"invalid checksum [{expected}]: expect 32 (MD5) or 40 (SHA1) hex digits"
+        return _checksum_value_problem(strings[-1], stated) if strings else None
+    if test.kind in ("port", "url") and "CHECKSUM" in kinds:
+        # `request … checksum X`, `certificate checksum [md5|sha1] [=] X`, `rsakey checksum …`
+        index = kinds.index("CHECKSUM") + 1
+        stated = None
+        while index < len(kinds) and kinds[index] in ("MD5HASH", "SHA1HASH", "EQUAL"):
+            stated = CHECKSUM_LENGTHS.get(kinds[index], stated)
+            index += 1
+        if index < len(kinds) and kinds[index] == "STRING":
+            return _checksum_value_problem(test.tokens[index][1], stated)
     return None
 
 
