@@ -110,6 +110,13 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
 @click.option("--stdin-filename", default=None, help="The name to report for `-` (standard input).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache (~/.cache/monitlint/results).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that parse a large include (over 256 KiB of conf.d files) [default: the usable CPUs].",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -124,6 +131,7 @@ def check(
     statistics: bool,
     stdin_filename: str | None,
     no_cache: bool,
+    jobs: int | None,
 ) -> None:
     """Check control files and report problems with their location.
 
@@ -178,9 +186,10 @@ def check(
                 path = name
             else:
                 if linter is None:
+                    from monitlint.grammar.split_parse import usable_cpus
                     from monitlint.linter.engine import Linter
 
-                    linter = Linter(config, root)
+                    linter = Linter(config, root, jobs or usable_cpus())
                 result = linter.lint(path)
         except SourceError as exc:
             errors.append({"path": path, "message": str(exc)})
@@ -427,10 +436,27 @@ def service(
 
 
 def main() -> None:
-    """Entry point: run the CLI; turn any unexpected failure into a one-line error."""
+    """Entry point: run the CLI, then leave without the interpreter's teardown."""
     # A short-lived process that builds a large, cycle-free model: the cyclic collector
     # would only re-scan it (see monitlint.gc_pause); reference counting frees the rest.
     gc.disable()
+    try:
+        _dispatch()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_ERROR)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe (`monitlint check … | head`)
+        code = code or EXIT_ERROR
+    # Freeing a model of millions of objects one by one takes longer than the OS
+    # reclaiming the whole process; every file monitlint writes is closed by now.
+    os._exit(code)
+
+
+def _dispatch() -> None:
+    """Run the CLI; turn any unexpected failure into a one-line error (exits through SystemExit)."""
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:

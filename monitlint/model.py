@@ -25,7 +25,7 @@ class Span:
         return asdict(self)
 
 
-@dataclass
+@dataclass(slots=True)
 class Program:
     """A start/stop/restart program, an ``exec`` action or a ``check program`` path."""
 
@@ -36,7 +36,7 @@ class Program:
     timeout: int | None = None  # seconds, from "with timeout N seconds"
 
 
-@dataclass
+@dataclass(slots=True)
 class Rate:
     """``for N cycles`` or ``N times within M cycles``."""
 
@@ -44,7 +44,7 @@ class Rate:
     times: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Action:
     """What a test does when it fires: alert, restart, start, stop, unmonitor, exec, timeout."""
 
@@ -54,7 +54,7 @@ class Action:
     repeat_every: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Test:
     """One ``if … then …`` statement (or ``ignore …``) of a service.
 
@@ -74,7 +74,7 @@ class Test:
     tokens: list[tuple[str, str]] = field(default_factory=list)  # the condition's tokens: (kind, text)
 
 
-@dataclass
+@dataclass(slots=True)
 class Condition:
     """A single comparison inside a test: ``memory > 200 MB``."""
 
@@ -85,7 +85,7 @@ class Condition:
     unit: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Name:
     """A name as written (a dependency or group), with its position."""
 
@@ -93,7 +93,7 @@ class Name:
     span: Span
 
 
-@dataclass
+@dataclass(slots=True)
 class AlertRecipient:
     """``alert`` / ``set alert`` / ``noalert``: a mail address and its event filter."""
 
@@ -105,7 +105,7 @@ class AlertRecipient:
     mail_format: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Service:
     """A ``check`` block: its type, name, target and everything inside it."""
 
@@ -131,7 +131,7 @@ class Service:
     syntax_errors: int = 0  # statements of this block dropped for syntax errors
 
 
-@dataclass
+@dataclass(slots=True)
 class Setting:
     """A ``set`` statement.  ``values`` holds its options as plain data."""
 
@@ -140,7 +140,7 @@ class Setting:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Include:
     """An ``include`` statement and the files it brought in, in Monit's reading order."""
 
@@ -150,7 +150,7 @@ class Include:
     files: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class ControlFile:
     """A parsed control file with everything it includes."""
 

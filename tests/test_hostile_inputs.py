@@ -541,3 +541,17 @@ def test_never_writes_to_the_files_it_checks(tmp_path: Path) -> None:
     ]
     assert all(run.exit_code in (0, 1, 2) and "Traceback" not in run.stderr for run in runs)
     assert snapshot(tree) == before
+
+
+def test_a_chain_of_5000_dependencies_is_not_too_deep(tmp_path: Path) -> None:
+    # Found while testing split parsing: MON203 walked `depends on` recursively and a long
+    # chain ended in "input nested too deeply to check" (exit 2) for a file Monit accepts.
+    main = tmp_path / "monitrc"
+    main.write_text(
+        "".join(
+            f"check file f{i} with path /etc/hostname\n" + (f"    depends on f{i - 1}\n" if i else "")
+            for i in range(5000)
+        )
+    )
+    run = check(main, tmp_path, "--format", "json")
+    assert run.exit_code == 0 and run.stderr == "", run.stderr

@@ -11,9 +11,9 @@ from tests.conftest import run_cli
 
 PROBE = """
 import sys
-from monitlint.cli import main
+from monitlint.cli import _dispatch  # main() leaves through os._exit, past this finally
 try:
-    main()
+    _dispatch()
 finally:
     sys.stderr.write("PARSED\\n" if "monitlint.grammar.parser" in sys.modules else "CACHED\\n")
 """

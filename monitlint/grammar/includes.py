@@ -15,18 +15,22 @@ be linted as if it were installed.
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.grammar.keywords import STATEMENT_STARTS
 from monitlint.grammar.lexer import Comment, IncludeRequest, MToken, Scanner
 from monitlint.include_glob import expand_pattern, resolve_pattern
 from monitlint.model import Include, Span
 from monitlint.source import SourceError, SourceFile, read_source
 
 MAX_INCLUDE_DEPTH = 1024  # Monit's own limit (src/l.l)
+SPLIT_MIN_BYTES = 256 * 1024  # below this, parsing apart costs more than it saves
+FIRST_TOKEN_WINDOW = 4096
 
 
 def _span(request: IncludeRequest) -> Span:
@@ -48,9 +52,37 @@ def _unreadable_include_consequence(path: str) -> tuple[Severity, str]:
 
 @dataclass
 class _Frame:
-    scanner: Scanner
+    scanner: Scanner | None  # None: a stand-in for a file read elsewhere
     tokens: Iterator[MToken | IncludeRequest]
     real: str
+
+
+@dataclass
+class SplitInclude:
+    """A large include of the main file whose files can be parsed apart (see IncludeExpander.tokens)."""
+
+    request: IncludeRequest
+    files: list[str]  # in Monit's reading order
+    sizes: list[int]
+    first_tokens: list[MToken]  # each file's first token: a `set` or `check`
+    following: MToken | None  # the main file's next token after the include, None at its end
+
+
+def _first_item(path: str) -> MToken | None:
+    """The first token of a file when it starts a statement; None when it does not (or may not)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(FIRST_TOKEN_WINDOW)
+    except OSError:
+        return None
+    text = head.decode("utf-8", "replace")
+    first = next(Scanner(SourceFile(path, text)).scan(), None)
+    if first is None or type(first) is IncludeRequest or first.type not in STATEMENT_STARTS:  # type: ignore[union-attr]
+        return None
+    # A token that reaches the end of the window may go on beyond it.
+    if first.end_pos >= len(text) - 1 or "\ufffd" in text[: first.end_pos + 1]:  # type: ignore[union-attr]
+        return None
+    return first  # type: ignore[return-value]
 
 
 @dataclass
@@ -62,16 +94,38 @@ class IncludeExpander:
     comments: list[Comment] = field(default_factory=list)
     includes: list[Include] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
+    split_includes: bool = False
 
-    def tokens(self, main: SourceFile, main_real: str) -> Iterator[MToken]:
+    def tokens(self, main: SourceFile, main_real: str) -> Iterator[MToken | SplitInclude]:
         """Yield the main file's tokens, reading included files where they are included.
+
+        With ``split_includes`` set, a large include of the main file whose files
+        can be parsed on their own is not read here: a :class:`SplitInclude`
+        stands in the stream for it, and the caller parses those files.
+        """
+        self.sources[main.path] = main
+        return self._drain([self._frame(main, main_real)], 0)
+
+    def group_tokens(self, main_real: str, split: SplitInclude, first: int, stop: int) -> Iterator[MToken]:
+        """The tokens of ``split.files[first:stop]`` as if read in the main file's place.
+
+        The include stack is rebuilt as Monit would hold it at that point (the
+        main file, then the files still waiting), so cycle detection and the
+        1024-file limit see what they would see in one sequential read.
+        """
+        main = _Frame(None, iter(()), main_real)
+        waiting = [(path, split.request) for path in reversed(split.files[stop:])]
+        reading = [(path, split.request) for path in reversed(split.files[first:stop])]
+        stack: list[_Frame | tuple[str, IncludeRequest]] = [main, *waiting, *reading]
+        return self._drain(stack, 1 + len(waiting))  # type: ignore[return-value]
+
+    def _drain(self, stack: list[_Frame | tuple[str, IncludeRequest]], floor: int) -> Iterator[MToken | SplitInclude]:
+        """Read the frames above ``floor`` to the end.
 
         The include stack is kept by hand (not by recursion) so that Monit's
         1024-level nesting cannot exhaust Python's recursion limit.
         """
-        self.sources[main.path] = main
-        stack: list[_Frame | tuple[str, IncludeRequest]] = [self._frame(main, main_real)]
-        while stack:
+        while len(stack) > floor:
             top = stack[-1]
             if isinstance(top, tuple):
                 stack.pop()
@@ -81,13 +135,45 @@ class IncludeExpander:
                 continue
             for item in top.tokens:  # resumes where the last include interrupted it
                 if type(item) is IncludeRequest:
-                    for path in reversed(self._within_limit(self._expand(item), len(stack) - 1, item)):
+                    files = self._within_limit(self._expand(item), len(stack) - 1, item)
+                    if self.split_includes and len(stack) == 1:
+                        split = self._split_candidate(item, files, top)
+                        if split is not None:
+                            yield split
+                            break
+                    for path in reversed(files):
                         stack.append((path, item))
                     break
                 yield item  # type: ignore[misc]
             else:
-                self.comments.extend(top.scanner.comments)
+                if top.scanner is not None:
+                    self.comments.extend(top.scanner.comments)
                 stack.pop()
+
+    def _split_candidate(self, request: IncludeRequest, files: list[str], main: _Frame) -> SplitInclude | None:
+        """A SplitInclude when the files are worth parsing apart and can be, else None.
+
+        They can when each file begins with a `set` or `check` (so no statement
+        runs across a file boundary) and the main file goes on with one, or ends.
+        """
+        try:
+            sizes = [os.stat(path).st_size for path in files]
+        except OSError:
+            return None
+        if len(files) < 2 or sum(sizes) < SPLIT_MIN_BYTES:
+            return None
+        firsts: list[MToken] = []
+        for path in files:
+            first = _first_item(path)
+            if first is None or os.path.realpath(path) == main.real:
+                return None
+            firsts.append(first)
+        following = next(main.tokens, None)
+        if following is not None:
+            main.tokens = itertools.chain([following], main.tokens)
+            if type(following) is IncludeRequest or following.type not in STATEMENT_STARTS:  # type: ignore[union-attr]
+                return None
+        return SplitInclude(request, files, sizes, firsts, following)  # type: ignore[arg-type]
 
     def _frame(self, source: SourceFile, real: str) -> _Frame:
         scanner = Scanner(source)

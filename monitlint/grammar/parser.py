@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.gc_pause import gc_paused
-from monitlint.grammar.includes import IncludeExpander
+from monitlint.grammar.includes import IncludeExpander, SplitInclude
 from monitlint.grammar.keywords import SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
 from monitlint.grammar.lalr import ParseFailure, Parser, load_tables
 from monitlint.grammar.lexer import Comment, MToken
 from monitlint.grammar.messages import syntax_message
+from monitlint.grammar.split_parse import run_sliced
 from monitlint.grammar.tokens import Token
 from monitlint.grammar.transformer import ModelBuilder, Node, token_span
 from monitlint.model import ControlFile, Service, Setting, Span
@@ -47,14 +48,15 @@ class ParseResult:
     statements: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
 
 
-def parse_file(path: str, root: str | None = None) -> ParseResult:
+def parse_file(path: str, root: str | None = None, jobs: int = 1) -> ParseResult:
     """Parse a control file and everything it includes.
 
-    Raises :class:`monitlint.source.SourceError` when the file itself cannot be read;
-    problems with included files are reported as findings.
+    ``jobs`` > 1 lets a large include of the main file be parsed in that many
+    processes (the result is the same).  Raises :class:`monitlint.source.SourceError`
+    when the file itself cannot be read; problems with included files are findings.
     """
     source = read_source(path)
-    return parse_source(source, os.path.realpath(path), root)
+    return parse_source(source, os.path.realpath(path), root, jobs)
 
 
 def parse_text(text: str, path: str = "<stdin>", root: str | None = None) -> ParseResult:
@@ -62,38 +64,98 @@ def parse_text(text: str, path: str = "<stdin>", root: str | None = None) -> Par
     return parse_source(SourceFile(path, text), os.path.realpath(path), root)
 
 
-def parse_source(source: SourceFile, real_path: str, root: str | None = None) -> ParseResult:
+def parse_source(source: SourceFile, real_path: str, root: str | None = None, jobs: int = 1) -> ParseResult:
     """Parse a loaded source file with its includes."""
     with gc_paused():
-        return _parse_source(source, real_path, root)
+        return _parse_source(source, real_path, root, jobs)
 
 
-def _parse_source(source: SourceFile, real_path: str, root: str | None) -> ParseResult:
-    expander = IncludeExpander(root=root)
-    config = ControlFile(path=source.path)
-    result = ParseResult(config)
+def _parse_source(source: SourceFile, real_path: str, root: str | None, jobs: int) -> ParseResult:
+    expander = IncludeExpander(root=root, split_includes=jobs > 1)
+    result = ParseResult(ControlFile(path=source.path))
+
+    def parse_split(split: SplitInclude) -> None:
+        def group(first: int, stop: int) -> ParseResult:
+            return parse_include_group(split, first, stop, source.path, real_path, root)
+
+        for part in run_sliced(split.sizes, jobs, group):
+            _merge(result, expander, part)
+
+    _parse_stream(expander.tokens(source, real_path), result, None, parse_split)
+    _finish(result, expander)
+    return result
+
+
+def parse_include_group(
+    split: SplitInclude, first: int, stop: int, main_path: str, main_real: str, root: str | None
+) -> ParseResult:
+    """Parse ``split.files[first:stop]`` exactly as they would be parsed in the main file's stream."""
+    with gc_paused():
+        expander = IncludeExpander(root=root)
+        result = ParseResult(ControlFile(path=main_path))
+        follower = split.first_tokens[stop] if stop < len(split.files) else split.following
+        _parse_stream(expander.group_tokens(main_real, split, first, stop), result, follower, None)
+        _finish(result, expander)
+        return result
+
+
+def _parse_stream(
+    tokens: Iterator[MToken | SplitInclude],
+    result: ParseResult,
+    last_follower: MToken | None,
+    parse_split: Callable[[SplitInclude], None] | None,
+) -> None:
+    """Parse a token stream chunk by chunk into ``result``."""
     previous: list[MToken] | None = None
-    for chunk in _chunks(expander.tokens(source, real_path)):
+    for chunk in _chunks(tokens):
+        if type(chunk) is SplitInclude:
+            if previous is not None:
+                _parse_chunk(previous, result, chunk.first_tokens[0])
+            previous = None
+            assert parse_split is not None
+            parse_split(chunk)
+            continue
         if previous is not None:
-            _parse_chunk(previous, result, chunk[0])
-        previous = chunk
+            _parse_chunk(previous, result, chunk[0])  # type: ignore[index]
+        previous = chunk  # type: ignore[assignment]
     if previous is not None:
-        _parse_chunk(previous, result, None)
+        _parse_chunk(previous, result, last_follower)
+
+
+def _finish(result: ParseResult, expander: IncludeExpander) -> None:
+    config = result.config
     config.includes = expander.includes
     config.files = list(expander.sources)
     result.diagnostics.extend(expander.diagnostics)
     result.comments = expander.comments
     result.sources = expander.sources
-    return result
 
 
-def _chunks(tokens: Iterator[MToken]) -> Iterator[list[MToken]]:
+def _merge(result: ParseResult, expander: IncludeExpander, part: ParseResult) -> None:
+    """Add a separately parsed include group, in reading order."""
+    result.config.services.extend(part.config.services)
+    result.config.settings.extend(part.config.settings)
+    result.diagnostics.extend(part.diagnostics)
+    expander.comments.extend(part.comments)
+    expander.includes.extend(part.config.includes)
+    expander.sources.update(part.sources)
+    for path, records in part.statements.items():
+        result.statements.setdefault(path, []).extend(records)
+
+
+def _chunks(tokens: Iterator[MToken | SplitInclude]) -> Iterator[list[MToken] | SplitInclude]:
     chunk: list[MToken] = []
     for tok in tokens:
-        if tok.type in STATEMENT_STARTS and chunk:
+        if type(tok) is SplitInclude:
+            if chunk:
+                yield chunk
+                chunk = []
+            yield tok
+            continue
+        if tok.type in STATEMENT_STARTS and chunk:  # type: ignore[union-attr]
             yield chunk
             chunk = []
-        chunk.append(tok)
+        chunk.append(tok)  # type: ignore[arg-type]
     if chunk:
         yield chunk
 

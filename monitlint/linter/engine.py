@@ -80,10 +80,13 @@ def lint_parsed(
     return found
 
 
-def lint_file(path: str, root: str | None = None, config: Config | None = None) -> LintResult:
-    """Lint a control file from disk (raises SourceError if it cannot be read)."""
+def lint_file(path: str, root: str | None = None, config: Config | None = None, jobs: int = 1) -> LintResult:
+    """Lint a control file from disk (raises SourceError if it cannot be read).
+
+    ``jobs`` > 1 parses a large include in that many processes (see parse_file).
+    """
     config = config or Config()
-    parsed = parse_file(path, root=root if root is not None else config.root)
+    parsed = parse_file(path, root=root if root is not None else config.root, jobs=jobs)
     complete = is_complete(parsed, path, config)
     return LintResult(path, lint_parsed(parsed, config, complete), parsed, complete)
 
@@ -99,9 +102,10 @@ def lint_text(text: str, path: str = "<stdin>", root: str | None = None, config:
 class Linter:
     """Lints many paths; files reached by a configured entrypoint are linted in its context."""
 
-    def __init__(self, config: Config, root: str | None = None) -> None:
+    def __init__(self, config: Config, root: str | None = None, jobs: int = 1) -> None:
         self.config = config
         self.root = root if root is not None else config.root
+        self.jobs = jobs
         self._entrypoints: list[tuple[str, ParseResult, set[str]]] | None = None
 
     def _contexts(self) -> list[tuple[str, ParseResult, set[str]]]:
@@ -111,7 +115,7 @@ class Linter:
             self._entrypoints = []
             for entry in self.config.entrypoints:
                 try:
-                    parsed = parse_file(entry, root=self.root)
+                    parsed = parse_file(entry, root=self.root, jobs=self.jobs)
                 except SourceError:
                     continue
                 files = {os.path.realpath(f) for f in parsed.config.files}
@@ -127,4 +131,4 @@ class Linter:
                 for diag in diags:  # report the file under the name the user gave, not the include's
                     diag.span = Span(path, diag.span.line, diag.span.column, diag.span.end_line, diag.span.end_column)
                 return LintResult(path, diags, parsed, True)
-        return lint_file(path, self.root, self.config)
+        return lint_file(path, self.root, self.config, self.jobs)

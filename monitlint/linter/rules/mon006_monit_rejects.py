@@ -88,6 +88,8 @@ def _checksum_value_problem(expected: str, stated: int | None) -> str | None:
 
 def _checksum_problem(test: Test) -> str | None:
     """Monit wants exactly 32 (MD5) or 40 (SHA1) hex digits, of the stated type if one is named."""
+    if test.kind not in ("checksum", "port", "url"):
+        return None
     kinds = [kind for kind, _ in test.tokens]
     if test.kind == "checksum" and "EXPECT" in kinds:
         strings = [text for kind, text in test.tokens if kind == "STRING"]

@@ -40,24 +40,47 @@ SCOPE = "config"
 
 
 def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
-    """Report each dependency cycle once, at the dependency that closes it."""
+    """Report each dependency cycle once, at the dependency that closes it.
+
+    A depth-first search with an explicit stack: chains of thousands of
+    `depends on` are normal in generated configs and must not hit Python's
+    recursion limit.
+    """
     services = {s.name.lower(): s for s in result.config.services}
     reported: set[frozenset[str]] = set()
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    path: list[tuple[Service, Name | None]] = []
+    path: list[Service] = []
+    position: dict[str, int] = {}  # index in ``path`` of each service on it
+    # Each frame: a service on the path and an iterator over its remaining dependencies.
+    frames: list[tuple[Service, Iterator[Name]]] = []
 
-    def visit(service: Service, via: Name | None) -> Iterator[Diagnostic]:
+    def enter(service: Service) -> None:
         key = service.name.lower()
         state[key] = 1
-        path.append((service, via))
-        for dep in service.depends:
+        position[key] = len(path)
+        path.append(service)
+        frames.append((service, iter(service.depends)))
+
+    for root in result.config.services:
+        if root.name.lower() in state:
+            continue
+        enter(root)
+        while frames:
+            service, deps = frames[-1]
+            dep = next(deps, None)
+            if dep is None:
+                frames.pop()
+                path.pop()
+                key = service.name.lower()
+                del position[key]
+                state[key] = 2
+                continue
             target = services.get(dep.value.lower())
             if target is None:
                 continue
             tkey = target.name.lower()
             if state.get(tkey) == 1:
-                start = next(i for i, (s, _) in enumerate(path) if s.name.lower() == tkey)
-                cycle = [s.name for s, _ in path[start:]]
+                cycle = [s.name for s in path[position[tkey] :]]
                 members = frozenset(n.lower() for n in cycle)
                 if members not in reported:
                     reported.add(members)
@@ -69,10 +92,4 @@ def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
                         hint="remove one of these `depends on`",
                     )
             elif tkey not in state:
-                yield from visit(target, dep)
-        path.pop()
-        state[key] = 2
-
-    for service in result.config.services:
-        if service.name.lower() not in state:
-            yield from visit(service, None)
+                enter(target)

@@ -29,30 +29,45 @@ from monitlint.model import Span
 
 if TYPE_CHECKING:
     from monitlint.grammar.parser import ParseResult
+    from monitlint.source import SourceFile
 
 CODE = "MON404"
 NAME = "noise-word-trap"
 SEVERITY = Severity.WARNING
 SUMMARY = "a noise word changes the meaning (`without pidfile`, `depends onNAME`)"
 
-WITHOUT = re.compile(r"\bwithout\s+(pidfile|path|timeout)\b", re.IGNORECASE)
+WITHOUT = re.compile(r"\bwithout[^\S\n]+(pidfile|path|timeout)\b", re.IGNORECASE)
 GLUED_ON = re.compile(r"\bdepends?[ \t]+on(?=[^\s,;()])", re.IGNORECASE)
+
+
+def _outside_comments(source: SourceFile, pattern: re.Pattern[str]) -> Iterator[tuple[int, re.Match[str]]]:
+    """(line, match) of each match that is not in a comment; one pass over the whole text."""
+    text = source.text
+    # A case-insensitive pattern cannot use the fast literal search; on lowered ASCII text
+    # (same offsets) the case-sensitive one can.
+    if text.isascii():
+        text = text.lower()
+        pattern = re.compile(pattern.pattern)
+    for match in pattern.finditer(text):
+        line, column = source.position(match.start())
+        if "#" not in source.line_text(line)[: column - 1]:
+            yield line, match
 
 
 def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
     """Report noise-word traps, found in the source text of each file."""
     for path, source in result.sources.items():
-        for number in range(1, len(source.line_starts) + 1):
-            code = source.line_text(number).split("#", 1)[0]
-            for match in WITHOUT.finditer(code):
-                yield rule.diagnostic(
-                    f"`without {match.group(1)}` means `with {match.group(1)}`: Monit ignores the word 'without'",
-                    Span(path, number, match.start() + 1, number, match.end() + 1),
-                    hint=f"write `with {match.group(1)}` (or remove the statement)",
-                )
-            for match in GLUED_ON.finditer(code):
-                yield rule.diagnostic(
-                    "`depends on` is glued to the name: Monit reads a dependency on the text after 'on'",
-                    Span(path, number, match.start() + 1, number, match.end() + 1),
-                    hint="put a space after `on`",
-                )
+        for number, match in _outside_comments(source, WITHOUT):
+            column = match.start() - source.line_starts[number - 1] + 1
+            yield rule.diagnostic(
+                f"`without {match.group(1)}` means `with {match.group(1)}`: Monit ignores the word 'without'",
+                Span(path, number, column, number, column + len(match.group())),
+                hint=f"write `with {match.group(1)}` (or remove the statement)",
+            )
+        for number, match in _outside_comments(source, GLUED_ON):
+            column = match.start() - source.line_starts[number - 1] + 1
+            yield rule.diagnostic(
+                "`depends on` is glued to the name: Monit reads a dependency on the text after 'on'",
+                Span(path, number, column, number, column + len(match.group())),
+                hint="put a space after `on`",
+            )

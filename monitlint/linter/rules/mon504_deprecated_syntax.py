@@ -48,8 +48,7 @@ def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
                 "`mode manual` is deprecated", service.span, service=service.name, hint="use `onreboot laststate`"
             )
         for test in service.tests:
-            kinds = [kind for kind, _ in test.tokens]
-            if test.kind == "link" and kinds[:2] == ["FAILED", "LINK"]:
+            if test.kind == "link" and [kind for kind, _ in test.tokens[:2]] == ["FAILED", "LINK"]:
                 yield rule.diagnostic(
                     "`if failed link` is deprecated", test.span, service=service.name, hint="use `if link down`"
                 )

@@ -1,0 +1,154 @@
+"""Parsing a large include in several processes gives exactly the result of one process."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from monitlint.grammar import parser as parser_module
+from monitlint.grammar import split_parse
+from monitlint.grammar.parser import ParseResult, parse_file
+from monitlint.grammar.split_parse import run_sliced, slices
+from monitlint.linter.engine import lint_file
+
+pytestmark = pytest.mark.skipif(not split_parse.can_fork(), reason="parsing apart needs fork (Linux)")
+
+
+def block(i: int) -> str:
+    return (
+        f"check process app{i} with pidfile /run/app{i}.pid\n"
+        f'    start program = "/usr/bin/systemctl start app{i}" with timeout 60 seconds\n'
+        f'    stop program = "/usr/bin/systemctl stop app{i}"\n'
+        "    if cpu > 80% for 5 cycles then alert  # a comment\n"
+        "    if 3 restarts within 5 cycles then unmonitor\n"
+        f"    depends on app{max(i - 1, 0)}\n"
+    )
+
+
+def make_tree(folder: Path, files: int = 6, per_file: int = 300, extra: dict[int, str] | None = None) -> Path:
+    """A main file including conf.d/*.conf, large enough to be split; ``extra`` appends text to files."""
+    conf = folder / "conf.d"
+    conf.mkdir()
+    for n in range(files):
+        body = "".join(block(n * per_file + i) for i in range(per_file))
+        (conf / f"{n:02d}.conf").write_text(body + (extra or {}).get(n, ""))
+    main = folder / "monitrc"
+    main.write_text(f"set daemon 30\nset httpd unixsocket /run/m.sock\n    allow localhost\ninclude {conf}/*.conf\n")
+    return main
+
+
+def snapshot(result: ParseResult) -> str:
+    """Everything a parse produces, as comparable text."""
+    config = result.config
+    data: dict[str, Any] = {
+        "services": [dataclasses.asdict(s) for s in config.services],
+        "settings": [dataclasses.asdict(s) for s in config.settings],
+        "includes": [dataclasses.asdict(i) for i in config.includes],
+        "files": config.files,
+        "diagnostics": sorted(repr(d) for d in result.diagnostics),
+        "comments": sorted((c.file.path, c.line, c.column, c.text, c.own_line) for c in result.comments),
+        "statements": {path: sorted(records) for path, records in result.statements.items()},
+        "sources": {path: source.text for path, source in result.sources.items()},
+    }
+    return json.dumps(data, default=str, sort_keys=True)
+
+
+@pytest.fixture
+def split_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the includes that were parsed apart."""
+    calls: list[int] = []
+
+    def counting(weights: list[int], parts: int, work: Any) -> list[Any]:
+        calls.append(len(weights))
+        return run_sliced(weights, parts, work)
+
+    monkeypatch.setattr(parser_module, "run_sliced", counting)
+    return calls
+
+
+def assert_same_with_jobs(main: Path) -> None:
+    assert snapshot(parse_file(str(main), jobs=2)) == snapshot(parse_file(str(main), jobs=1))
+
+
+def test_a_clean_tree_parses_the_same_in_two_processes(tmp_path: Path, split_calls: list[int]) -> None:
+    main = make_tree(tmp_path)
+    assert_same_with_jobs(main)
+    assert split_calls == [6]
+    assert len(parse_file(str(main), jobs=2).config.services) == 1800
+
+
+def test_syntax_errors_at_file_ends_and_nested_includes(tmp_path: Path, split_calls: list[int]) -> None:
+    nested = tmp_path / "nested.cfg"
+    nested.write_text("check file nested with path /etc/hostname\n    if failed permission 644 then alert\n")
+    extra = {
+        1: "    if cpu > then alert\n",  # the error is found at the next file's first token
+        2: f"include {nested}\n",
+        3: f"include {tmp_path}/monitrc\n",  # a cycle back to the main file
+        5: "    if memory > 10 MB then\n",  # the last file: the follower is the main file's end
+    }
+    main = make_tree(tmp_path, extra=extra)
+    assert_same_with_jobs(main)
+    assert split_calls
+    codes = [d.code for d in parse_file(str(main), jobs=2).diagnostics]
+    assert codes.count("MON001") == 2 and "MON003" in codes
+
+
+def test_suppressions_work_in_split_files(tmp_path: Path) -> None:
+    main = make_tree(tmp_path, extra={4: "check process bare matching 'bare'  # monitlint: disable=MON101\n"})
+    with_jobs = lint_file(str(main), jobs=2).diagnostics
+    without = lint_file(str(main), jobs=1).diagnostics
+    assert [repr(d) for d in with_jobs] == [repr(d) for d in without]
+    assert not [d for d in with_jobs if d.code in ("MON101", "MON901")]
+
+
+def test_a_file_that_continues_a_block_is_not_split(tmp_path: Path, split_calls: list[int]) -> None:
+    main = make_tree(tmp_path)
+    first = tmp_path / "conf.d" / "03.conf"
+    first.write_text("    if cpu > 90% then alert\n" + first.read_text())  # continues the block before it
+    assert_same_with_jobs(main)
+    assert split_calls == []
+
+
+def test_small_includes_are_not_split(tmp_path: Path, split_calls: list[int]) -> None:
+    main = make_tree(tmp_path, files=3, per_file=5)
+    assert_same_with_jobs(main)
+    assert split_calls == []
+
+
+def test_slices_are_contiguous_and_weighted() -> None:
+    assert slices([1] * 40, 2) == [(0, 20), (20, 40)]
+    assert slices([1] * 40, 2, lead=1.5) == [(0, 24), (24, 40)]
+    assert slices([1, 1, 1], 5) == [(0, 1), (1, 2), (2, 3)]
+    assert slices([9, 1, 1], 2) == [(0, 1), (1, 3)]
+    for parts in range(1, 6):
+        cut = slices(list(range(1, 12)), parts)
+        assert cut[0][0] == 0 and cut[-1][1] == 11
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(cut))
+
+
+def test_a_failing_child_is_replaced_by_the_parent() -> None:
+    parent = os.getpid()
+
+    def work(first: int, stop: int) -> tuple[int, int]:
+        if os.getpid() != parent and first == 3:
+            raise RuntimeError("boom")  # only in the child
+        return first, stop
+
+    assert run_sliced([1] * 6, 2, work) == [(i, i + 1) for i in range(6)]
+
+
+def test_a_child_that_dies_is_replaced_by_the_parent() -> None:
+    parent = os.getpid()
+
+    def work(first: int, stop: int) -> int:
+        if os.getpid() != parent:
+            os._exit(9)
+        return first
+
+    assert run_sliced([1] * 4, 2, work) == [0, 1, 2, 3]
