@@ -144,7 +144,14 @@ def _merge(result: ParseResult, expander: IncludeExpander, part: ParseResult) ->
 
 
 def _chunks(tokens: Iterator[MToken | SplitInclude]) -> Iterator[list[MToken] | SplitInclude]:
+    """Cut the stream before each `set` and `check`.
+
+    A piece that does not begin with one is kept as its first token only: it is
+    reported there, and the rest of it (a log file passed by mistake can be
+    millions of words) would only take memory.
+    """
     chunk: list[MToken] = []
+    orphan = False
     for tok in tokens:
         if type(tok) is SplitInclude:
             if chunk:
@@ -152,10 +159,16 @@ def _chunks(tokens: Iterator[MToken | SplitInclude]) -> Iterator[list[MToken] | 
                 chunk = []
             yield tok
             continue
-        if tok.type in STATEMENT_STARTS and chunk:  # type: ignore[union-attr]
-            yield chunk
-            chunk = []
-        chunk.append(tok)  # type: ignore[arg-type]
+        if tok.type in STATEMENT_STARTS:  # type: ignore[union-attr]
+            if chunk:
+                yield chunk
+            chunk = [tok]  # type: ignore[list-item]
+            orphan = False
+        elif not chunk:
+            chunk = [tok]  # type: ignore[list-item]
+            orphan = True
+        elif not orphan:
+            chunk.append(tok)  # type: ignore[arg-type]
     if chunk:
         yield chunk
 

@@ -440,8 +440,17 @@ def _test(kind: str, children: list[Any]) -> Test:
         test.options["restarts"] = int(children[1])
         test.options["cycles"] = int(children[3])
     test.condition = " ".join(condition)
-    test.tokens = [(t.type, t.value) for t in condition]
+    pairs = _PAIRS
+    if len(pairs) > _MAX_PAIRS:  # many unique texts (paths, names): start over, bounded
+        pairs.clear()
+    test.tokens = [pairs.setdefault((t.type, t.value), (t.type, t.value)) for t in condition]
     return test
+
+
+# One shared (kind, text) tuple per distinct token: most are keywords, units and small
+# numbers repeated in every service, and a large config holds millions of them.
+_PAIRS: dict[tuple[str, str], tuple[str, str]] = {}
+_MAX_PAIRS = 200_000
 
 
 def _condition(toks: list[Token]) -> Condition:
