@@ -152,3 +152,24 @@ def test_a_child_that_dies_is_replaced_by_the_parent() -> None:
         return first
 
     assert run_sliced([1] * 4, 2, work) == [0, 1, 2, 3]
+
+
+def test_rules_run_in_two_processes_find_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = {
+        0: 'check process nostop with pidfile /run/n.pid\n    start program = "/bin/n"\n',  # MON101
+        3: "check process mem with pidfile /run/m.pid\n    if memory > 200 then alert\n",  # MON401, MON101
+    }
+    main = make_tree(tmp_path, files=7, per_file=300, extra=extra)
+    calls: list[int] = []
+
+    def counting(weights: list[int], parts: int, work: Any, lead: float = 1.0) -> list[Any]:
+        calls.append(len(weights))
+        return run_sliced(weights, parts, work, lead)
+
+    monkeypatch.setattr(split_parse, "run_sliced", counting)
+    monkeypatch.setattr(parser_module, "run_sliced", counting)
+    together = lint_file(str(main), jobs=2).diagnostics
+    assert len(calls) == 2  # once for the include, once for the rules
+    alone = lint_file(str(main), jobs=1).diagnostics
+    assert [repr(d) for d in together] == [repr(d) for d in alone]
+    assert {"MON101", "MON401"} <= {d.code for d in together}

@@ -57,14 +57,14 @@ def slices(weights: Sequence[int], parts: int, lead: float = 1.0) -> list[tuple[
     return bounds
 
 
-def run_sliced(weights: Sequence[int], parts: int, work: Callable[[int, int], T]) -> list[T]:
+def run_sliced(weights: Sequence[int], parts: int, work: Callable[[int, int], T], lead: float = PARENT_LEAD) -> list[T]:
     """``work(i, i + 1)`` for every index, in order: the first slice here, the others in child processes.
 
     A child pickles each index's result as soon as it has it (so its pickle memo stays
     small) into an unnamed in-memory file, which the parent reads once the child is done.
     """
     # The parent's slice is larger: each child also pays for pickling what it sends.
-    bounds = slices(weights, parts if can_fork() else 1, lead=PARENT_LEAD)
+    bounds = slices(weights, parts if can_fork() else 1, lead=lead)
     children: dict[tuple[int, int], tuple[int, BinaryIO]] = {}
     for first, stop in bounds[1:]:
         child = _fork(work, first, stop)

@@ -36,22 +36,38 @@ NAME = "noise-word-trap"
 SEVERITY = Severity.WARNING
 SUMMARY = "a noise word changes the meaning (`without pidfile`, `depends onNAME`)"
 
-WITHOUT = re.compile(r"\bwithout[^\S\n]+(pidfile|path|timeout)\b", re.IGNORECASE)
-GLUED_ON = re.compile(r"\bdepends?[ \t]+on(?=[^\s,;()])", re.IGNORECASE)
+# Each trap begins with a literal word, found first with str.find (far faster than a
+# case-insensitive regex scan of a large file); the pattern is then tried there.
+WITHOUT = ("without", re.compile(r"without[^\S\n]+(pidfile|path|timeout)\b", re.IGNORECASE))
+GLUED_ON = ("depend", re.compile(r"depends?[ \t]+on(?=[^\s,;()])", re.IGNORECASE))
 
 
-def _outside_comments(source: SourceFile, pattern: re.Pattern[str]) -> Iterator[tuple[int, re.Match[str]]]:
-    """(line, match) of each match that is not in a comment; one pass over the whole text."""
+def _outside_comments(source: SourceFile, trap: tuple[str, re.Pattern[str]]) -> Iterator[tuple[int, re.Match[str]]]:
+    """(line, match) of each match that starts a word and is not in a comment."""
+    word, pattern = trap
     text = source.text
-    # A case-insensitive pattern cannot use the fast literal search; on lowered ASCII text
-    # (same offsets) the case-sensitive one can.
-    if text.isascii():
-        text = text.lower()
-        pattern = re.compile(pattern.pattern)
-    for match in pattern.finditer(text):
-        line, column = source.position(match.start())
+    # Lowering keeps offsets only for ASCII text; otherwise fall back to a full regex scan.
+    lowered = text.lower() if text.isascii() else None
+    if lowered is None:
+        candidates: Iterator[int] = (m.start() for m in re.finditer(re.escape(word), text, re.IGNORECASE))
+    else:
+        candidates = _occurrences(lowered, word)
+    for index in candidates:
+        if index and (text[index - 1].isalnum() or text[index - 1] == "_"):
+            continue
+        match = pattern.match(text, index)
+        if match is None:
+            continue
+        line, column = source.position(index)
         if "#" not in source.line_text(line)[: column - 1]:
             yield line, match
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    index = text.find(word)
+    while index != -1:
+        yield index
+        index = text.find(word, index + 1)
 
 
 def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
