@@ -153,51 +153,50 @@ class Parser:
         rules = self.tables.rules
         callbacks = self.callbacks
         end_state = self.tables.end
-        states = [self.tables.start]
+        state = self.tables.start
+        states = [state]
         values: list[Any] = []
-        count = len(tokens)
+        push_state = states.append
+        push_value = values.append
         index = 0
-        while True:
-            if index < count:
-                token = tokens[index]
-                symbol = token.type
-            else:
-                token = None
-                symbol = "$END"
-            row = actions[states[-1]]
-            action = row.get(symbol)
-            if action is None:
-                raise ParseFailure(index, self.expected(states[-1]))
-            if action >= 0:
-                states.append(action)
-                values.append(token)
-                index += 1
-                continue
-            origin, size, _name, expand1, splice, helpers = rules[-1 - action]
-            if size:
-                children = values[-size:]
-                del values[-size:]
-                del states[-size:]
-            else:
-                children = []
-            if helpers:
-                flat: list[Any] = []
-                for child in children:
-                    if type(child) is _Splice:
-                        flat.extend(child)
-                    else:
-                        flat.append(child)
-                children = flat
-            if splice:
-                value: Any = _Splice(children)
-            elif expand1 and len(children) == 1:
-                value = children[0]
-            elif build:
-                value = callbacks[-1 - action](children)
-            else:
-                value = None
-            goto = actions[states[-1]][origin]
-            states.append(goto)
-            values.append(value)
-            if symbol == "$END" and goto == end_state:
-                return value
+        for token in (*tokens, None):
+            symbol = token.type if token is not None else "$END"
+            while True:  # reduce until the token can be shifted
+                action = actions[state].get(symbol)
+                if action is None:
+                    raise ParseFailure(index, self.expected(state))
+                if action >= 0:
+                    state = action
+                    push_state(state)
+                    push_value(token)
+                    break
+                origin, size, _name, expand1, splice, helpers = rules[-1 - action]
+                if size:
+                    children = values[-size:]
+                    del values[-size:]
+                    del states[-size:]
+                else:
+                    children = []
+                if helpers:
+                    flat: list[Any] = []
+                    for child in children:
+                        if type(child) is _Splice:
+                            flat.extend(child)
+                        else:
+                            flat.append(child)
+                    children = flat
+                if splice:
+                    value: Any = _Splice(children)
+                elif expand1 and len(children) == 1:
+                    value = children[0]
+                elif build:
+                    value = callbacks[-1 - action](children)
+                else:
+                    value = None
+                state = actions[states[-1]][origin]
+                push_state(state)
+                push_value(value)
+                if token is None and state == end_state:
+                    return value
+            index += 1
+        raise ParseFailure(index, set())  # not reached: $END is accepted or refused above

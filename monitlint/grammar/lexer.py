@@ -107,6 +107,16 @@ _COMPOSITE_LEADERS = frozenset(
 )
 _METHOD_PREFIXES = ("start", "stop", "restart", "exec")
 
+# One lookup per word: a keyword's token type, or one of these two markers.
+_NOISE = "<noise>"
+_COMPOSITE = "<composite>"
+_WORD_CLASS: dict[str, str] = {
+    **KEYWORDS,
+    **dict.fromkeys(NOISE_WORDS, _NOISE),
+    **dict.fromkeys(_COMPOSITE_LEADERS, _COMPOSITE),
+    **{word: _COMPOSITE for word in KEYWORDS if word.startswith(_METHOD_PREFIXES)},
+}
+
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", " ": " "}
 _ESCAPE_RE = re.compile(r"\\(0x[0-9A-Fa-f]{2}|[nrt\\ ])")
 
@@ -204,37 +214,40 @@ class Scanner:
             if kind == "word":
                 word = m.group(kind)
                 lower = word.lower()
-                if lower in _COMPOSITE_LEADERS or lower.startswith(_METHOD_PREFIXES):
+                type_ = _WORD_CLASS.get(lower)  # a keyword's type, _NOISE, _COMPOSITE or None
+                if type_ is _COMPOSITE or (type_ is None and lower.startswith(_METHOD_PREFIXES)):
                     result = self._composite(lower, pos, end)
                     if result is not None:
                         yield from result[0]
                         pos = result[1]
                         continue
-                if end < size and text[end] == "@" and end + 1 < size and _WORD.match(text, end + 1):
+                    type_ = _NOISE if lower in NOISE_WORDS else KEYWORDS.get(lower)
+                after = text[end] if end < size else ""
+                if after == "@":
                     at_end = _WORD.match(text, end + 1)
-                    assert at_end is not None
-                    yield self._token("MAILADDR", text[pos : at_end.end()], pos, at_end.end())
-                    pos = at_end.end()
-                    continue
-                if end + 2 < size and text[end] == ":" and text.startswith("://", end) and word.isalnum():
-                    yield from self._url(pos)
-                    pos = self._url_end
-                    continue
-                if end < size and text[end] == ":" and (ipv6 := _IPV6.match(text, pos)) and ipv6.end() > end:
-                    yield self._token("STRING", ipv6.group(), pos, ipv6.end())
-                    pos = ipv6.end()
-                    continue
+                    if at_end is not None:
+                        yield self._token("MAILADDR", text[pos : at_end.end()], pos, at_end.end())
+                        pos = at_end.end()
+                        continue
+                elif after == ":":
+                    if text.startswith("://", end) and end + 2 < size and word.isalnum():
+                        yield from self._url(pos)
+                        pos = self._url_end
+                        continue
+                    if (ipv6 := _IPV6.match(text, pos)) and ipv6.end() > end:
+                        yield self._token("STRING", ipv6.group(), pos, ipv6.end())
+                        pos = ipv6.end()
+                        continue
                 start = pos
                 pos = end
-                if lower in NOISE_WORDS:
+                if type_ is _NOISE:
                     continue
-                type_ = KEYWORDS.get(lower)
                 if type_ is None:
                     if word[0] == "/":
                         type_ = "PATH"
-                    elif _NUMBER.match(word):
+                    elif word.isdecimal() and word.isascii():
                         type_ = "NUMBER"
-                    elif _REAL.match(word):
+                    elif "." in word and _REAL.match(word):
                         type_ = "REAL"
                     elif word == "\\":
                         continue  # a lone backslash (line continuation) is thrown away

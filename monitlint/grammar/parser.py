@@ -12,6 +12,7 @@ The LALR tables are built once and cached in the user's cache directory.
 from __future__ import annotations
 
 import functools
+import operator
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from monitlint.grammar.tokens import Token
 from monitlint.grammar.transformer import ModelBuilder, Node, token_span
 from monitlint.model import ControlFile, Service, Setting, Span
 from monitlint.source import SourceFile, read_source
+
+_FILE_OF = operator.attrgetter("file")
 
 
 @functools.lru_cache(maxsize=1)
@@ -198,7 +201,7 @@ def _record_statements(chunk: list[MToken], result: ParseResult) -> None:
 
 def _parse_chunk(chunk: list[MToken], result: ParseResult, follower: MToken | None) -> None:
     # Statement bounds only matter for suppression comments; skip the work for files without any.
-    if any(f is not None and f.may_have_directives for f in {t.file for t in chunk}):
+    if any(f is not None and f.may_have_directives for f in set(map(_FILE_OF, chunk))):
         _record_statements(chunk, result)
     parser = get_parser()
     try:

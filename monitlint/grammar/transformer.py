@@ -81,22 +81,30 @@ def _last_token(item: Any) -> Token | None:
 
 def _span_of(children: list[Any]) -> Span:
     """Span covering a rule's children (tokens, nodes, or model objects with spans)."""
-    first_span: Span | None = None
-    last_span: Span | None = None
+    start: tuple[str, int, int] | None = None
     for child in children:
-        tok = _first_token(child)
-        span = token_span(tok) if tok is not None else getattr(child, "span", None)
-        if span is not None:
-            first_span = span
+        kind = type(child)
+        tok = child if kind is Token else _first_token(child) if kind is Node else None
+        if tok is not None:
+            start = (tok.path, tok.line, tok.column)
             break
+        span = getattr(child, "span", None)
+        if span is not None:
+            start = (span.path, span.line, span.column)
+            break
+    end: tuple[int, int] | None = None
     for child in reversed(children):
-        tok = _last_token(child)
-        span = token_span(tok) if tok is not None else _end_span(child)
-        if span is not None:
-            last_span = span
+        kind = type(child)
+        tok = child if kind is Token else _last_token(child) if kind is Node else None
+        if tok is not None:
+            end = (tok.end_line, tok.end_column)
             break
-    assert first_span is not None and last_span is not None
-    return Span(first_span.path, first_span.line, first_span.column, last_span.end_line, last_span.end_column)
+        span = _end_span(child)
+        if span is not None:
+            end = (span.end_line, span.end_column)
+            break
+    assert start is not None and end is not None
+    return Span(start[0], start[1], start[2], end[0], end[1])
 
 
 def _end_span(item: Any) -> Span | None:
