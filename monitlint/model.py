@@ -24,6 +24,11 @@ class Span:
         """Return the span as plain data."""
         return asdict(self)
 
+    def __reduce__(self) -> tuple[type[Span], tuple[str, int, int, int, int]]:
+        # Pickled as its five fields (not a slot dict): a fifth smaller and faster when a
+        # parsing child process sends a model with hundreds of thousands of spans.
+        return (Span, (self.path, self.line, self.column, self.end_line, self.end_column))
+
 
 @dataclass(slots=True)
 class Program:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import os
 import pickle
 import sys
@@ -129,6 +130,10 @@ def load_tables() -> Tables:
     return tables
 
 
+_TYPE_OF = operator.attrgetter("type")
+MAX_PROGRAMS = 5000  # recorded block shapes kept (a few MB at most); past that, start over
+
+
 class Parser:
     """Runs the tables over a token list, calling ``builder.<rule>(children)`` on each reduction."""
 
@@ -139,6 +144,7 @@ class Parser:
             method = getattr(builder, name, None)
             callbacks.append(method if method is not None else functools.partial(default, name))
         self.callbacks = callbacks
+        self._programs: dict[tuple[str, ...], list[int]] = {}
 
     def expected(self, state: int) -> set[str]:
         """Terminals acceptable in a parser state."""
@@ -148,11 +154,63 @@ class Parser:
         """Parse one chunk; return the model object, or raise ParseFailure.
 
         With ``build=False`` only the grammar is checked (used while recovering from errors).
+        The LALR moves depend only on the token types, and large configs repeat the same
+        shapes of block again and again: a shape parsed once is replayed without the tables.
         """
+        shape = tuple(map(_TYPE_OF, tokens))
+        program = self._programs.get(shape)
+        if program is not None:
+            return self._replay(program, tokens, build)
+        program = []
+        value = self._run(tokens, build, program)
+        if len(self._programs) >= MAX_PROGRAMS:
+            self._programs.clear()
+        self._programs[shape] = program
+        return value
+
+    def _reduce(self, rule: int, values: list[Any], build: bool) -> Any:
+        """Pop a rule's children off ``values`` and return the value it reduces to."""
+        _origin, size, _name, expand1, splice, helpers = self.tables.rules[rule]
+        if size:
+            children = values[-size:]
+            del values[-size:]
+        else:
+            children = []
+        if helpers:
+            flat: list[Any] = []
+            for child in children:
+                if type(child) is _Splice:
+                    flat.extend(child)
+                else:
+                    flat.append(child)
+            children = flat
+        if splice:
+            return _Splice(children)
+        if expand1 and len(children) == 1:
+            return children[0]
+        return self.callbacks[rule](children) if build else None
+
+    def _replay(self, program: list[int], tokens: Sequence[Token], build: bool) -> Any:
+        """Run a recorded sequence of moves: -1 shifts the next token, n >= 0 reduces rule n."""
+        values: list[Any] = []
+        push = values.append
+        reduce = self._reduce
+        index = 0
+        for move in program:
+            if move < 0:
+                push(tokens[index])
+                index += 1
+            else:
+                push(reduce(move, values, build))
+        return values[-1]
+
+    def _run(self, tokens: Sequence[Token], build: bool, program: list[int]) -> Any:
+        """The table-driven parse, recording its moves in ``program``."""
         actions = self.tables.actions
         rules = self.tables.rules
-        callbacks = self.callbacks
         end_state = self.tables.end
+        reduce = self._reduce
+        record = program.append
         state = self.tables.start
         states = [state]
         values: list[Any] = []
@@ -169,31 +227,15 @@ class Parser:
                     state = action
                     push_state(state)
                     push_value(token)
+                    record(-1)
                     break
-                origin, size, _name, expand1, splice, helpers = rules[-1 - action]
+                rule = -1 - action
+                size = rules[rule][1]
+                value = reduce(rule, values, build)
+                record(rule)
                 if size:
-                    children = values[-size:]
-                    del values[-size:]
                     del states[-size:]
-                else:
-                    children = []
-                if helpers:
-                    flat: list[Any] = []
-                    for child in children:
-                        if type(child) is _Splice:
-                            flat.extend(child)
-                        else:
-                            flat.append(child)
-                    children = flat
-                if splice:
-                    value: Any = _Splice(children)
-                elif expand1 and len(children) == 1:
-                    value = children[0]
-                elif build:
-                    value = callbacks[-1 - action](children)
-                else:
-                    value = None
-                state = actions[states[-1]][origin]
+                state = actions[states[-1]][rules[rule][0]]
                 push_state(state)
                 push_value(value)
                 if token is None and state == end_state:

@@ -451,7 +451,12 @@ def _test(kind: str, children: list[Any]) -> Test:
     pairs = _PAIRS
     if len(pairs) > _MAX_PAIRS:  # many unique texts (paths, names): start over, bounded
         pairs.clear()
-    test.tokens = [pairs.setdefault((t.type, t.value), (t.type, t.value)) for t in condition]
+    plain = str.__str__  # the token's text as a plain str
+    shared = []
+    for tok in condition:
+        pair = (tok.type, plain(tok))
+        shared.append(pairs.setdefault(pair, pair))
+    test.tokens = shared
     return test
 
 

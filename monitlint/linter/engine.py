@@ -73,7 +73,7 @@ def lint_parsed(
 
             # A forked child sees the whole model without copying it; only findings come back.
             # The first rules (MON0xx, MON1xx) cost the most, so the parent takes fewer of them.
-            for part in run_sliced([1] * len(active), jobs, run, lead=0.75):
+            for part in run_sliced([1] * len(active), jobs, run, lead=0.6):
                 found.extend(part)
         else:
             found.extend(run(0, len(active)))
