@@ -53,7 +53,7 @@ def _unreadable_include_consequence(path: str) -> tuple[Severity, str]:
 @dataclass
 class _Frame:
     scanner: Scanner | None  # None: a stand-in for a file read elsewhere
-    tokens: Iterator[MToken | IncludeRequest]
+    tokens: Iterator[list[MToken] | IncludeRequest]
     real: str
 
 
@@ -96,7 +96,7 @@ class IncludeExpander:
     sources: dict[str, SourceFile] = field(default_factory=dict)
     split_includes: bool = False
 
-    def tokens(self, main: SourceFile, main_real: str) -> Iterator[MToken | SplitInclude]:
+    def tokens(self, main: SourceFile, main_real: str) -> Iterator[list[MToken] | SplitInclude]:
         """Yield the main file's tokens, reading included files where they are included.
 
         With ``split_includes`` set, a large include of the main file whose files
@@ -106,7 +106,9 @@ class IncludeExpander:
         self.sources[main.path] = main
         return self._drain([self._frame(main, main_real)], 0)
 
-    def group_tokens(self, main_real: str, split: SplitInclude, first: int, stop: int) -> Iterator[MToken]:
+    def group_tokens(
+        self, main_real: str, split: SplitInclude, first: int, stop: int
+    ) -> Iterator[list[MToken] | SplitInclude]:
         """The tokens of ``split.files[first:stop]`` as if read in the main file's place.
 
         The include stack is rebuilt as Monit would hold it at that point (the
@@ -117,10 +119,12 @@ class IncludeExpander:
         waiting = [(path, split.request) for path in reversed(split.files[stop:])]
         reading = [(path, split.request) for path in reversed(split.files[first:stop])]
         stack: list[_Frame | tuple[str, IncludeRequest]] = [main, *waiting, *reading]
-        return self._drain(stack, 1 + len(waiting))  # type: ignore[return-value]
+        return self._drain(stack, 1 + len(waiting))
 
-    def _drain(self, stack: list[_Frame | tuple[str, IncludeRequest]], floor: int) -> Iterator[MToken | SplitInclude]:
-        """Read the frames above ``floor`` to the end.
+    def _drain(
+        self, stack: list[_Frame | tuple[str, IncludeRequest]], floor: int
+    ) -> Iterator[list[MToken] | SplitInclude]:
+        """Read the frames above ``floor`` to the end, in pieces of tokens (see Scanner.pieces).
 
         The include stack is kept by hand (not by recursion) so that Monit's
         1024-level nesting cannot exhaust Python's recursion limit.
@@ -169,15 +173,16 @@ class IncludeExpander:
                 return None
             firsts.append(first)
         following = next(main.tokens, None)
-        if following is not None:
-            main.tokens = itertools.chain([following], main.tokens)
-            if type(following) is IncludeRequest or following.type not in STATEMENT_STARTS:  # type: ignore[union-attr]
-                return None
-        return SplitInclude(request, files, sizes, firsts, following)  # type: ignore[arg-type]
+        if following is None:
+            return SplitInclude(request, files, sizes, firsts, None)
+        main.tokens = itertools.chain([following], main.tokens)
+        if type(following) is IncludeRequest or following[0].type not in STATEMENT_STARTS:  # type: ignore[index]
+            return None
+        return SplitInclude(request, files, sizes, firsts, following[0])  # type: ignore[index]
 
     def _frame(self, source: SourceFile, real: str) -> _Frame:
         scanner = Scanner(source)
-        return _Frame(scanner, scanner.scan(), real)
+        return _Frame(scanner, scanner.pieces(), real)
 
     def _expand(self, request: IncludeRequest) -> list[str]:
         including_dir = os.path.dirname(request.file.path)

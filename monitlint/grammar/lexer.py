@@ -18,7 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from monitlint.grammar.keywords import CHECK_TYPES, CPU_STATES, KEYWORDS, NOISE_WORDS
+from monitlint.grammar.keywords import CHECK_TYPES, CPU_STATES, KEYWORDS, NOISE_WORDS, STATEMENT_STARTS
 from monitlint.grammar.tokens import Token
 from monitlint.source import SourceFile
 
@@ -106,6 +106,7 @@ _COMPOSITE_LEADERS = frozenset(
     ]
 )
 _METHOD_PREFIXES = ("start", "stop", "restart", "exec")
+PIECE_MAX = 4096  # tokens handed over at once at most
 
 # One lookup per word: a keyword's token type, or one of these two markers.
 _NOISE = "<noise>"
@@ -198,13 +199,33 @@ class Scanner:
 
     def scan(self) -> Iterator[MToken | IncludeRequest]:
         """Yield the file's tokens and include requests in source order."""
+        for item in self.pieces():
+            if type(item) is list:
+                yield from item
+            else:
+                yield item  # type: ignore[misc]
+
+    def pieces(self) -> Iterator[list[MToken] | IncludeRequest]:
+        """Yield the file's tokens in pieces, and its include requests, in source order.
+
+        A new piece starts at each `set` or `check` token (where Monit's top-level
+        statements begin), after an include, and every PIECE_MAX tokens; pieces are
+        never empty.  Handing over lists rather than single tokens keeps the layers
+        above (includes, statement cutting) out of the per-token loop.
+        """
         text = self.text
         pos = 0
         size = len(text)
         master = _MASTER.match
         starts = self.line_starts
         source = self.source
+        piece: list[MToken] = []
+        add = piece.append
         while pos < size:
+            if len(piece) >= PIECE_MAX:  # text that is not Monit can be millions of words
+                yield piece
+                piece = []
+                add = piece.append
             m = master(text, pos)
             assert m is not None  # the last alternatives match any character, or the end
             kind = m.lastgroup
@@ -218,7 +239,19 @@ class Scanner:
                 if type_ is _COMPOSITE or (type_ is None and lower.startswith(_METHOD_PREFIXES)):
                     result = self._composite(lower, pos, end)
                     if result is not None:
-                        yield from result[0]
+                        for item in result[0]:
+                            if type(item) is IncludeRequest:
+                                if piece:
+                                    yield piece
+                                    piece = []
+                                    add = piece.append
+                                yield item
+                            elif item.type in STATEMENT_STARTS and piece:  # type: ignore[union-attr]
+                                yield piece
+                                piece = [item]  # type: ignore[list-item]
+                                add = piece.append
+                            else:
+                                add(item)  # type: ignore[arg-type]
                         pos = result[1]
                         continue
                     type_ = _NOISE if lower in NOISE_WORDS else KEYWORDS.get(lower)
@@ -226,16 +259,17 @@ class Scanner:
                 if after == "@":
                     at_end = _WORD.match(text, end + 1)
                     if at_end is not None:
-                        yield self._token("MAILADDR", text[pos : at_end.end()], pos, at_end.end())
+                        add(self._token("MAILADDR", text[pos : at_end.end()], pos, at_end.end()))
                         pos = at_end.end()
                         continue
                 elif after == ":":
                     if text.startswith("://", end) and end + 2 < size and word.isalnum():
-                        yield from self._url(pos)
+                        for url_token in self._url(pos):
+                            add(url_token)
                         pos = self._url_end
                         continue
                     if (ipv6 := _IPV6.match(text, pos)) and ipv6.end() > end:
-                        yield self._token("STRING", ipv6.group(), pos, ipv6.end())
+                        add(self._token("STRING", ipv6.group(), pos, ipv6.end()))
                         pos = ipv6.end()
                         continue
                 start = pos
@@ -253,10 +287,14 @@ class Scanner:
                         continue  # a lone backslash (line continuation) is thrown away
                     else:
                         type_ = "STRING"
+                elif type_ == "SET" and piece:
+                    yield piece
+                    piece = []
+                    add = piece.append
                 # The hot path: a word never spans lines, so its position is one lookup.
                 index = bisect_right(starts, start) - 1
                 column = start - starts[index] + 1
-                yield Token(type_, word, start, index + 1, column, index + 1, column + end - start, end, source)
+                add(Token(type_, word, start, index + 1, column, index + 1, column + end - start, end, source))
             elif kind == "eof":
                 break
             elif kind == "comment":
@@ -266,25 +304,27 @@ class Scanner:
                 raw = m.group(kind)
                 inner = raw[1:-1]
                 type_ = "PATH" if inner.startswith("/") and "\n" not in inner else "STRING"
-                yield self._token(type_, unquote(raw), pos, end)
+                add(self._token(type_, unquote(raw), pos, end))
                 pos = end
             else:
                 char = m.group(kind)
                 if char in "\"'":
-                    yield self._error("unbalanced quotes", pos, pos + 1)
+                    add(self._error("unbalanced quotes", pos, pos + 1))
                     pos = self._skip_line(pos)
                     continue
                 if char == "!" and text.startswith("!=", pos):
-                    yield self._token("NOTEQUAL", "!=", pos, pos + 2)
+                    add(self._token("NOTEQUAL", "!=", pos, pos + 2))
                     pos += 2
                     continue
                 if char == ":" and (ipv6 := _IPV6.match(text, pos)) and ipv6.end() > pos + 1:
-                    yield self._token("STRING", ipv6.group(), pos, ipv6.end())
+                    add(self._token("STRING", ipv6.group(), pos, ipv6.end()))
                     pos = ipv6.end()
                     continue
                 self._program_flag = False
-                yield self._token(_SINGLE_CHARS.get(char, "BADCHAR"), char, pos, end)
+                add(self._token(_SINGLE_CHARS.get(char, "BADCHAR"), char, pos, end))
                 pos = end
+        if piece:
+            yield piece
 
     def _skip_line(self, pos: int) -> int:
         nl = self.text.find("\n", pos)

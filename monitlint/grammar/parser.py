@@ -103,7 +103,7 @@ def parse_include_group(
 
 
 def _parse_stream(
-    tokens: Iterator[MToken | SplitInclude],
+    tokens: Iterator[list[MToken] | SplitInclude],
     result: ParseResult,
     last_follower: MToken | None,
     parse_split: Callable[[SplitInclude], None] | None,
@@ -146,32 +146,32 @@ def _merge(result: ParseResult, expander: IncludeExpander, part: ParseResult) ->
         result.statements.setdefault(path, []).extend(records)
 
 
-def _chunks(tokens: Iterator[MToken | SplitInclude]) -> Iterator[list[MToken] | SplitInclude]:
-    """Cut the stream before each `set` and `check`.
+def _chunks(pieces: Iterator[list[MToken] | SplitInclude]) -> Iterator[list[MToken] | SplitInclude]:
+    """Join the scanner's pieces into statements: a new one at each `set` and `check`.
 
-    A piece that does not begin with one is kept as its first token only: it is
+    A statement that does not begin with one is kept as its first token only: it is
     reported there, and the rest of it (a log file passed by mistake can be
     millions of words) would only take memory.
     """
     chunk: list[MToken] = []
     orphan = False
-    for tok in tokens:
-        if type(tok) is SplitInclude:
+    for piece in pieces:
+        if type(piece) is SplitInclude:
             if chunk:
                 yield chunk
                 chunk = []
-            yield tok
+            yield piece
             continue
-        if tok.type in STATEMENT_STARTS:  # type: ignore[union-attr]
+        if piece[0].type in STATEMENT_STARTS:  # type: ignore[index]
             if chunk:
                 yield chunk
-            chunk = [tok]  # type: ignore[list-item]
+            chunk = piece  # type: ignore[assignment]
             orphan = False
         elif not chunk:
-            chunk = [tok]  # type: ignore[list-item]
+            chunk = piece[:1]  # type: ignore[index]
             orphan = True
         elif not orphan:
-            chunk.append(tok)  # type: ignore[arg-type]
+            chunk.extend(piece)  # type: ignore[arg-type]
     if chunk:
         yield chunk
 

@@ -144,11 +144,23 @@ def _test_problems(test: Test) -> Iterator[str]:
             yield "zero is not allowed in a restart limit"
         elif restarts > cycles:
             yield f"the number of restarts ({restarts}) must not exceed the number of cycles ({cycles})"
-    for rate in (test.rate, test.else_rate):
+    # Each check only where it can apply: this runs for every test of every service.
+    for rate in (test.rate, test.else_rate) if test.rate or test.else_rate else ():
         problem = _rate_problem(rate)
         if problem:
             yield problem
-    for problem in (_checksum_problem(test), _total_range_problem(test), _action_problem(test)):
+    if test.kind in ("checksum", "port", "url"):
+        problem = _checksum_problem(test)
+        if problem:
+            yield problem
+    if test.kind == "transfer":
+        problem = _total_range_problem(test)
+        if problem:
+            yield problem
+    if (test.action is not None and test.action.repeat_every is not None) or (
+        test.else_action is not None and test.else_action.repeat_every is not None
+    ):
+        problem = _action_problem(test)
         if problem:
             yield problem
     if test.kind == "permission":

@@ -45,8 +45,11 @@ SHELLISH = re.compile(r"^(\d?>>?|<|\|)\S+|\$[A-Za-z_{(]|`|;$|^~")
 QUOTED_SHELLISH = re.compile(r"\$[A-Za-z_{(]|`")
 
 
+_BLANK = re.compile(r"\s")
+
+
 def _shell_piece(arg: str) -> bool:
-    if any(c.isspace() for c in arg):  # came from a quoted group: only expansions stay unexpanded
+    if _BLANK.search(arg):  # came from a quoted group: only expansions stay unexpanded
         return bool(QUOTED_SHELLISH.search(arg))
     return arg in OPERATORS or bool(SHELLISH.search(arg))
 
