@@ -40,7 +40,7 @@ class Token(str):
         end_pos: int = 0,
         file: SourceFile | None = None,
     ) -> Token:
-        self = super().__new__(cls, value)
+        self = str.__new__(cls, value)
         self.type = type_
         self.start_pos = start_pos
         self.line = line
