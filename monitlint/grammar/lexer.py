@@ -226,14 +226,12 @@ class Scanner:
                 yield piece
                 piece = []
                 add = piece.append
-            m = master(text, pos)
-            assert m is not None  # the last alternatives match any character, or the end
-            kind = m.lastgroup
-            assert kind is not None
-            pos = m.start(kind)
-            end = m.end()
+            # Never None: the last alternatives match any character, or the end of the text.
+            m: re.Match[str] = master(text, pos)  # type: ignore[assignment]
+            kind: str = m.lastgroup  # type: ignore[assignment]
+            pos, end = m.span(kind)
             if kind == "word":
-                word = m.group(kind)
+                word = text[pos:end]
                 lower = word.lower()
                 type_ = _WORD_CLASS.get(lower)  # a keyword's type, _NOISE, _COMPOSITE or None
                 if type_ is _COMPOSITE or (type_ is None and lower.startswith(_METHOD_PREFIXES)):

@@ -425,7 +425,7 @@ def _test(kind: str, children: list[Any]) -> Test:
             elif child.type != "IF" and child.type != "THEN":
                 condition.append(child)
         elif type(child) is Node:
-            toks = list(child.tokens())
+            toks = child.tokens()
             condition.extend(toks)
             data = child.data
             if data == "process_resource" or data == "system_resource":
