@@ -6,10 +6,31 @@ statement spliced in by ``include`` points into the included file.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+import operator
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
+def _pickled_as_fields(cls: type[T]) -> type[T]:
+    """Pickle instances as ``cls(*fields)`` rather than a dict of slots.
+
+    A parsing child process sends its part of the model to the parent: this makes
+    that half the size and about twice as fast to write and to read.
+    """
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    get = operator.attrgetter(*names)
+    values_of = get if len(names) > 1 else (lambda obj: (get(obj),))  # one name: attrgetter gives no tuple
+
+    def __reduce__(self: T) -> tuple[type[T], tuple[Any, ...]]:
+        return (cls, values_of(self))
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
+
+
+@_pickled_as_fields
 @dataclass(slots=True)
 class Span:
     """A source range: 1-based lines and columns; ``end_column`` is exclusive."""
@@ -24,12 +45,8 @@ class Span:
         """Return the span as plain data."""
         return asdict(self)
 
-    def __reduce__(self) -> tuple[type[Span], tuple[str, int, int, int, int]]:
-        # Pickled as its five fields (not a slot dict): a fifth smaller and faster when a
-        # parsing child process sends a model with hundreds of thousands of spans.
-        return (Span, (self.path, self.line, self.column, self.end_line, self.end_column))
 
-
+@_pickled_as_fields
 @dataclass(slots=True)
 class Program:
     """A start/stop/restart program, an ``exec`` action or a ``check program`` path."""
@@ -41,6 +58,7 @@ class Program:
     timeout: int | None = None  # seconds, from "with timeout N seconds"
 
 
+@_pickled_as_fields
 @dataclass(slots=True)
 class Rate:
     """``for N cycles`` or ``N times within M cycles``."""
@@ -49,6 +67,7 @@ class Rate:
     times: int | None = None
 
 
+@_pickled_as_fields
 @dataclass(slots=True)
 class Action:
     """What a test does when it fires: alert, restart, start, stop, unmonitor, exec, timeout."""
@@ -59,6 +78,7 @@ class Action:
     repeat_every: int | None = None
 
 
+@_pickled_as_fields
 @dataclass(slots=True)
 class Test:
     """One ``if … then …`` statement (or ``ignore …``) of a service.
@@ -79,6 +99,7 @@ class Test:
     tokens: list[tuple[str, str]] = field(default_factory=list)  # the condition's tokens: (kind, text)
 
 
+@_pickled_as_fields
 @dataclass(slots=True)
 class Condition:
     """A single comparison inside a test: ``memory > 200 MB``."""
@@ -90,6 +111,7 @@ class Condition:
     unit: str | None = None
 
 
+@_pickled_as_fields
 @dataclass(slots=True)
 class Name:
     """A name as written (a dependency or group), with its position."""
@@ -98,6 +120,7 @@ class Name:
     span: Span
 
 
+@_pickled_as_fields
 @dataclass(slots=True)
 class AlertRecipient:
     """``alert`` / ``set alert`` / ``noalert``: a mail address and its event filter."""
@@ -110,6 +133,7 @@ class AlertRecipient:
     mail_format: dict[str, str] = field(default_factory=dict)
 
 
+@_pickled_as_fields
 @dataclass(slots=True)
 class Service:
     """A ``check`` block: its type, name, target and everything inside it."""
@@ -136,6 +160,7 @@ class Service:
     syntax_errors: int = 0  # statements of this block dropped for syntax errors
 
 
+@_pickled_as_fields
 @dataclass(slots=True)
 class Setting:
     """A ``set`` statement.  ``values`` holds its options as plain data."""
@@ -145,6 +170,7 @@ class Setting:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+@_pickled_as_fields
 @dataclass(slots=True)
 class Include:
     """An ``include`` statement and the files it brought in, in Monit's reading order."""
@@ -155,6 +181,7 @@ class Include:
     files: list[str] = field(default_factory=list)
 
 
+@_pickled_as_fields
 @dataclass(slots=True)
 class ControlFile:
     """A parsed control file with everything it includes."""

@@ -173,3 +173,11 @@ def test_rules_run_in_two_processes_find_the_same(tmp_path: Path, monkeypatch: p
     alone = lint_file(str(main), jobs=1).diagnostics
     assert [repr(d) for d in together] == [repr(d) for d in alone]
     assert {"MON101", "MON401"} <= {d.code for d in together}
+
+
+def test_the_model_survives_pickling_unchanged(tmp_path: Path) -> None:
+    import pickle
+
+    main = make_tree(tmp_path, files=2, per_file=20, extra={1: "check host h with address 1.2.3.4\n"})
+    result = parse_file(str(main))
+    assert snapshot(pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))) == snapshot(result)
