@@ -115,7 +115,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes that parse a large include (over 256 KiB of conf.d files) [default: the usable CPUs].",
+    help="Processes for a large config: its includes (over 256 KiB) and its rules [default: the usable CPUs].",
 )
 def check(
     paths: tuple[str, ...],
