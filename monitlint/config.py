@@ -95,11 +95,13 @@ def load_config(path: str | None) -> Config:
         return Config()
     import tomllib
 
+    from monitlint.source import SourceError, read_source
+
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        # The same checks as for control files: one-line errors, and a FIFO never blocks.
+        data = tomllib.loads(read_source(path).text)
+    except SourceError as exc:
+        raise ConfigError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     if os.path.basename(path) == "pyproject.toml":

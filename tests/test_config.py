@@ -351,3 +351,19 @@ def test_bad_configuration_is_reported_on_one_line(project: Path) -> None:
     result = check(project, MONITRC)
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.parametrize("kind", ["missing", "fifo", "not-utf8"])
+def test_an_unusable_config_file_is_one_line_and_exit_2(tmp_path: Path, kind: str) -> None:
+    import os
+
+    config = tmp_path / "config.toml"
+    if kind == "fifo":
+        os.mkfifo(config)  # nobody writes to it: reading it would block forever
+    elif kind == "not-utf8":
+        config.write_bytes(b"\xff\xfe not text")
+    main = tmp_path / "monitrc"
+    main.write_text("set daemon 30\n")
+    result = run_cli("check", "--no-cache", "--config", str(config), str(main))
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("monitlint: error: "), result.stderr
