@@ -165,46 +165,56 @@ class Parser:
 
         With ``build=False`` only the grammar is checked (used while recovering from errors).
         The LALR moves depend only on the token types, and large configs repeat the same
-        shapes of block again and again: a shape parsed once is replayed without the tables.
+        shapes of block again and again: the moves of a shape are found once, with the
+        tables, and then only replayed.
         """
         shape = tuple(map(_TYPE_OF, tokens))
         program = self._programs.get(shape)
-        if program is not None:
-            return self._replay(program, tokens, build)
-        program = []
-        value = self._run(tokens, build, program)
-        if len(self._programs) >= MAX_PROGRAMS:
-            self._programs.clear()
-        self._programs[shape] = program
-        return value
+        if program is None:
+            program = self._moves(shape)
+            if len(self._programs) >= MAX_PROGRAMS:
+                self._programs.clear()
+            self._programs[shape] = program
+        return self._replay(program, tokens) if build else None
 
-    def _reduce(self, rule: int, values: list[Any], build: bool) -> Any:
-        """Pop a rule's children off ``values`` and return the value it reduces to."""
-        _origin, size, _name, expand1, splice, helpers = self.tables.rules[rule]
-        if size:
-            children = values[-size:]
-            del values[-size:]
-        else:
-            children = []
-        if helpers:
-            flat: list[Any] = []
-            for child in children:
-                if type(child) is _Splice:
-                    flat.extend(child)
-                else:
-                    flat.append(child)
-            children = flat
-        if splice:
-            return _Splice(children)
-        if expand1 and len(children) == 1:
-            return children[0]
-        return self.callbacks[rule](children) if build else None
+    def _moves(self, shape: tuple[str, ...]) -> list[int]:
+        """Walk the tables over token types: -1 for each shift, the rule index of each reduction.
 
-    def _replay(self, program: list[int], tokens: Sequence[Token], build: bool) -> Any:
-        """Run a recorded sequence of moves: -1 shifts the next token, n >= 0 reduces rule n.
-
-        The same work as ``_reduce``, inlined: this loop runs about once per token.
+        Reductions that hand their single child up unchanged are left out: replaying
+        them would change nothing.  Raises ParseFailure where no move is possible.
         """
+        actions = self.tables.actions
+        rules = self.tables.rules
+        end_state = self.tables.end
+        passthrough = self._passthrough
+        program: list[int] = []
+        record = program.append
+        state = self.tables.start
+        states = [state]
+        for index, symbol in enumerate((*shape, "$END")):
+            while True:  # reduce until the symbol can be shifted
+                action = actions[state].get(symbol)
+                if action is None:
+                    raise ParseFailure(index, self.expected(state))
+                if action >= 0:
+                    state = action
+                    states.append(state)
+                    record(-1)
+                    break
+                rule = -1 - action
+                origin, size = rules[rule][0], rules[rule][1]
+                if rule not in passthrough:
+                    record(rule)
+                if size:
+                    del states[-size:]
+                state = actions[states[-1]][origin]
+                states.append(state)
+                if symbol == "$END" and state == end_state:
+                    return program
+        raise ParseFailure(len(shape), set())  # not reached: $END is accepted or refused above
+
+    def _replay(self, program: list[int], tokens: Sequence[Token]) -> Any:
+        """Run the moves over the tokens, calling the builder on each reduction."""
         values: list[Any] = []
         push = values.append
         info = self._rule_info
@@ -233,46 +243,5 @@ class Parser:
             elif expand1 and len(children) == 1:
                 push(children[0])
             else:
-                push(callback(children) if build else None)
+                push(callback(children))
         return values[-1]
-
-    def _run(self, tokens: Sequence[Token], build: bool, program: list[int]) -> Any:
-        """The table-driven parse, recording its moves in ``program``."""
-        actions = self.tables.actions
-        rules = self.tables.rules
-        end_state = self.tables.end
-        reduce = self._reduce
-        record = program.append
-        passthrough = self._passthrough
-        state = self.tables.start
-        states = [state]
-        values: list[Any] = []
-        push_state = states.append
-        push_value = values.append
-        index = 0
-        for token in (*tokens, None):
-            symbol = token.type if token is not None else "$END"
-            while True:  # reduce until the token can be shifted
-                action = actions[state].get(symbol)
-                if action is None:
-                    raise ParseFailure(index, self.expected(state))
-                if action >= 0:
-                    state = action
-                    push_state(state)
-                    push_value(token)
-                    record(-1)
-                    break
-                rule = -1 - action
-                size = rules[rule][1]
-                value = reduce(rule, values, build)
-                if rule not in passthrough:  # replaying it would change nothing
-                    record(rule)
-                if size:
-                    del states[-size:]
-                state = actions[states[-1]][rules[rule][0]]
-                push_state(state)
-                push_value(value)
-                if token is None and state == end_state:
-                    return value
-            index += 1
-        raise ParseFailure(index, set())  # not reached: $END is accepted or refused above
