@@ -181,3 +181,14 @@ def test_the_model_survives_pickling_unchanged(tmp_path: Path) -> None:
     main = make_tree(tmp_path, files=2, per_file=20, extra={1: "check host h with address 1.2.3.4\n"})
     result = parse_file(str(main))
     assert snapshot(pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))) == snapshot(result)
+
+
+def test_the_command_line_reports_the_same_with_one_or_two_jobs(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    main = make_tree(tmp_path, files=7, per_file=300, extra={2: "    if memory > 200 then alert\n"})
+    one = run_cli("check", "--no-cache", "--isolated", "--format", "json", "-j", "1", str(main))
+    two = run_cli("check", "--no-cache", "--isolated", "--format", "json", "--jobs", "2", str(main))
+    assert one.exit_code == two.exit_code == 1
+    assert json.loads(one.stdout) == json.loads(two.stdout)
+    assert run_cli("check", "--jobs", "0", str(main)).exit_code == 2  # at least one process
