@@ -186,8 +186,8 @@ def check(
                 path = name
             else:
                 if linter is None:
-                    from monitlint.grammar.split_parse import usable_cpus
                     from monitlint.linter.engine import Linter
+                    from monitlint.parallel import usable_cpus
 
                     linter = Linter(config, root, jobs or usable_cpus())
                 result = linter.lint(path)

@@ -166,40 +166,25 @@ def test_50_mb_file_mostly_comments(tmp_path: Path) -> None:
     assert "MON001" not in codes(run)
 
 
-def test_5_mb_of_service_blocks(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mib", [5, 50])
+def test_mib_of_service_blocks(tmp_path: Path, mib: int) -> None:
     path = tmp_path / "monitrc"
-    count = 5 * MIB // len(BLOCK.format(i=10000))
+    count = mib * MIB // len(BLOCK.format(i=2000 * mib))  # a name as long as the last one written
     path.write_text("set daemon 30\n" + service_blocks(count))
     run = measure(path, tmp_path)
     assert run.exit_code in (0, 1), run.stderr
-    assert run.seconds < BOUND
+    assert run.seconds < BOUND and run.max_rss_mib < 1024, run
     assert "MON001" not in codes(run)
 
 
-def test_5_mb_of_text_that_is_not_monit(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mib", [5, 50])
+def test_mib_of_text_that_is_not_monit(tmp_path: Path, mib: int) -> None:
     path = tmp_path / "syslog"
-    write_sized(path, "", LOG_LINE, 5 * MIB)
+    write_sized(path, "", LOG_LINE, mib * MIB)
     run = measure(path, tmp_path)
     assert run.exit_code == 1, run.stderr
-    assert run.seconds < BOUND
+    assert run.seconds < BOUND and run.max_rss_mib < 1024, run
     assert codes(run) == ["MON001"]  # one finding, not one per line
-
-
-def test_50_mb_of_service_blocks(tmp_path: Path) -> None:
-    path = tmp_path / "monitrc"
-    count = 50 * MIB // len(BLOCK.format(i=100000))
-    path.write_text("set daemon 30\n" + service_blocks(count))
-    run = measure(path, tmp_path)
-    assert run.exit_code in (0, 1), run.stderr
-    assert run.seconds < BOUND and run.max_rss_mib < 1024, run
-
-
-def test_50_mb_of_text_that_is_not_monit(tmp_path: Path) -> None:
-    path = tmp_path / "syslog"
-    write_sized(path, "", LOG_LINE, 50 * MIB)
-    run = measure(path, tmp_path)
-    assert run.exit_code == 1, run.stderr
-    assert run.seconds < BOUND and run.max_rss_mib < 1024, run
 
 
 def test_file_over_64_mib_is_refused(tmp_path: Path) -> None:

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
+from monitlint import parallel
 from monitlint.grammar import parser as parser_module
-from monitlint.grammar import split_parse
 from monitlint.grammar.parser import ParseResult, parse_file
-from monitlint.grammar.split_parse import run_sliced, slices
 from monitlint.linter.engine import lint_file
+from monitlint.parallel import run_sliced, slices
 
-pytestmark = pytest.mark.skipif(not split_parse.can_fork(), reason="parsing apart needs fork (Linux)")
+pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="parsing apart needs fork (Linux)")
 
 
 def block(i: int) -> str:
@@ -166,7 +166,7 @@ def test_rules_run_in_two_processes_find_the_same(tmp_path: Path, monkeypatch: p
         calls.append(len(weights))
         return run_sliced(weights, parts, work, lead)
 
-    monkeypatch.setattr(split_parse, "run_sliced", counting)
+    monkeypatch.setattr(parallel, "run_sliced", counting)
     monkeypatch.setattr(parser_module, "run_sliced", counting)
     together = lint_file(str(main), jobs=2).diagnostics
     assert len(calls) == 2  # once for the include, once for the rules

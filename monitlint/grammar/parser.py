@@ -24,10 +24,10 @@ from monitlint.grammar.keywords import SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
 from monitlint.grammar.lalr import ParseFailure, Parser, load_tables
 from monitlint.grammar.lexer import Comment, MToken
 from monitlint.grammar.messages import syntax_message
-from monitlint.grammar.split_parse import run_sliced
 from monitlint.grammar.tokens import Token
 from monitlint.grammar.transformer import ModelBuilder, Node, token_span
 from monitlint.model import ControlFile, Service, Setting, Span
+from monitlint.parallel import run_sliced
 from monitlint.source import SourceFile, read_source
 
 _FILE_OF = operator.attrgetter("file")

@@ -72,7 +72,7 @@ def lint_parsed(
 
     with gc_paused():  # the rules walk a large model and create no cycles
         if jobs > 1 and len(result.config.services) >= PARALLEL_RULES_MIN_SERVICES:
-            from monitlint.grammar.split_parse import run_sliced
+            from monitlint.parallel import run_sliced
 
             # A forked child sees the whole model without copying it; only findings come back.
             weights = [RULE_COST_HINTS.get(rule.code, 1) for rule in active]
@@ -105,7 +105,7 @@ def lint_parsed(
 def lint_file(path: str, root: str | None = None, config: Config | None = None, jobs: int = 1) -> LintResult:
     """Lint a control file from disk (raises SourceError if it cannot be read).
 
-    ``jobs`` > 1 parses a large include in that many processes (see parse_file).
+    ``jobs`` > 1 parses a large include, and runs the rules of a large config, in that many processes.
     """
     config = config or Config()
     parsed = parse_file(path, root=root if root is not None else config.root, jobs=jobs)

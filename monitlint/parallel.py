@@ -1,9 +1,11 @@
 """Run a piece of work over contiguous slices of a list in forked processes.
 
-Used for the files of a large ``include``: each slice is parsed in its own
-process (the parent takes the first one itself) and the results come back
-pickled, in order.  Forking means the children start with the parser tables
-and every module already loaded, so a slice costs only its own work.
+Used for the files of a large ``include`` (each slice parsed in its own process)
+and for the rules of a large config (each slice of rules run over the whole
+model, which a forked child sees without copying).  The parent takes the first
+slice itself and the results come back pickled, in order.  Forking means the
+children start with the parser tables and every module already loaded, so a
+slice costs only its own work.
 
 Where ``fork`` is unavailable, or a child fails for any reason, the work is
 done in the parent instead: splitting may make monitlint faster, never wrong.
@@ -95,8 +97,12 @@ def _fork(work: Callable[[int, int], T], first: int, stop: int) -> tuple[int, Bi
     """Start a child computing ``work`` for ``first..stop-1``; (pid, its result file), or None if fork fails."""
     try:
         spool = _spool()
+    except OSError:
+        return None
+    try:
         pid = os.fork()
     except OSError:
+        spool.close()
         return None
     if pid == 0:  # the child: compute, write, and leave without running the parent's exit handlers
         status = 1
