@@ -47,7 +47,9 @@ _CHECK = re.compile(
     r"check(?:[ \t]+(filesystem|file|fifo|device|directory|host|network|system|process(?=[ \t])|program(?=[ \t])))?",
     _I,
 )
-_METHOD = re.compile(r"(start|stop|restart)[ \t]*(?:program)?[ \t]*(?:=[ \t]*)?\"", _I)
+# Possessive blanks (*+): with two optional runs of blanks side by side, a failed match
+# would otherwise try every split of a long run of blanks (quadratic; 100 KB took minutes).
+_METHOD = re.compile(r"(start|stop|restart)[ \t]*+(?:program[ \t]*+)?(?:=[ \t]*+)?\"", _I)
 _EXEC = re.compile(r"(?:exec|execute)[ \t]*\"", _I)
 _PATH_ARGS = re.compile(r"path[ \t]*\"", _I)
 _DEPENDS = re.compile(r"depends?[ \t]+(?:on[ \t]*)?", _I)
@@ -59,8 +61,8 @@ _SUBJECT = re.compile(r"subject:[^}\n]*", _I)
 _MESSAGE = re.compile(r"message:[^}]*", _I)
 _SSL_ENABLE = re.compile(r"ssl[ \t]+enable|enable +ssl", _I)
 _SSL_DISABLE = re.compile(r"ssl[ \t]+disable|disable[ \t]+ssl", _I)
-_LOADAVG = re.compile(r"loadavg *(?:\( *(1|5|15) *(?:min|m)? *\))?", _I)
-_CPU_STATE = re.compile(r"cpu *(?:usage *)*\( *([a-z]*) *\)", _I)
+_LOADAVG = re.compile(r"loadavg *+(?:\( *+(1|5|15) *+(?:(?:min|m) *+)?\))?", _I)
+_CPU_STATE = re.compile(r"cpu *+(?:usage *+)*+\( *+([a-z]*+) *+\)", _I)
 _TOTAL = re.compile(r"total ?(cpu|memory|mem)", _I)
 _SERVICE_TIME = re.compile(r"service ?time", _I)
 _TIME_UNIT = re.compile(r"(access|change|modification|modify) (timestamp|time)", _I)
