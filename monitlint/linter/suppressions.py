@@ -11,6 +11,7 @@ Directives that name unknown rules (MON902) or suppress nothing (MON901) are rep
 
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_right
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.grammar.lexer import Comment
 from monitlint.model import Span
+from monitlint.source import SourceFile
 
 _DIRECTIVE = re.compile(r"#\s*monitlint\s*:\s*(?P<body>.*)$", re.IGNORECASE)
 _BODY = re.compile(r"(?P<kind>disable-file|disable)\s*=\s*(?P<codes>[^#]*)(#.*)?$", re.IGNORECASE)
@@ -51,17 +53,91 @@ def _span(comment: Comment) -> Span:
 _INCLUDE_LINE = re.compile(r"\s*include\s", re.IGNORECASE)
 
 
-def _next_code_line(comment: Comment) -> int | None:
-    """The first line after an own-line comment that is neither blank nor a comment."""
-    source = comment.file
-    for line in range(comment.line + 1, len(source.line_starts) + 1):
-        text = source.line_text(line).strip()
-        if text and not text.startswith("#"):
-            return line
-    return None
+class _Lines:
+    """Line lookups of one source file for its directives, each answered once.
+
+    A run of thousands of comment lines shares one next code line, and that line
+    may be long: both are found once, not once per comment (which was quadratic).
+    """
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        # The last run scanned: every line in [first, stop) has ``found`` as its next code line.
+        self._run: tuple[int, int, int | None] = (0, 0, None)
+        self._include_lines: dict[int, bool] = {}
+
+    def next_code_line(self, line: int) -> int | None:
+        """The first line after ``line`` that is neither blank nor a comment."""
+        first, stop, found = self._run
+        if first <= line < stop:
+            return found
+        source = self.source
+        last = len(source.line_starts)
+        for number in range(line + 1, last + 1):
+            text = source.line_text(number).strip()
+            if text and not text.startswith("#"):
+                self._run = (line, number, number)
+                return number
+        self._run = (line, last + 1, None)
+        return None
+
+    def is_include(self, line: int) -> bool:
+        """Whether ``line`` is an ``include`` statement."""
+        known = self._include_lines.get(line)
+        if known is None:
+            known = self._include_lines[line] = _INCLUDE_LINE.match(self.source.line_text(line)) is not None
+        return known
 
 
-def _scope(comment: Comment, statements: list[tuple[int, int, bool]]) -> tuple[int, int] | None:
+class _Statements:
+    """One file's statement bounds, sorted once, for the scopes of its directives.
+
+    Sorting them (and scanning them) once per directive was quadratic in a file
+    of many statements and many directives; here each query is logarithmic.
+    A file included several times has one list for all its inclusions, as before.
+    """
+
+    def __init__(self, statements: list[tuple[int, int, bool]]) -> None:
+        self.statements = sorted(statements)
+        self.starts = [s[0] for s in self.statements]
+        self._containing: dict[int, tuple[int, int, bool] | None] | None = None
+        self._pending: list[int] = []
+
+    def want_containing(self, line: int) -> None:
+        """Announce a trailing comment's line, to be answered by :meth:`containing`."""
+        self._pending.append(line)
+
+    def containing(self, line: int) -> tuple[int, int, bool] | None:
+        """The innermost statement around ``line``: the latest start, a plain statement before a block.
+
+        Ties go to the first in sorted order (the shortest), as ``max`` over the sorted
+        statements would pick.  All announced lines are answered in one sweep: the
+        statements are added in order of their start, and those ending before the
+        current line are dropped for good, since the lines come in ascending order.
+        """
+        if self._containing is None:
+            answers: dict[int, tuple[int, int, bool] | None] = {}
+            heap: list[tuple[int, bool, int]] = []
+            statements = self.statements
+            index = 0
+            for query in sorted(set(self._pending)):
+                while index < len(statements) and statements[index][0] <= query:
+                    start, end, block = statements[index]
+                    heapq.heappush(heap, (-start, block, end))
+                    index += 1
+                while heap and heap[0][2] < query:
+                    heapq.heappop(heap)
+                answers[query] = (-heap[0][0], heap[0][2], heap[0][1]) if heap else None
+            self._containing = answers
+        return self._containing[line]
+
+    def following_start(self, start: int) -> int | None:
+        """The first statement start after ``start``."""
+        index = bisect_right(self.starts, start)
+        return self.starts[index] if index < len(self.starts) else None
+
+
+def _scope(comment: Comment, lines: _Lines, scopes: _Statements) -> tuple[int, int] | None:
     """The lines a ``disable`` directive covers, or None when nothing follows it.
 
     An ``include`` is spliced in by the scanner and is not among the parsed statements, so a
@@ -69,26 +145,26 @@ def _scope(comment: Comment, statements: list[tuple[int, int, bool]]) -> tuple[i
     """
     line = comment.line
     if comment.own_line:
-        code_line = _next_code_line(comment)
-        if code_line is not None and _INCLUDE_LINE.match(comment.file.line_text(code_line)):
+        code_line = lines.next_code_line(line)
+        if code_line is not None and lines.is_include(code_line):
             return code_line, code_line
-    elif _INCLUDE_LINE.match(comment.file.line_text(line)):
+    elif lines.is_include(line):
         return line, line
     if not comment.own_line:
-        containing = [s for s in statements if s[0] <= line <= s[1]]
-        if not containing:
+        innermost = scopes.containing(line)
+        if innermost is None:
             return line, line
-        start, end, block = max(containing, key=lambda s: (s[0], not s[2]))
+        start, end, block = innermost
         return (line, line) if block and start == line else (start, end)
-    starts = [s[0] for s in statements]
-    index = bisect_right(starts, line)
+    statements = scopes.statements
+    index = bisect_right(scopes.starts, line)
     if index >= len(statements):
         return None
     start, end, block = statements[index]
     if block:
         return start, end
-    following = [s[0] for s in statements[index + 1 :] if s[0] > start]
-    return start, (following[0] - 1 if following else end)
+    following = scopes.following_start(start)
+    return start, (following - 1 if following is not None else end)
 
 
 def parse_directives(
@@ -98,8 +174,10 @@ def parse_directives(
 
     ``resolve`` maps codes and names (lower case) to canonical codes.
     """
-    directives: list[Directive] = []
     problems: list[Diagnostic] = []
+    pending: list[tuple[Comment, list[str], bool]] = []  # (comment, codes, whole file)
+    lines: dict[int, _Lines] = {}  # by id of the source file
+    scopes: dict[str, _Statements] = {}  # by path, as the statements are recorded
     for comment in comments:
         match = _DIRECTIVE.search(comment.text)
         if not match:
@@ -127,11 +205,23 @@ def parse_directives(
             if not problems or problems[-1].span.line != comment.line:
                 problems.append(_bad(comment, "suppression comment names no rule"))
             continue
-        file_statements = sorted(statements.get(comment.file.path, []))
-        if body.group("kind").lower() == "disable-file":
+        whole_file = body.group("kind").lower() == "disable-file"
+        pending.append((comment, codes, whole_file))
+        if not whole_file:
+            path = comment.file.path
+            file_scopes = scopes.get(path)
+            if file_scopes is None:
+                file_scopes = scopes[path] = _Statements(statements.get(path, []))
+            if id(comment.file) not in lines:
+                lines[id(comment.file)] = _Lines(comment.file)
+            if not comment.own_line:
+                file_scopes.want_containing(comment.line)
+    directives: list[Directive] = []
+    for comment, codes, whole_file in pending:
+        if whole_file:
             scope: tuple[int, int] | None = (1, len(comment.file.line_starts) + 1)
         else:
-            scope = _scope(comment, file_statements)
+            scope = _scope(comment, lines[id(comment.file)], scopes[comment.file.path])
         if scope is None:
             scope = (comment.line, comment.line)
         directives.append(Directive(comment, codes, comment.file.path, scope[0], scope[1]))
@@ -150,17 +240,54 @@ def _bad(comment: Comment, message: str) -> Diagnostic:
     )
 
 
+def _covering(diagnostics: list[Diagnostic], directives: list[Directive]) -> list[int | None]:
+    """For each finding, the index of the first directive that covers it (None if none does).
+
+    Findings and directives are grouped by (file, code), then each group is swept in
+    line order: a directive joins a heap (keyed by its index) when the sweep reaches
+    its first line and leaves it once the sweep passes its last line.  That keeps
+    many findings under many directives at n log n, not a scan of every directive
+    for every finding.
+    """
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for index, directive in enumerate(directives):
+        for code in dict.fromkeys(directive.codes):
+            by_key.setdefault((directive.path, code), []).append(index)
+    findings_by_key: dict[tuple[str, str], list[int]] = {}
+    for index, diag in enumerate(diagnostics):
+        key = (diag.span.path, diag.code)
+        if key in by_key:
+            findings_by_key.setdefault(key, []).append(index)
+    covering: list[int | None] = [None] * len(diagnostics)
+    for key, findings in findings_by_key.items():
+        candidates = sorted(by_key[key], key=lambda i: directives[i].first_line)
+        findings.sort(key=lambda i: diagnostics[i].span.line)
+        heap: list[tuple[int, int]] = []  # (directive index, last line)
+        next_candidate = 0
+        for finding in findings:
+            line = diagnostics[finding].span.line
+            while next_candidate < len(candidates) and directives[candidates[next_candidate]].first_line <= line:
+                index = candidates[next_candidate]
+                heapq.heappush(heap, (index, directives[index].last_line))
+                next_candidate += 1
+            while heap and heap[0][1] < line:  # ended above this line, so above every later one too
+                heapq.heappop(heap)
+            if heap:
+                covering[finding] = heap[0][0]
+    return covering
+
+
 def apply_suppressions(
     diagnostics: list[Diagnostic], directives: list[Directive], enabled: Callable[[str], set[str]]
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Drop suppressed findings; return (kept, MON901 findings for directives that suppressed nothing)."""
+    covering = _covering(diagnostics, directives)
     kept: list[Diagnostic] = []
-    for diag in diagnostics:
-        covering = next((d for d in directives if d.covers(diag)), None)
-        if covering is None:
+    for diag, index in zip(diagnostics, covering, strict=True):
+        if index is None:
             kept.append(diag)
         else:
-            covering.used.add(diag.code)
+            directives[index].used.add(diag.code)
     unused: list[Diagnostic] = []
     for directive in directives:
         idle = [c for c in directive.codes if c not in directive.used and c in enabled(directive.path)]
