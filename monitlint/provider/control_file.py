@@ -42,12 +42,14 @@ class GateVerdict:
     config: ControlFile
     service: Service | None
     blocking: list[Diagnostic] = field(default_factory=list)
-    findings: list[Diagnostic] = field(default_factory=list)
+    own: list[Diagnostic] = field(default_factory=list)  # every finding on this service, any severity
+    files: list[str] = field(default_factory=list)  # every file the lint read
+    stale: str | None = None  # why the daemon may not run these files, when it may not
 
     @property
     def refused(self) -> bool:
         """True when the action must not be sent."""
-        return bool(self.blocking)
+        return bool(self.blocking) or self.stale is not None
 
 
 def lint_gate(control_file: str, name: str, config: Config | None = None) -> GateVerdict:
@@ -67,13 +69,9 @@ def lint_gate(control_file: str, name: str, config: Config | None = None) -> Gat
         raise ControlFileError(str(exc)) from None
     assert result.parse is not None
     parsed = result.parse
-    service = next((s for s in parsed.config.services if s.name == name), None)
-    if service is None:  # Monit compares service names without regard to case
-        service = next((s for s in parsed.config.services if s.name.lower() == name.lower()), None)
+    # Monit compares service names without regard to case.
+    service = next((s for s in parsed.config.services if s.name.lower() == name.lower()), None) if name else None
     syntax = [d for d in parsed.diagnostics if d.code == "MON001"]
-    own = [
-        d
-        for d in result.diagnostics
-        if d.code != "MON001" and d.severity == Severity.ERROR and service is not None and d.service == service.name
-    ]
-    return GateVerdict(parsed.config, service, syntax + own, result.diagnostics)
+    own = [d for d in result.diagnostics if service is not None and d.service == service.name]
+    errors = [d for d in own if d.code != "MON001" and d.severity == Severity.ERROR]
+    return GateVerdict(parsed.config, service, syntax + errors, own, list(parsed.config.files))

@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+import math
 import sys
+from typing import TYPE_CHECKING
 
 import click
+
+from monitlint.provider.errors import EXIT_ENVIRONMENT, EXIT_REFUSED, ProviderError
+
+if TYPE_CHECKING:  # the provider is imported only when the command runs: `monitlint check` stays fast
+    from monitlint.provider.provider import ActionResult
+
+
+def _timeout(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float | None:
+    """--timeout: a finite number of seconds above 0 (``nan``, ``inf`` and negatives are usage errors)."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a number of seconds") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise click.BadParameter(f"'{value}' is not a finite number of seconds above 0")
+    return seconds
 
 
 @click.command()
@@ -16,14 +36,22 @@ import click
     "--control-file",
     type=click.Path(dir_okay=False, readable=False),
     default=None,
-    help="Monit control file (default: Monit's own search order).",
+    envvar="MONITLINT_CONTROL_FILE",
+    help="Monit control file (default: $MONITLINT_CONTROL_FILE, else Monit's own search order).",
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.5),
+    callback=_timeout,
     default=None,
-    help="Seconds to wait for the change to settle (default: the service's program timeout "
-    "plus two daemon cycles plus slack).",
+    help="Seconds to wait for the change to settle, a finite number above 0 (default: the service's "
+    "program timeouts, plus those of services Monit is busy with, plus two daemon cycles).",
+)
+@click.option(
+    "--reload",
+    "reload_daemon",
+    is_flag=True,
+    help="If the control file changed since the daemon loaded it, run `monit reload` and wait for it "
+    "(without it such a file is refused).",
 )
 @click.option("--monit", "monit", default="monit", show_default=True, help="The monit executable.")
 @click.option(
@@ -39,15 +67,19 @@ import click
     "config_file",
     type=click.Path(dir_okay=False, readable=False),
     default=None,
-    help="monitlint configuration file (default: nearest .monitlint.toml or pyproject.toml).",
+    help="monitlint configuration for the lint gate. Never discovered: a planted .monitlint.toml must not "
+    "switch the gate off for root.",
 )
-@click.option("--isolated", is_flag=True, help="Ignore every monitlint configuration file.")
+@click.option(
+    "--isolated", is_flag=True, hidden=True, help="Accepted for compatibility: no configuration is discovered."
+)
 def service(
     action: str,
     name: str,
     state: str | None,
     control_file: str | None,
     timeout: float | None,
+    reload_daemon: bool,
     monit: str,
     output_format: str,
     config_file: str | None,
@@ -62,42 +94,85 @@ def service(
     Exit status: 0 done and verified, 1 the action failed or could not be verified in time,
     2 usage or environment error (monit missing, daemon down or hung, unknown service), 3 refused by linting.
     """
-    import json
-
-    from monitlint.provider.errors import ProviderError
-    from monitlint.provider.provider import MonitProvider
-
     if action == "ensure" and state is None:
         raise click.UsageError("ensure needs a target state: monitlint service ensure NAME running|stopped")
     if action != "ensure" and state is not None:
         raise click.UsageError(f"unexpected extra argument '{state}' for {action}")
-    from monitlint.cli import _load_config
+    del isolated
+    result = run_service(action, name, state, control_file, timeout, reload_daemon, monit, config_file)
+    _print(result, action, output_format)
+    sys.exit(result.exit_code)
 
+
+def run_service(
+    action: str,
+    name: str,
+    state: str | None = None,
+    control_file: str | None = None,
+    timeout: float | None = None,
+    reload_daemon: bool = False,
+    monit: str = "monit",
+    config_file: str | None = None,
+) -> ActionResult:
+    """Run one provider call and return its result; errors become results with the same fields."""
+    from monitlint.config import Config, ConfigError, load_config
+    from monitlint.provider.provider import MonitProvider, error_result
+
+    label = f"ensure {state}" if action == "ensure" else action
     try:
-        config = _load_config(config_file, isolated)
-        provider = MonitProvider(control_file=control_file, monit=monit, timeout=timeout, config=config)
+        try:
+            config = load_config(config_file) if config_file else Config()
+        except ConfigError as exc:
+            raise ProviderError(str(exc)) from None
+        provider = MonitProvider(
+            control_file=control_file, monit=monit, timeout=timeout, config=config, reload=reload_daemon
+        )
         if action == "ensure":
             assert state is not None
-            result = provider.ensure(name, state)
-        else:
-            result = getattr(provider, action)(name)
+            return provider.ensure(name, state)
+        result: ActionResult = getattr(provider, action)(name)
+        return result
     except ProviderError as exc:
-        if output_format == "json":
-            click.echo(json.dumps({"service": name, "action": action, "ok": False, "error": str(exc)}, indent=2))
-        click.echo(f"monitlint: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    if output_format == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2))
-    else:
-        from monitlint.output.text import render_diagnostic
+        return error_result(name, label, exc)
+    except Exception as exc:  # never a traceback, and the JSON keeps its fields
+        return error_result(
+            name, label, ProviderError(f"internal error: {type(exc).__name__}: {exc} (please report this)")
+        )
 
-        word = "ok" if result.ok else ("refused" if result.exit_code == 3 else "FAILED")
-        click.echo(f"{word}: {result.message}")
-        if action == "status":
-            click.echo(
-                f"  state: {result.state}; monitoring: {'yes' if result.monitored else 'no'}; "
-                f"mode: {result.mode}; on reboot: {result.on_reboot}"
-            )
-        for diag in result.findings if not result.ok else []:
-            click.echo(render_diagnostic(diag, {}))
-    sys.exit(result.exit_code)
+
+def _print(result: ActionResult, action: str, output_format: str) -> None:
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps(result.to_dict(), indent=2))
+        if result.exit_code == EXIT_ENVIRONMENT:
+            click.echo(f"monitlint: error: {clean(result.message)}", err=True)
+        return
+    from monitlint.output.text import render_diagnostic
+
+    if result.exit_code == EXIT_ENVIRONMENT:
+        click.echo(f"monitlint: error: {clean(result.message)}", err=True)
+        return
+    word = "ok" if result.ok else ("refused" if result.exit_code == EXIT_REFUSED else "FAILED")
+    click.echo(f"{word}: {clean(result.message)}")
+    if action == "status":
+        click.echo(
+            f"  state: {result.state}; monitoring: {'yes' if result.monitored else 'no'}; "
+            f"mode: {result.mode}; on reboot: {result.on_reboot}"
+        )
+    for note in result.notes:
+        click.echo(f"  note: {clean(note)}")
+    for diag in result.findings if not result.ok else []:
+        click.echo(render_diagnostic(diag, {}))
+
+
+def clean(text: str) -> str:
+    """Text from outside (names, paths, Monit's words) made safe for a terminal or a CI log."""
+    return "".join(
+        char
+        if (char.isprintable() or char == " ")
+        else f"\\x{ord(char):02x}"
+        if ord(char) < 0x100
+        else f"\\u{ord(char):04x}"
+        for char in text
+    )

@@ -77,6 +77,11 @@ class ServiceStatus:
         )
 
     @property
+    def busy(self) -> bool:
+        """True while Monit has work queued or running for this service (it holds up Monit's loop)."""
+        return not self.settled
+
+    @property
     def monitored(self) -> bool:
         """True when Monit monitors the service."""
         return self.monitoring == "Monitored"
@@ -95,16 +100,25 @@ class ServiceStatus:
 
 
 def parse_status(text: str, name: str) -> ServiceStatus | None:
-    """Find the block of service ``name`` in `monit -B status` output; None if absent."""
+    """Find the block of service ``name`` in `monit -B status` output; None if absent.
+
+    Names compare as Monit compares them, without regard to case; the status
+    keeps the spelling Monit prints.
+    """
+    wanted = name.lower()
+    return next((s for s in parse_all(text) if s.name.lower() == wanted), None)
+
+
+def parse_all(text: str) -> list[ServiceStatus]:
+    """Every service block of `monit -B status` output, in Monit's order."""
+    found: list[ServiceStatus] = []
     current: ServiceStatus | None = None
     for raw in text.splitlines():
         line = raw.rstrip()
         header = _HEADER.match(line)
         if header:
-            if current is not None:
-                break
-            if header.group(2) == name:
-                current = ServiceStatus(type=header.group(1).lower(), name=name, status="", monitoring="")
+            current = ServiceStatus(type=header.group(1).lower(), name=header.group(2), status="", monitoring="")
+            found.append(current)
             continue
         if current is None or not line.startswith("  "):
             continue
@@ -118,6 +132,6 @@ def parse_status(text: str, name: str) -> ServiceStatus | None:
             current.mode = value
         elif key == "on reboot":
             current.on_reboot = value
-        elif key == "pid" and value.isdigit():
+        elif key == "pid" and value.isascii() and value.isdigit() and len(value) <= 10:
             current.pid = int(value)
-    return current
+    return found

@@ -61,7 +61,7 @@ class MonitDaemon:
 
     def pid(self, name: str) -> int | None:
         """The live pid of toy `name`, judged from the process table."""
-        pid = processes.read_pidfile(str(self.dir / f"{name}.pid"))
+        pid = processes.pidfile_pid(str(self.dir / f"{name}.pid"))
         return pid if processes.pid_alive(pid) else None
 
     def wait_for(self, predicate: object, timeout: float = 20) -> bool:
@@ -83,7 +83,7 @@ class MonitDaemon:
     def stop_daemon(self) -> None:
         self.monit_cmd("quit")
         pidfile = self.dir / "monit.pid"
-        self.wait_for(lambda: not processes.pid_alive(processes.read_pidfile(str(pidfile))), 10)
+        self.wait_for(lambda: not processes.pid_alive(processes.pidfile_pid(str(pidfile))), 10)
 
 
 def start_monit(tmp: Path, blocks: str) -> MonitDaemon:
@@ -110,13 +110,24 @@ def start_monit(tmp: Path, blocks: str) -> MonitDaemon:
 def kill_toys(tmp: Path) -> None:
     """Leave no toy daemon behind, whatever the test did."""
     for pidfile in tmp.glob("*.pid"):
-        pid = processes.read_pidfile(str(pidfile))
+        pid = processes.pidfile_pid(str(pidfile))
         if pid and pid != os.getpid() and processes.pid_alive(pid) and pidfile.name != "monit.pid":
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-    for pid in processes.matching_pids(str(TOY) + r" \S+ " + str(tmp)):
+    for pid in toy_pids(tmp):
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
+
+
+def toy_pids(tmp: Path) -> list[int]:
+    """Pids of toy daemons whose pidfile lies in ``tmp`` (by command line)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            line = processes.cmdline(int(entry.name)) or ""
+            if str(TOY) in line and str(tmp) in line and int(entry.name) != os.getpid():
+                found.append(int(entry.name))
+    return found
 
 
 @pytest.fixture(scope="module")
