@@ -113,3 +113,117 @@ def private_dir(path: str, *, create: bool = True) -> str:
     if not is_private_dir(path):
         raise UnsafeFile(f"{path}: not a private folder of this user (owner, mode or symlink)")
     return path
+
+
+def is_private_file(fd: int) -> bool:
+    """True when the open file ``fd`` is a regular file owned by the caller that nobody else may write."""
+    info = os.fstat(fd)
+    return (
+        stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    )
+
+
+def read_private(folder: str, name: str, limit: int) -> bytes | None:
+    """The bytes of ``folder/name`` if the folder and the file can be trusted, else None.
+
+    Trusted means: the folder passes :func:`is_private_dir`, the file is not a
+    symlink, is a regular file owned by the caller and writable by nobody else,
+    and is at most ``limit`` bytes.  Anything loaded back from a cache goes
+    through here: a pickle or a cache entry planted by another user must never
+    be believed, least of all by root.
+    """
+    if not is_private_dir(folder):
+        return None
+    try:
+        fd = open_regular(os.path.join(folder, name), follow_symlinks=False)
+    except OSError:
+        return None
+    try:
+        if not is_private_file(fd):
+            return None
+        data = read_fd_bounded(fd, limit)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data if len(data) <= limit else None
+
+
+def write_private(folder: str, name: str, data: bytes) -> bool:
+    """Write ``folder/name`` atomically (a private temporary file, then a rename); False if it cannot.
+
+    The folder is created or checked with :func:`private_dir` first.  Parallel
+    runs (pre-commit starts several) never see half a file, because the rename
+    replaces the old entry in one step.
+    """
+    import tempfile
+
+    try:
+        private_dir(folder)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, os.path.join(folder, name))
+        return True
+    except OSError:
+        return False
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _trusted_ancestors(path: str) -> bool:
+    """Whether every existing folder above ``path`` belongs to the caller or root and cannot be swapped by others.
+
+    A folder writable by others is accepted only with the sticky bit (``/tmp``):
+    there, others cannot rename or remove what the caller made.
+    """
+    current = os.path.dirname(os.path.realpath(path))
+    while True:
+        try:
+            info = os.stat(current)
+        except OSError:
+            return False
+        if info.st_uid not in (0, os.geteuid()):
+            return False
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not info.st_mode & stat.S_ISVTX:
+            return False
+        parent = os.path.dirname(current)
+        if parent == current:
+            return True
+        current = parent
+
+
+def cache_root() -> str | None:
+    """monitlint's private cache folder (created if needed), or None when there must be no cache.
+
+    It lives under ``$XDG_CACHE_HOME`` when that is an absolute path, else under
+    ``~/.cache`` when the home folder exists and is writable (``HOME=/nonexistent``
+    or a read-only home means no cache at all, rather than one in a surprising place).
+    The folder and every folder above it must be safe from other users (see
+    :func:`private_dir`); otherwise monitlint runs without a cache.
+    """
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        base = xdg
+        if not os.path.isdir(os.path.dirname(base.rstrip("/")) or "/"):
+            return None  # create a missing cache folder, never a missing tree of folders
+    else:
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home) or not os.path.isdir(home) or not os.access(home, os.W_OK):
+            return None
+        base = os.path.join(home, ".cache")
+    folder = os.path.join(base, "monitlint")
+    try:
+        private_dir(folder)
+    except OSError:
+        return None
+    return folder if _trusted_ancestors(folder) else None
+
+
+def within(real: str, trees: list[str]) -> bool:
+    """Whether the real path ``real`` is one of ``trees`` or below one of them."""
+    return any(real == tree or real.startswith(tree.rstrip("/") + "/") for tree in trees)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import bisect
 import os
-import stat
 from dataclasses import dataclass, field
+
+from monitlint.safe_fs import UnsafeFile, open_regular, read_fd_bounded
 
 # Larger files are refused rather than read: Monit control files are kilobytes,
 # and a linter must never hang or exhaust memory on a stray log or image.
@@ -71,36 +72,30 @@ def decode_text(data: bytes, display: str) -> str:
 
 
 def read_source(path: str, display: str | None = None) -> SourceFile:
-    """Read a control file, refusing directories, devices, FIFOs, huge and binary files."""
+    """Read a control file, refusing directories, devices, FIFOs, huge and binary files.
+
+    The read goes through :mod:`monitlint.safe_fs`: it never blocks (a FIFO or a
+    symlink to ``/dev/stderr`` is refused at once) and never reads more than
+    ``MAX_FILE_BYTES`` (a symlink to ``/dev/zero`` is refused, not read).
+    """
     shown = display if display is not None else path
     try:
-        # O_NONBLOCK keeps a FIFO from blocking the open itself; we refuse it below.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd = open_regular(path)
     except IsADirectoryError:
         raise SourceError(f"{shown}: is a directory, not a control file") from None
     except FileNotFoundError:
         raise SourceError(f"{shown}: no such file") from None
     except PermissionError:
         raise SourceError(f"{shown}: permission denied") from None
+    except UnsafeFile:
+        raise SourceError(f"{shown}: not a regular file (device, FIFO or socket)") from None
     except OSError as exc:
         raise SourceError(f"{shown}: cannot open ({exc.strerror or exc})") from None
     try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise SourceError(f"{shown}: is a directory, not a control file")
-        if not stat.S_ISREG(info.st_mode):
-            raise SourceError(f"{shown}: not a regular file (device, FIFO or socket)")
-        if info.st_size > MAX_FILE_BYTES:
-            raise SourceError(f"{shown}: too large ({info.st_size} bytes; the limit is {MAX_FILE_BYTES} bytes)")
-        chunks = []
-        remaining = MAX_FILE_BYTES + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        data = b"".join(chunks)
+        size = os.fstat(fd).st_size
+        if size > MAX_FILE_BYTES:
+            raise SourceError(f"{shown}: too large ({size} bytes; the limit is {MAX_FILE_BYTES} bytes)")
+        data = read_fd_bounded(fd, MAX_FILE_BYTES)
     except OSError as exc:
         raise SourceError(f"{shown}: cannot read ({exc.strerror or exc})") from None
     finally:

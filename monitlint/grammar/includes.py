@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.grammar.keywords import STATEMENT_STARTS
 from monitlint.grammar.lexer import Comment, IncludeRequest, MToken, Scanner
-from monitlint.include_glob import expand_pattern, resolve_pattern
+from monitlint.include_glob import GlobBudget, checked_trees, expand_include, resolve_pattern
 from monitlint.model import Include, Span
+from monitlint.safe_fs import open_regular, read_fd_bounded
 from monitlint.source import SourceError, SourceFile, read_source
 
 MAX_INCLUDE_DEPTH = 1024  # Monit's own limit (src/l.l)
@@ -71,10 +72,16 @@ class SplitInclude:
 def _first_item(path: str) -> MToken | None:
     """The first token of a file when it starts a statement; None when it does not (or may not)."""
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(FIRST_TOKEN_WINDOW)
+        # Never a plain open(): a committed `conf.d/zz -> /dev/stderr` would block this read forever.
+        fd = open_regular(path)
     except OSError:
         return None
+    try:
+        head = read_fd_bounded(fd, FIRST_TOKEN_WINDOW)[:FIRST_TOKEN_WINDOW]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     text = head.decode("utf-8", "replace")
     first = next(Scanner(SourceFile(path, text)).scan(), None)
     if first is None or type(first) is IncludeRequest or first.type not in STATEMENT_STARTS:  # type: ignore[union-attr]
@@ -95,6 +102,8 @@ class IncludeExpander:
     includes: list[Include] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     split_includes: bool = False
+    trees: list[str] | None = None  # the real folders includes may read from (see checked_trees)
+    budget: GlobBudget = field(default_factory=GlobBudget)
 
     def tokens(self, main: SourceFile, main_real: str) -> Iterator[list[MToken] | SplitInclude]:
         """Yield the main file's tokens, reading included files where they are included.
@@ -104,6 +113,8 @@ class IncludeExpander:
         stands in the stream for it, and the caller parses those files.
         """
         self.sources[main.path] = main
+        if self.trees is None:
+            self.trees = checked_trees(main_real, self.root)
         return self._drain([self._frame(main, main_real)], 0)
 
     def group_tokens(
@@ -115,6 +126,8 @@ class IncludeExpander:
         main file, then the files still waiting), so cycle detection and the
         1024-file limit see what they would see in one sequential read.
         """
+        if self.trees is None:
+            self.trees = checked_trees(main_real, self.root)
         main = _Frame(None, iter(()), main_real)
         waiting = [(path, split.request) for path in reversed(split.files[stop:])]
         reading = [(path, split.request) for path in reversed(split.files[first:stop])]
@@ -139,7 +152,7 @@ class IncludeExpander:
                 continue
             for item in top.tokens:  # resumes where the last include interrupted it
                 if type(item) is IncludeRequest:
-                    files = self._within_limit(self._expand(item), len(stack) - 1, item)
+                    files = self._within_limit(self._expand(item, len(stack) - 1), len(stack) - 1, item)
                     if self.split_includes and len(stack) == 1:
                         split = self._split_candidate(item, files, top)
                         if split is not None:
@@ -160,10 +173,15 @@ class IncludeExpander:
         They can when each file begins with a `set` or `check` (so no statement
         runs across a file boundary) and the main file goes on with one, or ends.
         """
-        try:
-            sizes = [os.stat(path).st_size for path in files]
-        except OSError:
-            return None
+        sizes = []
+        for path in files:
+            try:
+                info = os.stat(path)
+            except OSError:
+                return None
+            if not stat.S_ISREG(info.st_mode):  # a device or FIFO is reported when read in order, never probed
+                return None
+            sizes.append(info.st_size)
         if len(files) < 2 or sum(sizes) < SPLIT_MIN_BYTES:
             return None
         firsts: list[MToken] = []
@@ -184,19 +202,25 @@ class IncludeExpander:
         scanner = Scanner(source)
         return _Frame(scanner, scanner.pieces(), real)
 
-    def _expand(self, request: IncludeRequest) -> list[str]:
+    def _expand(self, request: IncludeRequest, waiting: int) -> list[str]:
+        """The files of one include, at most one more than fit on the include stack (see _within_limit)."""
         including_dir = os.path.dirname(request.file.path)
         resolved = resolve_pattern(request.pattern, including_dir, self.root)
-        files, problem = expand_pattern(resolved)
+        room = max(MAX_INCLUDE_DEPTH - waiting, 0)
+        # One match past the room is enough to know the limit is reached: never expand further.
+        expansion = expand_include(resolved, limit=room + 1, trees=self.trees, budget=self.budget)
+        files = expansion.files
         self.includes.append(Include(request.pattern, _span(request), resolved, list(files)))
-        if problem:
+        for message in [expansion.problem] if expansion.problem else expansion.notes:
             self._report(
                 "MON002",
                 "include-not-found",
                 Severity.WARNING,
-                problem,
+                message,
                 request,
-                "fix the path, or remove the include; Monit silently includes nothing",
+                "fix the path, or remove the include; Monit silently includes nothing"
+                if expansion.problem
+                else "keep included files inside the checked tree, without symlink loops",
             )
         return files
 
@@ -216,7 +240,7 @@ class IncludeExpander:
             "syntax-error",
             Severity.ERROR,
             f"include files limit reached: Monit holds at most {MAX_INCLUDE_DEPTH} included files open or waiting, "
-            f"and this include brings it to {waiting + len(files)}",
+            f"and this include brings it past that",
             request,
             "include fewer files, or nest them less deeply",
         )

@@ -18,7 +18,6 @@ import operator
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -94,39 +93,70 @@ def build_tables() -> Tables:
     return Tables(actions, rules, int(table.start_states["chunk"]), int(table.end_states["chunk"]))
 
 
-def _cache_path() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    with open(GRAMMAR_FILE, "rb") as handle:
-        digest = hashlib.sha256(handle.read()).hexdigest()[:16]
-    version = f"{TABLE_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}"
-    return os.path.join(base, "monitlint", f"monitrc-tables-{digest}-{version}.pickle")
+MAX_TABLE_BYTES = 16 * 1024 * 1024  # the tables pickle is about 200 KB; anything far larger is not ours
+
+
+def _lark_version() -> str:
+    """Lark's version, read from its ``__init__.py`` without importing it (importing costs 90 ms)."""
+    import importlib.util
+    import re
+
+    from monitlint.safe_fs import read_bounded
+
+    try:
+        spec = importlib.util.find_spec("lark")
+        origin = spec.origin if spec is not None else None
+        text = read_bounded(origin, 1 << 20).decode("utf-8", "replace") if origin else ""
+    except (OSError, ImportError, ValueError):
+        return "unknown"
+    match = re.search(r"""^__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""", text, re.MULTILINE)
+    return match.group(1) if match else "unknown"
+
+
+def _cache_name() -> str:
+    """The tables' file name: the grammar's hash, the table layout, Python's and Lark's versions."""
+    from monitlint.safe_fs import read_bounded
+
+    digest = hashlib.sha256(read_bounded(GRAMMAR_FILE, 1 << 20)).hexdigest()[:16]
+    version = f"{TABLE_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}-lark{_lark_version()}"
+    return f"monitrc-tables-{digest}-{version}.pickle"
+
+
+class _TablesUnpickler(pickle.Unpickler):
+    """Unpickles a :class:`Tables` and nothing else: no other class or function can be named by the file."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == (__name__, "Tables"):
+            return Tables
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the parser tables")
 
 
 @functools.lru_cache(maxsize=1)
 def load_tables() -> Tables:
-    """The LALR tables: from the cache when it is there, else built and cached (atomically)."""
-    path = _cache_path()
-    try:
-        with open(path, "rb") as handle:
-            tables = pickle.load(handle)
-        if isinstance(tables, Tables):
-            return tables
-    except Exception:  # missing or damaged: rebuild below
-        pass
-    tables = build_tables()
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        # Write under a private name, then rename: parallel runs (pre-commit) never see half a file.
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
+    """The LALR tables: from the cache when it is there and trusted, else built and cached (atomically).
+
+    A cached file is loaded only from a private cache folder, when it is owned by
+    the caller and writable by nobody else (see :func:`monitlint.safe_fs.read_private`),
+    and the unpickler accepts only the ``Tables`` class: a pickle planted by
+    another user would otherwise run code, as root when monitlint runs as root.
+    """
+    import io
+
+    from monitlint.safe_fs import cache_root, read_private, write_private
+
+    folder = cache_root()
+    name = _cache_name()
+    data = read_private(folder, name, MAX_TABLE_BYTES) if folder is not None else None
+    if data is not None:
         try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(tables, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError:
-        pass  # an unwritable cache only costs time
+            tables = _TablesUnpickler(io.BytesIO(data)).load()
+            if isinstance(tables, Tables):
+                return tables
+        except Exception:  # damaged or foreign: rebuild below
+            pass
+    tables = build_tables()
+    if folder is not None:  # an unwritable cache only costs time
+        write_private(folder, name, pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
     return tables
 
 
