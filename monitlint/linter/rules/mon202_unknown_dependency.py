@@ -20,12 +20,12 @@ Good
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
+from monitlint.linter.similar import Budget, CloseMatcher
 
 if TYPE_CHECKING:
     from monitlint.grammar.parser import ParseResult
@@ -40,14 +40,16 @@ SCOPE = "config"
 def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
     """Report dependencies on undefined services, suggesting a close name."""
     names = {s.name.lower(): s.name for s in result.config.services}
+    # The suggestion is difflib's closest name, found in time linear in the config (see similar.py).
+    matcher = CloseMatcher(list(names), Budget(len(result.config.services)))
     for service in result.config.services:
         for dep in service.depends:
             if dep.value.lower() in names:
                 continue
-            close = difflib.get_close_matches(dep.value.lower(), list(names), n=1)
+            close = matcher.best(dep.value.lower())
             yield rule.diagnostic(
                 f"'{service.name}' depends on '{dep.value}', which is not defined",
                 dep.span,
                 service=service.name,
-                hint=f"did you mean '{names[close[0]]}'?" if close else "define it, or remove the dependency",
+                hint=f"did you mean '{names[close]}'?" if close is not None else "define it, or remove the dependency",
             )

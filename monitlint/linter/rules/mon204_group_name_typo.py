@@ -22,12 +22,14 @@ Good
 from __future__ import annotations
 
 import difflib
-from collections import Counter
+import heapq
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
+from monitlint.linter.similar import MAX_COMPARED_LENGTH, Budget
 
 if TYPE_CHECKING:
     from monitlint.grammar.parser import ParseResult
@@ -41,24 +43,43 @@ SUMMARY = "a group used once while a near-identical group name is used elsewhere
 def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
     """Report single-use group names that look like a typo of a more common one."""
     counts = Counter(g.value for s in result.config.services for g in s.groups)
+    # The groups used twice or more, most used first (ties in order of first use): the
+    # suggestion is the first similar one in this order, as max() over them would pick.
+    common = sorted((g for g in counts if counts[g] >= 2), key=lambda g: -counts[g])
+    by_lower: dict[str, int] = {}  # lower-cased name -> rank of its first common group
+    by_length: dict[int, list[tuple[int, str]]] = defaultdict(list)  # length -> (rank, lower-cased name)
+    for rank, name in enumerate(common):
+        lower = name.lower()
+        by_lower.setdefault(lower, rank)
+        if len(name) <= MAX_COMPARED_LENGTH:
+            by_length[len(name)].append((rank, lower))
+    # Pairwise by nature: names over 128 characters are only compared without regard to case,
+    # and a config of thousands of made-up names gets comparisons in proportion to its size.
+    budget = Budget(sum(counts.values()))
+    matcher = difflib.SequenceMatcher()
     for service in result.config.services:
         for group in service.groups:
-            if counts[group.value] != 1:
+            value = group.value
+            if counts[value] != 1 or len(value) < 3:
                 continue
-            others = [g for g in counts if g != group.value and counts[g] >= 2]
-            similar = [
-                g
-                for g in others
-                if g.lower() == group.value.lower()
-                or (
-                    abs(len(g) - len(group.value)) <= 2
-                    and difflib.SequenceMatcher(None, g.lower(), group.value.lower()).ratio() >= 0.8
-                )
-            ]
-            if similar and len(group.value) >= 3:
-                best = max(similar, key=lambda g: counts[g])
+            lower = value.lower()
+            found = by_lower.get(lower, len(common))  # the best rank so far
+            if len(value) <= MAX_COMPARED_LENGTH:
+                matcher.set_seq2(lower)
+                # Only names at most two letters longer or shorter qualify; visit them by rank and stop at
+                # the first similar one, or at the rank already found.
+                candidates = heapq.merge(*(by_length.get(len(value) + d, ()) for d in range(-2, 3)))
+                for rank, other in candidates:
+                    if rank >= found or not budget.spend():
+                        break
+                    matcher.set_seq1(other)
+                    if matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
+                        found = rank
+                        break
+            if found < len(common):
+                best = common[found]
                 yield rule.diagnostic(
-                    f"group '{group.value}' is used only here, while '{best}' is used by {counts[best]} "
+                    f"group '{value}' is used only here, while '{best}' is used by {counts[best]} "
                     f"service{'s' if counts[best] != 1 else ''}",
                     group.span,
                     service=service.name,
