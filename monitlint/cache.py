@@ -24,13 +24,23 @@ from monitlint import __version__
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.model import Span
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: entries record the checked trees and each include's notes
 
 
-def cache_dir() -> str:
-    """Where results are kept: ``$XDG_CACHE_HOME/monitlint/results`` (or ``~/.cache/...``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "monitlint", "results")
+MAX_ENTRY_BYTES = 64 * 1024 * 1024  # an entry holds findings; larger is not one monitlint wrote
+
+
+def cache_dir() -> str | None:
+    """Where results are kept (``<cache root>/results``, see :func:`monitlint.safe_fs.cache_root`), or None."""
+    from monitlint.safe_fs import cache_root, private_dir
+
+    root = cache_root()
+    if root is None:
+        return None
+    try:
+        return private_dir(os.path.join(root, "results"))
+    except OSError:
+        return None
 
 
 def _code_fingerprint() -> str:
@@ -63,62 +73,107 @@ def entry_key(path: str, settings: str) -> str:
 
 
 def _file_state(path: str) -> list[Any] | None:
+    """Hash, mode and owner of a file, read like a control file (bounded, never blocking); None if unreadable."""
+    from monitlint.safe_fs import open_regular, read_fd_bounded
+    from monitlint.source import MAX_FILE_BYTES
+
     try:
-        info = os.stat(path)
-        with open(path, "rb") as handle:
-            digest = hashlib.sha256(handle.read()).hexdigest()
+        fd = open_regular(path)
     except OSError:
         return None
-    return [digest, info.st_mode & 0o7777, info.st_uid]
-
-
-def _expand(resolved_pattern: str) -> list[str]:
-    from monitlint.include_glob import expand_pattern
-
-    files, _problem = expand_pattern(resolved_pattern)
-    return files
-
-
-def lookup(key: str) -> list[Diagnostic] | None:
-    """The stored findings for ``key`` if every file and include is unchanged, else None."""
     try:
-        with open(os.path.join(cache_dir(), key + ".json"), encoding="utf-8") as handle:
-            entry = json.load(handle)
-        for path, state in entry["files"].items():
-            if _file_state(path) != state:
-                return None
-        for pattern, files in entry["includes"].items():
-            if _expand(pattern) != files:
-                return None
-        return [_diagnostic(d) for d in entry["diagnostics"]]
-    except (OSError, ValueError, KeyError, TypeError):
+        info = os.fstat(fd)
+        data = read_fd_bounded(fd, MAX_FILE_BYTES)
+    except OSError:
         return None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        return None
+    return [hashlib.sha256(data).hexdigest(), info.st_mode & 0o7777, info.st_uid]
 
 
-def store(key: str, files: list[str], includes: dict[str, list[str]], diagnostics: list[Diagnostic]) -> None:
-    """Record a result; silently does nothing when the cache cannot be written."""
-    states = {}
-    for path in files:
-        state = _file_state(path)
-        if state is None:
-            return  # the file changed or vanished while being checked: do not cache
-        states[path] = state
-    entry = {"files": states, "includes": includes, "diagnostics": [d.to_dict() for d in diagnostics]}
-    import tempfile
+def _expansion_state(resolved_pattern: str, files: list[str], trees: list[str]) -> list[Any] | None:
+    """An include pattern's matches and notes now, expanded as the parser expands it; None if over budget.
+
+    One match more than were recorded is asked for, so a new match is a miss.
+    """
+    from monitlint.include_glob import expand_include
+
+    expansion = expand_include(resolved_pattern, limit=len(files) + 1, trees=trees)
+    if expansion.truncated or any("folder visits" in note for note in expansion.notes):
+        return None
+    return [expansion.files, expansion.problem, expansion.notes]
+
+
+def lookup(key: str, path: str = "", root: str | None = None) -> list[Diagnostic] | None:
+    """The stored findings for ``key`` if every file and include is unchanged, else None.
+
+    The entry is read only from a private folder, as a file owned by the caller
+    (see :func:`monitlint.safe_fs.read_private`); its files are re-read with the
+    same bounded reads as the linter's, so a file swapped for ``/dev/zero`` or a
+    FIFO since the last run is a miss, not a hang.
+    """
+    from monitlint.include_glob import checked_trees
+    from monitlint.safe_fs import read_private
 
     folder = cache_dir()
+    if folder is None:
+        return None
+    data = read_private(folder, key + ".json", MAX_ENTRY_BYTES)
+    if data is None:
+        return None
     try:
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle)
-            os.replace(tmp, os.path.join(folder, key + ".json"))
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError:
-        pass
+        entry = json.loads(data)
+        trees = entry["trees"]
+        if path and trees != checked_trees(os.path.realpath(path), root):
+            return None
+        for file_path, state in entry["files"].items():
+            if _file_state(file_path) != state:
+                return None
+        for pattern, state in entry["includes"].items():
+            if _expansion_state(pattern, state[0], trees) != state:
+                return None
+        return [_diagnostic(d) for d in entry["diagnostics"]]
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def store(
+    key: str,
+    files: list[str],
+    includes: dict[str, list[str]],
+    diagnostics: list[Diagnostic],
+    path: str = "",
+    root: str | None = None,
+) -> None:
+    """Record a result; silently does nothing when the cache cannot be written."""
+    from monitlint.include_glob import checked_trees
+    from monitlint.safe_fs import write_private
+
+    folder = cache_dir()
+    if folder is None:
+        return
+    states = {}
+    for file_path in files:
+        state = _file_state(file_path)
+        if state is None:
+            return  # the file changed or vanished while being checked: do not cache
+        states[file_path] = state
+    trees = checked_trees(os.path.realpath(path or "."), root)
+    expansions = {}
+    for pattern, matched in includes.items():
+        expansion = _expansion_state(pattern, matched, trees)
+        if expansion is None or expansion[0] != matched:
+            return  # over the limit or the budget, or changed meanwhile: not worth caching
+        expansions[pattern] = expansion
+    entry = {
+        "trees": trees,
+        "files": states,
+        "includes": expansions,
+        "diagnostics": [d.to_dict() for d in diagnostics],
+    }
+    write_private(folder, key + ".json", json.dumps(entry).encode("utf-8"))
 
 
 def _diagnostic(data: dict[str, Any]) -> Diagnostic:

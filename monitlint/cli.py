@@ -17,6 +17,14 @@ import click
 
 from monitlint import __version__
 
+
+def _error(text: str, kind: str = "error") -> None:
+    """One ``monitlint: error: …`` line on stderr, with every control character in it made visible."""
+    from monitlint.output.sanitize import message
+
+    click.echo(f"monitlint: {kind}: {message(text)}", err=True)
+
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -56,7 +64,7 @@ def _load_config(config_file: str | None, isolated: bool) -> Any:
     try:
         return load_config(config_file or find_config_file())
     except ConfigError as exc:
-        click.echo(f"monitlint: error: {exc}", err=True)
+        _error(str(exc))
         sys.exit(EXIT_ERROR)
 
 
@@ -67,7 +75,7 @@ def _selectors(values: tuple[str, ...], option: str) -> list[str]:
     selectors = _split(values)
     for selector in selectors:
         if not any(selector_matches(rule, selector) for rule in all_rules()):
-            click.echo(f"monitlint: error: unknown rule '{selector}' in {option} (see `monitlint rules`)", err=True)
+            _error(f"unknown rule '{selector}' in {option} (see `monitlint rules`)")
             sys.exit(EXIT_ERROR)
     return selectors
 
@@ -140,7 +148,7 @@ def check(
     """
     from monitlint import cache
     from monitlint.diagnostics import Diagnostic, Severity
-    from monitlint.discovery import discover
+    from monitlint.discovery import discover_files
     from monitlint.source import SourceError, SourceFile, decode_text, read_source
 
     config = _load_config(config_file, isolated)
@@ -157,21 +165,26 @@ def check(
     diagnostics: list[Diagnostic] = []
     sources: dict[str, SourceFile] = {}
     errors: list[dict[str, str]] = []
+    warnings: list[dict[str, str]] = []
     checked: list[str] = []
     targets: list[str] = []
     for path in paths:
         if path != "-" and os.path.isdir(path):
-            found = discover(path)
+            found, skipped = discover_files(path)
+            for message in skipped:
+                warnings.append({"path": path, "message": message})
+                _error(message, "warning")
             if not found:
                 message = f"{path}: no Monit control files found under this folder"
                 errors.append({"path": path, "message": message})
-                click.echo(f"monitlint: error: {message}", err=True)
+                _error(message)
             targets.extend(found)
         else:
             targets.append(path)
     for path in targets:
         key = cache.entry_key(path, settings) if use_cache and path != "-" else None
-        cached = cache.lookup(key) if key is not None else None
+        effective_root = root if root is not None else config.root
+        cached = cache.lookup(key, path, effective_root) if key is not None else None
         if cached is not None:
             checked.append(path)
             diagnostics.extend(cached)
@@ -193,7 +206,7 @@ def check(
                 result = linter.lint(path)
         except SourceError as exc:
             errors.append({"path": path, "message": str(exc)})
-            click.echo(f"monitlint: error: {exc}", err=True)
+            _error(str(exc))
             continue
         checked.append(path)
         diagnostics.extend(result.diagnostics)
@@ -201,14 +214,14 @@ def check(
             sources.update(result.parse.sources)
             if key is not None:
                 includes = {inc.resolved_pattern: inc.files for inc in result.parse.config.includes}
-                cache.store(key, list(result.parse.sources), includes, result.diagnostics)
+                cache.store(key, list(result.parse.sources), includes, result.diagnostics, path, effective_root)
 
     if output_format in ("text", "sarif", "gitlab"):  # these show or hash the source lines
         for diag in diagnostics:
             if diag.span.path not in sources:
                 with contextlib.suppress(SourceError):
                     sources[diag.span.path] = read_source(diag.span.path)
-    _report(diagnostics, sources, checked, errors, output_format, color, statistics)
+    _report(diagnostics, sources, checked, errors, output_format, color, statistics, warnings)
     if errors:
         sys.exit(EXIT_ERROR)
     failing = [d for d in diagnostics if d.severity >= config.fail_on]
@@ -223,6 +236,7 @@ def _report(
     output_format: str,
     color: str,
     statistics: bool,
+    warnings: list[dict[str, str]] | None = None,
 ) -> None:
     def line_texts() -> list[str]:
         return [sources[d.span.path].line_text(d.span.line) if d.span.path in sources else "" for d in diagnostics]
@@ -245,8 +259,10 @@ def _report(
     elif output_format == "github":
         from monitlint.output import github
 
-        if diagnostics:
-            click.echo(github.render(diagnostics))
+        # Files that could not be checked become annotations too: a CI log is read for those, not stderr.
+        for block in (github.render_errors(errors), github.render_warnings(warnings or []), github.render(diagnostics)):
+            if block:
+                click.echo(block)
     elif output_format == "gitlab":
         from monitlint.output import gitlab
 
@@ -274,7 +290,7 @@ def rule(key: str) -> None:
 
     found = find_rule(key)
     if found is None:
-        click.echo(f"monitlint: error: no rule '{key}' (see `monitlint rules`)", err=True)
+        _error(f"no rule '{key}' (see `monitlint rules`)")
         sys.exit(EXIT_ERROR)
     click.echo(f"{found.code} {found.name} ({found.severity})\n")
     click.echo(found.doc)
@@ -330,7 +346,7 @@ def parse(path: str, output_format: str, root: str | None) -> None:
     try:
         result = parse_file(path, root=root)
     except SourceError as exc:
-        click.echo(f"monitlint: error: {exc}", err=True)
+        _error(str(exc))
         sys.exit(EXIT_ERROR)
     document = {
         "version": 1,
@@ -373,6 +389,10 @@ def _dispatch() -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
+        from monitlint.output.sanitize import message
+
+        # Click's messages quote command-line paths, which pre-commit and CI take from file names.
+        exc.message = message(exc.message)  # type: ignore[misc]  # Final in click's stubs, a plain attribute at runtime
         exc.show()
         sys.exit(EXIT_ERROR)
     except click.Abort:
@@ -388,5 +408,5 @@ def _dispatch() -> None:
         click.echo("monitlint: error: input nested too deeply to check", err=True)
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # never a traceback for users
-        click.echo(f"monitlint: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
+        _error(f"{type(exc).__name__}: {exc} (please report this)", "internal error")
         sys.exit(EXIT_ERROR)

@@ -15,6 +15,7 @@ from typing import Any
 
 from monitlint.diagnostics import Severity
 
+MAX_CONFIG_BYTES = 16 * 1024 * 1024
 KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "root", "entrypoints", "fail-on"}
 
 
@@ -57,14 +58,22 @@ class Config:
 
 def find_config_file(start: str | None = None) -> str | None:
     """The nearest ``.monitlint.toml`` or pyproject.toml with ``[tool.monitlint]``, walking up."""
+    from monitlint.safe_fs import read_bounded
+
     folder = Path(start or os.getcwd()).resolve()
     for candidate in (folder, *folder.parents):
         dedicated = candidate / ".monitlint.toml"
         if dedicated.is_file():
             return str(dedicated)
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "[tool.monitlint" in pyproject.read_text(errors="replace"):
-            return str(pyproject)
+        if pyproject.is_file():
+            try:
+                # Bounded and never blocking: a pull request can commit a pyproject.toml -> /dev/zero.
+                text = read_bounded(str(pyproject), MAX_CONFIG_BYTES).decode("utf-8", "replace")
+            except OSError:
+                continue
+            if "[tool.monitlint" in text:
+                return str(pyproject)
     return None
 
 
@@ -141,12 +150,30 @@ def load_config(path: str | None) -> Config:
     if "root" in data:
         if not isinstance(data["root"], str):
             raise ConfigError(f"{path}: 'root' must be a string")
-        config.root = config.resolve(data["root"])
+        config.root = _inside_project(config.resolve(data["root"]), "root", path)
     if "entrypoints" in data:
-        config.entrypoints = [config.resolve(p) for p in _string_list(data["entrypoints"], "entrypoints", path)]
+        config.entrypoints = [
+            _inside_project(config.resolve(p), "entrypoints", path)
+            for p in _string_list(data["entrypoints"], "entrypoints", path)
+        ]
     if "fail-on" in data:
         config.fail_on = _severity(data["fail-on"], f"{path}: fail-on")
     return config
+
+
+def _inside_project(target: str, key: str, path: str) -> str:
+    """``target`` if it lies inside the configuration file's working tree, else a ConfigError.
+
+    The configuration file may come from a stranger's pull request: ``root = "/"``
+    would let its includes read the whole machine (see include_glob.checked_trees).
+    """
+    from monitlint.discovery import match_base
+    from monitlint.safe_fs import within
+
+    project = os.path.realpath(match_base(os.path.dirname(os.path.abspath(path))))
+    if not within(os.path.realpath(target), [project]):
+        raise ConfigError(f"{path}: '{key}' leads outside the project ({project}): {target}")
+    return target
 
 
 def _severity(value: Any, what: str) -> Severity:

@@ -37,13 +37,32 @@ def match_base(folder: str) -> str:
 
 
 def discover(folder: str) -> list[str]:
-    """Monit control files below ``folder``, sorted."""
+    """Monit control files below ``folder``, sorted (those leading outside it left out; see discover_files)."""
+    return discover_files(folder)[0]
+
+
+def discover_files(folder: str) -> tuple[list[str], list[str]]:
+    """Monit control files below ``folder``, sorted, and one message for each file left out.
+
+    A found file is followed to its real path, which must lie inside ``folder``
+    (like an include inside the checked tree): a committed symlink
+    ``monit.d/x -> /etc/passwd`` is left out, so no line of it is ever shown.
+    Symlinked folders are not descended into.
+    """
+    from monitlint.safe_fs import within
+
     found: list[str] = []
+    skipped: list[str] = []
     base = match_base(folder)
+    tree = [os.path.realpath(folder)]
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
         for name in sorted(files):
             path = os.path.join(current, name)
-            if is_monit_config(os.path.relpath(os.path.abspath(path), base)):
+            if not is_monit_config(os.path.relpath(os.path.abspath(path), base)):
+                continue
+            if within(os.path.realpath(path), tree):
                 found.append(path)
-    return found
+            else:
+                skipped.append(f"{path}: a symlink to a file outside {folder}: not checked")
+    return found, skipped

@@ -358,5 +358,6 @@ def test_text_output_never_sends_a_config_s_control_characters_to_the_terminal(t
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     source_line = next(line for line in result.stdout.splitlines() if line.startswith("1 |"))
     caret_line = result.stdout.splitlines()[result.stdout.splitlines().index(source_line) + 1]
-    assert len(source_line) == len('1 | check process a matching "x\x1b[31m\x07("')  # one character each
+    # Each control character is shown as a visible escape, and the caret still starts under column 1.
+    assert source_line == '1 | check process a matching "x\\x1b[31m\\x07("'
     assert caret_line.startswith("  | ^")

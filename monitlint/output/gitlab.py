@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.output.sanitize import message
 from monitlint.output.sarif import fingerprint, relative_uri
 
 _SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
@@ -22,7 +23,7 @@ def render(diagnostics: Sequence[Diagnostic], line_texts: Sequence[str]) -> str:
         issues.append(
             {
                 "type": "issue",
-                "description": f"{diag.code} {diag.message}",
+                "description": message(f"{diag.code} {diag.message}"),
                 "check_name": f"{diag.code} {diag.rule}",
                 "fingerprint": base if count == 0 else f"{base}-{count}",
                 "severity": _SEVERITIES[diag.severity],

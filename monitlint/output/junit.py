@@ -8,14 +8,19 @@ from collections.abc import Sequence
 from xml.etree import ElementTree
 
 from monitlint.diagnostics import Diagnostic
+from monitlint.output.sanitize import message
 
-# Characters XML 1.0 cannot carry at all, not even escaped; a config's bytes can contain them.
+# Characters XML 1.0 cannot carry at all, not even escaped (after sanitising only U+FFFE/U+FFFF remain).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _xml_safe(text: str) -> str:
-    """``text`` with each character XML cannot hold shown as ``\\xNN``."""
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """``text`` sanitised for output (no control characters, no raw newlines) and valid in XML 1.0.
+
+    A raw newline in a text node would put the rest of a file name on a line of
+    its own in a CI log, where ``::add-mask::`` at the start of a line is obeyed.
+    """
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", message(text))
 
 
 def render(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from monitlint import __version__
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.output.sanitize import message
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
@@ -54,7 +55,7 @@ def render(diagnostics: Sequence[Diagnostic], line_texts: Sequence[str]) -> str:
                 "ruleId": diag.code,
                 "ruleIndex": index.get(diag.code, 0),
                 "level": _LEVELS[diag.severity],
-                "message": {"text": diag.message + (f" (hint: {diag.hint})" if diag.hint else "")},
+                "message": {"text": message(diag.message + (f" (hint: {diag.hint})" if diag.hint else ""))},
                 "locations": [
                     {
                         "physicalLocation": {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.output.sanitize import clip_line, message
 from monitlint.source import SourceFile
 
 _COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"}
@@ -13,26 +14,21 @@ _DIM = "\x1b[2m"
 _RESET = "\x1b[0m"
 
 
-# Control characters from a config must not reach the terminal (escape sequences, bells);
-# each becomes one visible character so the caret stays under the right column.
-_CONTROL = {code: "\N{REPLACEMENT CHARACTER}" for code in [*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0)]}
-
-
-def _printable(text: str) -> str:
-    return text.translate(_CONTROL)
-
-
 def _paint(text: str, code: str, colour: bool) -> str:
     return f"{code}{text}{_RESET}" if colour else text
 
 
 def render_diagnostic(diag: Diagnostic, sources: Mapping[str, SourceFile], colour: bool = False) -> str:
-    """Render one finding: the header line, the source line, a caret line and the hint."""
+    """Render one finding: the header line, the source line, a caret line and the hint.
+
+    Every string from the checked files is sanitised (see monitlint.output.sanitize),
+    and the source line is clipped to a window around the finding.
+    """
     span = diag.span
     header = (
-        f"{_paint(f'{span.path}:{span.line}:{span.column}:', _BOLD, colour)} "
+        f"{_paint(f'{message(span.path)}:{span.line}:{span.column}:', _BOLD, colour)} "
         f"{_paint(diag.code, _COLOURS[diag.severity], colour)} "
-        f"{_paint(str(diag.severity), _COLOURS[diag.severity], colour)}: {_printable(diag.message)}"
+        f"{_paint(str(diag.severity), _COLOURS[diag.severity], colour)}: {message(diag.message)}"
     )
     lines = [header]
     source = sources.get(span.path)
@@ -40,16 +36,15 @@ def render_diagnostic(diag: Diagnostic, sources: Mapping[str, SourceFile], colou
         text = source.line_text(span.line)
         if text or span.line <= len(source.line_starts):
             gutter = " " * len(str(span.line))
-            shown = _printable(text.expandtabs(1))  # a tab counts as one column, as in the reported position
-            end = span.end_column if span.end_line == span.line else len(shown) + 1
-            width = max(1, end - span.column)
+            end = span.end_column if span.end_line == span.line else len(text) + 1
+            shown, offset, width = clip_line(text, span.column, end)
             lines.append(f"{_paint(f'{span.line} |', _DIM, colour)} {shown}")
             lines.append(
-                f"{_paint(f'{gutter} |', _DIM, colour)} {' ' * (span.column - 1)}"
+                f"{_paint(f'{gutter} |', _DIM, colour)} {' ' * offset}"
                 f"{_paint('^' * width, _COLOURS[diag.severity], colour)}"
             )
     if diag.hint:
-        lines.append(f"  = hint: {_printable(diag.hint)}")
+        lines.append(f"  = hint: {message(diag.hint)}")
     return "\n".join(lines)
 
 
