@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import operator
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from monitlint.diagnostics import Diagnostic, Severity
@@ -260,29 +260,85 @@ def _segments(chunk: list[MToken]) -> list[int]:
     return starts
 
 
+class _Walker:
+    """The LALR table walk of :meth:`Parser.parse` (``build=False``), resumable after a prefix.
+
+    Error recovery grows a block statement by statement.  Re-checking the whole
+    accepted prefix with each new statement was quadratic (a block of 4,000 good
+    statements and one bad one took a minute); the walker keeps the parser's
+    state stack after the accepted tokens and checks only the new statement.
+    """
+
+    def __init__(self, parser: Parser) -> None:
+        tables = parser.tables
+        self._actions = tables.actions
+        self._rules = tables.rules
+        self._end = tables.end
+        self._expected = parser.expected
+        self._states = [tables.start]  # after the accepted tokens, before any lookahead
+
+    def _step(self, states: list[int], symbol: str) -> bool:
+        """Reduce as ``symbol`` asks, then shift it (or accept at the end); False when it cannot be."""
+        actions = self._actions
+        rules = self._rules
+        while True:
+            action = actions[states[-1]].get(symbol)
+            if action is None:
+                return False
+            if action >= 0:
+                if symbol == "$END":  # as in Parser.parse: the end is accepted by a reduction, never shifted
+                    states.append(-1)
+                    return False
+                states.append(action)
+                return True
+            origin, size = rules[-1 - action][0], rules[-1 - action][1]
+            if size:
+                del states[-size:]
+            states.append(actions[states[-1]][origin])
+            if symbol == "$END" and states[-1] == self._end:
+                return True
+
+    def feed(self, tokens: Sequence[Token]) -> tuple[int, set[str]] | None:
+        """Check the accepted tokens + ``tokens`` as a whole chunk.
+
+        None when it parses (``tokens`` then join the accepted prefix); else the
+        index in ``tokens`` (``len(tokens)`` for the end) where it fails and the
+        terminals expected there, as :class:`ParseFailure` would give them.
+        """
+        states = list(self._states)
+        for index, token in enumerate(tokens):
+            if not self._step(states, token.type):
+                return index, self._expected(states[-1])
+        after = list(states)
+        if not self._step(states, "$END"):
+            return len(tokens), set() if states[-1] == -1 else self._expected(states[-1])
+        self._states = after
+        return None
+
+
 def _recover_block(chunk: list[MToken], result: ParseResult, parser: Parser, follower: MToken | None) -> None:
     """Parse a broken block statement by statement, reporting each bad one."""
     bounds = [*_segments(chunk), len(chunk)]
     service_type = SERVICE_TYPE_OF_CHECK.get(chunk[0].type)
     header_end = bounds[0]
     accepted: list[MToken] = list(chunk[:header_end])
-    try:
-        parser.parse(accepted, build=False)
-    except ParseFailure:
+    walker = _Walker(parser)
+    if walker.feed(accepted) is not None:
         # The header itself is wrong: one finding for the whole block, as Monit would stop here.
         result.diagnostics.append(_error(chunk, 0, header_end, parser, service_type, follower=follower))
         return
     start = header_end
     dropped = 0
     for end in bounds[1:]:
-        candidate = accepted + chunk[start:end]
-        try:
-            parser.parse(candidate, build=False)
-            accepted = candidate
-        except ParseFailure:
+        segment = chunk[start:end]
+        failure = walker.feed(segment)
+        if failure is None:
+            accepted.extend(segment)
+        else:
             dropped += 1
+            where = (len(accepted) + failure[0], failure[1])  # counted from the start of the block
             result.diagnostics.append(
-                _error(chunk, start, end, parser, service_type, prefix=accepted, follower=follower)
+                _error(chunk, start, end, parser, service_type, prefix=accepted, follower=follower, failure=where)
             )
         start = end
     item = parser.parse(accepted)
@@ -306,23 +362,37 @@ def _error(
     service_type: str | None,
     prefix: list[MToken] | None = None,
     follower: MToken | None = None,
+    failure: tuple[int, set[str]] | None = None,
 ) -> Diagnostic:
-    """Locate the first syntax error in chunk[start:end] and describe it."""
-    tokens = (prefix if prefix is not None else chunk[:start]) + chunk[start:end]
+    """Locate the first syntax error in chunk[start:end] and describe it.
+
+    The tokens parsed are ``prefix`` (by default chunk[:start]) then chunk[start:end];
+    ``failure`` is where and how they fail when the caller already knows it
+    (see :class:`_Walker`), which spares parsing the prefix again.
+    """
+    head = prefix if prefix is not None else chunk[:start]
+    total = len(head) + end - start
+
+    def token_at(index: int) -> Token:
+        return head[index] if index < len(head) else chunk[start + index - len(head)]
+
     bad: Token | None = None
     expected: set[str] = set()
     previous: Token | None = None
     lex_error = next((t for t in chunk[start:end] if t.type == "LEXERROR"), None)
-    try:
-        parser.parse(tokens, build=False)
-    except ParseFailure as failure:
-        expected = failure.expected
-        if failure.index < len(tokens):
-            bad = tokens[failure.index]
-            previous = tokens[failure.index - 1] if failure.index else None
+    if failure is None:
+        try:
+            parser.parse(head + chunk[start:end], build=False)
+        except ParseFailure as exc:
+            failure = exc.index, exc.expected
+    if failure is not None:
+        index, expected = failure
+        if index < total:
+            bad = token_at(index)
+            previous = token_at(index - 1) if index else None
         else:
             bad = Token("$END", "")
-            previous = tokens[-1] if tokens else None
+            previous = token_at(total - 1) if total else None
         if lex_error is not None and (bad.type == "$END" or (bad.start_pos or 0) >= (lex_error.start_pos or 0)):
             bad = lex_error
     if bad is None or bad.type == "$END":
