@@ -239,7 +239,14 @@ def _report(
     warnings: list[dict[str, str]] | None = None,
 ) -> None:
     def line_texts() -> list[str]:
-        return [sources[d.span.path].line_text(d.span.line) if d.span.path in sources else "" for d in diagnostics]
+        # One string per source line, shared by its findings: 33,000 findings on one 100 KB line
+        # would otherwise hold 3.3 GB of copies of it.
+        texts: dict[tuple[str, int], str] = {}
+        for d in diagnostics:
+            where = (d.span.path, d.span.line)
+            if where not in texts:
+                texts[where] = sources[d.span.path].line_text(d.span.line) if d.span.path in sources else ""
+        return [texts[(d.span.path, d.span.line)] for d in diagnostics]
 
     if statistics and output_format == "text":
         from collections import Counter
