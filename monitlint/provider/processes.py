@@ -23,6 +23,7 @@ PIDFILE_MAX_BYTES = 64  # a pid is at most 7 digits; anything longer is not a pi
 CMDLINE_MAX_BYTES = 2 * 1024 * 1024  # the kernel's limit on argv+envp is of this order
 SCAN_SECONDS = 5.0  # the whole `matching` scan: a user process cannot make it take longer
 SCAN_MEMORY_BYTES = 512 * 1024 * 1024
+_DONE = b"\xffdone"  # the child's last bytes: all of its answer arrived
 
 
 def pid_max() -> int:
@@ -189,24 +190,27 @@ def matching_candidates(pattern: str) -> list[Candidate]:
             with contextlib.suppress(ValueError, OSError):
                 resource.setrlimit(resource.RLIMIT_AS, (SCAN_MEMORY_BYTES, SCAN_MEMORY_BYTES))
             signal.alarm(int(SCAN_SECONDS) + 1)
-            payload = b"".join(struct.pack("<qqq", c.pid, c.ppid, c.start_ticks) for c in _scan(pattern))
+            payload = b"".join(struct.pack("<qqq", c.pid, c.ppid, c.start_ticks) for c in _scan(pattern)) + _DONE
             with os.fdopen(write_end, "wb") as out:
                 out.write(payload)
         except BaseException:
             code = 1
         os._exit(code)
     os.close(write_end)
+    data: bytes | None = None
     try:
         data = _read_with_deadline(read_end, SCAN_SECONDS)
     finally:
         os.close(read_end)
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
+        if data is None or not data.endswith(_DONE):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
-            _, status = os.waitpid(pid, 0)
-    if data is None or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+            os.waitpid(pid, 0)
+    if data is None or not data.endswith(_DONE) or (len(data) - len(_DONE)) % 24:
         raise ScanFailed(f'the process scan for `matching "{pattern}"` did not finish within {SCAN_SECONDS:g} s')
-    return [Candidate(*struct.unpack_from("<qqq", data, i)) for i in range(0, len(data), 24)]
+    body = data[: -len(_DONE)]
+    return [Candidate(*struct.unpack_from("<qqq", body, i)) for i in range(0, len(body), 24)]
 
 
 def _read_with_deadline(fd: int, seconds: float) -> bytes | None:

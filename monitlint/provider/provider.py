@@ -16,7 +16,7 @@ the requested state, judged by this provider on its own, not by Monit's words.
   for a pidfile read strictly (ASCII digits within the pid range), and its
   process must not have started after the pidfile was last written (a reused
   pid).  After ``start``/``restart`` the process must still
-  be alive after a stability window (one Monit cycle, at least 1 s), and after
+  be alive after a stability window (one Monit cycle, at least 2.5 s), and after
   ``restart`` it must be a new process.
 * **"Verified stopped"** means no such process is left and Monit no longer
   monitors the service.  A pidfile that cannot be read as a pid, or a process
@@ -74,7 +74,7 @@ DEFAULT_PROGRAM_TIMEOUT = 30  # Monit's default start/stop timeout, in seconds
 DEFAULT_DAEMON_CYCLE = 30
 SLACK = 5.0
 POLL_INTERVAL = 0.3
-MIN_STABILITY = 1.0
+MIN_STABILITY = 2.5  # catches a process that dies right after its start program returned
 MAX_STABILITY = 60.0
 RELOAD_WAIT = 20.0
 

@@ -20,21 +20,33 @@ from tests.conftest import monit_executable
 TOY = Path(__file__).with_name("toy_daemon.py")
 
 
-def toy_block(name: str, run: Path, stop: str | None = "kill", start: str = "toy", extra: str = "") -> str:
-    """A `check process` block for a toy daemon named `name`."""
+def toy_block(
+    name: str,
+    run: Path,
+    stop: str | None = "kill",
+    start: str = "toy",
+    extra: str = "",
+    toy_args: str = "",
+    matching: str | None = None,
+    start_timeout: int = 3,
+) -> str:
+    """A `check process` block for a toy daemon named `name` (by pidfile, or by a `matching` pattern)."""
     pidfile = run / f"{name}.pid"
     start_cmd = {
-        "toy": f"{sys.executable} {TOY} {name} {pidfile}",
+        "toy": f"{sys.executable} {TOY} {name} {pidfile} {toy_args}".rstrip(),
         "fail": "/bin/false",
     }[start]
+    target = f'matching "{matching}"' if matching else f"pidfile {pidfile}"
     lines = [
-        f"check process {name} with pidfile {pidfile}",
-        f'    start program = "{start_cmd}" with timeout 3 seconds',
+        f"check process {name} {target}",
+        f'    start program = "{start_cmd}" with timeout {start_timeout} seconds',
     ]
     if stop == "kill":
         lines.append(f"    stop program = \"/bin/sh -c 'kill $(cat {pidfile})'\" with timeout 3 seconds")
     elif stop == "noop":
         lines.append('    stop program = "/bin/true" with timeout 2 seconds')
+    elif stop == "slow":
+        lines.append(f"    stop program = \"/bin/sh -c 'sleep 4; kill $(cat {pidfile})'\" with timeout 8 seconds")
     if extra:
         lines.append(extra)
     return "\n".join(lines) + "\n"

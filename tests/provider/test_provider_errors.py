@@ -124,3 +124,121 @@ def test_unsuppressed_finding_blocks_with_exit_3(tmp_path: Path, control: Path) 
     result = run_cli("service", "stop", "other", "-c", str(control), "--monit", str(monit), "--isolated")
     assert result.exit_code == 3 and "MON101" in result.stdout
     assert not marker.exists()
+
+
+STATUS_BLOCK = """Monit 5.33.0 uptime: 0m
+
+Process 'app'
+  status                       OK
+  monitoring status            Monitored
+  monitoring mode              active
+  on reboot                    start
+  data collected               Tue, 01 Dec 2026 03:54:52
+"""
+
+
+def _control_with_pidfile(tmp_path: Path, pidfile: Path) -> Path:
+    path = tmp_path / "monitrc"
+    path.write_text(
+        "set daemon 1\nset httpd unixsocket /tmp/x.sock allow localhost\n"
+        f'check process app with pidfile {pidfile}\n  start program = "/bin/app"\n  stop program = "/bin/app stop"\n'
+    )
+    path.chmod(0o600)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "problem"),
+    [
+        ("superscript", "does not hold a process id"),
+        ("twenty-digits", "does not hold a process id"),
+        ("beyond-pid-max", "outside the range"),
+        ("zero", "outside the range"),
+        ("fifo", "cannot be read"),
+        ("dev-zero", "cannot be read"),
+        ("huge", "cannot be read"),
+    ],
+)
+def test_a_bad_pidfile_is_a_finding_never_a_crash_or_a_hang(tmp_path: Path, kind: str, problem: str) -> None:
+    import json
+    import os
+    import time
+
+    pidfile = tmp_path / "app.pid"
+    if kind == "superscript":
+        pidfile.write_text("\u00b2\n")
+    elif kind == "twenty-digits":
+        pidfile.write_text("12345678901234567890\n")
+    elif kind == "beyond-pid-max":
+        pidfile.write_text("99999999\n")
+    elif kind == "zero":
+        pidfile.write_text("0\n")
+    elif kind == "fifo":
+        os.mkfifo(pidfile)
+    elif kind == "dev-zero":
+        pidfile.symlink_to("/dev/zero")
+    elif kind == "huge":
+        pidfile.write_text("1" * 100_000)
+    control = _control_with_pidfile(tmp_path, pidfile)
+    monit = fake_monit(tmp_path, f"cat <<'EOF'\n{STATUS_BLOCK}EOF\n")
+    started = time.monotonic()
+    result = run_cli("service", "status", "app", "-c", str(control), "--monit", str(monit), "--format", "json")
+    assert time.monotonic() - started < 20
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and data["state"] == "unknown", data
+    assert any(problem in note for note in data["notes"]), data
+
+
+def test_lock_folder_of_another_user_or_world_writable_is_refused(tmp_path: Path) -> None:
+    import os
+
+    from monitlint.safe_fs import UnsafeFile, private_dir
+
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    with pytest.raises(UnsafeFile):
+        private_dir(str(shared))
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path)
+    with pytest.raises(UnsafeFile):
+        private_dir(str(link))
+    if os.geteuid() == 0:
+        foreign = tmp_path / "foreign"
+        foreign.mkdir(mode=0o700)
+        os.chown(foreign, 65534, 65534)
+        with pytest.raises(UnsafeFile):
+            private_dir(str(foreign))
+
+
+def test_a_planted_symlink_lock_file_is_not_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+    import os
+
+    from monitlint.provider import locking
+    from monitlint.provider.errors import ProviderError
+
+    folder = tmp_path / "locks"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setattr(locking, "lock_dir", lambda: str(folder))
+    control = tmp_path / "monitrc"
+    control.write_text("")
+    key = hashlib.sha256(f"{os.path.realpath(control)}\0app".encode()).hexdigest()[:24]
+    target = tmp_path / "created-by-root"
+    (folder / f"{key}.lock").symlink_to(target)
+    with pytest.raises(ProviderError), locking.service_lock(str(control), "app", wait=1):
+        pass
+    assert not target.exists()
+
+
+def test_root_locks_under_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from monitlint.provider import locking
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root: checks root's lock folder")
+    path = locking.lock_dir()
+    assert path == "/run/monitlint"
+    info = os.stat(path)
+    assert info.st_uid == 0 and info.st_mode & 0o077 == 0

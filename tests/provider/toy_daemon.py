@@ -1,6 +1,6 @@
 """A toy daemon for provider tests: daemonizes, writes its pidfile, exits on SIGTERM.
 
-Usage: toy_daemon.py NAME PIDFILE [--ignore-term]
+Usage: toy_daemon.py NAME PIDFILE [--ignore-term] [--die-after SECONDS] [--start-delay SECONDS]
 """
 
 import contextlib
@@ -10,9 +10,19 @@ import sys
 import time
 
 
+def _option(flag: str) -> float | None:
+    if flag in sys.argv:
+        return float(sys.argv[sys.argv.index(flag) + 1])
+    return None
+
+
 def main() -> None:
-    name, pidfile = sys.argv[1], sys.argv[2]
+    pidfile = sys.argv[2]
     ignore_term = "--ignore-term" in sys.argv
+    die_after = _option("--die-after")
+    delay = _option("--start-delay")
+    if delay:
+        time.sleep(delay)  # a slow start program: the daemon appears only after this
     if os.fork():
         os._exit(0)
     os.setsid()
@@ -31,7 +41,9 @@ def main() -> None:
         os._exit(0)
 
     signal.signal(signal.SIGTERM, signal.SIG_IGN if ignore_term else leave)
-    del name
+    if die_after is not None:
+        time.sleep(die_after)
+        os._exit(1)  # a crash: the pidfile stays behind
     while True:
         time.sleep(3600)
 
