@@ -52,14 +52,21 @@ def _outside_comments(source: SourceFile, trap: tuple[str, re.Pattern[str]]) -> 
         candidates: Iterator[int] = (m.start() for m in re.finditer(re.escape(word), text, re.IGNORECASE))
     else:
         candidates = _occurrences(lowered, word)
+    # The first `#` of the current line, found once per line: looking again for each match
+    # was quadratic on a long line full of traps (a 2 MB comment line took minutes).
+    hash_line, first_hash = 0, -1
+    starts = source.line_starts
     for index in candidates:
         if index and (text[index - 1].isalnum() or text[index - 1] == "_"):
             continue
         match = pattern.match(text, index)
         if match is None:
             continue
-        line, column = source.position(index)
-        if "#" not in source.line_text(line)[: column - 1]:
+        line, _column = source.position(index)
+        if line != hash_line:
+            line_end = starts[line] if line < len(starts) else len(text)
+            hash_line, first_hash = line, text.find("#", starts[line - 1], line_end)
+        if first_hash == -1 or first_hash >= index:
             yield line, match
 
 
