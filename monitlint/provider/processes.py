@@ -15,7 +15,7 @@ import signal
 import struct
 from dataclasses import dataclass
 
-from monitlint.provider import procmatch
+from monitlint import posix_regex
 from monitlint.safe_fs import read_bounded
 
 PROC = "/proc"
@@ -178,7 +178,7 @@ def matching_candidates(pattern: str) -> list[Candidate]:
     command line or pattern cannot hang or exhaust the caller; raises
     :class:`ScanFailed` when the budget runs out.
     """
-    error = procmatch.pattern_error(pattern)
+    error = posix_regex.posix_regex_error(pattern)
     if error is not None:
         raise ScanFailed(f"the matching pattern does not compile: {error}")
     read_end, write_end = os.pipe()
@@ -233,7 +233,7 @@ def _read_with_deadline(fd: int, seconds: float) -> bytes | None:
 
 
 def _scan(pattern: str) -> list[Candidate]:
-    regex = procmatch.compile_pattern(pattern)
+    regex = posix_regex.compile_regex(pattern)
     found: list[Candidate] = []
     for name in os.listdir(PROC):
         if not name.isdigit():

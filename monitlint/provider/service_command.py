@@ -168,11 +168,6 @@ def _print(result: ActionResult, action: str, output_format: str) -> None:
 
 def clean(text: str) -> str:
     """Text from outside (names, paths, Monit's words) made safe for a terminal or a CI log."""
-    return "".join(
-        char
-        if (char.isprintable() or char == " ")
-        else f"\\x{ord(char):02x}"
-        if ord(char) < 0x100
-        else f"\\u{ord(char):04x}"
-        for char in text
-    )
+    from monitlint.output.sanitize import message
+
+    return message(text)
