@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
 # Install what the test suite needs on a fresh Debian/Ubuntu machine:
 # Debian's `monit` package (the differential and provider tests run the real
-# executable) and a virtualenv in .venv with monitlint and its test tools.
+# executable), Debian's `puppet` package (tests/integrations runs `puppet apply`)
+# and a virtualenv in .venv with monitlint and its test tools (ansible-core among
+# them). Idempotent: a second run installs nothing and takes a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+missing=()
 if ! command -v monit >/dev/null 2>&1 && [ ! -x /usr/bin/monit ]; then
+    missing+=(monit)
+fi
+if ! command -v puppet >/dev/null 2>&1 && [ ! -x /usr/bin/puppet ]; then
+    missing+=(puppet)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "setup: installing Debian's monit package" >&2
+        echo "setup: installing Debian's ${missing[*]} package(s)" >&2
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq >/dev/null
-        apt-get install -y -qq monit >/dev/null
-    else
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    elif [[ " ${missing[*]} " == *" monit "* ]]; then
         echo "setup: the monit executable is missing: run 'sudo apt-get install monit' first" >&2
         exit 1
+    else
+        echo "setup: puppet is missing: run 'sudo apt-get install puppet' (tests/integrations skip without it, and fail in CI)" >&2
     fi
 fi
 
