@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import codecs
 import os
 from dataclasses import dataclass, field
 
@@ -59,16 +60,25 @@ class SourceFile:
         return self.text[start:end].rstrip("\r")
 
 
+def _byte_as_latin1(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("monitlint-bytes", _byte_as_latin1)
+
+
 def decode_text(data: bytes, display: str) -> str:
-    """Decode control-file bytes as UTF-8 text, refusing binary data with a clear message."""
+    """Decode control-file bytes as text, the way Monit reads them: as bytes.
+
+    UTF-8 where it is valid; any other byte (a Latin-1 comment, say) becomes the
+    one character of the same value, so every byte keeps one column and line
+    numbers stay exact.  Binary data (a NUL byte) is refused with a clear message.
+    """
     nul = data.find(b"\0")
     if nul != -1:
         raise SourceError(f"{display}: binary file (NUL byte at offset {nul}), not a Monit control file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceError(f"{display}: not valid UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})") from None
+    return data.decode("utf-8", "monitlint-bytes")
 
 
 def read_source(path: str, display: str | None = None) -> SourceFile:

@@ -83,11 +83,18 @@ def test_syntax_error_output(tmp_path: Path) -> None:
     assert f"{path}:2:16: MON001 error: unexpected `alert`: expected `then` after the condition" in result.stdout
 
 
+def test_a_latin1_comment_is_read_as_monit_reads_bytes(tmp_path: Path) -> None:
+    """Monit reads bytes: `monit -t` accepts a Latin-1 comment, so monitlint lints the file."""
+    path = tmp_path / "monitrc"
+    path.write_bytes(b"set daemon 30 # caf\xe9\ncheck system s\n  if loadavg (1min) > 4 then aler\n")
+    result = run_cli("check", "--isolated", "--no-cache", str(path))
+    assert result.exit_code == 1 and ":3:" in result.stdout and "MON001" in result.stdout, result.stdout
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
         (b"\x00\x01\x02ELF", "binary file"),
-        (b"set daemon 30 # caf\xe9\n", "not valid UTF-8"),
     ],
 )
 def test_binary_and_non_utf8_files_are_clear_errors(tmp_path: Path, content: bytes, expected: str) -> None:

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 
 from monitlint.cli import FORMATS, cli
 from monitlint.linter.engine import LintResult, lint_file, lint_text
-from monitlint.source import SourceError
+from monitlint.source import SourceError, decode_text
 from tests import fuzz_strategies as fs
 from tests.conftest import CORPUS, SAMPLES, monit_executable, run_cli
 from tests.forms import ACCEPTED, REJECTED
@@ -126,7 +126,7 @@ def test_arbitrary_bytes_through_the_file_api(fuzz_dir: Path, data: bytes) -> No
         assert message.startswith(str(path)) and "\n" not in message, message
         return
     event("linted")
-    check_result(result, str(path), data.decode("utf-8"))
+    check_result(result, str(path), decode_text(data, str(path)))
 
 
 @pytest.mark.filterwarnings("error")
