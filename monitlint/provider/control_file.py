@@ -57,9 +57,30 @@ def lint_gate(control_file: str, name: str, config: Config | None = None) -> Gat
 
     A syntax error anywhere blocks: Monit's own CLI refuses to run with such a
     file.  An error-severity finding on the named service blocks too, unless the
-    project's configuration or a suppression comment turns that rule off (or
-    lowers its severity).  Findings on other services never block.
+    configuration the caller named or a suppression comment turns that rule off
+    (or lowers its severity).  Findings on other services never block.
     """
+    return gate_all(control_file, config).verdict(name)
+
+
+@dataclass
+class GateReport:
+    """One lint of the control file, from which the verdict on any service is read."""
+
+    config: ControlFile
+    syntax: list[Diagnostic]
+    diagnostics: list[Diagnostic]
+
+    def verdict(self, name: str) -> GateVerdict:
+        """The gate's verdict on the service Monit means by ``name`` (names compare without regard to case)."""
+        service = next((s for s in self.config.services if s.name.lower() == name.lower()), None) if name else None
+        own = [d for d in self.diagnostics if service is not None and d.service == service.name]
+        errors = [d for d in own if d.code != "MON001" and d.severity == Severity.ERROR]
+        return GateVerdict(self.config, service, self.syntax + errors, own, list(self.config.files))
+
+
+def gate_all(control_file: str, config: Config | None = None) -> GateReport:
+    """Lint the control file once; :class:`ControlFileError` when it cannot be read."""
     from monitlint.linter.engine import lint_file
     from monitlint.source import SourceError
 
@@ -69,9 +90,5 @@ def lint_gate(control_file: str, name: str, config: Config | None = None) -> Gat
         raise ControlFileError(str(exc)) from None
     assert result.parse is not None
     parsed = result.parse
-    # Monit compares service names without regard to case.
-    service = next((s for s in parsed.config.services if s.name.lower() == name.lower()), None) if name else None
     syntax = [d for d in parsed.diagnostics if d.code == "MON001"]
-    own = [d for d in result.diagnostics if service is not None and d.service == service.name]
-    errors = [d for d in own if d.code != "MON001" and d.severity == Severity.ERROR]
-    return GateVerdict(parsed.config, service, syntax + errors, own, list(parsed.config.files))
+    return GateReport(parsed.config, syntax, result.diagnostics)

@@ -53,7 +53,7 @@ from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic
 from monitlint.model import ControlFile, Service
 from monitlint.provider import processes
-from monitlint.provider.control_file import GateVerdict, lint_gate, locate_control_file
+from monitlint.provider.control_file import GateReport, GateVerdict, gate_all, lint_gate, locate_control_file
 from monitlint.provider.errors import (
     EXIT_ENVIRONMENT,
     EXIT_FAILED,
@@ -121,6 +121,24 @@ def error_result(name: str, action: str, error: ProviderError) -> ActionResult:
 
 
 @dataclass
+class ServiceEntry:
+    """One service as `service list` shows it."""
+
+    name: str
+    type: str
+    state: str
+    monitored: bool
+    status: str
+    pid: int | None
+    refused: bool  # whether the lint gate would refuse an action on it
+    refusal: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as JSON-ready data."""
+        return asdict(self)
+
+
+@dataclass
 class ProcessView:
     """The service's processes as the process table shows them, and why some pids were not counted."""
 
@@ -167,6 +185,44 @@ class MonitProvider:
             result = self._result(status.name, "status", True, False, status, service, view, view, message)
             result.notes = view.problems
             return result
+
+    def list_services(self) -> list[ServiceEntry]:
+        """Every service of the running daemon: type, state, pid, and whether the lint gate would refuse it."""
+        with registered_caller():
+            statuses = self._all_statuses()
+            try:
+                report: GateReport | None = gate_all(self.control_file, self.config)
+            except ControlFileError:
+                report = None
+            model = report.config if report is not None else None
+            entries = []
+            for status in statuses:
+                service = _find_service(model, status.name) if model is not None else None
+                view = self._view(service, status, model)
+                verdict = report.verdict(status.name) if report is not None and service is not None else None
+                refusal: str | None
+                if report is None:
+                    refusal = "the control file cannot be read"
+                elif verdict is not None and verdict.blocking:
+                    first = verdict.blocking[0]
+                    refusal = f"{first.code} {first.rule} at {first.span.path}:{first.span.line}"
+                elif service is None:
+                    refusal = "not in the control file" if status.type != "system" else None
+                else:
+                    refusal = None
+                entries.append(
+                    ServiceEntry(
+                        name=status.name,
+                        type=status.type,
+                        state=self._state(service, status, view),
+                        monitored=status.monitored,
+                        status=status.status,
+                        pid=view.pids[0] if view.pids else None,
+                        refused=refusal is not None,
+                        refusal=refusal,
+                    )
+                )
+            return entries
 
     def start(self, name: str) -> ActionResult:
         """Start the service and verify a process is running and stays up."""
@@ -656,6 +712,8 @@ class MonitProvider:
         return f"'{status.name}' is {running}; Monit says '{status.status}' / '{status.monitoring}'"
 
     def _state(self, service: Service | None, status: ServiceStatus | None, view: ProcessView) -> str:
+        if service is None and status is not None and status.type == "process":
+            return "running" if status.pid is not None and processes.pid_alive(status.pid) else "unknown"
         is_process = (
             service.type == "process" if service is not None else (status is not None and status.type == "process")
         )

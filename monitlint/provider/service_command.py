@@ -28,8 +28,10 @@ def _timeout(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
 
 
 @click.command()
-@click.argument("action", type=click.Choice(["start", "stop", "restart", "monitor", "unmonitor", "status", "ensure"]))
-@click.argument("name")
+@click.argument(
+    "action", type=click.Choice(["start", "stop", "restart", "monitor", "unmonitor", "status", "ensure", "list"])
+)
+@click.argument("name", required=False)
 @click.argument("state", required=False, type=click.Choice(["running", "stopped"]))
 @click.option(
     "-c",
@@ -75,7 +77,7 @@ def _timeout(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
 )
 def service(
     action: str,
-    name: str,
+    name: str | None,
     state: str | None,
     control_file: str | None,
     timeout: float | None,
@@ -87,13 +89,21 @@ def service(
 ) -> None:
     """Act on a Monit service through the monit executable, then verify the real process state.
 
-    ACTION is start, stop, restart, monitor, unmonitor, status, or `ensure NAME running|stopped`.
+    ACTION is start, stop, restart, monitor, unmonitor, status, `ensure NAME running|stopped`, or
+    `list` (every service of the daemon with its state and whether the lint gate would refuse it).
     The control file is linted first: a syntax error, or an error on this service (such as MON101,
     no stop program), refuses the action and nothing is sent to Monit.
 
     Exit status: 0 done and verified, 1 the action failed or could not be verified in time,
     2 usage or environment error (monit missing, daemon down or hung, unknown service), 3 refused by linting.
     """
+    if action == "list":
+        if name is not None:
+            raise click.UsageError("list takes no service name")
+        _list(control_file, monit, config_file, output_format)
+        return
+    if name is None:
+        raise click.UsageError(f"{action} needs a service name")
     if action == "ensure" and state is None:
         raise click.UsageError("ensure needs a target state: monitlint service ensure NAME running|stopped")
     if action != "ensure" and state is not None:
@@ -102,6 +112,34 @@ def service(
     result = run_service(action, name, state, control_file, timeout, reload_daemon, monit, config_file)
     _print(result, action, output_format)
     sys.exit(result.exit_code)
+
+
+def _list(control_file: str | None, monit: str, config_file: str | None, output_format: str) -> None:
+    from monitlint.config import Config, ConfigError, load_config
+    from monitlint.provider.provider import MonitProvider
+
+    try:
+        try:
+            config = load_config(config_file) if config_file else Config()
+        except ConfigError as exc:
+            raise ProviderError(str(exc)) from None
+        entries = MonitProvider(control_file=control_file, monit=monit, config=config).list_services()
+    except ProviderError as exc:
+        if output_format == "json":
+            import json
+
+            click.echo(json.dumps({"ok": False, "exit_code": exc.exit_code, "message": str(exc), "services": []}))
+        click.echo(f"monitlint: error: {clean(str(exc))}", err=True)
+        sys.exit(exc.exit_code)
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps({"ok": True, "exit_code": 0, "message": "", "services": [e.to_dict() for e in entries]}))
+        return
+    for entry in entries:
+        pid = f" pid {entry.pid}" if entry.pid else ""
+        gate = f"; refused: {clean(entry.refusal)}" if entry.refusal else ""
+        click.echo(f"{clean(entry.name)}\t{entry.type}\t{entry.state}{pid}\t{clean(entry.status)}{gate}")
 
 
 def run_service(

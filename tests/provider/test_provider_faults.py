@@ -301,3 +301,42 @@ def test_a_planted_configuration_does_not_switch_the_gate_off(tmp_path: Path) ->
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert proc.returncode == 3 and "MON101" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_list_shows_every_service_with_state_and_gate(faults: MonitDaemon) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "monitlint", "service", "list", "-c", str(faults.control_file), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
+    assert proc.returncode == 0, proc.stderr
+    entries = {e["name"]: e for e in json.loads(proc.stdout)["services"]}
+    assert entries["T_OK"]["state"] == "running" and entries["T_OK"]["pid"] == faults.pid("T_OK")
+    assert entries["all"]["refused"] is True and "MON205" in (entries["all"]["refusal"] or "")
+    assert entries["T_OK"]["refused"] is False
+    assert any(e["type"] == "system" for e in entries.values())
+    text = subprocess.run(
+        [sys.executable, "-m", "monitlint", "service", "list", "-c", str(faults.control_file)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
+    assert text.returncode == 0 and "T_OK\tprocess\trunning" in text.stdout
+
+
+def test_a_control_file_with_latin1_bytes_is_acted_on(tmp_path: Path) -> None:
+    """Monit reads bytes: a Latin-1 comment is fine for Monit, so it must be for the gate."""
+    daemon = start_monit(tmp_path, toy_block("latin", tmp_path))
+    try:
+        daemon.stop_daemon()
+        daemon.control_file.write_bytes(daemon.control_file.read_bytes() + b"# r\xe9sum\xe9 of the service\n")
+        assert daemon.monit_cmd().returncode == 0
+        assert daemon.wait_for(lambda: daemon.status_word("latin") == "OK", 30)
+        code, result, _ = provider_cli(daemon, "restart", "latin")
+        assert code == 0 and result["ok"], show(result)
+    finally:
+        daemon.stop_daemon()
+        kill_toys(tmp_path)
