@@ -38,6 +38,7 @@ RECORDED: dict[str, int] = {
     "MON202": 0,
     "MON203": 0,
     "MON204": 0,
+    "MON205": 0,
     "MON301": 0,
     "MON302": 44,
     "MON303": 58,

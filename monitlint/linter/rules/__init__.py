@@ -31,6 +31,7 @@ RULE_MODULES = (
     "mon202_unknown_dependency",
     "mon203_dependency_cycle",
     "mon204_group_name_typo",
+    "mon205_service_named_all",
     "mon301_control_file_permissions",
     "mon302_default_credentials",
     "mon303_httpd_exposed",
