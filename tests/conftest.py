@@ -16,6 +16,20 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
 CORPUS = REPO.parent / "shared" / "corpus" / "real-world"
+
+
+def require_corpus() -> None:
+    """Skip (with the reason shown) when the real-world corpus is absent, as on a fresh clone.
+
+    It lives beside this project's own checkouts, in ../shared.  CI sets MONITLINT_REQUIRE_CORPUS=1,
+    where its absence is a failure instead.
+    """
+    if CORPUS.is_dir():
+        return
+    message = f"the real-world corpus is missing: {CORPUS} (it lives beside the checkout, in ../shared)"
+    if os.environ.get("MONITLINT_REQUIRE_CORPUS") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
 DEBIAN_MONIT = Path("/etc/monit")
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from monitlint.linter.registry import all_rules
-from tests.conftest import CORPUS, run_cli
+from tests.conftest import CORPUS, require_corpus, run_cli
 
 RECORDED_FILES = 160
 RECORDED: dict[str, int] = {
@@ -59,8 +59,7 @@ RECORDED: dict[str, int] = {
 
 def corpus_files() -> list[Path]:
     """Every control file of the corpus (not its SOURCES.tsv or README), sorted."""
-    if not CORPUS.is_dir():
-        pytest.fail(f"the real-world corpus is missing: {CORPUS} (it lives beside the checkout, in ../shared)")
+    require_corpus()
     return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix not in {".tsv", ".md"})
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from monitlint.grammar.parser import parse_file
-from tests.conftest import CORPUS, DEBIAN_MONIT, MonitVerdict, first_syntax_error
+from tests.conftest import CORPUS, DEBIAN_MONIT, MonitVerdict, first_syntax_error, require_corpus
 
 # Files where monitlint and Monit knowingly disagree, with the reason.
 KNOWN_DIFFERENCES: dict[str, str] = {}
@@ -86,8 +86,8 @@ def corpus_rows() -> list[dict[str, str]]:
 
 
 def test_corpus_is_present() -> None:
-    if not corpus_rows():
-        pytest.fail(f"the real-world corpus is missing: {CORPUS}")
+    require_corpus()
+    assert corpus_rows(), f"{CORPUS}/SOURCES.tsv is missing or empty"
 
 
 @pytest.mark.parametrize("row", corpus_rows(), ids=lambda r: r["name"])
