@@ -14,8 +14,6 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from monitlint.linter.registry import all_rules
 from tests.conftest import CORPUS, require_corpus, run_cli
 
