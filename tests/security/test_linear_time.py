@@ -145,6 +145,11 @@ def nested_parentheses_and_quotes(n: int) -> str:
     return HEAD + "  if cpu > " + "(" * n + "80%" + ")" * n + " then alert\n  " + "'\"" * n + "\n"
 
 
+def nested_regex(n: int) -> str:
+    """A `matching` pattern nested n groups deep (the C library's regcomp recurses per group)."""
+    return 'set daemon 30\ncheck process p matching "' + "(" * n + "a" + ")" * n + '"\n'
+
+
 def broken_block(n: int) -> str:
     """A block with one bad statement among many good ones: error recovery."""
     return HEAD + "  if if\n" + "".join(f"  group g{i}\n" for i in range(n))
@@ -204,6 +209,7 @@ CASES: list[tuple[str, Callable[[int], str], int]] = [
     ("long_comment", long_comment, 2_000_000),
     ("long_string", long_string, 250_000),
     ("nested_parentheses_and_quotes", nested_parentheses_and_quotes, 60_000),
+    ("nested_regex", nested_regex, 400_000),
     ("broken_block", broken_block, 1_000),
     ("many_services", many_services, 5_000),
     ("dependencies_across_services", dependencies_across_services, 3_000),
