@@ -292,8 +292,7 @@ class MonitProvider:
                 gate,
                 ProcessView(),
                 ProcessView(),
-                f"Monit still has '{before.status}' / '{before.monitoring}' for '{name}' from an earlier "
-                "request; nothing was sent",
+                f"Monit still has {_words(before)} for '{name}' from an earlier request; nothing was sent",
                 state="pending",
             )
         view_before = self._view(service, before, gate.config)
@@ -432,8 +431,8 @@ class MonitProvider:
 
         if after.pending is not None or not after.settled:
             return fail(
-                f"{action} of '{name}' is still pending in Monit at the deadline ('{after.status}' / "
-                f"'{after.monitoring}'); it may still happen",
+                f"{action} of '{name}' is still pending in Monit at the deadline (Monit says {_words(after)}); "
+                "it may still happen",
                 state="pending",
             )
         if action == "stop":
@@ -452,7 +451,7 @@ class MonitProvider:
             return done(bool(view_before.pids) or before.monitored, view, f"'{name}' stopped{gone}")
         if action in ("start", "restart"):
             if after.failed or not after.monitored:
-                return fail(f"{action} of '{name}' failed: Monit says '{after.status}' / '{after.monitoring}'")
+                return fail(f"{action} of '{name}' failed: Monit says {_words(after)}")
             if not process_service:
                 return done(not before.monitored or action == "restart", ProcessView(), f"'{name}' is monitored")
             keep = set(view_before.pids) if action == "start" else set()
@@ -709,7 +708,7 @@ class MonitProvider:
             running = "in an unknown state"
         else:
             running = f"running (pid {view.pids[0]})" if view.pids else "not running"
-        return f"'{status.name}' is {running}; Monit says '{status.status}' / '{status.monitoring}'"
+        return f"'{status.name}' is {running}; Monit says {_words(status)}"
 
     def _state(self, service: Service | None, status: ServiceStatus | None, view: ProcessView) -> str:
         if service is None and status is not None and status.type == "process":
@@ -801,10 +800,17 @@ class MonitProvider:
             ok=False,
             changed=False,
             state="unknown",
-            message=f"{action} '{name}' refused, nothing was sent to Monit: {reason}",
+            message=f"nothing was sent to Monit to {action} '{name}': {reason}",
             exit_code=EXIT_REFUSED,
             findings=gate.blocking,
         )
+
+
+def _words(status: ServiceStatus) -> str:
+    """Monit's status and monitoring words, each once: 'OK' / 'Monitored', or just 'Not monitored'."""
+    if status.status == status.monitoring or not status.monitoring:
+        return f"'{status.status}'"
+    return f"'{status.status}' / '{status.monitoring}'"
 
 
 def _find_service(config: ControlFile, name: str) -> Service | None:
