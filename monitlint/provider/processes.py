@@ -86,6 +86,24 @@ def cmdline(pid: int) -> str | None:
     return raw.replace(b"\0", b" ").decode("utf-8", "surrogateescape").strip()
 
 
+def pids_running(executable: str) -> set[int]:
+    """Pids of the live processes whose executable is ``executable`` (compared by real path)."""
+    target = os.path.realpath(executable)
+    found: set[int] = set()
+    try:
+        names = os.listdir(PROC)
+    except OSError:
+        return found
+    for name in names:
+        if name.isdigit():
+            try:
+                if os.readlink(f"{PROC}/{name}/exe") == target:
+                    found.add(int(name))
+            except OSError:
+                continue
+    return found
+
+
 def ancestors(pid: int | None = None) -> set[int]:
     """``pid`` (default: this process) and every process above it, up to pid 1."""
     current = os.getpid() if pid is None else pid

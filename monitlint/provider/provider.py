@@ -516,6 +516,9 @@ class MonitProvider:
             monit_pid = daemon_pid(config)
             if monit_pid is not None:
                 excluded.setdefault(monit_pid, "the Monit daemon")
+        # Whatever its pidfile says, a process running the monit executable is Monit, not a service.
+        for pid in processes.pids_running(self.cli.executable()):
+            excluded.setdefault(pid, "a Monit process")
         excluded.pop(0, None)
         return excluded
 

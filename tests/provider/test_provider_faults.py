@@ -73,6 +73,8 @@ def faults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MonitDaemon]:
             toy_block("all", tmp),
             f'check process pid1 with pidfile {tmp}/pid1.pid\n    start program = "/bin/true"\n'
             '    stop program = "/bin/true"\n',
+            f'check process monitpid with pidfile {tmp}/monit.pid\n    start program = "/bin/true"\n'
+            '    stop program = "/bin/true"\n',
         ]
     )
     daemon = start_monit(tmp, blocks)
@@ -194,6 +196,14 @@ def test_a_pidfile_naming_pid_1_is_not_the_service(faults: MonitDaemon) -> None:
     assert code == 0 and result["state"] == "stopped" and result["pid_after"] is None, show(result)
     assert any("pid 1" in str(n) for n in result["notes"])  # type: ignore[attr-defined]
     code, result, _ = provider_cli(faults, "start", "pid1", "--timeout", "6")
+    assert code == 1 and result["ok"] is False, show(result)
+
+
+def test_a_pidfile_naming_the_monit_daemon_is_not_the_service(faults: MonitDaemon) -> None:
+    code, result, _ = provider_cli(faults, "status", "monitpid")
+    assert code == 0 and result["state"] == "stopped" and result["pid_after"] is None, show(result)
+    assert any("Monit" in str(n) for n in result["notes"])  # type: ignore[attr-defined]
+    code, result, _ = provider_cli(faults, "ensure", "monitpid", "running", "--timeout", "6")
     assert code == 1 and result["ok"] is False, show(result)
 
 
