@@ -106,13 +106,14 @@ def _expansion_state(resolved_pattern: str, files: list[str], trees: list[str]) 
     return [expansion.files, expansion.problem, expansion.notes]
 
 
-def lookup(key: str, path: str = "", root: str | None = None) -> list[Diagnostic] | None:
+def lookup(key: str, path: str = "", root: str | None = None, read: list[str] | None = None) -> list[Diagnostic] | None:
     """The stored findings for ``key`` if every file and include is unchanged, else None.
 
     The entry is read only from a private folder, as a file owned by the caller
     (see :func:`monitlint.safe_fs.read_private`); its files are re-read with the
     same bounded reads as the linter's, so a file swapped for ``/dev/zero`` or a
-    FIFO since the last run is a miss, not a hang.
+    FIFO since the last run is a miss, not a hang.  On a hit, ``read`` (when given) receives the
+    files the stored lint read.
     """
     from monitlint.include_glob import checked_trees
     from monitlint.safe_fs import read_private
@@ -134,7 +135,10 @@ def lookup(key: str, path: str = "", root: str | None = None) -> list[Diagnostic
         for pattern, state in entry["includes"].items():
             if _expansion_state(pattern, state[0], trees) != state:
                 return None
-        return [_diagnostic(d) for d in entry["diagnostics"]]
+        found = [_diagnostic(d) for d in entry["diagnostics"]]
+        if read is not None:
+            read.extend(entry["files"])
+        return found
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
 

@@ -56,32 +56,93 @@ def cli() -> None:
 FORMATS = ["text", "json", "sarif", "github", "gitlab", "junit"]
 
 
-def _load_config(config_file: str | None, isolated: bool) -> Any:
-    from monitlint.config import Config, ConfigError, find_config_file, load_config
-
-    if isolated:
-        return Config()
-    try:
-        return load_config(config_file or find_config_file())
-    except ConfigError as exc:
-        _error(str(exc))
-        sys.exit(EXIT_ERROR)
+def _usage_error(text: str) -> None:
+    """A one-line usage error, exit 2."""
+    _error(text)
+    sys.exit(EXIT_ERROR)
 
 
 def _selectors(values: tuple[str, ...], option: str) -> list[str]:
     """Split --select/--ignore values; an unknown rule is a one-line usage error, never silently nothing."""
+    from monitlint.config import cannot_turn_off
     from monitlint.linter.registry import all_rules, selector_matches
 
     selectors = _split(values)
     for selector in selectors:
         if not any(selector_matches(rule, selector) for rule in all_rules()):
-            _error(f"unknown rule '{selector}' in {option} (see `monitlint rules`)")
-            sys.exit(EXIT_ERROR)
+            _usage_error(f"unknown rule '{selector}' in {option} (see `monitlint rules`)")
+        if option == "--ignore":
+            problem = cannot_turn_off(selector, "--ignore")
+            if problem is not None:
+                _usage_error(problem)
     return selectors
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _shown(path: str) -> str:
+    """How a file is named in every output: relative to the current folder when under it, else as given."""
+    if path.startswith("<") or path == "-":
+        return path
+    absolute = os.path.abspath(path)
+    here = os.getcwd()
+    if absolute == here or absolute.startswith(here.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, here)
+    return path
+
+
+class _Configs:
+    """The configuration of each linted file: the closest one above its folder (or the one named), cached.
+
+    Command-line options override every one of them; MON001 and MON006 are kept on in all.
+    """
+
+    def __init__(
+        self,
+        config_file: str | None,
+        isolated: bool,
+        select: list[str] | None,
+        ignore: list[str],
+        fail_on: str | None,
+    ) -> None:
+        self.config_file = config_file
+        self.isolated = isolated
+        self.select = select
+        self.ignore = ignore
+        self.fail_on = fail_on
+        self._loaded: dict[str | None, Any] = {}
+
+    def for_path(self, path: str) -> Any:
+        """The effective configuration for ``path`` (a file, or the name given to standard input)."""
+        from monitlint.config import find_config_file
+
+        if self.isolated:
+            return self._load(None)
+        if self.config_file:
+            return self._load(self.config_file)
+        folder = os.path.dirname(os.path.abspath(path)) if path not in ("-", "<stdin>") else os.getcwd()
+        return self._load(find_config_file(folder))
+
+    def _load(self, source: str | None) -> Any:
+        if source in self._loaded:
+            return self._loaded[source]
+        from monitlint.config import ConfigError, keep_always_reported, load_config
+        from monitlint.diagnostics import Severity
+
+        try:
+            config = load_config(source)
+        except ConfigError as exc:
+            _error(str(exc))
+            sys.exit(EXIT_ERROR)
+        if self.select is not None:
+            config.select = list(self.select)
+        config.ignore = [*config.ignore, *self.ignore]
+        if self.fail_on:
+            config.fail_on = Severity.parse(self.fail_on)
+        self._loaded[source] = keep_always_reported(config)
+        return self._loaded[source]
 
 
 @cli.command()
@@ -103,7 +164,8 @@ def _split(values: tuple[str, ...]) -> list[str]:
     "config_file",
     type=click.Path(dir_okay=False, readable=False),
     default=None,
-    help="Configuration file (default: nearest .monitlint.toml or pyproject.toml [tool.monitlint]).",
+    help="Configuration file for every path (default: the closest .monitlint.toml or pyproject.toml "
+    "[tool.monitlint] above each linted file).",
 )
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--select", multiple=True, help="Only these rules (codes, prefixes such as MON1, or names).")
@@ -115,7 +177,11 @@ def _split(values: tuple[str, ...]) -> list[str]:
     help="Lowest severity that makes the exit status 1 [default: info, i.e. any finding].",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print a count of findings per rule instead of the findings (text), or add it to the summary (json).",
+)
 @click.option("--stdin-filename", default=None, help="The name to report for `-` (standard input).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache (~/.cache/monitlint/results).")
 @click.option(
@@ -125,6 +191,13 @@ def _split(values: tuple[str, ...]) -> list[str]:
     default=None,
     help="Processes for a large config: its includes (over 256 KiB) and its rules [default: the usable CPUs].",
 )
+@click.option(
+    "--skip-non-monit",
+    is_flag=True,
+    help="Judge named files as folder contents are judged, and skip those that are not Monit control files "
+    "(the pre-commit hook passes this).",
+)
+@click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -140,92 +213,197 @@ def check(
     stdin_filename: str | None,
     no_cache: bool,
     jobs: int | None,
+    skip_non_monit: bool,
+    verbose: bool,
 ) -> None:
     """Check control files and report problems with their location.
 
     PATHS are control files, folders (every Monit config below them), or `-` for standard input.
+    Each file is checked once, however many arguments or includes reach it.
     Exit status: 0 nothing found, 1 findings, 2 a file could not be read or a usage error.
     """
     from monitlint import cache
-    from monitlint.diagnostics import Diagnostic, Severity
-    from monitlint.discovery import discover_files
-    from monitlint.source import SourceError, SourceFile, decode_text, read_source
+    from monitlint.config import ALWAYS_REPORTED
+    from monitlint.diagnostics import Diagnostic
+    from monitlint.discovery import classify, discover_all, named_like_monitrc, relative_to_tree
+    from monitlint.source import SourceError, SourceFile, read_source
 
-    config = _load_config(config_file, isolated)
-    if select:
-        config.select = _selectors(select, "--select")
-    if ignore:
-        config.ignore = [*config.ignore, *_selectors(ignore, "--ignore")]
-    if fail_on:
-        config.fail_on = Severity.parse(fail_on)
-    linter: Any = None
-    use_cache = not no_cache and not config.entrypoints
-    settings = f"{config!r}|root={root!r}"
+    if stdin_filename is not None and "-" not in paths:
+        _usage_error("--stdin-filename names standard input: pass `-` among the paths")
+    if statistics and output_format not in ("text", "json"):
+        _usage_error(f"--statistics works with --format text or json, not {output_format}")
+    if color == "always" and output_format != "text":
+        _usage_error(f"--color always works with --format text only, not {output_format}")
+    configs = _Configs(
+        config_file,
+        isolated,
+        _selectors(select, "--select") if select else None,
+        _selectors(ignore, "--ignore") if ignore else [],
+        fail_on,
+    )
 
-    diagnostics: list[Diagnostic] = []
-    sources: dict[str, SourceFile] = {}
+    def note(text: str) -> None:
+        if verbose:
+            _error(text, "note")
+
     errors: list[dict[str, str]] = []
     warnings: list[dict[str, str]] = []
-    checked: list[str] = []
     targets: list[str] = []
     for path in paths:
         if path != "-" and os.path.isdir(path):
-            found, skipped = discover_files(path)
-            for message in skipped:
+            found = discover_all(path)
+            for message in found.outside:
                 warnings.append({"path": path, "message": message})
                 _error(message, "warning")
-            if not found:
+            for skipped, why in found.not_monit:
+                note(f"{skipped}: skipped: {why}")
+            if not found.found:
                 message = f"{path}: no Monit control files found under this folder"
                 errors.append({"path": path, "message": message})
                 _error(message)
-            targets.extend(found)
+            targets.extend(found.found)
+        elif skip_non_monit and path != "-" and os.path.lexists(path):
+            reason = classify(path, relative_to_tree(path))
+            if reason is None:
+                targets.append(path)
+            else:
+                note(f"{path}: skipped: {reason}")
         else:
             targets.append(path)
+
+    # Each file once, by real path; one spelling per file in every output (see _shown).
+    spelling: dict[str, str] = {}
+
+    def real(path: str) -> str:
+        return path if path.startswith("<") or path == "-" else os.path.realpath(path)
+
+    def spelled(path: str) -> str:
+        key = real(path)
+        if key not in spelling:
+            spelling[key] = _shown(path)
+        return spelling[key]
+
+    unique: list[str] = []
     for path in targets:
-        key = cache.entry_key(path, settings) if use_cache and path != "-" else None
+        shown = (stdin_filename or "<stdin>") if path == "-" else path
+        key = real(shown) if path != "-" else "-"
+        if key in spelling:
+            continue
+        spelling[key] = _shown(shown)
+        unique.append(path)
+
+    # Main files first, so that a file they include is checked in their context, not again on its own.
+    def main_first(path: str) -> int:
+        return 0 if path == "-" or named_like_monitrc(path) else 1
+
+    diagnostics: list[Diagnostic] = []
+    sources: dict[str, SourceFile] = {}
+    checked: list[str] = []
+    covered: dict[str, str] = {}  # real path -> the file whose lint read it
+    failing = False
+    linters: dict[int, Any] = {}
+    for path in sorted(unique, key=main_first):
+        name = (stdin_filename or "<stdin>") if path == "-" else path
+        config = configs.for_path(name)
         effective_root = root if root is not None else config.root
-        cached = cache.lookup(key, path, effective_root) if key is not None else None
-        if cached is not None:
+        entry_reals = {os.path.realpath(e) for e in config.entrypoints}
+        if path != "-" and real(path) in covered and real(path) not in entry_reals:
+            note(f"{spelled(path)}: checked as included by {spelled(covered[real(path)])}")
             checked.append(path)
-            diagnostics.extend(cached)
             continue
-        try:
-            if path == "-":
-                from monitlint.linter.engine import lint_text
+        read: list[str] = []
+        cache_key: str | None = None
+        if not no_cache and not config.entrypoints and path != "-":
+            cache_key = cache.entry_key(path, f"{config!r}|root={effective_root!r}")
+        found_diags = cache.lookup(cache_key, path, effective_root, read) if cache_key is not None else None
+        if found_diags is None:
+            try:
+                if path == "-":
+                    result = _lint_stdin(name, config, root)
+                else:
+                    if id(config) not in linters:
+                        from monitlint.linter.engine import Linter
+                        from monitlint.parallel import usable_cpus
 
-                name = stdin_filename or "<stdin>"
-                text = decode_text(sys.stdin.buffer.read(), name)
-                result = lint_text(text, name, root=root, config=config)
-                path = name
-            else:
-                if linter is None:
-                    from monitlint.linter.engine import Linter
-                    from monitlint.parallel import usable_cpus
-
-                    linter = Linter(config, root, jobs or usable_cpus())
-                result = linter.lint(path)
-        except SourceError as exc:
-            errors.append({"path": path, "message": str(exc)})
-            _error(str(exc))
-            continue
+                        linters[id(config)] = Linter(config, root, jobs or usable_cpus())
+                    result = linters[id(config)].lint(path)
+            except SourceError as exc:
+                errors.append({"path": spelled(path), "message": str(exc)})
+                _error(str(exc))
+                continue
+            found_diags = result.diagnostics
+            if result.parse is not None:
+                sources.update(result.parse.sources)
+                main_real = os.path.realpath(result.parse.config.path) if path != "-" else None
+                if main_real == real(path) and main_real not in entry_reals:
+                    read = list(result.parse.sources)
+                if cache_key is not None:
+                    includes = {inc.resolved_pattern: inc.files for inc in result.parse.config.includes}
+                    cache.store(cache_key, list(result.parse.sources), includes, found_diags, path, effective_root)
+        for file in read:
+            covered.setdefault(real(file), path)
         checked.append(path)
-        diagnostics.extend(result.diagnostics)
-        if result.parse is not None:
-            sources.update(result.parse.sources)
-            if key is not None:
-                includes = {inc.resolved_pattern: inc.files for inc in result.parse.config.includes}
-                cache.store(key, list(result.parse.sources), includes, result.diagnostics, path, effective_root)
+        diagnostics.extend(found_diags)
+        failing = failing or any(d.severity >= config.fail_on or d.code in ALWAYS_REPORTED for d in found_diags)
 
+    # One spelling per file, each finding once.
+    from monitlint.model import Span
+
+    unique_diags: list[Diagnostic] = []
+    seen: set[tuple[Any, ...]] = set()
+    for diag in diagnostics:
+        shown = spelled(diag.span.path)
+        if shown != diag.span.path:
+            span = diag.span
+            diag.span = Span(shown, span.line, span.column, span.end_line, span.end_column)
+        identity = (shown, diag.span.line, diag.span.column, diag.span.end_line, diag.span.end_column)
+        if (identity, diag.code, diag.message) in seen:
+            continue
+        seen.add((identity, diag.code, diag.message))
+        unique_diags.append(diag)
+    shown_sources: dict[str, SourceFile] = {}
+    for source_path, source in sources.items():
+        shown_sources.setdefault(spelled(source_path), source)
     if output_format in ("text", "sarif", "gitlab"):  # these show or hash the source lines
-        for diag in diagnostics:
-            if diag.span.path not in sources:
+        for diag in unique_diags:
+            if diag.span.path not in shown_sources:
                 with contextlib.suppress(SourceError):
-                    sources[diag.span.path] = read_source(diag.span.path)
-    _report(diagnostics, sources, checked, errors, output_format, color, statistics, warnings)
+                    shown_sources[diag.span.path] = read_source(diag.span.path)
+    shown_checked = [spelled(stdin_filename or "<stdin>") if p == "-" else spelled(p) for p in checked]
+    _report(unique_diags, shown_sources, shown_checked, errors, output_format, color, statistics, warnings)
     if errors:
         sys.exit(EXIT_ERROR)
-    failing = [d for d in diagnostics if d.severity >= config.fail_on]
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+def _lint_stdin(name: str, config: Any, root: str | None) -> Any:
+    """Lint standard input as the file ``name``: in its entrypoint's context when one includes that file."""
+    from monitlint.grammar.includes import text_in_place_of
+    from monitlint.grammar.parser import parse_file
+    from monitlint.linter.engine import LintResult, lint_parsed, lint_text
+    from monitlint.model import Span
+    from monitlint.source import SourceError, SourceFile, decode_text
+
+    text = decode_text(sys.stdin.buffer.read(), name)
+    effective_root = root if root is not None else config.root
+    real = os.path.realpath(name)
+    if name != "<stdin>":
+        with text_in_place_of(real, text):
+            for entry in config.entrypoints:
+                if os.path.realpath(entry) == real:
+                    break
+                try:
+                    parsed = parse_file(entry, root=effective_root)
+                except SourceError:
+                    continue
+                if real in {os.path.realpath(f) for f in parsed.config.files}:
+                    found = lint_parsed(parsed, config, complete=True, only_paths={real})
+                    for diag in found:
+                        span = diag.span
+                        diag.span = Span(name, span.line, span.column, span.end_line, span.end_column)
+                    parsed.sources = {name: SourceFile(name, text)}
+                    return LintResult(name, found, parsed, True)
+    return lint_text(text, name, root=root, config=config)
 
 
 def _report(
@@ -249,20 +427,18 @@ def _report(
         return [texts[(d.span.path, d.span.line)] for d in diagnostics]
 
     if statistics and output_format == "text":
-        from collections import Counter
-
-        counts = Counter((d.code, d.rule) for d in diagnostics)
-        for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        for code, rule, count in _statistics(diagnostics):
             click.echo(f"{count:6d}  {code}  {rule}")
         return
     if output_format == "json":
         from monitlint.output import json_format
 
-        click.echo(json_format.render(diagnostics, len(checked), errors))
+        counts = _statistics(diagnostics) if statistics else None
+        click.echo(json_format.render(diagnostics, len(checked), errors, counts))
     elif output_format == "sarif":
         from monitlint.output import sarif
 
-        click.echo(sarif.render(diagnostics, line_texts()))
+        click.echo(sarif.render(diagnostics, line_texts(), errors, warnings or []))
     elif output_format == "github":
         from monitlint.output import github
 
@@ -277,7 +453,7 @@ def _report(
     elif output_format == "junit":
         from monitlint.output import junit
 
-        click.echo(junit.render(diagnostics, checked))
+        click.echo(junit.render(diagnostics, checked, errors))
     else:
         from monitlint.output import text
 
@@ -287,6 +463,14 @@ def _report(
             click.echo("")
         if checked:
             click.echo(text.render_summary(diagnostics, len(checked)))
+
+
+def _statistics(diagnostics: list[Any]) -> list[tuple[str, str, int]]:
+    """(code, rule, count) per rule, the most frequent first."""
+    from collections import Counter
+
+    counts = Counter((d.code, d.rule) for d in diagnostics)
+    return [(code, rule, count) for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
 @cli.command()
@@ -340,18 +524,26 @@ def rules(output_format: str) -> None:
     "--format", "output_format", type=click.Choice(["json"]), default="json", show_default=True, help="Output format."
 )
 @_root_option
-def parse(path: str, output_format: str, root: str | None) -> None:
+@click.option("--stdin-filename", default=None, help="The name to report for `-` (standard input).")
+def parse(path: str, output_format: str, root: str | None, stdin_filename: str | None) -> None:
     """Print the parsed model of a control file (services, settings, spans) as JSON.
 
+    PATH is a control file, or `-` for standard input.
     Exit status: 0 parsed cleanly, 1 syntax or include errors were found, 2 the file could not be read.
     """
     import json
 
-    from monitlint.grammar.parser import parse_file
-    from monitlint.source import SourceError
+    from monitlint.grammar.parser import parse_file, parse_text
+    from monitlint.source import SourceError, decode_text
 
+    if stdin_filename is not None and path != "-":
+        _usage_error("--stdin-filename names standard input: pass `-` as the path")
     try:
-        result = parse_file(path, root=root)
+        if path == "-":
+            name = stdin_filename or "<stdin>"
+            result = parse_text(decode_text(sys.stdin.buffer.read(), name), name, root=root)
+        else:
+            result = parse_file(path, root=root)
     except SourceError as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)

@@ -17,6 +17,8 @@ from monitlint.diagnostics import Severity
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
 KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "root", "entrypoints", "fail-on"}
+# What Monit itself refuses (a syntax error, a check `monit -t` makes): always reported, always fails `check`.
+ALWAYS_REPORTED = ("MON001", "MON006")
 
 
 class ConfigError(Exception):
@@ -54,6 +56,58 @@ class Config:
             ):
                 out.extend(codes)
         return out
+
+
+def protected_rule(selector: str) -> str | None:
+    """``CODE (name)`` when ``selector`` names a rule that cannot be turned off by its code or name, else None.
+
+    A prefix (``MON0``) or ``ALL`` names no rule in particular: the others it covers are switched off,
+    these two stay on (see :func:`keep_always_reported`).
+    """
+    from monitlint.linter.registry import find_rule
+
+    rule = find_rule(selector)
+    if rule is not None and rule.code in ALWAYS_REPORTED:
+        return f"{rule.code} ({rule.name})"
+    return None
+
+
+def cannot_turn_off(selector: str, where: str) -> str | None:
+    """The one-line error for naming an always-reported rule in ``where`` (an ignore list), else None."""
+    named = protected_rule(selector)
+    if named is None:
+        return None
+    return (
+        f"{named} cannot be turned off in {where}: it is what Monit itself refuses, "
+        "so monitlint always reports it and it always fails `check`"
+    )
+
+
+def keep_always_reported(config: Config) -> Config:
+    """``config`` with MON001 and MON006 always selected and never ignored (prefixes in ignore lists are expanded).
+
+    Names and codes of those rules in ignore lists were refused when read (:func:`cannot_turn_off`);
+    here a prefix such as ``MON0`` or ``ALL`` becomes the codes it covers, less those two.
+    """
+    from monitlint.linter.registry import all_rules, selector_matches
+
+    rules = all_rules()
+
+    def without_protected(selectors: list[str]) -> list[str]:
+        codes: list[str] = []
+        for selector in selectors:
+            for rule in rules:
+                if selector_matches(rule, selector) and rule.code not in ALWAYS_REPORTED and rule.code not in codes:
+                    codes.append(rule.code)
+        return codes
+
+    if not any(s.strip().upper() == "ALL" for s in config.select):
+        config.select = [*config.select, *(c for c in ALWAYS_REPORTED if c not in config.select)]
+    config.ignore = without_protected(config.ignore)
+    config.per_file_ignores = {k: without_protected(v) for k, v in config.per_file_ignores.items()}
+    for code in ALWAYS_REPORTED:
+        config.severity.pop(code, None)
+    return config
 
 
 def find_config_file(start: str | None = None) -> str | None:
@@ -131,6 +185,7 @@ def load_config(path: str | None) -> Config:
         config.ignore = _string_list(data["ignore"], "ignore", path)
         for selector in config.ignore:
             _rule_codes(selector, "ignore", path)
+            _refuse_protected(selector, "'ignore'", path)
     if "severity" in data:
         if not isinstance(data["severity"], dict):
             raise ConfigError(f"{path}: 'severity' must be a table of CODE = \"error|warning|info\"")
@@ -138,6 +193,12 @@ def load_config(path: str | None) -> Config:
             severity = _severity(level, f"{path}: severity of {key}")
             # by code, prefix or name, like select and ignore; later entries win
             for code in _rule_codes(key, "severity", path):
+                if code in ALWAYS_REPORTED and severity != Severity.ERROR:
+                    if protected_rule(key):
+                        raise ConfigError(
+                            f"{path}: the severity of {protected_rule(key)} is always error: Monit refuses such a file"
+                        )
+                    continue  # a prefix (MON0 = "warning") lowers the others only
                 config.severity[code] = severity
     if "per-file-ignores" in data:
         table = data["per-file-ignores"]
@@ -147,18 +208,48 @@ def load_config(path: str | None) -> Config:
         for pattern, selectors in config.per_file_ignores.items():
             for selector in selectors:
                 _rule_codes(selector, f"per-file-ignores.{pattern}", path)
+                _refuse_protected(selector, f"'per-file-ignores' ({pattern})", path)
     if "root" in data:
         if not isinstance(data["root"], str):
             raise ConfigError(f"{path}: 'root' must be a string")
         config.root = _inside_project(config.resolve(data["root"]), "root", path)
     if "entrypoints" in data:
         config.entrypoints = [
-            _inside_project(config.resolve(p), "entrypoints", path)
-            for p in _string_list(data["entrypoints"], "entrypoints", path)
+            _inside_project(entry, "entrypoints", path)
+            for pattern in _string_list(data["entrypoints"], "entrypoints", path)
+            for entry in _entrypoint_files(config, pattern, path)
         ]
     if "fail-on" in data:
         config.fail_on = _severity(data["fail-on"], f"{path}: fail-on")
     return config
+
+
+def _refuse_protected(selector: str, where: str, path: str) -> None:
+    problem = cannot_turn_off(selector, where)
+    if problem is not None:
+        raise ConfigError(f"{path}: {problem}")
+
+
+def _entrypoint_files(config: Config, pattern: str, path: str) -> list[str]:
+    """The control files an ``entrypoints`` entry names: one file, or a glob's matches (sorted).
+
+    A missing file, a folder, or a glob that matches no file is a configuration error: an entrypoint
+    that silently names nothing would lint every file as a fragment and pass what should fail.
+    """
+    import glob
+
+    resolved = config.resolve(pattern)
+    if glob.has_magic(pattern):
+        matches = sorted(m for m in glob.glob(resolved) if not m.endswith("~"))
+        files = [m for m in matches if os.path.isfile(m)]
+        if not files:
+            raise ConfigError(f"{path}: 'entrypoints' pattern '{pattern}' matches no file")
+        return files
+    if os.path.isdir(resolved):
+        raise ConfigError(f"{path}: 'entrypoints' entry '{pattern}' is a folder, not a control file")
+    if not os.path.isfile(resolved):
+        raise ConfigError(f"{path}: 'entrypoints' entry '{pattern}' does not exist ({resolved})")
+    return [resolved]
 
 
 def _inside_project(target: str, key: str, path: str) -> str:

@@ -1,22 +1,143 @@
-"""Which files under a folder are Monit control files (the same patterns as the pre-commit hook)."""
+"""Which files are Monit control files: for folder arguments and the pre-commit hook.
+
+A file counts **by name** (``monitrc``, ``.monitrc``, ``*.monitrc``) or, inside
+an include-style folder (any file below a ``monit/``, ``monit.d/`` or
+``monitrc.d/`` folder, so ``etc/monit/conf.d/``, ``conf-enabled/``,
+``conf-available/`` and ``templates/`` too), **by content**: its first
+statement is a Monit statement (``set``, ``check``, ``include``, or, for a
+block fragment such as Debian's ``templates/rootbin``, a service statement
+such as ``if``).  YAML, Markdown, JSON, shell, and templates for Jinja, ERB,
+EPP or Go are left out, each with a reason (``check --verbose`` prints them).
+Files named on the command line are always linted (unless ``--skip-non-monit``,
+which the pre-commit hook passes, applies these rules to them too).
+"""
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 
-# Keep in sync with `files:` in .pre-commit-hooks.yaml (a test checks they are equal).
+# Keep in sync with `files:` in .pre-commit-hooks.yaml (a test checks they are equal): the candidates,
+# which classify() then judges by name or by content.
 MONIT_FILES = re.compile(
     r"(^|/)(\.?monitrc|[^/]+\.monitrc)$"
     r"|(^|/)(monit|monit\.d|monitrc\.d)/"
 )
+_BY_NAME = re.compile(r"(^|/)(\.?monitrc|[^/]+\.monitrc)$")
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+
+# Extensions of files that are never Monit control files, whatever folder they are in.
+_OTHER_KINDS = {
+    **dict.fromkeys(("yml", "yaml"), "a YAML file"),
+    **dict.fromkeys(("md", "markdown", "rst", "adoc", "txt"), "documentation"),
+    **dict.fromkeys(("json", "toml", "ini", "xml", "html", "csv"), "a data file"),
+    **dict.fromkeys(("sh", "bash", "py", "rb", "pl", "pp", "ps1"), "a script or manifest"),
+    **dict.fromkeys(("j2", "jinja", "jinja2"), "a Jinja template"),
+    **dict.fromkeys(("erb",), "an ERB template"),
+    **dict.fromkeys(("epp",), "an EPP template"),
+    **dict.fromkeys(("tmpl", "tpl", "gotmpl", "gotexttmpl"), "a Go template"),
+    **dict.fromkeys(("orig", "rej", "bak", "swp", "dpkg-dist", "dpkg-old", "ucf-dist"), "a backup or patch leftover"),
+}
+# Template markup in a file's text (Jinja/Go `{{ }}` `{% %}` `{# #}`, ERB/EPP `<% %>`).
+_TEMPLATE_MARKUP = re.compile(r"\{\{|\{%|\{#|<%")
+# First words of a top-level statement, and of statements inside a check block (a block fragment).
+_TOP_STATEMENTS = {"set", "check", "include"}
+_SERVICE_STATEMENTS = {
+    "if",
+    "start",
+    "stop",
+    "restart",
+    "depends",
+    "group",
+    "every",
+    "not",
+    "mode",
+    "alert",
+    "noalert",
+    "onreboot",
+}
+_HEAD_BYTES = 64 * 1024  # read for the content test: a control file's first statement is near its top
+
+
+@dataclass
+class Discovery:
+    """The Monit control files below a folder, and the files left out with a reason each."""
+
+    found: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)  # one message per symlink leading out of the folder
+    not_monit: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of candidates left out
 
 
 def is_monit_config(relative_path: str) -> bool:
-    """True for paths such as ``monitrc``, ``x.monitrc``, ``etc/monit/conf.d/nginx``, ``monit.d/app``."""
+    """True when a path is a candidate by name or folder: ``monitrc``, ``x.monitrc``, ``etc/monit/conf.d/nginx``."""
     path = relative_path.replace(os.sep, "/")
     return bool(MONIT_FILES.search(path)) and not path.endswith("~")
+
+
+def named_like_monitrc(path: str) -> bool:
+    """True for ``monitrc``, ``.monitrc`` and ``*.monitrc``: a Monit control file by its name alone."""
+    return bool(_BY_NAME.search(path.replace(os.sep, "/")))
+
+
+def classify(path: str, relative_path: str) -> str | None:
+    """None when ``path`` is a Monit control file (see the module docstring), else why it is not.
+
+    ``relative_path`` is the path as pre-commit sees it (relative to the working tree).
+    """
+    rel = relative_path.replace(os.sep, "/")
+    if rel.endswith("~"):
+        return "an editor backup (Monit skips names ending in '~')"
+    by_name = bool(_BY_NAME.search(rel))
+    if not by_name and not MONIT_FILES.search(rel):
+        return "neither named like a Monit control file nor inside a monit/ or monit.d/ folder"
+    name = os.path.basename(rel)
+    extension = name.rsplit(".", 1)[1].lower() if "." in name.lstrip(".") else ""
+    if not by_name and extension in _OTHER_KINDS:
+        return _OTHER_KINDS[extension]
+    head = _head(path)
+    if head is None:
+        return None  # unreadable: linting it reports why, on one line
+    if _TEMPLATE_MARKUP.search(head):
+        return "a template (Jinja, Go, ERB or EPP markup)"
+    if by_name:
+        return None
+    word = _first_word(head)
+    if word is None:
+        return "holds no statement"
+    if word in _TOP_STATEMENTS or word in _SERVICE_STATEMENTS:
+        return None
+    return f"its first word '{word[:40]}' does not begin a Monit statement"
+
+
+def _head(path: str) -> str | None:
+    """The first bytes of a file as text, read safely (never blocking); None when it cannot be read."""
+    from monitlint.safe_fs import open_regular, read_fd_bounded
+
+    try:
+        fd = open_regular(path)
+    except OSError:
+        return None
+    try:
+        data = read_fd_bounded(fd, _HEAD_BYTES)[:_HEAD_BYTES]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if b"\0" in data:
+        return None  # binary: refused with a one-line error when linted
+    return data.decode("utf-8", "replace")
+
+
+def _first_word(text: str) -> str | None:
+    """The first word of the first line that is not blank or a ``#`` comment, lower-cased."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = re.match(r"[A-Za-z_][\w-]*|\S+", stripped)
+        return match.group().lower() if match else None
+    return None
 
 
 def match_base(folder: str) -> str:
@@ -36,13 +157,25 @@ def match_base(folder: str) -> str:
         current = parent
 
 
+def relative_to_tree(path: str) -> str:
+    """``path`` relative to its working tree (see :func:`match_base`), as pre-commit names it."""
+    absolute = os.path.abspath(path)
+    return os.path.relpath(absolute, match_base(os.path.dirname(absolute)))
+
+
 def discover(folder: str) -> list[str]:
     """Monit control files below ``folder``, sorted (those leading outside it left out; see discover_files)."""
     return discover_files(folder)[0]
 
 
 def discover_files(folder: str) -> tuple[list[str], list[str]]:
-    """Monit control files below ``folder``, sorted, and one message for each file left out.
+    """Monit control files below ``folder``, sorted, and one message for each symlink leading out of it."""
+    found = discover_all(folder)
+    return found.found, found.outside
+
+
+def discover_all(folder: str) -> Discovery:
+    """Monit control files below ``folder``, sorted, with every candidate left out and why.
 
     A found file is followed to its real path, which must lie inside ``folder``
     (like an include inside the checked tree): a committed symlink
@@ -51,18 +184,22 @@ def discover_files(folder: str) -> tuple[list[str], list[str]]:
     """
     from monitlint.safe_fs import within
 
-    found: list[str] = []
-    skipped: list[str] = []
+    result = Discovery()
     base = match_base(folder)
     tree = [os.path.realpath(folder)]
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
         for name in sorted(files):
             path = os.path.join(current, name)
-            if not is_monit_config(os.path.relpath(os.path.abspath(path), base)):
+            relative = os.path.relpath(os.path.abspath(path), base)
+            if not is_monit_config(relative):
                 continue
-            if within(os.path.realpath(path), tree):
-                found.append(path)
+            if not within(os.path.realpath(path), tree):
+                result.outside.append(f"{path}: a symlink to a file outside {folder}: not checked")
+                continue
+            reason = classify(path, relative)
+            if reason is None:
+                result.found.append(path)
             else:
-                skipped.append(f"{path}: a symlink to a file outside {folder}: not checked")
-    return found, skipped
+                result.not_monit.append((path, reason))
+    return result

@@ -134,12 +134,53 @@ def expand_include(
             "later matches are not checked"
         )
     problem = None
-    if not files and not walker.entered_any and not notes:
-        folder = os.path.dirname(resolved) or "."
-        if not glob.has_magic(folder) and not os.path.isdir(folder):
+    folder = os.path.dirname(resolved) or "."
+    if not files and not notes and not glob.has_magic(folder):
+        if not walker.entered_any and not os.path.isdir(folder):
             problem = f"include folder '{folder}' does not exist"
+        elif walker.entered_any:
+            problem = _matches_nothing(resolved, folder)
     files.reverse()  # Monit pushes each match on its include stack, so the last is read first
     return Expansion(files, problem, notes, truncated)
+
+
+_NAMES_SHOWN = 5
+_NAMES_LISTED = 1000
+
+
+def _matches_nothing(resolved: str, folder: str) -> str | None:
+    """Why a glob in an existing folder that holds files matched none of them, or None for an empty folder.
+
+    An empty drop-in folder (Debian's ``conf.d``) is normal and says nothing; a folder of ``*.conf``
+    files included as ``*.cfg`` is a typo that makes Monit include nothing, silently.
+    """
+    names: list[str] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or entry.name.endswith("~"):
+                    continue
+                try:
+                    if not entry.is_file():
+                        continue
+                except OSError:
+                    continue
+                names.append(entry.name)
+                if len(names) >= _NAMES_LISTED:
+                    break
+    except OSError:
+        return None
+    if not names:
+        return None
+    names.sort()
+    shown = ", ".join(names[:_NAMES_SHOWN]) + (", …" if len(names) > _NAMES_SHOWN else "")
+    count = f"{len(names)}{'+' if len(names) >= _NAMES_LISTED else ''}"
+    message = f"include pattern '{resolved}' matches none of the {count} file(s) in '{folder}' ({shown})"
+    extensions = {os.path.splitext(name)[1] for name in names}
+    wanted = os.path.basename(resolved)
+    if len(extensions) == 1 and "" not in extensions and os.path.splitext(wanted)[1] not in extensions:
+        message += f": did you mean '{os.path.join(folder, '*' + extensions.pop())}'?"
+    return message
 
 
 class _Walker:

@@ -221,10 +221,10 @@ def test_folder_argument_lints_only_monit_configs_below_it(tmp_path: Path) -> No
     _tree(tmp_path / "repo")
     result = check(tmp_path / "repo", "--format", "junit", ".")
     assert _checked(result) == [
-        "./etc/monit.d/db",
-        "./etc/monit/conf.d/app.conf",
-        "./etc/monit/monitrc",
-        "./hosts/web.monitrc",
+        "etc/monit.d/db",
+        "etc/monit/conf.d/app.conf",
+        "etc/monit/monitrc",
+        "hosts/web.monitrc",
     ]
     assert result.exit_code == 1
     json_result = check(tmp_path / "repo", "--format", "json", ".")
@@ -241,18 +241,18 @@ def test_a_conf_d_folder_of_monit_passed_on_its_own(tmp_path: Path) -> None:
     _tree(tmp_path / "repo")
     conf_d = tmp_path / "repo" / "etc" / "monit" / "conf.d"
     result = check(conf_d, "--format", "junit", ".")
-    assert _checked(result) == ["./app.conf"]
-    assert _checked(check(tmp_path, "--format", "junit", str(conf_d))) == [str(conf_d / "app.conf")]
+    assert _checked(result) == ["app.conf"]
+    assert _checked(check(tmp_path, "--format", "junit", str(conf_d))) == ["repo/etc/monit/conf.d/app.conf"]
 
 
 def test_a_checkout_named_monit_is_not_all_monit_configs(tmp_path: Path) -> None:
     checkout = tmp_path / "monit"
     _tree(checkout)  # holds .git: paths are matched relative to the working tree, as pre-commit does
     assert _checked(check(checkout, "--format", "junit", ".")) == [
-        "./etc/monit.d/db",
-        "./etc/monit/conf.d/app.conf",
-        "./etc/monit/monitrc",
-        "./hosts/web.monitrc",
+        "etc/monit.d/db",
+        "etc/monit/conf.d/app.conf",
+        "etc/monit/monitrc",
+        "hosts/web.monitrc",
     ]
 
 

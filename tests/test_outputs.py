@@ -292,8 +292,9 @@ def test_junit_one_failure_per_finding(tmp_path: Path) -> None:
     assert cases[2].findall("failure") == []  # the clean file is a passing test case
     suite = root.find("testsuite")
     assert suite is not None
-    assert suite.get("tests") == "3" and suite.get("failures") == str(len(EXPECTED))
-    assert root.get("failures") == str(len(EXPECTED))
+    # failures count failing files (test cases), not findings
+    assert suite.get("tests") == "3" and suite.get("failures") == "2" and suite.get("errors") == "0"
+    assert root.get("failures") == "2"
 
 
 # --- JSON and text ---------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import itertools
 import os
 import stat
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from monitlint.diagnostics import Diagnostic, Severity
@@ -32,6 +33,20 @@ from monitlint.source import SourceError, SourceFile, read_source
 MAX_INCLUDE_DEPTH = 1024  # Monit's own limit (src/l.l)
 SPLIT_MIN_BYTES = 256 * 1024  # below this, parsing apart costs more than it saves
 FIRST_TOKEN_WINDOW = 4096
+
+
+# Text read in place of a file on disk, by real path (standard input linted in its entrypoint's context).
+_TEXT_IN_PLACE: dict[str, str] = {}
+
+
+@contextmanager
+def text_in_place_of(real_path: str, text: str) -> Iterator[None]:
+    """While active, an include of ``real_path`` reads ``text`` instead of the file (``check --stdin-filename``)."""
+    _TEXT_IN_PLACE[real_path] = text
+    try:
+        yield
+    finally:
+        _TEXT_IN_PLACE.pop(real_path, None)
 
 
 def _span(request: IncludeRequest) -> Span:
@@ -262,7 +277,7 @@ class IncludeExpander:
             )
             return None
         try:
-            source = read_source(path)
+            source = SourceFile(path, _TEXT_IN_PLACE[real]) if real in _TEXT_IN_PLACE else read_source(path)
         except SourceError as exc:
             severity, hint = _unreadable_include_consequence(path)
             self._report("MON002", "include-not-found", severity, f"cannot include file: {exc}", request, hint)

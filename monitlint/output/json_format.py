@@ -22,12 +22,24 @@ def summary(diagnostics: Sequence[Diagnostic], files: int, errors: Sequence[dict
     }
 
 
-def render(diagnostics: Sequence[Diagnostic], files: int, errors: Sequence[dict[str, str]]) -> str:
-    """The JSON report: ``{"version", "diagnostics", "summary", "errors"}``."""
+def render(
+    diagnostics: Sequence[Diagnostic],
+    files: int,
+    errors: Sequence[dict[str, str]],
+    statistics: Sequence[tuple[str, str, int]] | None = None,
+) -> str:
+    """The JSON report: ``{"version", "diagnostics", "summary", "errors"}``.
+
+    With ``statistics`` (``check --statistics``) the summary also holds
+    ``"statistics": [{"code", "rule", "count"}]``, the most frequent rule first.
+    """
+    report: dict[str, object] = dict(summary(diagnostics, files, errors))
+    if statistics is not None:
+        report["statistics"] = [{"code": code, "rule": rule, "count": count} for code, rule, count in statistics]
     document = {
         "version": JSON_VERSION,
         "diagnostics": [d.to_dict() for d in diagnostics],
-        "summary": summary(diagnostics, files, errors),
+        "summary": report,
         "errors": list(errors),
     }
     return json.dumps(document, indent=2)

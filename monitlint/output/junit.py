@@ -1,4 +1,4 @@
-"""JUnit XML: one test case per checked file, one failure per finding."""
+"""JUnit XML: a test case per checked file (failing when it has findings), an error case per unreadable file."""
 
 from __future__ import annotations
 
@@ -23,8 +23,13 @@ def _xml_safe(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", message(text))
 
 
-def render(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
-    """A ``testsuites`` document; files without findings are passing test cases."""
+def render(diagnostics: Sequence[Diagnostic], files: Sequence[str], errors: Sequence[dict[str, str]] = ()) -> str:
+    """A ``testsuites`` document.
+
+    Each checked file is one test case: passing without findings, else failing with one
+    ``<failure>`` per finding (the ``failures`` counts are of failing files).  A file that could
+    not be read is a test case with an ``<error>``.
+    """
     by_file: dict[str, list[Diagnostic]] = {path: [] for path in files}
     # A file linted in an entrypoint's context reports its findings under the entrypoint's spelling
     # of its path: file them under the name it was checked by, not as a second test case.
@@ -32,11 +37,14 @@ def render(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
     for diag in diagnostics:
         name = diag.span.path if diag.span.path in by_file else checked_as.get(os.path.realpath(diag.span.path))
         by_file.setdefault(name or diag.span.path, []).append(diag)
+    unreadable = [error for error in errors if error["path"] not in by_file]
+    tests = str(len(by_file) + len(unreadable))
+    failures = str(sum(1 for diags in by_file.values() if diags))
     suites = ElementTree.Element(
-        "testsuites", name="monitlint", tests=str(len(by_file)), failures=str(len(diagnostics))
+        "testsuites", name="monitlint", tests=tests, failures=failures, errors=str(len(unreadable))
     )
     suite = ElementTree.SubElement(
-        suites, "testsuite", name="monitlint", tests=str(len(by_file)), failures=str(len(diagnostics)), errors="0"
+        suites, "testsuite", name="monitlint", tests=tests, failures=failures, errors=str(len(unreadable))
     )
     for path, diags in by_file.items():
         case = ElementTree.SubElement(suite, "testcase", classname="monitlint", name=_xml_safe(path))
@@ -47,5 +55,9 @@ def render(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
             failure.text = _xml_safe(
                 f"{path}:{diag.span.line}:{diag.span.column}: {diag.code} {diag.severity}: {diag.message}"
             )
+    for error in unreadable:
+        case = ElementTree.SubElement(suite, "testcase", classname="monitlint", name=_xml_safe(error["path"]))
+        element = ElementTree.SubElement(case, "error", type="unreadable", message=_xml_safe(error["message"]))
+        element.text = _xml_safe(error["message"])
     ElementTree.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode")

@@ -42,8 +42,28 @@ def _base_uri() -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def render(diagnostics: Sequence[Diagnostic], line_texts: Sequence[str]) -> str:
-    """The SARIF log for a run."""
+def _notification(level: str, item: dict[str, str]) -> dict[str, object]:
+    return {
+        "level": level,
+        "message": {"text": message(item["message"])},
+        "locations": [
+            {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(item["path"]), "uriBaseId": "%SRCROOT%"}}}
+        ],
+    }
+
+
+def render(
+    diagnostics: Sequence[Diagnostic],
+    line_texts: Sequence[str],
+    errors: Sequence[dict[str, str]] = (),
+    warnings: Sequence[dict[str, str]] = (),
+) -> str:
+    """The SARIF log for a run.
+
+    Files that could not be checked (``errors``) are tool execution notifications of level
+    ``error`` and make ``executionSuccessful`` false; files left out (``warnings``) are
+    notifications of level ``warning``.
+    """
     from monitlint.linter.registry import all_rules
 
     rules = all_rules()
@@ -96,6 +116,15 @@ def render(diagnostics: Sequence[Diagnostic], line_texts: Sequence[str]) -> str:
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": _base_uri()}},
+                "invocations": [
+                    {
+                        "executionSuccessful": not errors,
+                        "toolExecutionNotifications": [
+                            *(_notification("error", item) for item in errors),
+                            *(_notification("warning", item) for item in warnings),
+                        ],
+                    }
+                ],
                 "results": results,
             }
         ],
