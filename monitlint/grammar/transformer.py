@@ -265,10 +265,16 @@ class ModelBuilder:
             span=token_span(check, name),
             name_span=token_span(name),
         )
-        rest = children[2:]
-        # The target (pidfile, path, matching, address, interface, program path).
-        while rest and not isinstance(rest[0], (Test, _Statement, AlertRecipient)):
-            item = rest.pop(0)
+        # The target (pidfile, path, matching, address, interface, program path): the items
+        # before the first statement (walked by index: popping the head of the list each time
+        # was quadratic in a program of very many arguments).
+        first_statement = 2
+        while first_statement < len(children) and not isinstance(
+            children[first_statement], (Test, _Statement, AlertRecipient)
+        ):
+            first_statement += 1
+        rest = children[first_statement:]
+        for item in children[2:first_statement]:
             if isinstance(item, Node) and item.data == "process_target":
                 keyword, value = item.children
                 service.target_kind = {"PIDFILE": "pidfile", "PATHTOK": "pidfile", "MATCH": "matching"}[keyword.type]
