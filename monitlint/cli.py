@@ -256,7 +256,7 @@ def check(
                 warnings.append({"path": path, "message": message})
                 _error(message, "warning")
             for skipped, why in found.not_monit:
-                note(f"{skipped}: skipped: {why}")
+                note(f"{_shown(skipped)}: skipped: {why}")
             if not found.found:
                 message = f"{path}: no Monit control files found under this folder"
                 errors.append({"path": path, "message": message})
@@ -267,7 +267,7 @@ def check(
             if reason is None:
                 targets.append(path)
             else:
-                note(f"{path}: skipped: {reason}")
+                note(f"{_shown(path)}: skipped: {reason}")
         else:
             targets.append(path)
 

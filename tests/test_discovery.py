@@ -1,0 +1,134 @@
+"""Which files count as Monit control files: by name, or by content inside monit folders.
+
+Folder arguments and the pre-commit hook (`check --skip-non-monit`) judge files the same way;
+files named on the command line without that option are always linted.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from monitlint.discovery import classify, discover_all
+from tests.conftest import run_cli
+
+CHECK = "check process app with pidfile /run/app.pid\n"
+TREE = {
+    # by name: always
+    "etc/monitrc": "set daemon 30\n",
+    "hosts/web.monitrc": "set daemon 60\n",
+    # inside monit folders: by content
+    "roles/monit/files/conf.d/app": "# the app\n\nCHECK process app with pidfile /run/app.pid\n",
+    "etc/monit/conf-available/db": "check process db matching dbserver\n",
+    "etc/monit/templates/rootbin": "  if failed checksum then unmonitor\n",  # a block fragment
+    "etc/monit/conf.d/inc": "include /etc/monit/extra/*\n",
+    # inside monit folders, but not Monit files
+    "roles/monit/tasks/main.yml": "- name: install monit\n  apt: name=monit\n",
+    "roles/monit/handlers/main.yaml": "- name: reload monit\n",
+    "roles/monit/README.md": "# Monit\n\nSet up monit.\n",
+    "roles/monit/templates/monitrc.j2": "set daemon {{ monit_interval }}\n",
+    "roles/monit/templates/app.conf": "check process {{ app }} with pidfile /run/{{ app }}.pid\n",
+    "modules/monit/templates/monitrc.epp": "set daemon <%= $interval %>\n",
+    "etc/monit/notes": "These files are managed by Ansible.\n",
+    "etc/monit/conf.d/empty": "# nothing yet\n",
+    "etc/monit/conf.d/data.json": '{"check": 1}\n',
+    "etc/monit/conf.d/app~": CHECK,
+    # outside monit folders: never
+    "etc/nginx/conf.d/site.conf": CHECK,
+    "docs/monitrc.md": "set daemon 30\n",
+}
+
+
+def _tree(base: Path) -> None:
+    (base / ".git").mkdir(parents=True)
+    for name, content in TREE.items():
+        path = base / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+
+
+FOUND = [
+    "etc/monit/conf-available/db",
+    "etc/monit/conf.d/inc",
+    "etc/monit/templates/rootbin",
+    "etc/monitrc",
+    "hosts/web.monitrc",
+    "roles/monit/files/conf.d/app",
+]
+
+
+def test_discovery_by_name_and_by_content(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    found = discover_all(str(tmp_path))
+    assert sorted(str(Path(p).relative_to(tmp_path)) for p in found.found) == FOUND
+    reasons = {str(Path(p).relative_to(tmp_path)): why for p, why in found.not_monit}
+    assert reasons["roles/monit/tasks/main.yml"] == "a YAML file"
+    assert reasons["roles/monit/README.md"] == "documentation"
+    assert reasons["roles/monit/templates/monitrc.j2"] == "a Jinja template"
+    assert reasons["roles/monit/templates/app.conf"].startswith("a template")
+    assert reasons["modules/monit/templates/monitrc.epp"] == "an EPP template"
+    assert "'these'" in reasons["etc/monit/notes"]
+    assert reasons["etc/monit/conf.d/empty"] == "holds no statement"
+    assert reasons["etc/monit/conf.d/data.json"] == "a data file"
+    assert "etc/monit/conf.d/app~" not in reasons  # editor backups are not even candidates
+    assert "etc/nginx/conf.d/site.conf" not in reasons and "docs/monitrc.md" not in reasons
+
+
+@pytest.mark.parametrize(
+    ("relative", "content", "counts"),
+    [
+        ("monitrc", "anything at all\n", True),  # by name
+        ("x.monitrc", "", True),
+        ("monit/app", "set daemon 30\n", True),
+        ("monit.d/app", "\n# c\n  check host h with address h\n", True),
+        ("monit/app", "start program = /bin/x\n", True),
+        ("monit/app", "depends on db\n", True),
+        ("monit/app", "settings: 1\n", False),
+        ("monit/app", "#!/bin/sh\necho set\n", False),
+        ("monit/app.sh", "set -e\n", False),
+        ("monit/app.tmpl", "check process {{ .Name }}\n", False),
+        ("monit/app.erb", "check process <%= @name %>\n", False),
+        ("monitrc", "set daemon {{ interval }}\n", False),  # a template, even by name
+    ],
+)
+def test_classify(tmp_path: Path, relative: str, content: str, counts: bool) -> None:
+    path = tmp_path / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content)
+    assert (classify(str(path), relative) is None) is counts
+
+
+def test_folder_check_skips_non_monit_files_and_verbose_says_why(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    result = run_cli("check", "--isolated", "--no-cache", "--format", "json", ".", cwd=tmp_path)
+    assert json.loads(result.stdout)["summary"]["files"] == len(FOUND), result.stderr
+    assert result.stderr == ""
+    verbose = run_cli("check", "--isolated", "--no-cache", "--format", "json", "--verbose", ".", cwd=tmp_path)
+    assert "monitlint: note: roles/monit/tasks/main.yml: skipped: a YAML file" in verbose.stderr
+    assert "roles/monit/templates/monitrc.j2: skipped: a Jinja template" in verbose.stderr
+    assert verbose.stdout == result.stdout
+
+
+def test_named_files_are_always_linted_unless_skip_non_monit(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    named = ["roles/monit/tasks/main.yml", "etc/monit/conf-available/db"]
+    always = run_cli("check", "--isolated", "--no-cache", "--format", "json", *named, cwd=tmp_path)
+    document = json.loads(always.stdout)
+    assert document["summary"]["files"] == 2
+    assert any(d["path"] == "roles/monit/tasks/main.yml" and d["code"] == "MON001" for d in document["diagnostics"])
+    hook = run_cli(
+        "check", "--isolated", "--no-cache", "--format", "json", "--skip-non-monit", "-v", *named, cwd=tmp_path
+    )
+    document = json.loads(hook.stdout)
+    assert document["summary"]["files"] == 1
+    assert {d["path"] for d in document["diagnostics"]} <= {"etc/monit/conf-available/db"}
+    assert "roles/monit/tasks/main.yml: skipped: a YAML file" in hook.stderr
+
+
+def test_skip_non_monit_with_nothing_left_passes(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    result = run_cli("check", "--isolated", "--no-cache", "--skip-non-monit", "roles/monit/README.md", cwd=tmp_path)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stdout == "" and result.stderr == ""
