@@ -217,3 +217,17 @@ def test_randomized_targets_on_every_host(fleet: Fleet) -> None:
                 if bool(fleet.pids(host, name)) != (targets[host][name] == "started"):
                     mismatches.append(f"step {step} {host}: {name} should be {targets[host][name]}")
     assert mismatches == []
+
+
+def test_missing_monitlint_on_the_managed_host_says_so(fleet: Fleet, tmp_path: Path) -> None:
+    python = Path("/usr/bin/python3")
+    if (
+        not python.exists()
+        or subprocess.run([str(python), "-c", "import monitlint"], capture_output=True, cwd="/").returncode == 0
+    ):
+        pytest.skip("needs a system Python without monitlint")
+    run = fleet.play([("start a", "a", "started")], "--limit", "host1", "-e", f"ansible_python_interpreter={python}")
+    assert run.exit_code == 2, run.output
+    result = run.task("host1", "start a")
+    assert result["status"] == "failed"
+    assert result["result"]["msg"].startswith("install monitlint on the managed host"), result

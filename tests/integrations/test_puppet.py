@@ -143,3 +143,23 @@ def test_refused_resource_fails_while_the_others_apply(puppet: Puppet) -> None:
     assert applied.changed() == {"a": target_a}, applied.output
     assert running(puppet.daemon, NOSTOP), "the refused service must still run"
     assert running(puppet.daemon, "a") == (target_a == "running")
+
+
+def test_enable_is_not_managed_and_says_so(puppet: Puppet) -> None:
+    state = "running" if running(puppet.daemon, "b") else "stopped"
+    applied = puppet.apply(f"service {{ 'b': ensure => {state}, enable => true, provider => monitlint }}\n")
+    assert applied.exit_code == 0, applied.output
+    assert "enable is ignored by the monitlint provider" in applied.output
+
+
+def test_instances_list_the_daemons_services(puppet: Puppet) -> None:
+    private = puppet.tmp / "puppet"
+    argv = [puppet.puppet, "resource", "--modulepath", str(INTEGRATIONS / "puppet"), "--color=false"]
+    for folder in ("confdir", "vardir", "codedir", "logdir", "rundir", "publicdir"):
+        argv += [f"--{folder}", str(private / folder)]
+    env = {**os.environ, "MONITLINT_BIN": monitlint_bin(), "MONITLINT_CONTROL_FILE": str(puppet.daemon.control_file)}
+    proc = subprocess.run([*argv, "service"], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    found = dict(re.findall(r"service \{ '([^']+)':\n  ensure\s+=> '(\w+)',\n  provider => 'monitlint',", proc.stdout))
+    expected = {name: "running" if running(puppet.daemon, name) else "stopped" for name in (*TOYS, NOSTOP)}
+    assert {name: found.get(name) for name in expected} == expected, proc.stdout
