@@ -55,7 +55,9 @@ def test_root_dot_and_a_folder_report_each_included_finding_once(tmp_path: Path)
 
 
 def test_a_folder_and_a_file_in_it_count_one_problem() -> None:
-    result = run_cli("check", "--isolated", "--no-cache", "samples/missing-stop", "samples/missing-stop/monitrc", cwd=REPO)
+    result = run_cli(
+        "check", "--isolated", "--no-cache", "samples/missing-stop", "samples/missing-stop/monitrc", cwd=REPO
+    )
     assert result.stdout.rstrip().endswith("Found 1 problem (1 error) in 1 file.")
     assert result.exit_code == 1
 
@@ -70,7 +72,7 @@ def test_one_spelling_in_every_format(tmp_path: Path, output_format: str) -> Non
 
 
 def test_a_file_outside_the_current_folder_keeps_its_spelling(tmp_path: Path) -> None:
-    repo = _repo(tmp_path / "repo", {"monitrc": SYNTAX})
+    _repo(tmp_path / "repo", {"monitrc": SYNTAX})
     (tmp_path / "elsewhere").mkdir()
     result = check(tmp_path / "elsewhere", "--isolated", "--format", "json", "../repo/monitrc")
     assert {path for path, _code, _line in findings(result)} == {"../repo/monitrc"}
