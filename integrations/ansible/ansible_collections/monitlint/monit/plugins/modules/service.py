@@ -55,6 +55,10 @@ requirements:
   - monitlint importable by the managed host's Python
   - monit (the executable and a running daemon with C(set httpd)) on the managed host
 notes:
+  - C(started) and C(stopped) judge by the process table. A service whose process runs while Monit
+    does not monitor it is C(started) already; use C(monitored) to have Monit watch it again.
+    C(stopped) on such a service has Monit monitor it first (Monit runs no stop program for an
+    unmonitored service), as C(steps) and C(notes) say.
   - There is no C(enabled) option. Monit keeps a service's start/stop state across reboots by
     itself; "not monitored" is runtime state, not "disabled at boot".
   - Supports check mode (the state is read, nothing is sent to Monit; a service the lint gate
