@@ -261,15 +261,23 @@ class Parser:
             else:
                 children = []
             if helpers:
-                flat: list[Any] = []
-                for child in children:
+                first = children[0] if children else None
+                if splice and type(first) is _Splice:
+                    # Left recursion (`x*`, `x+`): grow the list built so far in place; copying it
+                    # at every item would make a list of n items cost n*n/2 copies.
+                    flat: list[Any] = first
+                    rest = children[1:]
+                else:
+                    flat = []
+                    rest = children
+                for child in rest:
                     if type(child) is _Splice:
                         flat.extend(child)
                     else:
                         flat.append(child)
                 children = flat
             if splice:
-                push(_Splice(children))
+                push(children if type(children) is _Splice else _Splice(children))
             elif expand1 and len(children) == 1:
                 push(children[0])
             else:

@@ -27,14 +27,6 @@ REPEATS = 2
 BOUND_SECONDS = 10.0
 HEAD = "set daemon 30\ncheck process p with pidfile /run/p.pid\n"
 
-# The LALR replay in monitlint/grammar/lalr.py copies a helper rule's whole list at each
-# left-recursive reduction (`x*`, `x+`), so one statement list of n items costs n^2/2 copies:
-# n tests in one block, n `allow` lines in one `set httpd`, n names in one `depends on`.
-# The fix belongs to that module (reuse the left child's list instead of copying it).
-LALR_REPLAY = pytest.mark.xfail(
-    reason="quadratic list splicing in LALR replay (monitlint/grammar/lalr.py, Parser._replay)", strict=False
-)
-
 
 def _cpu_seconds(text: str, repeats: int = REPEATS) -> float:
     """The fastest of ``repeats`` lints of ``text``, in CPU seconds of this process."""
@@ -257,11 +249,10 @@ def test_time_grows_linearly(name: str, make: Callable[[int], str], n: int) -> N
     _assert_linear(name, make, n)
 
 
-@LALR_REPLAY
 @pytest.mark.parametrize(("name", "make", "n"), LALR_CASES, ids=[case[0] for case in LALR_CASES])
 def test_time_grows_linearly_in_long_statement_lists(name: str, make: Callable[[int], str], n: int) -> None:
-    # One run and one try each: while the replay is quadratic these take seconds, and fail anyway.
-    _assert_linear(name, make, n, repeats=1, tries=1)
+    """n tests in one block, n `allow` lines, n names in one `depends on`: the LALR replay extends lists in place."""
+    _assert_linear(name, make, n)
 
 
 def test_many_includes_of_one_file(tmp_path: Path) -> None:
@@ -281,14 +272,7 @@ def test_many_includes_of_one_file(tmp_path: Path) -> None:
 REPORTED: list[object] = [
     pytest.param(lambda: blanks(100_000), id="start-then-100000-blanks"),
     pytest.param(lambda: suppressions(37_500), id="37500-suppressions"),
-    pytest.param(
-        lambda: dependency_list(100_000),
-        id="depends-on-200KB",
-        marks=pytest.mark.xfail(
-            reason="quadratic list splicing in LALR replay (monitlint/grammar/lalr.py); takes minutes until fixed",
-            run=False,
-        ),
-    ),
+    pytest.param(lambda: dependency_list(100_000), id="depends-on-200KB"),
     pytest.param(lambda: group_names(2_000), id="3000-group-names"),
 ]
 
