@@ -225,7 +225,7 @@ def check(
     from monitlint import cache
     from monitlint.config import ALWAYS_REPORTED
     from monitlint.diagnostics import Diagnostic
-    from monitlint.discovery import classify, discover_all, named_like_monitrc, relative_to_tree
+    from monitlint.discovery import classify, discover_all, is_block_fragment, named_like_monitrc, relative_to_tree
     from monitlint.source import SourceError, SourceFile, read_source
 
     if stdin_filename is not None and "-" not in paths:
@@ -292,9 +292,12 @@ def check(
         spelling[key] = _shown(shown)
         unique.append(path)
 
-    # Main files first, so that a file they include is checked in their context, not again on its own.
+    # Main files first and block fragments last, so that a file another includes is checked in that
+    # file's context, not again on its own.
     def main_first(path: str) -> int:
-        return 0 if path == "-" or named_like_monitrc(path) else 1
+        if path == "-" or named_like_monitrc(path):
+            return 0
+        return 2 if is_block_fragment(path) else 1
 
     diagnostics: list[Diagnostic] = []
     sources: dict[str, SourceFile] = {}

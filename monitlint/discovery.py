@@ -80,6 +80,13 @@ def named_like_monitrc(path: str) -> bool:
     return bool(_BY_NAME.search(path.replace(os.sep, "/")))
 
 
+def is_block_fragment(path: str) -> bool:
+    """True when a file's first statement belongs inside a check block (``if …``): Debian's ``templates/*``."""
+    head = _head(path)
+    word = _first_word(head) if head is not None else None
+    return word in _SERVICE_STATEMENTS
+
+
 def classify(path: str, relative_path: str) -> str | None:
     """None when ``path`` is a Monit control file (see the module docstring), else why it is not.
 

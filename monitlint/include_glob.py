@@ -92,11 +92,13 @@ def expand_include(
     limit: int = UNLIMITED,
     trees: list[str] | None = None,
     budget: GlobBudget | None = None,
+    written: str | None = None,
 ) -> Expansion:
     """Expand ``resolved`` lazily: at most ``limit`` files, folders counted against ``budget``.
 
     With ``trees``, symlinked folders and matches whose real path is outside
-    them are left out (and said so in ``notes``).
+    them are left out (and said so in ``notes``).  ``written`` is the pattern as the
+    control file spells it, used in the message for a glob that matches none of its folder's files.
     """
     budget = budget if budget is not None else GlobBudget()
     if not glob.has_magic(resolved):
@@ -139,7 +141,7 @@ def expand_include(
         if not walker.entered_any and not os.path.isdir(folder):
             problem = f"include folder '{folder}' does not exist"
         elif walker.entered_any:
-            problem = _matches_nothing(resolved, folder)
+            problem = _matches_nothing(resolved, folder, written)
     files.reverse()  # Monit pushes each match on its include stack, so the last is read first
     return Expansion(files, problem, notes, truncated)
 
@@ -148,7 +150,7 @@ _NAMES_SHOWN = 5
 _NAMES_LISTED = 1000
 
 
-def _matches_nothing(resolved: str, folder: str) -> str | None:
+def _matches_nothing(resolved: str, folder: str, written: str | None = None) -> str | None:
     """Why a glob in an existing folder that holds files matched none of them, or None for an empty folder.
 
     An empty drop-in folder (Debian's ``conf.d``) is normal and says nothing; a folder of ``*.conf``
@@ -173,6 +175,8 @@ def _matches_nothing(resolved: str, folder: str) -> str | None:
     if not names:
         return None
     names.sort()
+    if written and os.path.basename(written) == os.path.basename(resolved):
+        resolved, folder = written, os.path.dirname(written) or "."  # as the control file spells it
     shown = ", ".join(names[:_NAMES_SHOWN]) + (", …" if len(names) > _NAMES_SHOWN else "")
     count = f"{len(names)}{'+' if len(names) >= _NAMES_LISTED else ''}"
     message = f"include pattern '{resolved}' matches none of the {count} file(s) in '{folder}' ({shown})"

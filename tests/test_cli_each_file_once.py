@@ -149,7 +149,7 @@ def test_a_glob_matching_none_of_a_folders_files_is_reported(tmp_path: Path) -> 
     (diag,) = json.loads(result.stdout)["diagnostics"]
     assert diag["line"] == 3
     assert "matches none of the 2 file(s)" in diag["message"] and "(app.conf, db.conf)" in diag["message"]
-    assert "did you mean './etc/monit/conf.d/*.conf'?" in diag["message"]  # and the empty folder says nothing
+    assert "did you mean '/etc/monit/conf.d/*.conf'?" in diag["message"]  # and the empty folder says nothing
 
 
 # --- configuration closest to each file; entrypoints -------------------------------------------------------

@@ -223,7 +223,9 @@ class IncludeExpander:
         resolved = resolve_pattern(request.pattern, including_dir, self.root)
         room = max(MAX_INCLUDE_DEPTH - waiting, 0)
         # One match past the room is enough to know the limit is reached: never expand further.
-        expansion = expand_include(resolved, limit=room + 1, trees=self.trees, budget=self.budget)
+        expansion = expand_include(
+            resolved, limit=room + 1, trees=self.trees, budget=self.budget, written=request.pattern
+        )
         files = expansion.files
         self.includes.append(Include(request.pattern, _span(request), resolved, list(files)))
         for message in [expansion.problem] if expansion.problem else expansion.notes:
