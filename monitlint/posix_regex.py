@@ -33,6 +33,13 @@ TOO_BIG = "Regular expression too big"
 # GNU forms too: `{,n}` means `{0,n}`, and an open `{n,}` costs one copy more than `{n}`.
 _REPEAT = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 _trials_left = MAX_TRIALS
+# All trial compiles of one process together: a file of 64 slow patterns must not cost minutes.
+TRIAL_TOTAL_SECONDS = 20.0
+_trial_seconds_left = TRIAL_TOTAL_SECONDS
+# glibc's regcomp recurses once per nested group: 16,000 levels crash the process (stack overflow),
+# 2,000 do not.  Deeper than this, a pattern is compiled only in a child process first.
+MAX_NESTING = 1000
+TOO_DEEP = "Regular expression nested too deeply"
 
 
 @cache
@@ -116,6 +123,25 @@ def expanded_size(pattern: str) -> int:
     return sum(stack)
 
 
+def nesting_depth(pattern: str) -> int:
+    """The deepest nesting of groups in ``pattern`` (escaped and bracketed parentheses do not count)."""
+    depth = deepest = 0
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 1
+        elif char == "[":
+            index = _bracket_end(pattern, index)
+        elif char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")" and depth:
+            depth -= 1
+        index += 1
+    return deepest
+
+
 def _c_pattern(pattern: str) -> bytes:
     # A C string ends at the first NUL: Monit sees only what comes before it.
     return pattern.encode("utf-8", "surrogateescape").split(b"\0", 1)[0]
@@ -134,6 +160,10 @@ def posix_regex_error(pattern: str) -> str | None:
     libc = _libc()
     if libc is None:
         return _python_regex_error(pattern)
+    if nesting_depth(pattern) > MAX_NESTING:
+        # Deep nesting may crash regcomp (it recurses per group): only a child process tries it.
+        error = _trial_compile(pattern)
+        return TOO_DEEP if error is not None and error.startswith(TOO_BIG) else error
     if size > IN_PROCESS_ATOMS:
         return _trial_compile(pattern)
     return _regcomp_error(libc, _c_pattern(pattern))
@@ -168,12 +198,22 @@ def _trial_compile(pattern: str) -> str | None:
     Where fork or the limits are unavailable, or the trials of this process are
     used up, the pattern is refused as too big rather than compiled unguarded.
     """
-    global _trials_left
+    global _trials_left, _trial_seconds_left
+    import time
+
     from monitlint.parallel import can_fork
 
-    if not can_fork() or _trials_left <= 0:
+    if not can_fork() or _trials_left <= 0 or _trial_seconds_left <= 0:
         return TOO_BIG
     _trials_left -= 1
+    began = time.monotonic()
+    try:
+        return _trial_compile_once(pattern)
+    finally:
+        _trial_seconds_left -= time.monotonic() - began
+
+
+def _trial_compile_once(pattern: str) -> str | None:
     import resource
     import time
 

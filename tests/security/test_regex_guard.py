@@ -96,3 +96,24 @@ def test_compile_and_search_for_the_provider() -> None:
         compile_regex("(?i)x")
     with pytest.raises(PosixRegexError):
         compile_regex("a{,32767}")
+
+
+def test_a_deeply_nested_pattern_is_refused_without_crashing() -> None:
+    """glibc's regcomp recurses per group: 16,000 levels would overflow the stack (a segfault)."""
+    from monitlint.posix_regex import TOO_DEEP, compile_regex, posix_regex_error
+
+    pattern = "(" * 16_000 + "a" + ")" * 16_000
+    assert posix_regex_error(pattern) == TOO_DEEP
+    with pytest.raises(ValueError):
+        compile_regex(pattern)
+    assert posix_regex_error("(" * 2000 + "a" + ")" * 2000) is None  # Monit accepts this depth
+
+
+def test_trial_compiles_share_one_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many slow patterns in one file cannot cost minutes: once the budget is spent, large ones are refused."""
+    from monitlint import posix_regex
+
+    monkeypatch.setattr(posix_regex, "_trial_seconds_left", 0.0)
+    posix_regex.posix_regex_error.cache_clear()
+    assert posix_regex.posix_regex_error("((a{,40}){,40}){,2}") == posix_regex.TOO_BIG
+    posix_regex.posix_regex_error.cache_clear()
