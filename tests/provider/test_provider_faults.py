@@ -350,3 +350,13 @@ def test_a_control_file_with_latin1_bytes_is_acted_on(tmp_path: Path) -> None:
     finally:
         daemon.stop_daemon()
         kill_toys(tmp_path)
+
+
+def test_an_action_still_pending_at_the_deadline_is_reported_as_pending(faults: MonitDaemon) -> None:
+    assert faults.wait_for(lambda: faults.pid("slowstop") is not None and faults.status_word("slowstop") == "OK", 30)
+    code, result, _ = provider_cli(faults, "stop", "slowstop", "--timeout", "1.5")
+    assert code == 1 and result["ok"] is False and result["state"] == "pending", show(result)
+    assert "still pending" in str(result["message"])
+    assert faults.wait_for(lambda: faults.pid("slowstop") is None, 20), "the stop happens later, as Monit queued it"
+    code, result, _ = provider_cli(faults, "start", "slowstop")
+    assert code == 0, show(result)
