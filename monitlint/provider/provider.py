@@ -45,6 +45,7 @@ Where Monit itself is blind, and what the provider does then:
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -162,7 +163,8 @@ class MonitProvider:
     ) -> None:
         if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
             raise ProviderError(f"the timeout must be a finite number of seconds above 0 (got {timeout!r})")
-        self.control_file = locate_control_file(control_file)
+        # The same default as `monitlint service -c`: Puppet and Ansible pass it through the environment.
+        self.control_file = locate_control_file(control_file or os.environ.get("MONITLINT_CONTROL_FILE") or None)
         self.config = config  # the monitlint configuration the caller named; never one discovered
         self.cli = MonitCLI(monit, self.control_file)
         if timeout is not None:  # a single hanging call must not outlive the caller's deadline
@@ -256,7 +258,7 @@ class MonitProvider:
         check_service_name(name)
         with registered_caller():
             gate = self._gate(name)
-            label = f"ensure {target}" if target else action
+            label = "ensure" if target else action
             if gate.refused:
                 return self._refused(name, label, gate)
             service = gate.service
@@ -840,8 +842,6 @@ def _start_time(pid: int) -> float | None:
 
 
 def _mtime(path: str) -> float | None:
-    import os
-
     try:
         return os.stat(path).st_mtime
     except OSError:

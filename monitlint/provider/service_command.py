@@ -156,7 +156,7 @@ def run_service(
     from monitlint.config import Config, ConfigError, load_config
     from monitlint.provider.provider import MonitProvider, error_result
 
-    label = f"ensure {state}" if action == "ensure" else action
+    label = action
     try:
         try:
             config = load_config(config_file) if config_file else Config()
