@@ -32,12 +32,20 @@ def is_complete(result: ParseResult, path: str, config: Config) -> bool:
 
 
 def enabled_rules(config: Config, path: str | None = None) -> list[Rule]:
-    """Rules selected by ``select``/``ignore`` (and ``per-file-ignores`` for ``path``)."""
+    """Rules selected by ``select``/``ignore`` (and ``per-file-ignores`` for ``path``).
+
+    A rule that is always on (what Monit itself refuses) is enabled whatever the selection says:
+    the configuration layer refuses to name it, and this is the backstop for every other caller.
+    """
     ignored = list(config.ignore) + (config.ignored_for(path) if path else [])
     return [
         rule
         for rule in all_rules()
-        if any(selector_matches(rule, s) for s in config.select) and not any(selector_matches(rule, s) for s in ignored)
+        if rule.always_on
+        or (
+            any(selector_matches(rule, s) for s in config.select)
+            and not any(selector_matches(rule, s) for s in ignored)
+        )
     ]
 
 
@@ -90,11 +98,13 @@ def lint_parsed(
 
     found = [d for d in found if d.code in enabled(d.span.path)]
     resolve = {r.code.lower(): r.code for r in rules} | {r.name: r.code for r in rules}
-    directives, bad = parse_directives(result.comments, result.statements, resolve)
+    protected = frozenset(r.code for r in rules if r.always_on)
+    directives, bad = parse_directives(result.comments, result.statements, resolve, protected)
     found, unused = apply_suppressions(found, directives, enabled)
     found.extend(d for d in bad + unused if d.code in enabled(d.span.path))
     for diag in found:
-        if diag.code in config.severity:
+        # What Monit refuses stays an error, whatever a severity override says.
+        if diag.code in config.severity and diag.code not in protected:
             diag.severity = config.severity[diag.code]
     if only_paths is not None:
         found = [d for d in found if os.path.realpath(d.span.path) in only_paths]

@@ -23,6 +23,8 @@ class Rule:
     doc: str
     check: Callable[[ParseResult, Rule], Iterator[Diagnostic]] | None
     scope: str = "file"  # "config": needs the whole control file, skipped for fragments
+    # What Monit itself refuses: never deselected, ignored, lowered or suppressed (as ruff treats syntax errors).
+    always_on: bool = False
 
     def diagnostic(self, message: str, span: object, service: str | None = None, hint: str | None = None) -> Diagnostic:
         """Build a finding of this rule at its default severity."""
@@ -47,6 +49,11 @@ def selector_matches(rule: Rule, selector: str) -> bool:
     if wanted.lower() == rule.name:
         return True
     return rule.code.startswith(wanted.upper()) and wanted[:3].upper() == "MON"
+
+
+def always_on_codes() -> frozenset[str]:
+    """The codes of the rules that cannot be turned off (declared ``ALWAYS_ON`` in their module)."""
+    return frozenset(rule.code for rule in all_rules() if rule.always_on)
 
 
 def find_rule(key: str) -> Rule | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from monitlint.diagnostics import Diagnostic, Severity
@@ -168,11 +168,15 @@ def _scope(comment: Comment, lines: _Lines, scopes: _Statements) -> tuple[int, i
 
 
 def parse_directives(
-    comments: list[Comment], statements: dict[str, list[tuple[int, int, bool]]], resolve: dict[str, str]
+    comments: list[Comment],
+    statements: dict[str, list[tuple[int, int, bool]]],
+    resolve: dict[str, str],
+    protected: Collection[str] = (),
 ) -> tuple[list[Directive], list[Diagnostic]]:
     """Read every suppression comment; return the directives and MON902 findings for bad ones.
 
-    ``resolve`` maps codes and names (lower case) to canonical codes.
+    ``resolve`` maps codes and names (lower case) to canonical codes.  Naming a ``protected``
+    code (what Monit itself refuses) is a bad suppression: it is reported and suppresses nothing.
     """
     problems: list[Diagnostic] = []
     pending: list[tuple[Comment, list[str], bool]] = []  # (comment, codes, whole file)
@@ -199,6 +203,14 @@ def parse_directives(
             code = resolve.get(raw.lower())
             if code is None:
                 problems.append(_bad(comment, f"unknown rule '{raw}' in suppression comment"))
+            elif code in protected:
+                problems.append(
+                    _bad(
+                        comment,
+                        f"{code} cannot be disabled: Monit refuses this file",
+                        "fix what Monit refuses; a comment cannot make Monit accept it",
+                    )
+                )
             else:
                 codes.append(code)
         if not codes:
@@ -228,16 +240,8 @@ def parse_directives(
     return directives, problems
 
 
-def _bad(comment: Comment, message: str) -> Diagnostic:
-    return Diagnostic(
-        "MON902",
-        "bad-suppression",
-        Severity.WARNING,
-        message,
-        _span(comment),
-        None,
-        "`monitlint rules` lists the rule codes and names",
-    )
+def _bad(comment: Comment, message: str, hint: str = "`monitlint rules` lists the rule codes and names") -> Diagnostic:
+    return Diagnostic("MON902", "bad-suppression", Severity.WARNING, message, _span(comment), None, hint)
 
 
 def _covering(diagnostics: list[Diagnostic], directives: list[Directive]) -> list[int | None]:

@@ -1,7 +1,8 @@
 """All rules, imported in a fixed order so registration is deterministic.
 
 A rule is a module named after its code and name, declaring CODE, NAME,
-SEVERITY, SUMMARY (and SCOPE = "config" for whole-config rules) beside an
+SEVERITY, SUMMARY (SCOPE = "config" for whole-config rules, ALWAYS_ON = True for
+what Monit itself refuses, which cannot be turned off) beside an
 optional ``check(result, rule)`` generator; its docstring is its documentation.
 """
 
@@ -62,6 +63,7 @@ def _rule(module: ModuleType) -> Rule:
         doc=(module.__doc__ or "").strip(),
         check=getattr(module, "check", None),
         scope=getattr(module, "SCOPE", "file"),
+        always_on=getattr(module, "ALWAYS_ON", False),
     )
 
 

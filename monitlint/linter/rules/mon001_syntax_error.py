@@ -25,4 +25,6 @@ CODE = "MON001"
 NAME = "syntax-error"
 SEVERITY = Severity.ERROR
 SUMMARY = "Monit's parser would reject this text"
+# Monit refuses such a file: no selection, ignore, severity or suppression comment turns this off.
+ALWAYS_ON = True
 # Findings come from the parser itself, so there is no check function here.

@@ -43,6 +43,8 @@ CODE = "MON006"
 NAME = "monit-rejects"
 SEVERITY = Severity.ERROR
 SUMMARY = "a value Monit's parser accepts but `monit -t` then rejects"
+# Monit refuses such a file: no selection, ignore, severity or suppression comment turns this off.
+ALWAYS_ON = True
 
 FACILITIES = {f"log_local{i}" for i in range(8)} | {"log_daemon"}
 
