@@ -290,7 +290,8 @@ def check(
         if key in spelling:
             continue
         spelling[key] = _shown(shown)
-        unique.append(path)
+        # linted under that spelling, so that messages (a file that cannot be read) name it the same way
+        unique.append(path if path == "-" else spelling[key])
 
     # Main files first and block fragments last, so that a file another includes is checked in that
     # file's context, not again on its own.
