@@ -1,9 +1,15 @@
-"""Findings reported to users: one type shared by the parser and the rules."""
+"""Findings: what producers report (:class:`Problem`) and what users see (:class:`Diagnostic`).
+
+The parser, the include expander and the suppression reader are not rules: they report a
+:class:`Problem` of a :class:`ProblemKind`; the engine looks the kind up in the rule registry,
+which stamps the rule's code, name and severity.  Rule checks build findings through their
+:class:`~monitlint.linter.registry.Rule`, so no producer spells a rule code.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import Enum, IntEnum
 from typing import Any
 
 from monitlint.model import Span
@@ -56,3 +62,26 @@ class Diagnostic:
             "end_column": self.span.end_column,
             "service": self.service,
         }
+
+
+class ProblemKind(Enum):
+    """What a producer outside the rule checks found; each kind belongs to exactly one rule (``KINDS``)."""
+
+    SYNTAX_ERROR = "syntax-error"  # Monit's parser rejects the text
+    INCLUDE_NOT_FOUND = "include-not-found"  # nothing to include: Monit silently includes nothing
+    INCLUDE_UNREADABLE = "include-unreadable"  # a matched file Monit cannot read: it refuses to start
+    INCLUDE_READS_NOTHING = "include-reads-nothing"  # a device or socket: accepted, no statements read
+    INCLUDE_CYCLE = "include-cycle"  # an include that leads back to a file being read
+    UNUSED_SUPPRESSION = "unused-suppression"
+    BAD_SUPPRESSION = "bad-suppression"
+
+
+@dataclass
+class Problem:
+    """A finding before the engine names it: its kind, message and place."""
+
+    kind: ProblemKind
+    message: str
+    span: Span
+    hint: str | None = None
+    service: str | None = None

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.diagnostics import Diagnostic, Problem, ProblemKind
 from monitlint.gc_pause import gc_paused
 from monitlint.grammar.includes import IncludeExpander, SplitInclude
 from monitlint.grammar.keywords import SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
@@ -41,14 +41,23 @@ def get_parser() -> Parser:
 
 @dataclass
 class ParseResult:
-    """A parsed control file, its syntax findings, comments and source texts."""
+    """A parsed control file, its syntax and include problems, comments and source texts."""
 
     config: ControlFile
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # What the parser and the include expander found; the engine names them (a Diagnostic here
+    # comes from a producer that still names its rule itself).
+    problems: list[Problem | Diagnostic] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     # Per file: (line, end line) of every statement; for a check block the end is the block's end.
     statements: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """The problems as findings, named by the rule registry (a new list on each call)."""
+        from monitlint.linter.registry import stamp
+
+        return [stamp(problem) for problem in self.problems]
 
 
 def parse_file(path: str, root: str | None = None, jobs: int = 1) -> ParseResult:
@@ -129,7 +138,7 @@ def _finish(result: ParseResult, expander: IncludeExpander) -> None:
     config = result.config
     config.includes = expander.includes
     config.files = list(expander.sources)
-    result.diagnostics.extend(expander.diagnostics)
+    result.problems.extend(expander.diagnostics)
     result.comments = expander.comments
     result.sources = expander.sources
 
@@ -138,7 +147,7 @@ def _merge(result: ParseResult, expander: IncludeExpander, part: ParseResult) ->
     """Add a separately parsed include group, in reading order."""
     result.config.services.extend(part.config.services)
     result.config.settings.extend(part.config.settings)
-    result.diagnostics.extend(part.diagnostics)
+    result.problems.extend(part.problems)
     expander.comments.extend(part.comments)
     expander.includes.extend(part.config.includes)
     expander.sources.update(part.sources)
@@ -211,15 +220,15 @@ def _parse_chunk(chunk: list[MToken], result: ParseResult, follower: MToken | No
         pass
     first = chunk[0]
     if first.type not in STATEMENT_STARTS:
-        result.diagnostics.append(_orphan(first))
+        result.problems.append(_orphan(first))
         return
     if first.type == "SET":
-        result.diagnostics.append(_error(chunk, 0, len(chunk), parser, None, follower=follower))
+        result.problems.append(_error(chunk, 0, len(chunk), parser, None, follower=follower))
         return
     _recover_block(chunk, result, parser, follower)
 
 
-def _orphan(first: MToken) -> Diagnostic:
+def _orphan(first: MToken) -> Problem:
     if first.type == "LEXERROR":
         message = str(first)
     else:
@@ -227,13 +236,10 @@ def _orphan(first: MToken) -> Diagnostic:
             f"`{_raw(first)}` outside a `check` block: a control file holds `set` statements and "
             "`check` blocks; tests and programs belong to a service"
         )
-    return Diagnostic(
-        "MON001",
-        "syntax-error",
-        Severity.ERROR,
+    return Problem(
+        ProblemKind.SYNTAX_ERROR,
         message,
         token_span(first),
-        None,
         "if this file is a fragment meant for inclusion inside a check block, lint the file that includes it",
     )
 
@@ -325,7 +331,7 @@ def _recover_block(chunk: list[MToken], result: ParseResult, parser: Parser, fol
     walker = _Walker(parser)
     if walker.feed(accepted) is not None:
         # The header itself is wrong: one finding for the whole block, as Monit would stop here.
-        result.diagnostics.append(_error(chunk, 0, header_end, parser, service_type, follower=follower))
+        result.problems.append(_error(chunk, 0, header_end, parser, service_type, follower=follower))
         return
     start = header_end
     dropped = 0
@@ -337,7 +343,7 @@ def _recover_block(chunk: list[MToken], result: ParseResult, parser: Parser, fol
         else:
             dropped += 1
             where = (len(accepted) + failure[0], failure[1])  # counted from the start of the block
-            result.diagnostics.append(
+            result.problems.append(
                 _error(chunk, start, end, parser, service_type, prefix=accepted, follower=follower, failure=where)
             )
         start = end
@@ -363,7 +369,7 @@ def _error(
     prefix: list[MToken] | None = None,
     follower: MToken | None = None,
     failure: tuple[int, set[str]] | None = None,
-) -> Diagnostic:
+) -> Problem:
     """Locate the first syntax error in chunk[start:end] and describe it.
 
     The tokens parsed are ``prefix`` (by default chunk[:start]) then chunk[start:end];
@@ -406,6 +412,6 @@ def _error(
         last = chunk[end - 1]
         span = Span(last.path, last.end_line or 1, last.end_column or 1, last.end_line or 1, last.end_column or 1)
         message, hint = syntax_message(Token("$END", ""), None, expected, previous, service_type)
-        return Diagnostic("MON001", "syntax-error", Severity.ERROR, message, span, None, hint)
+        return Problem(ProblemKind.SYNTAX_ERROR, message, span, hint)
     message, hint = syntax_message(bad, _raw(bad), expected, previous, service_type)
-    return Diagnostic("MON001", "syntax-error", Severity.ERROR, message, token_span(bad), None, hint)
+    return Problem(ProblemKind.SYNTAX_ERROR, message, token_span(bad), hint)

@@ -9,7 +9,7 @@ from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic
 from monitlint.gc_pause import gc_paused
 from monitlint.grammar.parser import ParseResult, parse_file, parse_text
-from monitlint.linter.registry import Rule, all_rules, selector_matches
+from monitlint.linter.registry import Rule, all_rules, selector_matches, stamp
 from monitlint.model import Span
 
 
@@ -51,9 +51,6 @@ def enabled_rules(config: Config, path: str | None = None) -> list[Rule]:
 
 # Below this many services the rules take milliseconds and a fork would cost more than it saves.
 PARALLEL_RULES_MIN_SERVICES = 2000
-# Relative cost of the rules that walk every test or program (measured at 20,000 services), so
-# that the two processes get about the same work; the others count 1.
-RULE_COST_HINTS = {"MON006": 8, "MON105": 8, "MON401": 5, "MON402": 4, "MON104": 4, "MON103": 3, "MON203": 3}
 
 
 def lint_parsed(
@@ -72,7 +69,7 @@ def lint_parsed(
 
     config = config or Config()
     rules = all_rules()
-    found = list(result.diagnostics)
+    found = [stamp(problem) for problem in result.problems]
     active = [rule for rule in rules if rule.check is not None and (rule.scope != "config" or complete)]
 
     def run(first: int, stop: int) -> list[Diagnostic]:
@@ -83,7 +80,8 @@ def lint_parsed(
             from monitlint.parallel import run_sliced
 
             # A forked child sees the whole model without copying it; only findings come back.
-            weights = [RULE_COST_HINTS.get(rule.code, 1) for rule in active]
+            # Each rule declares its relative cost (COST), so the processes get about the same work.
+            weights = [rule.cost for rule in active]
             for part in run_sliced(weights, jobs, run, lead=1.0):
                 found.extend(part)
         else:
@@ -101,7 +99,7 @@ def lint_parsed(
     protected = frozenset(r.code for r in rules if r.always_on)
     directives, bad = parse_directives(result.comments, result.statements, resolve, protected)
     found, unused = apply_suppressions(found, directives, enabled)
-    found.extend(d for d in bad + unused if d.code in enabled(d.span.path))
+    found.extend(d for d in map(stamp, bad + unused) if d.code in enabled(d.span.path))
     for diag in found:
         # What Monit refuses stays an error, whatever a severity override says.
         if diag.code in config.severity and diag.code not in protected:

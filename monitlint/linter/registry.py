@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.diagnostics import Diagnostic, Problem, ProblemKind, Severity
 
 if TYPE_CHECKING:
     from monitlint.grammar.parser import ParseResult
@@ -25,6 +26,9 @@ class Rule:
     scope: str = "file"  # "config": needs the whole control file, skipped for fragments
     # What Monit itself refuses: never deselected, ignored, lowered or suppressed (as ruff treats syntax errors).
     always_on: bool = False
+    # The problem kinds other producers report for this rule, each with its severity (``KINDS``).
+    kinds: tuple[tuple[ProblemKind, Severity], ...] = ()
+    cost: int = 1  # relative run time, to share the rules between processes (``COST``)
 
     def diagnostic(self, message: str, span: object, service: str | None = None, hint: str | None = None) -> Diagnostic:
         """Build a finding of this rule at its default severity."""
@@ -49,6 +53,33 @@ def selector_matches(rule: Rule, selector: str) -> bool:
     if wanted.lower() == rule.name:
         return True
     return rule.code.startswith(wanted.upper()) and wanted[:3].upper() == "MON"
+
+
+@functools.lru_cache(maxsize=1)
+def _by_kind() -> dict[ProblemKind, tuple[Rule, Severity]]:
+    index: dict[ProblemKind, tuple[Rule, Severity]] = {}
+    for rule in all_rules():
+        for kind, severity in rule.kinds:
+            if kind in index:
+                raise RuntimeError(f"{kind} is declared by {index[kind][0].code} and {rule.code}")
+            index[kind] = (rule, severity)
+    return index
+
+
+def rule_for(kind: ProblemKind) -> Rule:
+    """The rule that reports problems of ``kind``."""
+    return _by_kind()[kind][0]
+
+
+def stamp(problem: Problem | Diagnostic) -> Diagnostic:
+    """The finding for a producer's problem: its rule's code and name, and the severity declared for its kind.
+
+    A :class:`Diagnostic` passes through: producers not yet moved to problems build their own.
+    """
+    if isinstance(problem, Diagnostic):
+        return problem
+    rule, severity = _by_kind()[problem.kind]
+    return Diagnostic(rule.code, rule.name, severity, problem.message, problem.span, problem.service, problem.hint)
 
 
 def always_on_codes() -> frozenset[str]:

@@ -6,7 +6,8 @@
 - ``disable-file`` covers the whole file it is written in.
 
 Codes may be written as codes (``MON105``) or names (``shell-syntax-without-shell``).
-Directives that name unknown rules (MON902) or suppress nothing (MON901) are reported.
+Directives that name unknown rules, or rules that cannot be turned off (bad suppressions), and
+directives that suppress nothing (unused suppressions) are reported as problems the engine names.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
-from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.diagnostics import Diagnostic, Problem, ProblemKind
 from monitlint.grammar.lexer import Comment
 from monitlint.model import Span
 from monitlint.source import SourceFile
@@ -172,13 +173,13 @@ def parse_directives(
     statements: dict[str, list[tuple[int, int, bool]]],
     resolve: dict[str, str],
     protected: Collection[str] = (),
-) -> tuple[list[Directive], list[Diagnostic]]:
-    """Read every suppression comment; return the directives and MON902 findings for bad ones.
+) -> tuple[list[Directive], list[Problem]]:
+    """Read every suppression comment; return the directives and the problems of bad ones.
 
     ``resolve`` maps codes and names (lower case) to canonical codes.  Naming a ``protected``
     code (what Monit itself refuses) is a bad suppression: it is reported and suppresses nothing.
     """
-    problems: list[Diagnostic] = []
+    problems: list[Problem] = []
     pending: list[tuple[Comment, list[str], bool]] = []  # (comment, codes, whole file)
     lines: dict[int, _Lines] = {}  # by id of the source file
     scopes: dict[str, _Statements] = {}  # by path, as the statements are recorded
@@ -240,8 +241,8 @@ def parse_directives(
     return directives, problems
 
 
-def _bad(comment: Comment, message: str, hint: str = "`monitlint rules` lists the rule codes and names") -> Diagnostic:
-    return Diagnostic("MON902", "bad-suppression", Severity.WARNING, message, _span(comment), None, hint)
+def _bad(comment: Comment, message: str, hint: str = "`monitlint rules` lists the rule codes and names") -> Problem:
+    return Problem(ProblemKind.BAD_SUPPRESSION, message, _span(comment), hint)
 
 
 def _covering(diagnostics: list[Diagnostic], directives: list[Directive]) -> list[int | None]:
@@ -283,8 +284,8 @@ def _covering(diagnostics: list[Diagnostic], directives: list[Directive]) -> lis
 
 def apply_suppressions(
     diagnostics: list[Diagnostic], directives: list[Directive], enabled: Callable[[str], set[str]]
-) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """Drop suppressed findings; return (kept, MON901 findings for directives that suppressed nothing)."""
+) -> tuple[list[Diagnostic], list[Problem]]:
+    """Drop suppressed findings; return (kept, problems for the directives that suppressed nothing)."""
     covering = _covering(diagnostics, directives)
     kept: list[Diagnostic] = []
     for diag, index in zip(diagnostics, covering, strict=True):
@@ -292,18 +293,15 @@ def apply_suppressions(
             kept.append(diag)
         else:
             directives[index].used.add(diag.code)
-    unused: list[Diagnostic] = []
+    unused: list[Problem] = []
     for directive in directives:
         idle = [c for c in directive.codes if c not in directive.used and c in enabled(directive.path)]
         if idle:
             unused.append(
-                Diagnostic(
-                    "MON901",
-                    "unused-suppression",
-                    Severity.WARNING,
+                Problem(
+                    ProblemKind.UNUSED_SUPPRESSION,
                     f"suppression of {', '.join(idle)} suppresses nothing here",
                     _span(directive.comment),
-                    None,
                     "remove it, or move it next to the finding it is meant for",
                 )
             )

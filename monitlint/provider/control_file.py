@@ -75,8 +75,16 @@ class GateReport:
         """The gate's verdict on the service Monit means by ``name`` (names compare without regard to case)."""
         service = next((s for s in self.config.services if s.name.lower() == name.lower()), None) if name else None
         own = [d for d in self.diagnostics if service is not None and d.service == service.name]
-        errors = [d for d in own if d.code != "MON001" and d.severity == Severity.ERROR]
+        errors = [d for d in own if d.code != _syntax_code() and d.severity == Severity.ERROR]
         return GateVerdict(self.config, service, self.syntax + errors, own, list(self.config.files))
+
+
+def _syntax_code() -> str:
+    """The code of syntax errors, which block every action (the registry names it)."""
+    from monitlint.diagnostics import ProblemKind
+    from monitlint.linter.registry import rule_for
+
+    return rule_for(ProblemKind.SYNTAX_ERROR).code
 
 
 def gate_all(control_file: str, config: Config | None = None) -> GateReport:
@@ -90,5 +98,5 @@ def gate_all(control_file: str, config: Config | None = None) -> GateReport:
         raise ControlFileError(str(exc)) from None
     assert result.parse is not None
     parsed = result.parse
-    syntax = [d for d in parsed.diagnostics if d.code == "MON001"]
+    syntax = [d for d in parsed.diagnostics if d.code == _syntax_code()]
     return GateReport(parsed.config, syntax, result.diagnostics)

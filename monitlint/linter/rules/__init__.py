@@ -2,8 +2,10 @@
 
 A rule is a module named after its code and name, declaring CODE, NAME,
 SEVERITY, SUMMARY (SCOPE = "config" for whole-config rules, ALWAYS_ON = True for
-what Monit itself refuses, which cannot be turned off) beside an
-optional ``check(result, rule)`` generator; its docstring is its documentation.
+what Monit itself refuses, which cannot be turned off, COST for a slow rule) beside
+an optional ``check(result, rule)`` generator, or KINDS: the problem kinds that the
+parser, the include expander or the suppression reader report for it, with their
+severities.  Its docstring is its documentation.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ def _rule(module: ModuleType) -> Rule:
         check=getattr(module, "check", None),
         scope=getattr(module, "SCOPE", "file"),
         always_on=getattr(module, "ALWAYS_ON", False),
+        kinds=tuple(getattr(module, "KINDS", {}).items()),
+        cost=getattr(module, "COST", 1),
     )
 
 

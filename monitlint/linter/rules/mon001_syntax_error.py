@@ -19,7 +19,7 @@ Good
         if cpu > 80% for 5 cycles then alert
 """
 
-from monitlint.diagnostics import Severity
+from monitlint.diagnostics import ProblemKind, Severity
 
 CODE = "MON001"
 NAME = "syntax-error"
@@ -27,4 +27,5 @@ SEVERITY = Severity.ERROR
 SUMMARY = "Monit's parser would reject this text"
 # Monit refuses such a file: no selection, ignore, severity or suppression comment turns this off.
 ALWAYS_ON = True
-# Findings come from the parser itself, so there is no check function here.
+# Reported by the parser (and the include expander: too many included files), not by a check.
+KINDS = {ProblemKind.SYNTAX_ERROR: SEVERITY}

@@ -16,10 +16,15 @@ Good
     include /etc/monit/conf.d/*.conf
 """
 
-from monitlint.diagnostics import Severity
+from monitlint.diagnostics import ProblemKind, Severity
 
 CODE = "MON002"
 NAME = "include-not-found"
 SEVERITY = Severity.WARNING
 SUMMARY = "an include path or folder that does not exist, or an included file that cannot be read"
-# Findings come from the include expander (monitlint/grammar/includes.py).
+# Reported by the include expander, not by a check.  The severity depends on what Monit does:
+KINDS = {
+    ProblemKind.INCLUDE_NOT_FOUND: Severity.WARNING,  # Monit silently includes nothing
+    ProblemKind.INCLUDE_UNREADABLE: Severity.ERROR,  # Monit refuses to start (or hangs on a FIFO)
+    ProblemKind.INCLUDE_READS_NOTHING: Severity.WARNING,  # a device or socket: accepted, nothing read
+}

@@ -16,9 +16,11 @@ Good
     include /etc/monit/conf.d/*.conf     # a pattern that does not match the including file
 """
 
-from monitlint.diagnostics import Severity
+from monitlint.diagnostics import ProblemKind, Severity
 
 CODE = "MON003"
 NAME = "include-cycle"
 SEVERITY = Severity.WARNING
 SUMMARY = "an include that leads back to a file already being read"
+# Reported by the include expander, not by a check.
+KINDS = {ProblemKind.INCLUDE_CYCLE: SEVERITY}

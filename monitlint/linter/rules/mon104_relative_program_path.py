@@ -31,6 +31,8 @@ CODE = "MON104"
 NAME = "relative-program-path"
 SEVERITY = Severity.ERROR
 SUMMARY = "a program that is not an absolute path: Monit runs it with no PATH, from /"
+# Relative run time at 20,000 services (the others count 1), to share the rules between processes.
+COST = 4
 
 
 def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:

@@ -36,6 +36,8 @@ CODE = "MON105"
 NAME = "shell-syntax-without-shell"
 SEVERITY = Severity.WARNING
 SUMMARY = "shell syntax (>, |, &, $VAR, ~) in a program Monit runs without a shell"
+# Relative run time at 20,000 services (the others count 1), to share the rules between processes.
+COST = 8
 
 SHELLS = {"sh", "bash", "dash", "zsh", "ksh", "ash", "busybox"}
 OPERATORS = {">", ">>", "<", "|", "||", "&", "&&", ";", "2>&1", "1>&2", ">&2", "2>", "&>"}

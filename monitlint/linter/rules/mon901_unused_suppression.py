@@ -15,9 +15,11 @@ Good
     stop program = "/usr/bin/app stop"
 """
 
-from monitlint.diagnostics import Severity
+from monitlint.diagnostics import ProblemKind, Severity
 
 CODE = "MON901"
 NAME = "unused-suppression"
 SEVERITY = Severity.WARNING
 SUMMARY = "a suppression comment that suppresses nothing"
+# Reported by the suppression reader (monitlint/linter/suppressions.py), not by a check.
+KINDS = {ProblemKind.UNUSED_SUPPRESSION: SEVERITY}

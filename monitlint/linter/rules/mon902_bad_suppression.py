@@ -14,9 +14,11 @@ Good
     # monitlint: disable=MON101
 """
 
-from monitlint.diagnostics import Severity
+from monitlint.diagnostics import ProblemKind, Severity
 
 CODE = "MON902"
 NAME = "bad-suppression"
 SEVERITY = Severity.WARNING
 SUMMARY = "a malformed suppression comment, or one naming an unknown rule"
+# Reported by the suppression reader (monitlint/linter/suppressions.py), not by a check.
+KINDS = {ProblemKind.BAD_SUPPRESSION: SEVERITY}
