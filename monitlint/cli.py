@@ -223,11 +223,12 @@ def check(
     Exit status: 0 nothing found, 1 findings, 2 a file could not be read or a usage error.
     """
     from monitlint import cache
-    from monitlint.config import ALWAYS_REPORTED
+    from monitlint.config import always_reported
     from monitlint.diagnostics import Diagnostic
     from monitlint.discovery import classify, discover_all, is_block_fragment, named_like_monitrc, relative_to_tree
     from monitlint.source import SourceError, SourceFile, read_source
 
+    protected = always_reported()
     if stdin_filename is not None and "-" not in paths:
         _usage_error("--stdin-filename names standard input: pass `-` among the paths")
     if statistics and output_format not in ("text", "json"):
@@ -348,7 +349,7 @@ def check(
             covered.setdefault(real(file), path)
         checked.append(path)
         diagnostics.extend(found_diags)
-        failing = failing or any(d.severity >= config.fail_on or d.code in ALWAYS_REPORTED for d in found_diags)
+        failing = failing or any(d.severity >= config.fail_on or d.code in protected for d in found_diags)
 
     # One spelling per file, each finding once.
     from monitlint.model import Span

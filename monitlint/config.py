@@ -17,8 +17,13 @@ from monitlint.diagnostics import Severity
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
 KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "root", "entrypoints", "fail-on"}
-# What Monit itself refuses (a syntax error, a check `monit -t` makes): always reported, always fails `check`.
-ALWAYS_REPORTED = ("MON001", "MON006")
+
+
+def always_reported() -> frozenset[str]:
+    """What Monit itself refuses (MON001, MON006): always reported, always fails `check` (rules declare ALWAYS_ON)."""
+    from monitlint.linter.registry import always_on_codes
+
+    return always_on_codes()
 
 
 class ConfigError(Exception):
@@ -67,7 +72,7 @@ def protected_rule(selector: str) -> str | None:
     from monitlint.linter.registry import find_rule
 
     rule = find_rule(selector)
-    if rule is not None and rule.code in ALWAYS_REPORTED:
+    if rule is not None and rule.code in always_reported():
         return f"{rule.code} ({rule.name})"
     return None
 
@@ -92,20 +97,21 @@ def keep_always_reported(config: Config) -> Config:
     from monitlint.linter.registry import all_rules, selector_matches
 
     rules = all_rules()
+    protected = always_reported()
 
     def without_protected(selectors: list[str]) -> list[str]:
         codes: list[str] = []
         for selector in selectors:
             for rule in rules:
-                if selector_matches(rule, selector) and rule.code not in ALWAYS_REPORTED and rule.code not in codes:
+                if selector_matches(rule, selector) and rule.code not in protected and rule.code not in codes:
                     codes.append(rule.code)
         return codes
 
     if not any(s.strip().upper() == "ALL" for s in config.select):
-        config.select = [*config.select, *(c for c in ALWAYS_REPORTED if c not in config.select)]
+        config.select = [*config.select, *sorted(c for c in protected if c not in config.select)]
     config.ignore = without_protected(config.ignore)
     config.per_file_ignores = {k: without_protected(v) for k, v in config.per_file_ignores.items()}
-    for code in ALWAYS_REPORTED:
+    for code in protected:
         config.severity.pop(code, None)
     return config
 
@@ -193,7 +199,7 @@ def load_config(path: str | None) -> Config:
             severity = _severity(level, f"{path}: severity of {key}")
             # by code, prefix or name, like select and ignore; later entries win
             for code in _rule_codes(key, "severity", path):
-                if code in ALWAYS_REPORTED and severity != Severity.ERROR:
+                if code in always_reported() and severity != Severity.ERROR:
                     if protected_rule(key):
                         raise ConfigError(
                             f"{path}: the severity of {protected_rule(key)} is always error: Monit refuses such a file"
