@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from monitlint.safe_fs import within
 
 MAX_DIR_VISITS = 10_000  # folders entered per run while expanding globs
+# Working trees that are a host's installed configuration (etckeeper keeps /etc in git), never a checkout.
+INSTALLED_TREES = frozenset({"/etc", "/usr/local/etc"})
 UNLIMITED = 1 << 62
 
 
@@ -70,7 +72,12 @@ def checked_trees(main_real: str, root: str | None) -> list[str]:
     """
     from monitlint.discovery import match_base
 
-    trees = [os.path.realpath(match_base(os.path.dirname(main_real) or "."))]
+    tree = os.path.realpath(match_base(os.path.dirname(main_real) or "."))
+    if tree in INSTALLED_TREES:
+        # /etc kept in git by etckeeper is the host's own configuration, not a checkout: an installed
+        # /etc/monit/monitrc reads /etc/monit/conf.d/* and what its links lead to, as Monit does.
+        tree = "/"
+    trees = [tree]
     if root:
         trees.append(os.path.realpath(root))
     return trees

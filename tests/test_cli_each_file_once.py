@@ -295,3 +295,14 @@ def test_the_hosts_etc_monit_monitrc_reads_conf_d() -> None:
     patterns = {inc.pattern for inc in parsed.config.includes}
     assert {"/etc/monit/conf.d/*", "/etc/monit/conf-enabled/*"} <= patterns
     assert not [d for d in parsed.diagnostics if d.code == "MON002" and "outside" in d.message]
+
+
+def test_etc_kept_in_git_by_etckeeper_is_still_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """/etc/.git (etckeeper) does not make /etc a checkout: an installed monitrc's includes are not contained."""
+    import monitlint.discovery
+    from monitlint.include_glob import checked_trees
+
+    monkeypatch.setattr(monitlint.discovery, "match_base", lambda folder: "/etc")
+    assert checked_trees("/etc/monit/monitrc", None) == ["/"]
+    monkeypatch.setattr(monitlint.discovery, "match_base", lambda folder: "/home/ci/checkout")
+    assert checked_trees("/home/ci/checkout/etc/monit/monitrc", None) == ["/home/ci/checkout"]
