@@ -372,3 +372,10 @@ CPU_STATES: dict[str, str] = _expand(
 # Tokens that begin a top-level statement: the parser splits the token stream
 # at these, which is exactly where Monit's blocks end.
 STATEMENT_STARTS = frozenset({"SET", *CHECK_TYPES.values()})
+
+# Tokens that may begin a statement inside a `check` block (Monit's p.y: the block's statement
+# list).  Some also appear inside statements (`alert` as an action, `every` after `repeat`):
+# the parser's error recovery decides by position which ones begin a statement.
+BLOCK_STATEMENT_STARTS = frozenset(
+    {"IF", "START", "STOP", "RESTART", "ALERT", "NOALERT", "EVERY", "NOTEVERY", "MODE", "ONREBOOT", "GROUP", "DEPENDS"}
+)

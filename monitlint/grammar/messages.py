@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from monitlint.grammar.keywords import KEYWORDS, SERVICE_TYPE_OF_CHECK
+from monitlint.grammar.keywords import BLOCK_STATEMENT_STARTS, KEYWORDS, SERVICE_TYPE_OF_CHECK
 from monitlint.grammar.tokens import Token
 
 # The first spelling of each keyword is the one shown to users.
@@ -133,20 +133,6 @@ _TEST_SUBJECTS = {
     "EXIST",
     "TOTAL",
 }
-_STATEMENT_STARTS = {
-    "IF",
-    "START",
-    "STOP",
-    "RESTART",
-    "ALERT",
-    "NOALERT",
-    "EVERY",
-    "NOTEVERY",
-    "MODE",
-    "ONREBOOT",
-    "GROUP",
-    "DEPENDS",
-}
 _THEN_HINT = "write `if <condition> then <action>`"
 _ACTIONS = {"ALERT", "RESTART", "START", "STOP", "UNMONITOR", "EXEC"}
 _GLUED_UNIT = re.compile(r"^[0-9]+(?:\.[0-9]+)?([A-Za-z%/]+)$")
@@ -236,7 +222,7 @@ def syntax_message(
         )
     if token.type == "$END":
         return f"unexpected end of the statement: expected {join_labels(expected)}", None
-    if "IF" in expected and expected & _STATEMENT_STARTS and service_type:
+    if "IF" in expected and expected & BLOCK_STATEMENT_STARTS and service_type:
         return (
             f"unexpected {shown}: expected a statement of this `check {service_type}` block "
             "(`if`, `start program`, `depends on`, `group` …) or the next `check`/`set`",

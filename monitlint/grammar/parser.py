@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from monitlint.diagnostics import Diagnostic, Problem, ProblemKind
 from monitlint.gc_pause import gc_paused
 from monitlint.grammar.includes import IncludeExpander, SplitInclude
-from monitlint.grammar.keywords import SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
+from monitlint.grammar.keywords import BLOCK_STATEMENT_STARTS, SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
 from monitlint.grammar.lalr import ParseFailure, Parser, load_tables
 from monitlint.grammar.lexer import Comment, MToken
 from monitlint.grammar.messages import syntax_message
@@ -248,20 +248,24 @@ def _segments(chunk: list[MToken]) -> list[int]:
     """Indexes where a block statement probably starts (used only to recover from errors)."""
     starts = []
     for i in range(1, len(chunk)):
-        tok, prev = chunk[i], chunk[i - 1]
-        kind = tok.type
-        after_action = prev.type in ("THEN", "ELSE", "ONREBOOT", "REPEAT")
-        if kind == "IF" and prev.type != "ELSE":
-            starts.append(i)
-        elif kind in ("START", "STOP", "RESTART") and not after_action:
-            nxt = chunk[i + 1].type if i + 1 < len(chunk) else ""
-            if nxt in ("STRING", "PATH", "EQUAL"):
-                starts.append(i)
-        elif (
-            (kind == "ALERT" and not after_action and i + 1 < len(chunk) and chunk[i + 1].type == "MAILADDR")
-            or kind in ("NOALERT", "MODE", "ONREBOOT", "GROUP", "DEPENDS", "NOTEVERY")
-            or (kind == "EVERY" and prev.type != "REPEAT")
-        ):
+        kind = chunk[i].type
+        if kind not in BLOCK_STATEMENT_STARTS:
+            continue
+        # Some of these words also appear inside statements: tell by what is around them.
+        prev = chunk[i - 1].type
+        nxt = chunk[i + 1].type if i + 1 < len(chunk) else ""
+        after_action = prev in ("THEN", "ELSE", "ONREBOOT", "REPEAT")
+        if kind == "IF":
+            begins = prev != "ELSE"  # `else if` continues the test
+        elif kind in ("START", "STOP", "RESTART"):
+            begins = not after_action and nxt in ("STRING", "PATH", "EQUAL")  # a program, not an action
+        elif kind == "ALERT":
+            begins = not after_action and nxt == "MAILADDR"  # a recipient, not an action
+        elif kind == "EVERY":
+            begins = prev != "REPEAT"  # not `repeat every N cycles`
+        else:
+            begins = True
+        if begins:
             starts.append(i)
     return starts
 
