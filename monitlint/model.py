@@ -183,6 +183,18 @@ class Include:
 
 @_pickled_as_fields
 @dataclass(slots=True)
+class Comment:
+    """A ``#`` comment with its position: what suppression directives are read from."""
+
+    path: str  # the file it is written in (its text is among the sources by this path)
+    line: int
+    column: int
+    text: str
+    own_line: bool  # nothing but blanks before it on its line
+
+
+@_pickled_as_fields
+@dataclass(slots=True)
 class ControlFile:
     """A parsed control file with everything it includes."""
 

@@ -52,7 +52,7 @@ def snapshot(result: ParseResult) -> str:
         "includes": [dataclasses.asdict(i) for i in config.includes],
         "files": config.files,
         "diagnostics": sorted(repr(d) for d in result.diagnostics),
-        "comments": sorted((c.file.path, c.line, c.column, c.text, c.own_line) for c in result.comments),
+        "comments": sorted((c.path, c.line, c.column, c.text, c.own_line) for c in result.comments),
         "statements": {path: sorted(records) for path, records in result.statements.items()},
         "sources": {path: source.text for path, source in result.sources.items()},
     }

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from monitlint.grammar.keywords import CHECK_TYPES, CPU_STATES, KEYWORDS, NOISE_WORDS, STATEMENT_STARTS
 from monitlint.grammar.tokens import Token
+from monitlint.model import Comment as Comment  # re-exported: the include expander imports it from here
 from monitlint.source import SourceFile
 
 # A "word" character in Monit's scanner: any byte from 0x22 up except these.
@@ -145,17 +146,6 @@ def unquote(raw: str) -> str:
 
 
 MToken = Token  # kept as a name: tokens made by this scanner always carry their file
-
-
-@dataclass
-class Comment:
-    """A ``#`` comment with its position, kept for suppression directives."""
-
-    file: SourceFile
-    line: int
-    column: int
-    text: str
-    own_line: bool  # nothing but blanks before it on its line
 
 
 @dataclass
@@ -334,7 +324,7 @@ class Scanner:
         line, column = self.source.position(start)
         line_start = self.source.line_starts[line - 1]
         own_line = self.text[line_start:start].strip() == ""
-        self.comments.append(Comment(self.source, line, column, self.text[start:end], own_line))
+        self.comments.append(Comment(self.source.path, line, column, self.text[start:end], own_line))
 
     # -- composite lexemes and scanner states --------------------------------
 

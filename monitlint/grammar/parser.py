@@ -22,11 +22,11 @@ from monitlint.gc_pause import gc_paused
 from monitlint.grammar.includes import IncludeExpander, SplitInclude
 from monitlint.grammar.keywords import BLOCK_STATEMENT_STARTS, SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
 from monitlint.grammar.lalr import ParseFailure, Parser, load_tables
-from monitlint.grammar.lexer import Comment, MToken
+from monitlint.grammar.lexer import MToken
 from monitlint.grammar.messages import syntax_message
 from monitlint.grammar.tokens import Token
 from monitlint.grammar.transformer import ModelBuilder, Node, token_span
-from monitlint.model import ControlFile, Service, Setting, Span
+from monitlint.model import Comment, ControlFile, Service, Setting, Span
 from monitlint.parallel import run_sliced
 from monitlint.source import SourceFile, read_source
 

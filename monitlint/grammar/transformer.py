@@ -196,6 +196,136 @@ _SERVICE_RULES = (
 )
 
 
+# Every grammar rule is accounted for (tests/test_model_mapping.py checks it against monitrc.lark):
+# a method of ModelBuilder, a test kind, a service, a setting, or one of these.
+# `set` statements: each becomes a Setting of that kind (set_statement is only a choice, inlined).
+_SETTING_RULES = frozenset(
+    {
+        "set_alert",
+        "set_daemon",
+        "set_eventqueue",
+        "set_expectbuffer",
+        "set_fips",
+        "set_httpd",
+        "set_idfile",
+        "set_init",
+        "set_limits",
+        "set_log",
+        "set_mailformat",
+        "set_mailserver",
+        "set_mmonit",
+        "set_onreboot",
+        "set_pidfile",
+        "set_ssl",
+        "set_statefile",
+        "set_terminal",
+    }
+)
+# Rules with no model object of their own: kept as a Node, which the method of the rule around
+# them reads (options, operators, units, protocol details), or inlined choices.
+_NODE_RULES = frozenset(
+    {
+        "action",
+        "allow",
+        "allow_host",
+        "allow_htpasswd",
+        "allow_pam",
+        "allow_user",
+        "apache_limit",
+        "apache_option",
+        "apache_protocol",
+        "byte_unit",
+        "certificate_valid",
+        "certmd5",
+        "common_statement",
+        "connection_option",
+        "content_operator",
+        "content_test",
+        "cpu_kind",
+        "credential",
+        "directory_statement",
+        "event",
+        "event_filter",
+        "fifo_statement",
+        "file_statement",
+        "filesystem_statement",
+        "hash_type",
+        "host_statement",
+        "htpasswd_kind",
+        "http_option",
+        "http_protocol",
+        "httpd_address",
+        "httpd_clientpemfile",
+        "httpd_option",
+        "httpd_pemfile",
+        "httpd_port",
+        "httpd_selfcert",
+        "httpd_signature",
+        "httpd_unixsocket",
+        "icmp_option",
+        "ip_version",
+        "limit",
+        "limit_buffer",
+        "limit_timeout",
+        "loadavg",
+        "mail_format",
+        "mail_format_option",
+        "mailserver",
+        "mailserver_hostname",
+        "mailserver_option",
+        "mailserver_timeout",
+        "mmonit_option",
+        "mmonit_server",
+        "mqtt_protocol",
+        "mysql_option",
+        "mysql_protocol",
+        "network_statement",
+        "onreboot_choice",
+        "operator",
+        "pgsql_option",
+        "pgsql_protocol",
+        "ping_kind",
+        "port_target",
+        "process_resource",
+        "process_statement",
+        "process_target",
+        "program_statement",
+        "protocol",
+        "protocol_name",
+        "radius_protocol",
+        "radius_secret",
+        "register_credentials",
+        "reminder",
+        "response_time",
+        "retry",
+        "send_expect",
+        "service",
+        "set_statement",
+        "simple_protocol",
+        "sip_option",
+        "sip_protocol",
+        "smtp_protocol",
+        "socket_type",
+        "source_address",
+        "ssl",
+        "ssl_checksum",
+        "ssl_file_key",
+        "ssl_option",
+        "ssl_version",
+        "system_resource",
+        "system_statement",
+        "time_unit",
+        "timestamp_kind",
+        "unixsocket_option",
+        "unixsocket_test_option",
+        "url_option",
+        "value",
+        "websocket_option",
+        "websocket_protocol",
+    }
+)
+
+
 class ModelBuilder:
     """Parser callbacks: one method per grammar rule that yields a model object."""
 
@@ -325,14 +455,16 @@ class ModelBuilder:
         return service
 
     def __getattr__(self, name: str) -> Any:
+        # Explicit tables, never a name prefix: a new grammar rule missing from them would
+        # silently become a Node and drop out of the model (the mapping test catches it).
         if name in _SERVICE_RULES:
             return self._service
         if name in _TEST_KINDS:
             kind = name[5:] if name.startswith("test_") else name
             return lambda children: _test(kind, children)
-        if name.startswith("set_"):
+        if name in _SETTING_RULES:
             return lambda children: _setting(name[4:], children)
-        raise AttributeError(name)
+        raise AttributeError(name)  # a Node rule (or not a grammar rule): the parser builds a Node
 
     # -- block statements --------------------------------------------------------
 
@@ -571,3 +703,9 @@ def _httpd(children: list[Any]) -> dict[str, Any]:
                 {"kind": "host", "host": str(toks[1]), "span": token_span(toks[0], toks[-1]).to_dict()}
             )
     return values
+
+
+def mapped_rules() -> frozenset[str]:
+    """Every grammar rule the model accounts for: by a method, a test kind, a service, a setting or a Node."""
+    methods = {name for name in vars(ModelBuilder) if not name.startswith("_")}
+    return frozenset(methods | _TEST_KINDS | set(_SERVICE_RULES) | _SETTING_RULES | _NODE_RULES)

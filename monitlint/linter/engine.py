@@ -9,6 +9,7 @@ from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic
 from monitlint.gc_pause import gc_paused
 from monitlint.grammar.parser import ParseResult, parse_file, parse_text
+from monitlint.linter.context import LintContext
 from monitlint.linter.registry import Rule, all_rules, selector_matches, stamp
 from monitlint.model import Span
 
@@ -68,12 +69,13 @@ def lint_parsed(
     from monitlint.linter.suppressions import apply_suppressions, parse_directives
 
     config = config or Config()
+    context = LintContext.of(result, config, complete)
     rules = all_rules()
     found = [stamp(problem) for problem in result.problems]
     active = [rule for rule in rules if rule.check is not None and (rule.scope != "config" or complete)]
 
     def run(first: int, stop: int) -> list[Diagnostic]:
-        return [diag for rule in active[first:stop] for diag in rule.check(result, rule)]  # type: ignore[misc]
+        return [diag for rule in active[first:stop] for diag in rule.check(context, rule)]  # type: ignore[misc]
 
     with gc_paused():  # the rules walk a large model and create no cycles
         if jobs > 1 and len(result.config.services) >= PARALLEL_RULES_MIN_SERVICES:
@@ -97,7 +99,7 @@ def lint_parsed(
     found = [d for d in found if d.code in enabled(d.span.path)]
     resolve = {r.code.lower(): r.code for r in rules} | {r.name: r.code for r in rules}
     protected = frozenset(r.code for r in rules if r.always_on)
-    directives, bad = parse_directives(result.comments, result.statements, resolve, protected)
+    directives, bad = parse_directives(context.comments, context.statements, resolve, protected, context.sources)
     found, unused = apply_suppressions(found, directives, enabled)
     found.extend(d for d in map(stamp, bad + unused) if d.code in enabled(d.span.path))
     for diag in found:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from monitlint.diagnostics import Diagnostic, Problem, ProblemKind, Severity
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Rule:
     severity: Severity
     summary: str
     doc: str
-    check: Callable[[ParseResult, Rule], Iterator[Diagnostic]] | None
+    check: Callable[[LintContext, Rule], Iterator[Diagnostic]] | None
     scope: str = "file"  # "config": needs the whole control file, skipped for fragments
     # What Monit itself refuses: never deselected, ignored, lowered or suppressed (as ruff treats syntax errors).
     always_on: bool = False

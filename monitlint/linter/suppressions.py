@@ -15,12 +15,11 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from monitlint.diagnostics import Diagnostic, Problem, ProblemKind
-from monitlint.grammar.lexer import Comment
-from monitlint.model import Span
+from monitlint.model import Comment, Span
 from monitlint.source import SourceFile
 
 _DIRECTIVE = re.compile(r"#\s*monitlint\s*:\s*(?P<body>.*)$", re.IGNORECASE)
@@ -48,7 +47,7 @@ class Directive:
 
 
 def _span(comment: Comment) -> Span:
-    return Span(comment.file.path, comment.line, comment.column, comment.line, comment.column + len(comment.text))
+    return Span(comment.path, comment.line, comment.column, comment.line, comment.column + len(comment.text))
 
 
 _INCLUDE_LINE = re.compile(r"\s*include\s", re.IGNORECASE)
@@ -172,16 +171,18 @@ def parse_directives(
     comments: list[Comment],
     statements: dict[str, list[tuple[int, int, bool]]],
     resolve: dict[str, str],
-    protected: Collection[str] = (),
+    protected: Collection[str],
+    sources: Mapping[str, SourceFile],
 ) -> tuple[list[Directive], list[Problem]]:
     """Read every suppression comment; return the directives and the problems of bad ones.
 
     ``resolve`` maps codes and names (lower case) to canonical codes.  Naming a ``protected``
     code (what Monit itself refuses) is a bad suppression: it is reported and suppresses nothing.
+    ``sources`` holds the text of each file, by path, to find what a directive covers.
     """
     problems: list[Problem] = []
     pending: list[tuple[Comment, list[str], bool]] = []  # (comment, codes, whole file)
-    lines: dict[int, _Lines] = {}  # by id of the source file
+    lines: dict[str, _Lines] = {}  # by path of the source file
     scopes: dict[str, _Statements] = {}  # by path, as the statements are recorded
     for comment in comments:
         match = _DIRECTIVE.search(comment.text)
@@ -221,23 +222,23 @@ def parse_directives(
         whole_file = body.group("kind").lower() == "disable-file"
         pending.append((comment, codes, whole_file))
         if not whole_file:
-            path = comment.file.path
+            path = comment.path
             file_scopes = scopes.get(path)
             if file_scopes is None:
                 file_scopes = scopes[path] = _Statements(statements.get(path, []))
-            if id(comment.file) not in lines:
-                lines[id(comment.file)] = _Lines(comment.file)
+            if path not in lines:
+                lines[path] = _Lines(sources[path])
             if not comment.own_line:
                 file_scopes.want_containing(comment.line)
     directives: list[Directive] = []
     for comment, codes, whole_file in pending:
         if whole_file:
-            scope: tuple[int, int] | None = (1, len(comment.file.line_starts) + 1)
+            scope: tuple[int, int] | None = (1, len(sources[comment.path].line_starts) + 1)
         else:
-            scope = _scope(comment, lines[id(comment.file)], scopes[comment.file.path])
+            scope = _scope(comment, lines[comment.path], scopes[comment.path])
         if scope is None:
             scope = (comment.line, comment.line)
-        directives.append(Directive(comment, codes, comment.file.path, scope[0], scope[1]))
+        directives.append(Directive(comment, codes, comment.path, scope[0], scope[1]))
     return directives, problems
 
 

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitlint.cli import cli
-from monitlint.linter.rules import mon301_control_file_permissions as mon301
+from monitlint.linter import helpers
 
 MAIN = """set daemon 30
 set httpd unixsocket /run/monit.sock allow localhost
@@ -41,11 +41,11 @@ def lint(path: Path, *args: str) -> tuple[int, list[tuple[str, str, int]]]:
 @pytest.fixture
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A folder that counts as installed (like /etc/monit), outside any git checkout."""
-    if mon301.in_checkout(str(tmp_path / "x")):
+    if helpers.in_checkout(str(tmp_path / "x")):
         pytest.fail(f"{tmp_path} lies inside a git or hg working tree; these tests need a temp dir outside one")
     root = tmp_path / "etc" / "monit"
     (root / "conf.d").mkdir(parents=True)
-    monkeypatch.setattr(mon301, "INSTALLED_PREFIXES", (*mon301.INSTALLED_PREFIXES, str(tmp_path) + os.sep))
+    monkeypatch.setattr(helpers, "INSTALLED_PREFIXES", (*helpers.INSTALLED_PREFIXES, str(tmp_path) + os.sep))
     return root
 
 
@@ -93,7 +93,7 @@ def test_mon301_only_for_the_main_file(installed: Path) -> None:
 def test_mon301_skips_files_that_are_not_installed(tmp_path: Path) -> None:
     main = _main(tmp_path, 0o644)
     (tmp_path / "conf.d").mkdir()
-    assert not mon301.installed(str(main))
+    assert not helpers.installed(str(main))
     assert lint(main, "--select", "MON301") == (0, [])
 
 
@@ -102,7 +102,7 @@ def test_mon301_skips_files_in_a_git_checkout(installed: Path) -> None:
     (checkout / ".git").mkdir(parents=True)
     (checkout / "conf.d").mkdir()
     main = _main(checkout, 0o644)
-    assert mon301.in_checkout(str(main)) and not mon301.installed(str(main))
+    assert helpers.in_checkout(str(main)) and not helpers.installed(str(main))
     assert lint(main, "--select", "MON301") == (0, [])
 
 

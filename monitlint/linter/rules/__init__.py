@@ -3,7 +3,8 @@
 A rule is a module named after its code and name, declaring CODE, NAME,
 SEVERITY, SUMMARY (SCOPE = "config" for whole-config rules, ALWAYS_ON = True for
 what Monit itself refuses, which cannot be turned off, COST for a slow rule) beside
-an optional ``check(result, rule)`` generator, or KINDS: the problem kinds that the
+an optional ``check(ctx, rule)`` generator over a
+:class:`~monitlint.linter.context.LintContext`, or KINDS: the problem kinds that the
 parser, the include expander or the suppression reader report for it, with their
 severities.  Its docstring is its documentation.
 """

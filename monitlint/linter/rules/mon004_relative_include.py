@@ -26,7 +26,7 @@ from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON004"
 NAME = "relative-include"
@@ -34,9 +34,9 @@ SEVERITY = Severity.WARNING
 SUMMARY = "a relative include path, which Monit resolves against its working directory"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report includes whose pattern is not absolute."""
-    for include in result.config.includes:
+    for include in ctx.model.includes:
         if not include.pattern.startswith("/"):
             yield rule.diagnostic(
                 f"relative include '{include.pattern}': Monit resolves it against its working directory "

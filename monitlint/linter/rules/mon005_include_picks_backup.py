@@ -27,7 +27,7 @@ from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON005"
 NAME = "include-picks-backup"
@@ -39,9 +39,9 @@ BACKUP = re.compile(
 )
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report includes that matched backup-looking files."""
-    for include in result.config.includes:
+    for include in ctx.model.includes:
         backups = [f for f in include.files if BACKUP.search(os.path.basename(f))]
         if backups:
             names = ", ".join(os.path.basename(f) for f in backups[:3]) + (" ..." if len(backups) > 3 else "")

@@ -32,12 +32,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.helpers import monit_number
 from monitlint.linter.registry import Rule
 from monitlint.model import Rate, Span, Test
 from monitlint.posix_regex import posix_regex_error
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON006"
 NAME = "monit-rejects"
@@ -55,12 +56,6 @@ HEX_DIGITS = re.compile(r"[0-9a-fA-F]+")
 CHECKSUM_LENGTHS = {"MD5HASH": 32, "SHA1HASH": 40}
 # `total ... in last N unit`: Monit keeps 60 minutes and 24 hours of history.
 TOTAL_RANGE_LIMITS = {"MINUTE": 60, "HOUR": 24, "DAY": 1}
-
-
-def monit_number(value: int) -> int:
-    """The value Monit's scanner makes of a number: ``atoi``, so 64-bit saturated, then cut to 32 bits."""
-    value = min(value, 2**63 - 1) & 0xFFFFFFFF
-    return value - 2**32 if value >= 2**31 else value
 
 
 def _wrapped(value: int) -> str:
@@ -213,9 +208,9 @@ def _test_problems(test: Test) -> Iterator[str]:
                     yield f"ping size {size} is outside 8 to 1492 bytes"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report each value Monit would refuse, with Monit's reason."""
-    config = result.config
+    config = ctx.model
     for setting in config.settings:
         interval = setting.values.get("interval") if setting.kind == "daemon" else None
         if isinstance(interval, int) and monit_number(interval) <= 0:

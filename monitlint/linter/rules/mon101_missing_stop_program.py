@@ -29,7 +29,7 @@ from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON101"
 NAME = "missing-stop-program"
@@ -37,9 +37,9 @@ SEVERITY = Severity.ERROR
 SUMMARY = "process service without a stop program: `monit stop` silently leaves it running"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report every process service that has no stop program."""
-    for service in result.config.services:
+    for service in ctx.model.services:
         if service.syntax_errors:
             continue  # a broken statement may be the very program; MON001 already says so
         if service.type != "process" or service.stop is not None:

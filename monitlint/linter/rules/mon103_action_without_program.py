@@ -26,12 +26,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.helpers import actions
 from monitlint.linter.registry import Rule
-from monitlint.linter.walk import actions
 from monitlint.model import Service
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON103"
 NAME = "action-without-program"
@@ -51,9 +51,9 @@ def _missing(service: Service, kind: str) -> str | None:
     return None
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report actions that have no program to run."""
-    for service in result.config.services:
+    for service in ctx.model.services:
         if service.syntax_errors:
             continue  # a broken statement may be the very program; MON001 already says so
         if service.type == "system":

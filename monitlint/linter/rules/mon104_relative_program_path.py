@@ -21,11 +21,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.helpers import programs
 from monitlint.linter.registry import Rule
-from monitlint.linter.walk import programs
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON104"
 NAME = "relative-program-path"
@@ -35,9 +35,9 @@ SUMMARY = "a program that is not an absolute path: Monit runs it with no PATH, f
 COST = 4
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report programs whose executable is not absolute."""
-    for service in result.config.services:
+    for service in ctx.model.services:
         for label, program in programs(service):
             if program.argv and not program.argv[0].startswith("/"):
                 yield rule.diagnostic(

@@ -26,11 +26,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.helpers import programs
 from monitlint.linter.registry import Rule
-from monitlint.linter.walk import programs
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON105"
 NAME = "shell-syntax-without-shell"
@@ -56,9 +56,9 @@ def _shell_piece(arg: str) -> bool:
     return arg in OPERATORS or bool(SHELLISH.search(arg))
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report programs whose arguments contain shell syntax but that do not run a shell."""
-    for service in result.config.services:
+    for service in ctx.model.services:
         for label, program in programs(service):
             argv = program.argv
             if not argv or os.path.basename(argv[0]) in SHELLS:

@@ -25,11 +25,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.helpers import actions, settings
 from monitlint.linter.registry import Rule
-from monitlint.linter.walk import actions, settings
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON106"
 NAME = "silent-unmonitor"
@@ -38,9 +38,9 @@ SUMMARY = "a test that can stop monitoring (unmonitor, timeout) while no alert r
 SCOPE = "config"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report unmonitor/timeout actions when no alert recipient exists for the service."""
-    config = result.config
+    config = ctx.model
     if settings(config, "alert") or settings(config, "mmonit"):
         return  # mail alerts, or M/Monit receiving every event
     for service in config.services:

@@ -25,7 +25,7 @@ from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON107"
 NAME = "program-timeout-default"
@@ -33,9 +33,9 @@ SEVERITY = Severity.INFO
 SUMMARY = "start or stop program without an explicit timeout (Monit's default is 30 s)"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report start and stop programs without `with timeout`."""
-    for service in result.config.services:
+    for service in ctx.model.services:
         for kind in ("start", "stop"):
             program = getattr(service, kind)
             if program is not None and program.timeout is None:

@@ -27,7 +27,7 @@ from monitlint.linter.registry import Rule
 from monitlint.model import Service
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON201"
 NAME = "duplicate-service-name"
@@ -35,10 +35,10 @@ SEVERITY = Severity.ERROR
 SUMMARY = "a service name used twice (case-insensitive): Monit refuses to start"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report each later definition of a name, pointing at the first."""
     first: dict[str, Service] = {}
-    for service in result.config.services:
+    for service in ctx.model.services:
         key = service.name.lower()
         if key in first:
             previous = first[key]

@@ -24,11 +24,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.helpers import Budget, CloseMatcher
 from monitlint.linter.registry import Rule
-from monitlint.linter.similar import Budget, CloseMatcher
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON202"
 NAME = "unknown-dependency"
@@ -37,12 +37,12 @@ SUMMARY = "depends on a service that is not defined: Monit refuses to start"
 SCOPE = "config"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report dependencies on undefined services, suggesting a close name."""
-    names = {s.name.lower(): s.name for s in result.config.services}
+    names = {s.name.lower(): s.name for s in ctx.model.services}
     # The suggestion is difflib's closest name, found in time linear in the config (see similar.py).
-    matcher = CloseMatcher(list(names), Budget(len(result.config.services)))
-    for service in result.config.services:
+    matcher = CloseMatcher(list(names), Budget(len(ctx.model.services)))
+    for service in ctx.model.services:
         for dep in service.depends:
             if dep.value.lower() in names:
                 continue

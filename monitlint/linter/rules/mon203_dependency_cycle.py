@@ -30,7 +30,7 @@ from monitlint.linter.registry import Rule
 from monitlint.model import Name, Service
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON203"
 NAME = "dependency-cycle"
@@ -41,14 +41,14 @@ COST = 3
 SCOPE = "config"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report each dependency cycle once, at the dependency that closes it.
 
     A depth-first search with an explicit stack: chains of thousands of
     `depends on` are normal in generated configs and must not hit Python's
     recursion limit.
     """
-    services = {s.name.lower(): s for s in result.config.services}
+    services = {s.name.lower(): s for s in ctx.model.services}
     reported: set[frozenset[str]] = set()
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     path: list[Service] = []
@@ -63,7 +63,7 @@ def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
         path.append(service)
         frames.append((service, iter(service.depends)))
 
-    for root in result.config.services:
+    for root in ctx.model.services:
         if root.name.lower() in state:
             continue
         enter(root)

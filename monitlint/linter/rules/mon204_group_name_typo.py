@@ -28,11 +28,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.helpers import MAX_COMPARED_LENGTH, Budget
 from monitlint.linter.registry import Rule
-from monitlint.linter.similar import MAX_COMPARED_LENGTH, Budget
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON204"
 NAME = "group-name-typo"
@@ -40,9 +40,9 @@ SEVERITY = Severity.INFO
 SUMMARY = "a group used once while a near-identical group name is used elsewhere"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report single-use group names that look like a typo of a more common one."""
-    counts = Counter(g.value for s in result.config.services for g in s.groups)
+    counts = Counter(g.value for s in ctx.model.services for g in s.groups)
     # The groups used twice or more, most used first (ties in order of first use): the
     # suggestion is the first similar one in this order, as max() over them would pick.
     common = sorted((g for g in counts if counts[g] >= 2), key=lambda g: -counts[g])
@@ -57,7 +57,7 @@ def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
     # and a config of thousands of made-up names gets comparisons in proportion to its size.
     budget = Budget(sum(counts.values()))
     matcher = difflib.SequenceMatcher()
-    for service in result.config.services:
+    for service in ctx.model.services:
         for group in service.groups:
             value = group.value
             if counts[value] != 1 or len(value) < 3:

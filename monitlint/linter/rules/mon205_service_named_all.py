@@ -27,7 +27,7 @@ from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON205"
 NAME = "service-named-all"
@@ -35,9 +35,9 @@ SEVERITY = Severity.ERROR
 SUMMARY = "a service named `all`: `monit stop all` acts on every service"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report every service whose name Monit's command line reads as `all`."""
-    for service in result.config.services:
+    for service in ctx.model.services:
         if service.name.lower() == "all":
             yield rule.diagnostic(
                 f"service name '{service.name}' means every service on Monit's command line: "

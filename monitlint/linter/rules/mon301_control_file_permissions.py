@@ -25,11 +25,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.helpers import installed
 from monitlint.linter.registry import Rule
 from monitlint.model import Span
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON301"
 NAME = "control-file-permissions"
@@ -38,31 +39,9 @@ SUMMARY = "main control file more open than 0700 or owned by someone else: Monit
 SCOPE = "config"
 
 
-INSTALLED_PREFIXES = ("/etc/", "/usr/local/etc/", "/opt/", "/usr/etc/")
-
-
-def installed(path: str) -> bool:
-    """True for a control file as deployed (under /etc, /usr/local/etc, /opt, or ~/.monitrc), not in a checkout."""
-    real = os.path.realpath(path)
-    deployed = real.startswith(INSTALLED_PREFIXES) or os.path.basename(real) == ".monitrc"
-    return deployed and not in_checkout(real)
-
-
-def in_checkout(path: str) -> bool:
-    """True when ``path`` lies inside a git (or hg) working tree."""
-    folder = os.path.dirname(os.path.abspath(path))
-    while True:
-        if os.path.exists(os.path.join(folder, ".git")) or os.path.exists(os.path.join(folder, ".hg")):
-            return True
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return False
-        folder = parent
-
-
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report a main control file whose mode or owner Monit rejects."""
-    path = result.config.path
+    path = ctx.model.path
     if path.startswith("<") or not installed(path):
         return
     try:

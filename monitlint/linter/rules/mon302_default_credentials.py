@@ -23,12 +23,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.helpers import settings
 from monitlint.linter.registry import Rule
-from monitlint.linter.walk import settings
 from monitlint.model import Span
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON302"
 NAME = "default-credentials"
@@ -36,9 +36,9 @@ SEVERITY = Severity.ERROR
 SUMMARY = "the httpd accepts Monit's sample credentials admin:monit"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report `allow admin:monit`."""
-    for setting in settings(result.config, "httpd"):
+    for setting in settings(ctx.model, "httpd"):
         for allow in setting.values.get("allow", []):
             if allow["kind"] == "user" and allow["user"] == "admin" and allow["password"] == "monit":
                 yield rule.diagnostic(

@@ -24,12 +24,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.helpers import settings
 from monitlint.linter.registry import Rule
-from monitlint.linter.walk import settings
 from monitlint.model import Span
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON303"
 NAME = "httpd-exposed"
@@ -40,9 +40,9 @@ ANY_ADDRESS = {"0.0.0.0", "::", "*", "[::]"}
 ANY_HOST = {"0.0.0.0/0", "0/0", "::/0", "0.0.0.0/0.0.0.0"}
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report a TCP httpd bound to every interface, or open to any host, without TLS."""
-    httpd = settings(result.config, "httpd")
+    httpd = settings(ctx.model, "httpd")
     if not httpd or any(s.values.get("ssl") for s in httpd):
         return
     with_port = [s for s in httpd if "port" in s.values]

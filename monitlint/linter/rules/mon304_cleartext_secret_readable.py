@@ -24,12 +24,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.helpers import installed
 from monitlint.linter.registry import Rule
-from monitlint.linter.rules.mon301_control_file_permissions import installed
 from monitlint.model import Span
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON304"
 NAME = "cleartext-secret-readable"
@@ -37,8 +37,8 @@ SEVERITY = Severity.WARNING
 SUMMARY = "a password in a file readable by group or others"
 
 
-def _secrets(result: ParseResult) -> Iterator[tuple[Span, str]]:
-    for setting in result.config.settings:
+def _secrets(ctx: LintContext) -> Iterator[tuple[Span, str]]:
+    for setting in ctx.model.settings:
         if setting.kind == "httpd":
             for allow in setting.values.get("allow", []):
                 if allow["kind"] == "user":
@@ -52,10 +52,10 @@ def _secrets(result: ParseResult) -> Iterator[tuple[Span, str]]:
             yield setting.span, "the M/Monit credentials"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report secrets stored in group- or world-readable files."""
     modes: dict[str, int | None] = {}
-    for span, what in _secrets(result):
+    for span, what in _secrets(ctx):
         if span.path not in modes:
             try:
                 modes[span.path] = os.stat(span.path).st_mode & 0o777 if installed(span.path) else None

@@ -21,11 +21,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.helpers import BYTE_UNITS
 from monitlint.linter.registry import Rule
-from monitlint.linter.walk import BYTE_UNITS
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON401"
 NAME = "unitless-threshold"
@@ -37,9 +37,9 @@ COST = 5
 SUBJECTS = {"memory", "mem", "swap", "totalmem", "totalmemory", "total memory", "total mem"}
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report byte thresholds written without a unit."""
-    for service in result.config.services:
+    for service in ctx.model.services:
         for test in service.tests:
             for condition in test.conditions:
                 if condition.subject in SUBJECTS and condition.unit is None and condition.value is not None:

@@ -27,7 +27,7 @@ from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON402"
 NAME = "value-out-of-range"
@@ -47,9 +47,9 @@ def _bad_port(value: object) -> bool:
         return False
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report out-of-range ports, percentages and poll intervals."""
-    config = result.config
+    config = ctx.model
     for setting in config.settings:
         if setting.kind == "daemon" and setting.values.get("interval", 0) >= 2148:
             yield rule.diagnostic(

@@ -25,7 +25,7 @@ from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON403"
 NAME = "only-last-condition-counts"
@@ -33,9 +33,9 @@ SEVERITY = Severity.WARNING
 SUMMARY = "several conditions in one `if`: Monit silently keeps only the last"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report tests with more than one resource condition."""
-    for service in result.config.services:
+    for service in ctx.model.services:
         for test in service.tests:
             if len(test.conditions) > 1:
                 dropped = ", ".join(f"`{c.subject}`" for c in test.conditions[:-1])

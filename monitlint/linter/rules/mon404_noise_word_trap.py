@@ -28,7 +28,7 @@ from monitlint.linter.registry import Rule
 from monitlint.model import Span
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
     from monitlint.source import SourceFile
 
 CODE = "MON404"
@@ -77,9 +77,9 @@ def _occurrences(text: str, word: str) -> Iterator[int]:
         index = text.find(word, index + 1)
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report noise-word traps, found in the source text of each file."""
-    for path, source in result.sources.items():
+    for path, source in ctx.sources.items():
         for number, match in _outside_comments(source, WITHOUT):
             column = match.start() - source.line_starts[number - 1] + 1
             yield rule.diagnostic(

@@ -27,7 +27,7 @@ from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON405"
 NAME = "overbroad-matching"
@@ -59,9 +59,9 @@ GENERIC = {
 }
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report process services matched by a short or generic pattern."""
-    for service in result.config.services:
+    for service in ctx.model.services:
         if service.target_kind != "matching" or not service.target:
             continue
         pattern = service.target

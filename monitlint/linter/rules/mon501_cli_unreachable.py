@@ -27,11 +27,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.helpers import settings
 from monitlint.linter.registry import Rule
-from monitlint.linter.walk import settings
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON501"
 NAME = "cli-unreachable"
@@ -40,9 +40,9 @@ SUMMARY = "no usable `set httpd`: the monit CLI (and monitlint's provider) canno
 SCOPE = "config"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report a control file whose daemon the CLI cannot reach."""
-    config = result.config
+    config = ctx.model
     httpd = settings(config, "httpd")
     daemon = settings(config, "daemon")
     if not httpd:

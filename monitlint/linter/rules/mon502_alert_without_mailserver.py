@@ -23,11 +23,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.helpers import settings
 from monitlint.linter.registry import Rule
-from monitlint.linter.walk import settings
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON502"
 NAME = "alert-without-mailserver"
@@ -36,9 +36,9 @@ SUMMARY = "alert recipients but no `set mailserver`: alerts go to localhost:25"
 SCOPE = "config"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report the first alert of a file that has no mail server."""
-    config = result.config
+    config = ctx.model
     if settings(config, "mailserver"):
         return
     alerts = settings(config, "alert")

@@ -27,7 +27,7 @@ from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON503"
 NAME = "repeated-global"
@@ -37,10 +37,10 @@ SUMMARY = "a global setting (set daemon, check system ...) given twice: the last
 ONCE = {"daemon", "log", "pidfile", "idfile", "statefile", "mail-format", "eventqueue", "limits"}
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report each repeated global setting at its later occurrence."""
     seen: dict[str, tuple[str, int]] = {}
-    for setting in result.config.settings:
+    for setting in ctx.model.settings:
         if setting.kind not in ONCE:
             continue
         if setting.kind in seen:
@@ -51,7 +51,7 @@ def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
                 hint="keep one",
             )
         seen[setting.kind] = (setting.span.path, setting.span.line)
-    systems = [s for s in result.config.services if s.type == "system"]
+    systems = [s for s in ctx.model.services if s.type == "system"]
     for service in systems[1:]:
         yield rule.diagnostic(
             f"a second `check system` ('{service.name}'; the first is '{systems[0].name}'); Monit uses only the "

@@ -27,7 +27,7 @@ from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
-    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.context import LintContext
 
 CODE = "MON504"
 NAME = "deprecated-syntax"
@@ -35,14 +35,14 @@ SEVERITY = Severity.INFO
 SUMMARY = "syntax that Monit deprecates (set expectbuffer, mode manual, if match ...)"
 
 
-def check(result: ParseResult, rule: Rule) -> Iterator[Diagnostic]:
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report deprecated statements with their replacement."""
-    for setting in result.config.settings:
+    for setting in ctx.model.settings:
         if setting.kind == "expectbuffer":
             yield rule.diagnostic(
                 "`set expectbuffer` is deprecated", setting.span, hint="use `set limits { sendExpectBuffer: N kB }`"
             )
-    for service in result.config.services:
+    for service in ctx.model.services:
         if service.mode == "manual":
             yield rule.diagnostic(
                 "`mode manual` is deprecated", service.span, service=service.name, hint="use `onreboot laststate`"

@@ -1,0 +1,35 @@
+"""What a rule receives: the model, the source texts, the configuration, and the comments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from monitlint.config import Config
+from monitlint.model import Comment, ControlFile
+from monitlint.source import SourceFile
+
+if TYPE_CHECKING:
+    from monitlint.grammar.parser import ParseResult
+
+
+@dataclass
+class LintContext:
+    """One control file (with its includes) as the rules see it.
+
+    Rules read the typed model and the source texts; they never see the parser's tokens
+    or its problems.  Shared helpers live in :mod:`monitlint.linter.helpers`.
+    """
+
+    model: ControlFile
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    config: Config = field(default_factory=Config)
+    complete: bool = True  # a whole control file, not a fragment: whole-config rules apply
+    comments: list[Comment] = field(default_factory=list)
+    # Per file: (line, end line, is a block) of every statement, for the scopes of suppression comments.
+    statements: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, parsed: ParseResult, config: Config | None = None, complete: bool = True) -> LintContext:
+        """The context of a parsed control file."""
+        return cls(parsed.config, parsed.sources, config or Config(), complete, parsed.comments, parsed.statements)

@@ -1,0 +1,153 @@
+"""Helpers that rules share: one module, so that no rule imports another.
+
+- Walking the model: :func:`actions`, :func:`programs`, :func:`settings`, :func:`has_alert_recipient`.
+- Where a file lives: :func:`installed`, :func:`in_checkout` (file modes only matter once deployed).
+- Numbers as Monit reads them: :func:`monit_number`.
+- Close-name suggestions in bounded time: :class:`Budget`, :class:`CloseMatcher`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections import defaultdict
+from collections.abc import Iterator
+
+from monitlint.model import Action, ControlFile, Program, Service, Setting, Test
+
+# --- walking the model --------------------------------------------------------------------------
+
+BYTE_UNITS = {"BYTE", "KILOBYTE", "MEGABYTE", "GIGABYTE"}
+
+
+def actions(test: Test) -> Iterator[Action]:
+    """The action of a test and its `else` action."""
+    if test.action is not None:
+        yield test.action
+    if test.else_action is not None:
+        yield test.else_action
+
+
+def programs(service: Service) -> Iterator[tuple[str, Program]]:
+    """Every program a service can run: methods, the checked program, and `exec` actions."""
+    for kind in ("start", "stop", "restart"):
+        program = getattr(service, kind)
+        if program is not None:
+            yield f"{kind} program", program
+    if service.program is not None:
+        yield "program", service.program
+    for test in service.tests:
+        for action in actions(test):
+            if action.program is not None:
+                yield "exec", action.program
+
+
+def settings(config: ControlFile, kind: str) -> list[Setting]:
+    """Every ``set`` statement of one kind, in order."""
+    return [s for s in config.settings if s.kind == kind]
+
+
+def has_alert_recipient(config: ControlFile) -> bool:
+    """True when some alert (global or per service) can reach someone."""
+    return bool(settings(config, "alert")) or any(s.alerts for s in config.services)
+
+
+# --- where a file lives -------------------------------------------------------------------------
+
+INSTALLED_PREFIXES = ("/etc/", "/usr/local/etc/", "/opt/", "/usr/etc/")
+
+
+def installed(path: str) -> bool:
+    """True for a control file as deployed (under /etc, /usr/local/etc, /opt, or ~/.monitrc), not in a checkout."""
+    real = os.path.realpath(path)
+    deployed = real.startswith(INSTALLED_PREFIXES) or os.path.basename(real) == ".monitrc"
+    return deployed and not in_checkout(real)
+
+
+def in_checkout(path: str) -> bool:
+    """True when ``path`` lies inside a git (or hg) working tree."""
+    folder = os.path.dirname(os.path.abspath(path))
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")) or os.path.exists(os.path.join(folder, ".hg")):
+            return True
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return False
+        folder = parent
+
+
+# --- numbers as Monit reads them ----------------------------------------------------------------
+
+
+def monit_number(value: int) -> int:
+    """The value Monit's scanner makes of a number: ``atoi``, so 64-bit saturated, then cut to 32 bits."""
+    value = min(value, 2**63 - 1) & 0xFFFFFFFF
+    return value - 2**32 if value >= 2**31 else value
+
+
+# --- close-name suggestions ----------------------------------------------------------------------
+# The "did you mean" hints of MON202 and MON204 compare names pairwise, which is
+# quadratic: a config from a stranger with thousands of made-up names took
+# minutes.  These helpers give the same answers as the ``difflib`` calls they
+# replace, looking only at names of a compatible length, and spend at most a
+# budget of comparisons that grows linearly with the config; past it (never on
+# an ordinary config) they only find names equal but for case.
+
+# Names longer than this are never compared letter by letter: a SequenceMatcher on
+# two long strings can take time quadratic in their length, and a typo hint for a
+# 200-character name helps nobody.
+MAX_COMPARED_LENGTH = 128
+
+
+class Budget:
+    """A number of name comparisons that may still be made (shared by the queries of one rule run)."""
+
+    def __init__(self, items: int, per_item: int = 8, base: int = 20_000) -> None:
+        self.left = base + per_item * items
+
+    def spend(self) -> bool:
+        """Take one comparison; False when none are left."""
+        self.left -= 1
+        return self.left >= 0
+
+
+class CloseMatcher:
+    """``difflib.get_close_matches(word, names, n=1)`` for many words over one list of names."""
+
+    def __init__(self, names: list[str], budget: Budget, cutoff: float = 0.6) -> None:
+        self.cutoff = cutoff
+        self.budget = budget
+        self.by_length: dict[int, list[str]] = defaultdict(list)
+        for name in names:
+            self.by_length[len(name)].append(name)
+        self._memo: dict[str, str | None] = {}
+
+    def best(self, word: str) -> str | None:
+        """The closest name scoring at least the cutoff (ties to the greatest name), or None."""
+        if word in self._memo:
+            return self._memo[word]
+        found = self._best(word)
+        self._memo[word] = found
+        return found
+
+    def _best(self, word: str) -> str | None:
+        size = len(word)
+        if not size or size > MAX_COMPARED_LENGTH:
+            return None
+        cutoff = self.cutoff
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(word)
+        best: tuple[float, str] | None = None
+        # real_quick_ratio() is 2*min(len)/(sum of len): lengths outside this range can never reach the cutoff.
+        for length in sorted(self.by_length):
+            if length > MAX_COMPARED_LENGTH or 2 * min(length, size) / (length + size) < cutoff:
+                continue
+            for name in self.by_length[length]:
+                if not self.budget.spend():
+                    return None  # out of budget: no suggestion rather than a partial one
+                matcher.set_seq1(name)
+                if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff:
+                    score = matcher.ratio()
+                    if score >= cutoff and (best is None or (score, name) > best):
+                        best = (score, name)
+        return best[1] if best is not None else None
