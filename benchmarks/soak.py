@@ -61,6 +61,13 @@ class Counts:
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
+    def brief(self) -> str:
+        """The counts on one line."""
+        return (
+            f"{self.calls} calls ({self.ok_calls} exited 0): false OKs {self.false_ok}, "
+            f"collateral changes {self.collateral}, hangs {self.hangs}, tracebacks {self.tracebacks}"
+        )
+
 
 def service_pids(tmp: Path) -> dict[str, set[int]]:
     """Live toy processes of each service, found by their command lines in /proc (not by pidfiles)."""
@@ -167,6 +174,8 @@ def run(steps: int, seed: int, quiet: bool) -> Counts:
             if not quiet:
                 summary = ", ".join(f"{plan[n]} {n}={results[n][0]}" for n in plan)
                 print(f"step {step}: {summary}", flush=True)
+            elif (step + 1) % 50 == 0:  # a running count, so an interrupted soak still tells what it saw
+                print(f"after {step + 1} steps: {counts.brief()}", flush=True)
     finally:
         counts.seconds = time.monotonic() - started
         daemon.stop_daemon()
