@@ -219,6 +219,8 @@ def load_config(path: str | None) -> Config:
         if not isinstance(data["root"], str):
             raise ConfigError(f"{path}: 'root' must be a string")
         config.root = _inside_project(config.resolve(data["root"]), "root", path)
+        if not os.path.isdir(config.root):
+            raise ConfigError(f"{path}: 'root' is not a folder: {config.root}")
     if "entrypoints" in data:
         config.entrypoints = [
             _inside_project(entry, "entrypoints", path)

@@ -83,7 +83,7 @@ def named_like_monitrc(path: str) -> bool:
 def is_block_fragment(path: str) -> bool:
     """True when a file's first statement belongs inside a check block (``if …``): Debian's ``templates/*``."""
     head = _head(path)
-    word = _first_word(head) if head is not None else None
+    word = _first_word(head) if head is not None and "\0" not in head else None
     return word in _SERVICE_STATEMENTS
 
 
@@ -105,6 +105,8 @@ def classify(path: str, relative_path: str) -> str | None:
     head = _head(path)
     if head is None:
         return None  # unreadable: linting it reports why, on one line
+    if "\0" in head:
+        return "a binary file"
     if _TEMPLATE_MARKUP.search(head):
         return "a template (Jinja, Go, ERB or EPP markup)"
     if by_name:
@@ -118,7 +120,7 @@ def classify(path: str, relative_path: str) -> str | None:
 
 
 def _head(path: str) -> str | None:
-    """The first bytes of a file as text, read safely (never blocking); None when it cannot be read."""
+    """The first bytes of a file as text (a NUL byte kept), read safely (never blocking); None if unreadable."""
     from monitlint.safe_fs import open_regular, read_fd_bounded
 
     try:
@@ -131,8 +133,6 @@ def _head(path: str) -> str | None:
         return None
     finally:
         os.close(fd)
-    if b"\0" in data:
-        return None  # binary: refused with a one-line error when linted
     return data.decode("utf-8", "replace")
 
 

@@ -306,3 +306,11 @@ def test_etc_kept_in_git_by_etckeeper_is_still_the_host(monkeypatch: pytest.Monk
     assert checked_trees("/etc/monit/monitrc", None) == ["/"]
     monkeypatch.setattr(monitlint.discovery, "match_base", lambda folder: "/home/ci/checkout")
     assert checked_trees("/home/ci/checkout/etc/monit/monitrc", None) == ["/home/ci/checkout"]
+
+
+def test_a_root_that_is_not_a_folder_is_a_one_line_error(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, {"monitrc": MONITRC, ".monitlint.toml": 'root = "etc-missing"\n'})
+    result = check(repo, "monitrc")
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert "'root' is not a folder" in line
