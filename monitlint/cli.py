@@ -342,6 +342,8 @@ def check(
                 main_real = os.path.realpath(result.parse.config.path) if path != "-" else None
                 if main_real == real(path) and main_real not in entry_reals:
                     read = list(result.parse.sources)
+                elif main_real is not None and main_real != real(path):
+                    note(f"{spelled(path)}: checked in the context of {spelled(result.parse.config.path)}")
                 if cache_key is not None:
                     includes = {inc.resolved_pattern: inc.files for inc in result.parse.config.includes}
                     cache.store(cache_key, list(result.parse.sources), includes, found_diags, path, effective_root)

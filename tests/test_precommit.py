@@ -350,6 +350,7 @@ def test_an_infrastructure_repository_with_monitlint_check(tmp_path: Path) -> No
     # on its own (MON001), until block fragments are supported by the parser; none is here.
     for template, includer in (("rootbin", "conf-available/acpid"), ("rootrc", "conf-available/mdadm")):
         assert f"note: etc/monit/templates/{template}: checked as included by etc/monit/{includer}\n" in result.stderr
+    assert "note: etc/monit/templates/rootstrict: checked in the context of etc/monit/monitrc\n" in result.stderr
     # every format reports the same findings, each once
     document = json.loads(run_cli("check", "--no-cache", "--format", "json", ".", cwd=repo).stdout)
     assert sorted(
