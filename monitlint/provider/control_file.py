@@ -88,14 +88,13 @@ def _syntax_code() -> str:
 
 
 def gate_all(control_file: str, config: Config | None = None) -> GateReport:
-    """Lint the control file once; :class:`ControlFileError` when it cannot be read."""
-    from monitlint.linter.engine import lint_file
-    from monitlint.source import SourceError
+    """Lint the control file once, through the engine API; :class:`ControlFileError` when it cannot be read."""
+    from monitlint.api import lint
 
-    try:
-        result = lint_file(control_file, config=config)
-    except SourceError as exc:
-        raise ControlFileError(str(exc)) from None
+    report = lint(control_file, config, in_entrypoint_context=False)  # the whole file the daemon reads
+    if report.errors:
+        raise ControlFileError(report.errors[0][1])
+    (result,) = report.results
     assert result.parse is not None
     parsed = result.parse
     syntax = [d for d in parsed.diagnostics if d.code == _syntax_code()]

@@ -110,15 +110,28 @@ class ActionResult:
 
 def error_result(name: str, action: str, error: ProviderError) -> ActionResult:
     """The result of a call that stopped on an environment or usage error."""
+    return _not_done(name, action, str(error), error.exit_code)
+
+
+def _not_done(
+    name: str, action: str, message: str, exit_code: int, findings: list[Diagnostic] | None = None
+) -> ActionResult:
+    """A result for a call that sent nothing (refused, or stopped by an error): state unknown."""
     return ActionResult(
         service=name,
         action=action,
         ok=False,
         changed=False,
         state="unknown",
-        message=str(error),
-        exit_code=error.exit_code,
+        message=message,
+        exit_code=exit_code,
+        findings=list(findings or []),
     )
+
+
+def _blocking(diagnostic: Diagnostic) -> str:
+    """A finding that blocks the gate, in a few words: code, rule and place."""
+    return f"{diagnostic.code} {diagnostic.rule} at {diagnostic.span.path}:{diagnostic.span.line}"
 
 
 @dataclass
@@ -206,8 +219,7 @@ class MonitProvider:
                 if report is None:
                     refusal = "the control file cannot be read"
                 elif verdict is not None and verdict.blocking:
-                    first = verdict.blocking[0]
-                    refusal = f"{first.code} {first.rule} at {first.span.path}:{first.span.line}"
+                    refusal = _blocking(verdict.blocking[0])
                 elif service is None:
                     refusal = "not in the control file" if status.type != "system" else None
                 else:
@@ -795,20 +807,11 @@ class MonitProvider:
 
     def _refused(self, name: str, action: str, gate: GateVerdict) -> ActionResult:
         if gate.blocking:
-            first = gate.blocking[0]
-            reason = f"the control file fails linting: {first.code} {first.rule} at {first.span.path}:{first.span.line}"
+            reason = f"the control file fails linting: {_blocking(gate.blocking[0])}"
         else:
             reason = gate.stale or "the lint gate refused it"
-        return ActionResult(
-            service=name,
-            action=action,
-            ok=False,
-            changed=False,
-            state="unknown",
-            message=f"nothing was sent to Monit to {action} '{name}': {reason}",
-            exit_code=EXIT_REFUSED,
-            findings=gate.blocking,
-        )
+        message = f"nothing was sent to Monit to {action} '{name}': {reason}"
+        return _not_done(name, action, message, EXIT_REFUSED, gate.blocking)
 
 
 def _words(status: ServiceStatus) -> str:

@@ -11,6 +11,7 @@ import click
 from monitlint.provider.errors import EXIT_ENVIRONMENT, EXIT_REFUSED, ProviderError
 
 if TYPE_CHECKING:  # the provider is imported only when the command runs: `monitlint check` stays fast
+    from monitlint.config import Config
     from monitlint.provider.provider import ActionResult
 
 
@@ -114,16 +115,21 @@ def service(
     sys.exit(result.exit_code)
 
 
-def _list(control_file: str | None, monit: str, config_file: str | None, output_format: str) -> None:
+def gate_config(config_file: str | None) -> Config:
+    """The configuration the lint gate honours: the file the caller named, else none (never discovered)."""
     from monitlint.config import Config, ConfigError, load_config
+
+    try:
+        return load_config(config_file) if config_file else Config()
+    except ConfigError as exc:
+        raise ProviderError(str(exc)) from None
+
+
+def _list(control_file: str | None, monit: str, config_file: str | None, output_format: str) -> None:
     from monitlint.provider.provider import MonitProvider
 
     try:
-        try:
-            config = load_config(config_file) if config_file else Config()
-        except ConfigError as exc:
-            raise ProviderError(str(exc)) from None
-        entries = MonitProvider(control_file=control_file, monit=monit, config=config).list_services()
+        entries = MonitProvider(control_file=control_file, monit=monit, config=gate_config(config_file)).list_services()
     except ProviderError as exc:
         if output_format == "json":
             import json
@@ -153,15 +159,11 @@ def run_service(
     config_file: str | None = None,
 ) -> ActionResult:
     """Run one provider call and return its result; errors become results with the same fields."""
-    from monitlint.config import Config, ConfigError, load_config
     from monitlint.provider.provider import MonitProvider, error_result
 
     label = action
     try:
-        try:
-            config = load_config(config_file) if config_file else Config()
-        except ConfigError as exc:
-            raise ProviderError(str(exc)) from None
+        config = gate_config(config_file)
         provider = MonitProvider(
             control_file=control_file, monit=monit, timeout=timeout, config=config, reload=reload_daemon
         )
