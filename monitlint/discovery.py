@@ -38,6 +38,10 @@ _OTHER_KINDS = {
     **dict.fromkeys(("epp",), "an EPP template"),
     **dict.fromkeys(("tmpl", "tpl", "gotmpl", "gotexttmpl"), "a Go template"),
     **dict.fromkeys(("orig", "rej", "bak", "swp", "dpkg-dist", "dpkg-old", "ucf-dist"), "a backup or patch leftover"),
+    **dict.fromkeys(
+        ("png", "jpg", "jpeg", "gif", "ico", "svg", "pdf", "gz", "tgz", "xz", "zip", "tar", "deb", "rpm", "so"),
+        "an image, archive or other binary file",
+    ),
 }
 # Template markup in a file's text (Jinja/Go `{{ }}` `{% %}` `{# #}`, ERB/EPP `<% %>`).
 _TEMPLATE_MARKUP = re.compile(r"\{\{|\{%|\{#|<%")
@@ -106,7 +110,7 @@ def classify(path: str, relative_path: str) -> str | None:
     if head is None:
         return None  # unreadable: linting it reports why, on one line
     if "\0" in head:
-        return "a binary file"
+        return None  # binary without a telling extension: linting it reports it on one line
     if _TEMPLATE_MARKUP.search(head):
         return "a template (Jinja, Go, ERB or EPP markup)"
     if by_name:

@@ -129,8 +129,8 @@ def test_named_files_are_always_linted_unless_skip_non_monit(tmp_path: Path) -> 
 
 def test_skip_non_monit_with_nothing_left_passes(tmp_path: Path) -> None:
     _tree(tmp_path)
-    (tmp_path / "roles/monit/files/logo").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
-    args = ("roles/monit/README.md", "roles/monit/files/logo")
+    (tmp_path / "roles/monit/files/logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
+    args = ("roles/monit/README.md", "roles/monit/files/logo.png")
     result = run_cli("check", "--isolated", "--no-cache", "--skip-non-monit", *args, cwd=tmp_path)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert result.stdout == "" and result.stderr == ""
