@@ -86,7 +86,7 @@ def monit_number(value: int) -> int:
 
 
 # --- close-name suggestions ----------------------------------------------------------------------
-# The "did you mean" hints of MON202 and MON204 compare names pairwise, which is
+# The "did you mean" hints for unknown dependencies and group names compare names pairwise, which is
 # quadratic: a config from a stranger with thousands of made-up names took
 # minutes.  These helpers give the same answers as the ``difflib`` calls they
 # replace, looking only at names of a compatible length, and spend at most a
