@@ -76,6 +76,12 @@ def test_a_file_outside_the_current_folder_keeps_its_spelling(tmp_path: Path) ->
     (tmp_path / "elsewhere").mkdir()
     result = check(tmp_path / "elsewhere", "--isolated", "--format", "json", "../repo/monitrc")
     assert {path for path, _code, _line in findings(result)} == {"../repo/monitrc"}
+    absolute = str(tmp_path / "repo" / "monitrc")
+    github = check(tmp_path / "elsewhere", "--isolated", "--format", "github", absolute)
+    assert github.stdout.startswith(f"::error file={absolute},line=1,")
+    sarif = json.loads(check(tmp_path / "elsewhere", "--isolated", "--format", "sarif", absolute).stdout)
+    location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": (tmp_path / "repo" / "monitrc").as_uri()}
 
 
 # --- what Monit refuses is always reported -----------------------------------------------------------------

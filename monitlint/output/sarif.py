@@ -27,14 +27,26 @@ def fingerprint(diag: Diagnostic, line_text: str = "") -> str:
 
 
 def relative_uri(path: str) -> str:
-    """A path as a URI relative to the current directory, with forward slashes."""
-    rel = os.path.relpath(os.path.abspath(path))
-    return rel.replace(os.sep, "/")
+    """A path as every format names it, with forward slashes: relative to the current folder when it
+    lies below it, else as given (an absolute path stays absolute), as in the text output."""
+    absolute = os.path.abspath(path)
+    here = os.getcwd()
+    if absolute == here or absolute.startswith(here.rstrip(os.sep) + os.sep):
+        path = os.path.relpath(absolute, here)
+    return path.replace(os.sep, "/")
 
 
 def artifact_uri(path: str) -> str:
     """A path as a percent-encoded URI reference relative to the current directory (``%SRCROOT%``)."""
     return quote(relative_uri(path))
+
+
+def _artifact_location(path: str) -> dict[str, str]:
+    """A SARIF artifactLocation: relative to ``%SRCROOT%``, or a ``file://`` URI for an absolute path outside it."""
+    shown = relative_uri(path)
+    if os.path.isabs(shown):
+        return {"uri": Path(shown).as_uri()}
+    return {"uri": quote(shown), "uriBaseId": "%SRCROOT%"}
 
 
 def _base_uri() -> str:
@@ -46,9 +58,7 @@ def _notification(level: str, item: dict[str, str]) -> dict[str, object]:
     return {
         "level": level,
         "message": {"text": message(item["message"])},
-        "locations": [
-            {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(item["path"]), "uriBaseId": "%SRCROOT%"}}}
-        ],
+        "locations": [{"physicalLocation": {"artifactLocation": _artifact_location(item["path"])}}],
     }
 
 
@@ -79,7 +89,7 @@ def render(
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": artifact_uri(diag.span.path), "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": _artifact_location(diag.span.path),
                             "region": {
                                 "startLine": diag.span.line,
                                 "startColumn": diag.span.column,
