@@ -37,12 +37,15 @@ sys.path.insert(0, str(REPO))
 from tests.provider.conftest import TOY, MonitDaemon, kill_toys, start_monit, toy_block  # noqa: E402
 
 CALL_LIMIT = 150.0  # seconds: any call longer than this is a hang
+# Monit's `matching` looks at every process on the host: the marker carries this run's pid, so that
+# two soaks (or a soak beside the test suite) never take each other's processes for their own.
+MARK = f"soak{os.getpid()}m"
 SERVICES = {
     "well": {},
     "slowstop": {"stop": "slow"},
     "liar": {"stop": "noop"},
     "stubborn": {"toy_args": "--ignore-term"},
-    "matcher": {"matching": "soakmatch[[:digit:]]+x", "toy_args": "soakmatch42x"},
+    "matcher": {"matching": f"{MARK}[[:digit:]]+x", "toy_args": f"{MARK}42x"},
 }
 ACTIONS = ["start", "stop", "restart", "ensure running", "ensure stopped", "monitor", "unmonitor"]
 
@@ -60,6 +63,11 @@ class Counts:
     tracebacks: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+
+    def problem(self, text: str) -> None:
+        """Record a problem and show it at once (a long soak may be interrupted)."""
+        self.problems.append(text)
+        print("PROBLEM", text, flush=True)
 
     def brief(self) -> str:
         """The counts on one line."""
@@ -93,7 +101,7 @@ def start_decoys(tmp: Path) -> list[subprocess.Popen[bytes]]:
     """Processes whose command lines look like the `matching` service's but do not match it."""
     return [
         subprocess.Popen([sys.executable, "-c", "import time; time.sleep(86400)", word], start_new_session=True)
-        for word in ("soakmatchx", "soakmatch42", "SOAKMATCH42X", f"{tmp}/soakmatch4 2x")
+        for word in (f"{MARK}x", f"{MARK}42", f"{MARK}42X".upper(), f"{tmp}/{MARK}4 2x")
     ]
 
 
@@ -146,7 +154,7 @@ def run(steps: int, seed: int, quiet: bool) -> Counts:
                     proc.kill()
                     out, err = proc.communicate()
                     counts.hangs += 1
-                    counts.problems.append(f"step {step}: {plan[name]} {name} hung")
+                    counts.problem(f"step {step}: {plan[name]} {name} hung")
                 try:
                     data = json.loads(out) if out.strip() else {}
                 except ValueError:
@@ -158,19 +166,17 @@ def run(steps: int, seed: int, quiet: bool) -> Counts:
                 counts.calls += 1
                 if "Traceback" in err or "internal error" in err or not data:
                     counts.tracebacks += 1
-                    counts.problems.append(f"step {step}: {plan[name]} {name}: {err.strip()[-300:]}")
+                    counts.problem(f"step {step}: {plan[name]} {name}: {err.strip()[-300:]}")
                 if code == 0:
                     counts.ok_calls += 1
                     why = judge(plan[name], before[name], after[name])
                     if why:
                         counts.false_ok += 1
-                        counts.problems.append(f"step {step}: {plan[name]} {name} exited 0 but {why}: {data}")
+                        counts.problem(f"step {step}: {plan[name]} {name} exited 0 but {why}: {data}")
             for name in SERVICES:
                 if name not in plan and before[name] != after[name]:
                     counts.collateral += 1
-                    counts.problems.append(
-                        f"step {step}: {name} changed {sorted(before[name])} -> {sorted(after[name])}"
-                    )
+                    counts.problem(f"step {step}: {name} changed {sorted(before[name])} -> {sorted(after[name])}")
             if not quiet:
                 summary = ", ".join(f"{plan[n]} {n}={results[n][0]}" for n in plan)
                 print(f"step {step}: {summary}", flush=True)
@@ -194,8 +200,6 @@ def main() -> int:
     parser.add_argument("--quiet", action="store_true")
     options = parser.parse_args()
     counts = run(options.steps, options.seed, options.quiet)
-    for problem in counts.problems:
-        print("PROBLEM", problem)
     print(
         f"soak: {counts.steps} steps, {counts.calls} calls ({counts.ok_calls} exited 0) in {counts.seconds:.0f} s, "
         f"seed {options.seed}: false OKs {counts.false_ok}, collateral changes {counts.collateral}, "
