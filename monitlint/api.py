@@ -84,7 +84,10 @@ def lint(
     for item in inputs:
         try:
             if isinstance(item, Text):
-                report.results.append(lint_text(item.text, item.name, root=root, config=config))
+                if in_entrypoint_context:
+                    report.results.append(linter.lint_text(item.text, item.name))
+                else:
+                    report.results.append(lint_text(item.text, item.name, root=root, config=config))
             elif in_entrypoint_context:
                 report.results.append(linter.lint(os.fspath(item)))
             else:

@@ -75,8 +75,16 @@ def _rule_section(rule: Rule) -> list[str]:
         f"- Severity: **{rule.severity}**",
         f"- Applies to: {SCOPES.get(rule.scope, rule.scope)}",
         f"- Summary: {_inline(rule.summary)}",
-        "",
     ]
+    if len({severity for _kind, severity in rule.kinds}) > 1:  # the severity depends on the case
+        cases = ", ".join(f"`{kind.value}`: **{severity}**" for kind, severity in rule.kinds)
+        out.append(f"- Severity by case: {cases}")
+    if rule.always_on:
+        out.append(
+            "- Cannot be turned off: Monit itself refuses such a file, so no selection, ignore list, "
+            "severity override or suppression comment silences it"
+        )
+    out.append("")
     ordered = [name for name in SECTIONS if name in sections] + [name for name in sections if name not in SECTIONS]
     for name in ordered:
         body = sections[name]
@@ -102,7 +110,7 @@ def render(rules: list[Rule] | None = None) -> str:
         "`monitlint rule CODE` (or `monitlint rule NAME`) prints the same documentation, `monitlint rules`",
         "lists them all. Select or ignore rules by code, by prefix (`MON1`) or by name, with `--select`,",
         "`--ignore` or `select`/`ignore` in `[tool.monitlint]`; silence one finding with",
-        "`# monitlint: disable=CODE`.",
+        "`# monitlint: disable=CODE`. What Monit itself refuses (MON001, MON006) cannot be turned off.",
         "",
         "| Code | Name | Severity | Scope | Summary |",
         "|---|---|---|---|---|",

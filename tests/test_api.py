@@ -49,3 +49,19 @@ def test_fail_on_and_what_monit_refuses() -> None:
 def test_an_unreadable_input_is_an_error_not_an_exception(tmp_path: Path) -> None:
     report = monitlint.lint(str(tmp_path / "missing"))
     assert report.results == [] and report.errors[0][0] == str(tmp_path / "missing")
+
+
+def test_a_text_is_linted_in_its_entrypoints_context(tmp_path: Path) -> None:
+    main = tmp_path / "monitrc"
+    main.write_text(CLEAN + f"include {tmp_path}/conf.d/*.conf\n")
+    (tmp_path / "conf.d").mkdir()
+    fragment = tmp_path / "conf.d" / "c.conf"
+    fragment.write_text(
+        CLEAN.split("\n", 2)[2].replace("process a", "process c").replace("/a", "/c") + "    depends on a\n"
+    )
+    config = Config(entrypoints=[str(main)])
+    assert monitlint.lint(fragment, config).diagnostics == []  # `a` is known in the entrypoint's context
+    # The unsaved text, not the file on disk, is linted, and whole-config rules (MON202) apply to it.
+    unsaved = monitlint.Text(fragment.read_text().replace("depends on a", "depends on zzz"), str(fragment))
+    assert [(d.code, d.span.path) for d in monitlint.lint(unsaved, config).diagnostics] == [("MON202", str(fragment))]
+    assert monitlint.lint(unsaved).diagnostics == []  # on its own it is a fragment

@@ -9,8 +9,9 @@ from monitlint.linter.registry import all_rules, rule_for, stamp
 from monitlint.model import Span
 from tests.conftest import REPO
 
-# Files that still spell rule codes, owned by other work of the same issue (see ARCHITECTURE.md).
-NOT_YET_MOVED = {"monitlint/grammar/includes.py", "monitlint/config.py"}
+# Files that still spell rule codes, owned by other work of the same issue: the include expander
+# still builds its own Diagnostics (registry.stamp passes them through).
+NOT_YET_MOVED = {"monitlint/grammar/includes.py"}
 _CODE = re.compile(r"""["']MON\d{3}["']""")
 
 

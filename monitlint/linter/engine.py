@@ -164,3 +164,31 @@ class Linter:
                     diag.span = Span(path, diag.span.line, diag.span.column, diag.span.end_line, diag.span.end_column)
                 return LintResult(path, diags, parsed, True)
         return lint_file(path, self.root, self.config, self.jobs)
+
+    def lint_text(self, text: str, name: str = "<stdin>") -> LintResult:
+        """Lint control-file text as the file ``name``: in its entrypoint's context when one includes that file.
+
+        The entrypoint is parsed with ``text`` read in place of ``name`` (an editor's unsaved
+        buffer, ``check --stdin-filename``); otherwise the text is linted on its own.
+        """
+        from monitlint.grammar.includes import text_in_place_of
+        from monitlint.source import SourceError, SourceFile
+
+        real = os.path.realpath(name)
+        if name != "<stdin>":
+            with text_in_place_of(real, text):
+                for entry in self.config.entrypoints:
+                    if os.path.realpath(entry) == real:
+                        break  # the text is an entrypoint itself: lint it whole, below
+                    try:
+                        parsed = parse_file(entry, root=self.root)
+                    except SourceError:
+                        continue
+                    if real in {os.path.realpath(f) for f in parsed.config.files}:
+                        found = lint_parsed(parsed, self.config, complete=True, only_paths={real})
+                        for diag in found:  # under the name given, as for a file on disk
+                            span = diag.span
+                            diag.span = Span(name, span.line, span.column, span.end_line, span.end_column)
+                        parsed.sources = {name: SourceFile(name, text)}
+                        return LintResult(name, found, parsed, True)
+        return lint_text(text, name, root=self.root, config=self.config)
