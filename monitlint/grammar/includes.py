@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.diagnostics import Problem, ProblemKind
 from monitlint.grammar.keywords import STATEMENT_STARTS
 from monitlint.grammar.lexer import Comment, IncludeRequest, MToken, Scanner
 from monitlint.include_glob import GlobBudget, checked_trees, expand_include, resolve_pattern
@@ -53,17 +53,21 @@ def _span(request: IncludeRequest) -> Span:
     return Span(request.file.path, request.line, request.column, request.end_line, request.end_column)
 
 
-def _unreadable_include_consequence(path: str) -> tuple[Severity, str]:
+def _unreadable_include_consequence(path: str) -> tuple[ProblemKind, str]:
     """What Monit does with an include it cannot read as a file (tested with `monit -t` 5.33)."""
     try:
         mode = os.stat(path).st_mode
     except OSError:
-        return Severity.ERROR, "Monit refuses to start when an included file cannot be read"
+        return ProblemKind.INCLUDE_UNREADABLE, "Monit refuses to start when an included file cannot be read"
     if stat.S_ISFIFO(mode):
-        return Severity.ERROR, "Monit blocks reading a FIFO: it hangs at start until something writes to it"
+        return ProblemKind.INCLUDE_UNREADABLE, (
+            "Monit blocks reading a FIFO: it hangs at start until something writes to it"
+        )
     if not stat.S_ISREG(mode):
-        return Severity.WARNING, "Monit accepts it but reads no statements from a device or socket: remove the include"
-    return Severity.ERROR, "Monit refuses to start when an included file cannot be read"
+        return ProblemKind.INCLUDE_READS_NOTHING, (
+            "Monit accepts it but reads no statements from a device or socket: remove the include"
+        )
+    return ProblemKind.INCLUDE_UNREADABLE, "Monit refuses to start when an included file cannot be read"
 
 
 @dataclass
@@ -112,7 +116,7 @@ class IncludeExpander:
     """Yields the tokens of a main file with every include spliced in."""
 
     root: str | None = None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    diagnostics: list[Problem] = field(default_factory=list)  # named by the engine's rule registry
     comments: list[Comment] = field(default_factory=list)
     includes: list[Include] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
@@ -230,9 +234,7 @@ class IncludeExpander:
         self.includes.append(Include(request.pattern, _span(request), resolved, list(files)))
         for message in [expansion.problem] if expansion.problem else expansion.notes:
             self._report(
-                "MON002",
-                "include-not-found",
-                Severity.WARNING,
+                ProblemKind.INCLUDE_NOT_FOUND,
                 message,
                 request,
                 "fix the path, or remove the include; Monit silently includes nothing"
@@ -253,9 +255,7 @@ class IncludeExpander:
         if len(files) <= room:
             return files
         self._report(
-            "MON001",
-            "syntax-error",
-            Severity.ERROR,
+            ProblemKind.SYNTAX_ERROR,
             f"include files limit reached: Monit holds at most {MAX_INCLUDE_DEPTH} included files open or waiting, "
             f"and this include brings it past that",
             request,
@@ -270,9 +270,7 @@ class IncludeExpander:
         active = [f.real for f in stack if isinstance(f, _Frame)]
         if real in active:
             self._report(
-                "MON003",
-                "include-cycle",
-                Severity.WARNING,
+                ProblemKind.INCLUDE_CYCLE,
                 f"include cycle: '{path}' is already being read; Monit skips it",
                 request,
                 "remove the include that leads back to a file being included",
@@ -281,13 +279,11 @@ class IncludeExpander:
         try:
             source = SourceFile(path, _TEXT_IN_PLACE[real]) if real in _TEXT_IN_PLACE else read_source(path)
         except SourceError as exc:
-            severity, hint = _unreadable_include_consequence(path)
-            self._report("MON002", "include-not-found", severity, f"cannot include file: {exc}", request, hint)
+            kind, hint = _unreadable_include_consequence(path)
+            self._report(kind, f"cannot include file: {exc}", request, hint)
             return None
         self.sources[source.path] = source
         return self._frame(source, real)
 
-    def _report(
-        self, code: str, rule: str, severity: Severity, message: str, request: IncludeRequest, hint: str | None
-    ) -> None:
-        self.diagnostics.append(Diagnostic(code, rule, severity, message, _span(request), None, hint))
+    def _report(self, kind: ProblemKind, message: str, request: IncludeRequest, hint: str | None) -> None:
+        self.diagnostics.append(Problem(kind, message, _span(request), hint))
