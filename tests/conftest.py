@@ -30,6 +30,8 @@ def require_corpus() -> None:
     if os.environ.get("MONITLINT_REQUIRE_CORPUS") == "1":
         pytest.fail(message)
     pytest.skip(message)
+
+
 DEBIAN_MONIT = Path("/etc/monit")
 
 
