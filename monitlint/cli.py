@@ -385,32 +385,10 @@ def check(
 
 def _lint_stdin(name: str, config: Any, root: str | None) -> Any:
     """Lint standard input as the file ``name``: in its entrypoint's context when one includes that file."""
-    from monitlint.grammar.includes import text_in_place_of
-    from monitlint.grammar.parser import parse_file
-    from monitlint.linter.engine import LintResult, lint_parsed, lint_text
-    from monitlint.model import Span
-    from monitlint.source import SourceError, SourceFile, decode_text
+    from monitlint.linter.engine import Linter
+    from monitlint.source import decode_text
 
-    text = decode_text(sys.stdin.buffer.read(), name)
-    effective_root = root if root is not None else config.root
-    real = os.path.realpath(name)
-    if name != "<stdin>":
-        with text_in_place_of(real, text):
-            for entry in config.entrypoints:
-                if os.path.realpath(entry) == real:
-                    break
-                try:
-                    parsed = parse_file(entry, root=effective_root)
-                except SourceError:
-                    continue
-                if real in {os.path.realpath(f) for f in parsed.config.files}:
-                    found = lint_parsed(parsed, config, complete=True, only_paths={real})
-                    for diag in found:
-                        span = diag.span
-                        diag.span = Span(name, span.line, span.column, span.end_line, span.end_column)
-                    parsed.sources = {name: SourceFile(name, text)}
-                    return LintResult(name, found, parsed, True)
-    return lint_text(text, name, root=root, config=config)
+    return Linter(config, root).lint_text(decode_text(sys.stdin.buffer.read(), name), name)
 
 
 def _report(
