@@ -112,6 +112,8 @@ def _total_range_problem(test: Test) -> str | None:
         return None
     if len(test.tokens) < 2 or test.tokens[-2][0] != "NUMBER":
         return None
+    if sum(kind == "NUMBER" for kind, _ in test.tokens) < 2:  # `> 50 in last day`: 50 is the value (bytes)
+        return None
     unit = test.tokens[-1][0]
     number = monit_number(int(test.tokens[-2][1]))
     limit = TOTAL_RANGE_LIMITS.get(unit)
