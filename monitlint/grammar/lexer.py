@@ -169,6 +169,7 @@ class Scanner:
         self.line_starts = source.line_starts
         self.comments: list[Comment] = []
         self._program_flag = False  # set after "check program" (src/l.l)
+        self._no_quote_from = len(self.text)  # no "'" at or after this offset (once a search failed)
 
     # -- token construction -------------------------------------------------
 
@@ -578,18 +579,24 @@ class Scanner:
             char = text[pos]
             if char == '"':
                 return tokens, pos + 1
-            if char == "'":
-                end = text.find("'", pos + 1)
-                if end == -1:
-                    tokens.append(self._error("unbalanced quotes", pos, pos + 1))
-                    return tokens, size
-                value = unescape(text[pos + 1 : end])
-                tokens.append(self._token("PATH" if value.startswith("/") else "STRING", value, pos, end + 1))
-                pos = end + 1
-                continue
             end = pos
             while end < size and text[end] not in ' \t\r\n"':
                 end += 1
+            if char == "'":
+                # flex's longest match between \'[^\']*\' (a quoted argument), a lone \' (an
+                # error) and [^ \t\n"]+ (a word, which may hold quotes: `'echo` in "sh -c 'echo hi").
+                # A tie goes to the rule written first: quoted, then the error, then the word.
+                close = text.find("'", pos + 1) if pos < self._no_quote_from else -1
+                if close == -1:
+                    self._no_quote_from = min(self._no_quote_from, pos)  # keeps many `'x` words linear
+                elif close + 1 - pos >= end - pos:
+                    value = unescape(text[pos + 1 : close])
+                    tokens.append(self._token("PATH" if value.startswith("/") else "STRING", value, pos, close + 1))
+                    pos = close + 1
+                    continue
+                if close == -1 and end - pos == 1:
+                    tokens.append(self._error("unbalanced quotes", pos, pos + 1))
+                    return tokens, size
             value = text[pos:end]
             tokens.append(self._token("PATH" if value.startswith("/") else "STRING", value, pos, end))
             pos = end
