@@ -160,6 +160,20 @@ class IncludeRequest:
     end_column: int
 
 
+# Monit's flex scanner uses REJECT, so its 16 KB input buffer cannot grow: a single lexeme
+# (a comment line, a word, a quoted string) longer than this many bytes makes `monit -t` exit
+# with "input buffer overflow" (bisected with monit 5.33: 16382 bytes pass, 16383 fail).
+MAX_LEXEME_BYTES = 16382
+
+
+def _too_long(text: str, start: int, end: int) -> int:
+    """The lexeme's size in bytes when Monit's buffer cannot hold it, else 0."""
+    if end - start <= MAX_LEXEME_BYTES // 4:  # at most 4 bytes a character: cannot overflow
+        return 0
+    size = len(text[start:end].encode("utf-8", "surrogateescape"))
+    return size if size > MAX_LEXEME_BYTES else 0
+
+
 class Scanner:
     """Scans one file; yields ``MToken`` and ``IncludeRequest`` objects in order."""
 
@@ -187,6 +201,14 @@ class Scanner:
 
     def _error(self, message: str, start: int, end: int) -> MToken:
         return self._token("LEXERROR", message, start, max(end, start + 1))
+
+    def _overflow(self, size: int, start: int) -> MToken:
+        """Monit stops at a lexeme its input buffer cannot hold; so does the scan."""
+        message = (
+            f"input buffer overflow: this lexeme is {size} bytes, "
+            f"longer than the {MAX_LEXEME_BYTES} bytes Monit's scanner can hold"
+        )
+        return self._error(message, start, start + 1)
 
     # -- main loop -------------------------------------------------------------
 
@@ -224,6 +246,9 @@ class Scanner:
             kind: str = m.lastgroup  # type: ignore[assignment]
             pos, end = m.span(kind)
             if kind == "word":
+                if end - pos > MAX_LEXEME_BYTES // 4 and (size_ := _too_long(text, pos, end)):
+                    add(self._overflow(size_, pos))
+                    break
                 word = text[pos:end]
                 lower = word.lower()
                 type_ = _WORD_CLASS.get(lower)  # a keyword's type, _NOISE, _COMPOSITE or None
@@ -289,9 +314,15 @@ class Scanner:
             elif kind == "eof":
                 break
             elif kind == "comment":
+                if end - pos > MAX_LEXEME_BYTES // 4 and (size_ := _too_long(text, pos, end)):
+                    add(self._overflow(size_, pos))
+                    break
                 self._comment(pos, end)
                 pos = end
             elif kind in ("dq", "sq"):
+                if end - pos > MAX_LEXEME_BYTES // 4 and (size_ := _too_long(text, pos, end)):
+                    add(self._overflow(size_, pos))
+                    break
                 raw = m.group(kind)
                 inner = raw[1:-1]
                 type_ = "PATH" if inner.startswith("/") and "\n" not in inner else "STRING"
@@ -590,6 +621,9 @@ class Scanner:
                 if close == -1:
                     self._no_quote_from = min(self._no_quote_from, pos)  # keeps many `'x` words linear
                 elif close + 1 - pos >= end - pos:
+                    if too_long := _too_long(text, pos, close + 1):
+                        tokens.append(self._overflow(too_long, pos))
+                        return tokens, size
                     value = unescape(text[pos + 1 : close])
                     tokens.append(self._token("PATH" if value.startswith("/") else "STRING", value, pos, close + 1))
                     pos = close + 1
@@ -597,6 +631,9 @@ class Scanner:
                 if close == -1 and end - pos == 1:
                     tokens.append(self._error("unbalanced quotes", pos, pos + 1))
                     return tokens, size
+            if too_long := _too_long(text, pos, end):
+                tokens.append(self._overflow(too_long, pos))
+                return tokens, size
             value = text[pos:end]
             tokens.append(self._token("PATH" if value.startswith("/") else "STRING", value, pos, end))
             pos = end
