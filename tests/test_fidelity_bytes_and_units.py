@@ -1,7 +1,8 @@
-"""Monit's 16 KB scanner buffer: a lexeme longer than 16382 bytes makes `monit -t` exit.
+"""Byte-level fidelity with `monit -t`: its 16 KB scanner buffer and a UTF-8 byte-order mark.
 
-Each case is judged by the real `monit -t` and by monitlint on the same file; the sizes are
-the bisected boundary (16382 bytes pass, 16383 fail) for a comment and for a program word.
+A lexeme longer than 16382 bytes makes `monit -t` exit ("input buffer overflow"). Each case is
+judged by the real `monit -t` and by monitlint on the same file; the sizes are the bisected
+boundary (16382 bytes pass, 16383 fail) for a comment and for a program word.
 """
 
 from __future__ import annotations
@@ -70,3 +71,17 @@ def test_buffer_overflow_agrees_with_monit(name: str, tmp_path: Path) -> None:
         assert len(findings) == 1
         assert findings[0].message.startswith("input buffer overflow")
         assert findings[0].span.line == body.count("\n") + 2
+
+
+@pytest.mark.parametrize("first", ["set daemon 30", "check file f with path /etc/hostname"])
+def test_byte_order_mark_is_refused_in_words(first: str, tmp_path: Path) -> None:
+    """Monit reads a UTF-8 BOM as part of the first word ("syntax error '\ufeffset'"); say so in words."""
+    path = tmp_path / "monitrc"
+    path.write_bytes(b"\xef\xbb\xbf" + first.encode() + b"\n")
+    path.chmod(0o600)
+    monit_ok, output = monit_accepts(path)
+    assert not monit_ok and "syntax error" in output, output
+    findings = [d for d in lint_parsed(parse_file(str(path))) if d.code == "MON001"]
+    assert len(findings) == 1 and findings[0].span.line == 1
+    assert "byte-order mark (U+FEFF)" in findings[0].message
+    assert "\ufeff" not in findings[0].message

@@ -231,6 +231,12 @@ def _parse_chunk(chunk: list[MToken], result: ParseResult, follower: MToken | No
 def _orphan(first: MToken) -> Problem:
     if first.type == "LEXERROR":
         message = str(first)
+    elif _raw(first).startswith("\ufeff"):  # Monit refuses it too: "syntax error '\ufeffset'"
+        word = _raw(first)[1:]
+        message = (
+            f"a byte-order mark (U+FEFF) is glued to `{word}`: Monit reads it as part of the word, "
+            "so the statement is not recognised; save the file as UTF-8 without a byte-order mark"
+        )
     else:
         message = (
             f"`{_raw(first)}` outside a `check` block: a control file holds `set` statements and "
