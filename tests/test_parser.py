@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from monitlint.grammar.parser import parse_file, parse_text
+from tests.conftest import run_cli
 
 FULL = """\
 set daemon 30 with start delay 60
@@ -223,3 +226,23 @@ def test_deep_include_nesting_is_bounded(tmp_path: Path) -> None:
     (tmp_path / "f1030").write_text("check system deep\n")
     result = parse_file(str(tmp_path / "f0"))
     assert any("limit" in d.message for d in result.diagnostics)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "guess"),
+    [
+        ("chek process b with pidfile /x\n", "1:1", "check"),
+        ("set daemon 30\nchek process b with pidfile /x\n", "2:1", "check"),
+        ('set daemon 30\ncheck process a with pidfile /r\n  start programm = "/bin/a"\n', "3:9", "program"),
+        ('set daemon 30\ncheck process a with pidfile /r\n  stopp program = "/bin/b"\n', "3:3", "stop"),
+    ],
+)
+def test_misspelled_keywords_get_a_suggestion_with_the_caret_on_the_word(
+    tmp_path: Path, text: str, place: str, guess: str
+) -> None:
+    path = tmp_path / "monitrc"
+    path.write_text(text)
+    result = run_cli("check", "--isolated", "--no-cache", str(path))
+    assert f"monitrc:{place}: MON001 error: " in result.stdout and f"did you mean `{guess}`?" in result.stdout, (
+        result.stdout
+    )

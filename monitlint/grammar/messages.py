@@ -139,6 +139,32 @@ _GLUED_UNIT = re.compile(r"^[0-9]+(?:\.[0-9]+)?([A-Za-z%/]+)$")
 _GLUED_OPERATOR = re.compile(r"^(?:[A-Za-z_]+)?(>=|<=|!=|==|>|<|=)[0-9]")
 
 
+# Words that begin a statement, for "did you mean": at the top level, and inside a `check` block.
+TOP_LEVEL_WORDS = ("set", "check", "include")
+BLOCK_WORDS = (
+    tuple(
+        sorted(
+            {spelling for spelling, kind in KEYWORDS.items() if kind in BLOCK_STATEMENT_STARTS and spelling.isalpha()}
+        )
+    )
+    + TOP_LEVEL_WORDS
+)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """The keyword ``word`` is most likely a misspelling of, or None (``chek`` -> ``check``)."""
+    import difflib
+
+    lowered = word.lower()
+    if len(lowered) < 3 or len(lowered) > 40 or not lowered.isalpha():
+        return None
+    choices = [c for c in candidates if c != lowered]
+    if lowered in candidates:
+        return None
+    found = difflib.get_close_matches(lowered, choices, n=1, cutoff=0.75)
+    return found[0] if found else None
+
+
 def label(terminal: str) -> str:
     """Human name of a terminal."""
     return _LABELS.get(terminal, f"`{terminal.lower()}`")
@@ -223,9 +249,15 @@ def syntax_message(
     if token.type == "$END":
         return f"unexpected end of the statement: expected {join_labels(expected)}", None
     if "IF" in expected and expected & BLOCK_STATEMENT_STARTS and service_type:
+        guess = did_you_mean(value, BLOCK_WORDS)
+        if guess is not None:
+            return f"unexpected {shown}: did you mean `{guess}`?", f"write `{guess}`"
         return (
             f"unexpected {shown}: expected a statement of this `check {service_type}` block "
             "(`if`, `start program`, `depends on`, `group` …) or the next `check`/`set`",
             None,
         )
+    guess = did_you_mean(value, [*(s for s, kind in KEYWORDS.items() if kind in expected), *TOP_LEVEL_WORDS])
+    if guess is not None:
+        return f"unexpected {shown}: did you mean `{guess}`?", f"write `{guess}`"
     return f"unexpected {shown}: expected {join_labels(expected)}", None

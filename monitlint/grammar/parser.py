@@ -23,7 +23,7 @@ from monitlint.grammar.includes import IncludeExpander, SplitInclude
 from monitlint.grammar.keywords import BLOCK_STATEMENT_STARTS, SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
 from monitlint.grammar.lalr import ParseFailure, Parser, load_tables
 from monitlint.grammar.lexer import MToken
-from monitlint.grammar.messages import syntax_message
+from monitlint.grammar.messages import TOP_LEVEL_WORDS, did_you_mean, syntax_message
 from monitlint.grammar.tokens import Token
 from monitlint.grammar.transformer import ModelBuilder, Node, token_span
 from monitlint.model import Comment, ControlFile, Service, Setting, Span
@@ -237,6 +237,13 @@ def _orphan(first: MToken) -> Problem:
             f"a byte-order mark (U+FEFF) is glued to `{word}`: Monit reads it as part of the word, "
             "so the statement is not recognised; save the file as UTF-8 without a byte-order mark"
         )
+    elif (guess := did_you_mean(_raw(first), TOP_LEVEL_WORDS)) is not None:
+        return Problem(
+            ProblemKind.SYNTAX_ERROR,
+            f"unexpected `{_raw(first)}`: did you mean `{guess}`?",
+            token_span(first),
+            f"write `{guess}`",
+        )
     else:
         message = (
             f"`{_raw(first)}` outside a `check` block: a control file holds `set` statements and "
@@ -423,5 +430,17 @@ def _error(
         span = Span(last.path, last.end_line or 1, last.end_column or 1, last.end_line or 1, last.end_column or 1)
         message, hint = syntax_message(Token("$END", ""), None, expected, previous, service_type)
         return Problem(ProblemKind.SYNTAX_ERROR, message, span, hint)
+    if (
+        bad.type == "EQUAL"
+        and previous is not None
+        and (guess := did_you_mean(_raw(previous), ("program",))) is not None
+    ):
+        # `start programm = …`: the grammar took the misspelled word for a plain word; point at it.
+        return Problem(
+            ProblemKind.SYNTAX_ERROR,
+            f"unexpected `{_raw(previous)}`: did you mean `{guess}`?",
+            token_span(previous),
+            f"write `{guess}`",
+        )
     message, hint = syntax_message(bad, _raw(bad), expected, previous, service_type)
     return Problem(ProblemKind.SYNTAX_ERROR, message, token_span(bad), hint)
