@@ -134,3 +134,17 @@ def test_skip_non_monit_with_nothing_left_passes(tmp_path: Path) -> None:
     result = run_cli("check", "--isolated", "--no-cache", "--skip-non-monit", *args, cwd=tmp_path)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert result.stdout == "" and result.stderr == ""
+
+
+def test_a_block_fragment_alone_is_linted_inside_a_stand_in_block(tmp_path: Path) -> None:
+    """Debian's templates/* hold `if` lines for inclusion in a check block: on their own they are no error."""
+    folder = tmp_path / "monit" / "templates"
+    folder.mkdir(parents=True)
+    good = folder / "rootbin"
+    good.write_text(" if failed checksum       then unmonitor\n if failed permission 755 then unmonitor\n")
+    bad = folder / "typo"
+    bad.write_text(" if failed checksum then unmonitor\n\n if failed uid root then alrt\n")
+    result = run_cli("check", "--isolated", "--no-cache", "--format", "json", str(good), str(bad))
+    found = json.loads(result.stdout)["diagnostics"]
+    assert [(d["path"].endswith("typo"), d["line"], d["code"]) for d in found] == [(True, 3, "MON001")], found
+    assert all(d["service"] is None for d in found)

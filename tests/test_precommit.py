@@ -346,8 +346,8 @@ def test_an_infrastructure_repository_with_monitlint_check(tmp_path: Path) -> No
     ]
     # Debian's templates are block fragments, checked inside the checks that include them: rootstrict in
     # the entrypoint's context (conf-enabled/openssh-server), rootbin and rootrc in that of a conf-available
-    # check no entrypoint enables. Known gap: a template that no checked file includes is a syntax error
-    # on its own (MON001), until block fragments are supported by the parser; none is here.
+    # check no entrypoint enables. A template that no checked file includes is linted on its own inside
+    # a stand-in block (tests/test_discovery.py); none is here.
     for template, includer in (("rootbin", "conf-available/acpid"), ("rootrc", "conf-available/mdadm")):
         assert f"note: etc/monit/templates/{template}: checked as included by etc/monit/{includer}\n" in result.stderr
     assert "note: etc/monit/templates/rootstrict: checked in the context of etc/monit/monitrc\n" in result.stderr

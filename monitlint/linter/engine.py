@@ -131,6 +131,58 @@ def lint_text(text: str, path: str = "<stdin>", root: str | None = None, config:
     return LintResult(path, lint_parsed(parsed, config, complete), parsed, complete)
 
 
+# A block fragment (Debian's templates/*: `if` lines meant for inclusion inside a check block) is
+# parsed inside a stand-in block of each of these types; the type that reads it best is kept.
+STAND_INS = (
+    "check file __fragment__ with path /nonexistent",
+    "check process __fragment__ matching __fragment__",
+    "check directory __fragment__ with path /nonexistent",
+    "check filesystem __fragment__ with path /nonexistent",
+    "check host __fragment__ with address localhost",
+    "check system __fragment__",
+    "check program __fragment__ with path /nonexistent",
+    "check network __fragment__ with interface lo",
+    "check fifo __fragment__ with path /nonexistent",
+)
+# What a fragment is checked for: Monit's syntax and checks, suppressions, and the rules about one
+# statement (conditions, actions, programs); never whole-service or whole-config rules, which would
+# judge the stand-in block.
+FRAGMENT_RULE_PREFIXES = ("MON001", "MON006", "MON10", "MON40", "MON90")
+
+
+def lint_fragment(path: str, root: str | None = None, config: Config | None = None) -> LintResult:
+    """Lint a block fragment on its own: its statements inside a stand-in ``check`` block.
+
+    Lines keep their numbers in the file; only statement-level rules run (see FRAGMENT_RULE_PREFIXES).
+    """
+    from monitlint.source import SourceFile, read_source
+
+    config = config or Config()
+    source = read_source(path)
+    best: tuple[int, list[Diagnostic], ParseResult] | None = None
+    for header in STAND_INS:
+        parsed = parse_text(f"{header}\n{source.text}", path, root=root if root is not None else config.root)
+        found = [
+            d
+            for d in lint_parsed(parsed, config, complete=False)
+            if d.code.startswith(FRAGMENT_RULE_PREFIXES) and d.span.line > 1 and d.service in (None, "__fragment__")
+        ]
+        errors = sum(1 for d in found if d.code == "MON001")
+        if best is None or errors < best[0]:
+            best = (errors, found, parsed)
+        if errors == 0:
+            break
+    assert best is not None
+    _errors, found, parsed = best
+    for diag in found:
+        span = diag.span
+        diag.span = Span(span.path, span.line - 1, span.column, span.end_line - 1, span.end_column)
+        if diag.service == "__fragment__":
+            diag.service = None
+    parsed.sources = {**parsed.sources, path: SourceFile(path, source.text)}
+    return LintResult(path, found, parsed, False)
+
+
 class Linter:
     """Lints many paths; files reached by a configured entrypoint are linted in its context."""
 
@@ -163,6 +215,10 @@ class Linter:
                 for diag in diags:  # report the file under the name the user gave, not the include's
                     diag.span = Span(path, diag.span.line, diag.span.column, diag.span.end_line, diag.span.end_column)
                 return LintResult(path, diags, parsed, True)
+        from monitlint.discovery import is_block_fragment
+
+        if is_block_fragment(path):
+            return lint_fragment(path, self.root, self.config)
         return lint_file(path, self.root, self.config, self.jobs)
 
     def lint_text(self, text: str, name: str = "<stdin>") -> LintResult:
