@@ -144,30 +144,32 @@ STAND_INS = (
     "check network __fragment__ with interface lo",
     "check fifo __fragment__ with path /nonexistent",
 )
-# What a fragment is checked for: Monit's syntax and checks, suppressions, and the rules about one
-# statement (conditions, actions, programs); never whole-service or whole-config rules, which would
-# judge the stand-in block.
-FRAGMENT_RULE_PREFIXES = ("MON001", "MON006", "MON10", "MON40", "MON90")
 
 
 def lint_fragment(path: str, root: str | None = None, config: Config | None = None) -> LintResult:
     """Lint a block fragment on its own: its statements inside a stand-in ``check`` block.
 
-    Lines keep their numbers in the file; only statement-level rules run (see FRAGMENT_RULE_PREFIXES).
+    Lines keep their numbers in the file.  Whole-config rules do not run (a fragment is not complete),
+    and findings about the stand-in block itself (its `check` line) are dropped: what remains is
+    about the fragment's own statements.
     """
     from monitlint.source import SourceFile, read_source
 
     config = config or Config()
     source = read_source(path)
+    from monitlint.diagnostics import ProblemKind
+    from monitlint.linter.registry import rule_for
+
+    syntax_code = rule_for(ProblemKind.SYNTAX_ERROR).code
     best: tuple[int, list[Diagnostic], ParseResult] | None = None
     for header in STAND_INS:
         parsed = parse_text(f"{header}\n{source.text}", path, root=root if root is not None else config.root)
         found = [
             d
             for d in lint_parsed(parsed, config, complete=False)
-            if d.code.startswith(FRAGMENT_RULE_PREFIXES) and d.span.line > 1 and d.service in (None, "__fragment__")
+            if d.span.line > 1 and d.service in (None, "__fragment__")
         ]
-        errors = sum(1 for d in found if d.code == "MON001")
+        errors = sum(1 for d in found if d.code == syntax_code)
         if best is None or errors < best[0]:
             best = (errors, found, parsed)
         if errors == 0:
