@@ -158,13 +158,19 @@ def match_base(folder: str) -> str:
     file in it a Monit config; outside any working tree it is ``/``, so ``/etc/monit/conf.d`` passed
     on its own still counts as a Monit folder.
     """
+    tree = working_tree(folder)
+    return tree if tree is not None else "/"
+
+
+def working_tree(folder: str) -> str | None:
+    """The git (or hg) working tree enclosing ``folder``, or None outside any."""
     current = os.path.abspath(folder)
     while True:
         if os.path.exists(os.path.join(current, ".git")) or os.path.exists(os.path.join(current, ".hg")):
             return current
         parent = os.path.dirname(current)
         if parent == current:
-            return current
+            return None
         current = parent
 
 

@@ -65,15 +65,10 @@ def installed(path: str) -> bool:
 
 
 def in_checkout(path: str) -> bool:
-    """True when ``path`` lies inside a git (or hg) working tree."""
-    folder = os.path.dirname(os.path.abspath(path))
-    while True:
-        if os.path.exists(os.path.join(folder, ".git")) or os.path.exists(os.path.join(folder, ".hg")):
-            return True
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return False
-        folder = parent
+    """True when ``path`` lies inside a git (or hg) working tree (one walk up, shared with discovery)."""
+    from monitlint.discovery import working_tree
+
+    return working_tree(os.path.dirname(os.path.abspath(path))) is not None
 
 
 # --- numbers as Monit reads them ----------------------------------------------------------------
