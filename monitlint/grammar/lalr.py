@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import operator
 import os
 import pickle
 import sys
@@ -25,7 +24,7 @@ from typing import Any
 from monitlint.grammar.tokens import Token
 
 GRAMMAR_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "monitrc.lark")
-TABLE_FORMAT = 3  # bump when the layout of Tables changes
+TABLE_FORMAT = 4  # bump when the layout of Tables changes
 
 
 @dataclass
@@ -71,6 +70,7 @@ def build_tables() -> Tables:
     with open(GRAMMAR_FILE, encoding="utf-8") as handle:
         grammar = handle.read()
     lark = Lark(grammar, parser="lalr", lexer=_NoLexer, start="chunk")
+    refuse_unsupported(lark.rules)
     table = lark.parser.parser.parser.parse_table  # type: ignore[attr-defined]
     rule_index: dict[Any, int] = {}
     rules: list[tuple[str, int, str, bool, bool, bool]] = []
@@ -86,11 +86,33 @@ def build_tables() -> Tables:
                     name = str.__str__(arg.origin.name)
                     callback = str.__str__(arg.alias) if arg.alias else name
                     helpers = any(not sym.is_term and sym.name.startswith("_") for sym in arg.expansion)
-                    rules.append(
-                        (name, len(arg.expansion), callback, bool(arg.options.expand1), name.startswith("_"), helpers)
-                    )
+                    # As Lark's ExpandSingleChild: an aliased `?rule` alternative is never expanded.
+                    expand1 = bool(arg.options.expand1) and not arg.alias
+                    rules.append((name, len(arg.expansion), callback, expand1, name.startswith("_"), helpers))
                 actions[state][symbol] = -1 - rule_index[arg]
     return Tables(actions, rules, int(table.start_states["chunk"]), int(table.end_states["chunk"]))
+
+
+def refuse_unsupported(rules: Sequence[Any]) -> None:
+    """Raise ``GrammarError`` for a grammar feature whose tree shaping :class:`Parser` does not do.
+
+    The driver implements Lark's shaping for ``_helper`` rules, ``?rule`` and ``-> alias``
+    only, and hands every token to the builder.  Anything else would build a different
+    model from the one stock Lark builds, silently, so it is refused when the tables are made.
+    """
+    from lark.exceptions import GrammarError
+
+    for rule in rules:
+        where = f"rule {rule.origin.name!r} of {os.path.basename(GRAMMAR_FILE)}"
+        if rule.options.template_source:
+            raise GrammarError(f"{where}: templates are not supported by monitlint's LALR driver")
+        if rule.options.empty_indices:
+            raise GrammarError(f"{where}: [optional] placeholders are not supported; write (x)? instead")
+        if rule.options.priority:
+            raise GrammarError(f"{where}: rule priorities are not supported by monitlint's LALR driver")
+        for symbol in rule.expansion:
+            if symbol.is_term and symbol.filter_out and not rule.options.keep_all_tokens:
+                raise GrammarError(f"{where}: anonymous terminal {symbol.name} would be filtered out by Lark")
 
 
 MAX_TABLE_BYTES = 16 * 1024 * 1024  # the tables pickle is about 200 KB; anything far larger is not ours
@@ -160,12 +182,13 @@ def load_tables() -> Tables:
     return tables
 
 
-_TYPE_OF = operator.attrgetter("type")
-MAX_PROGRAMS = 5000  # recorded block shapes kept (a few MB at most); past that, start over
-
-
 class Parser:
-    """Runs the tables over a token list, calling ``builder.<rule>(children)`` on each reduction."""
+    """Runs the tables over a token list, calling ``builder.<rule>(children)`` on each reduction.
+
+    Children are shaped as Lark shapes them (see :func:`build_tables` for what is refused):
+    a ``_helper`` rule's children are spliced into its parent, a ``?rule`` without an alias
+    and with a single child is replaced by that child.
+    """
 
     def __init__(self, tables: Tables, builder: object, default: Callable[[str, list[Any]], Any]) -> None:
         self.tables = tables
@@ -173,113 +196,144 @@ class Parser:
         for _origin, _size, name, _expand1, _splice, _helpers in tables.rules:
             method = getattr(builder, name, None)
             callbacks.append(method if method is not None else functools.partial(default, name))
-        self.callbacks = callbacks
-        self._programs: dict[tuple[str, ...], list[int]] = {}
         self._rule_info = [
-            (size, expand1, splice, helpers, callbacks[index])
-            for index, (_origin, size, _name, expand1, splice, helpers) in enumerate(tables.rules)
+            (origin, size, expand1, splice, helpers, callbacks[index])
+            for index, (origin, size, _name, expand1, splice, helpers) in enumerate(tables.rules)
         ]
-        # Rules that hand their single child up unchanged: a replay can skip them.
-        self._passthrough = {
-            index
-            for index, (_origin, size, _name, expand1, splice, helpers) in enumerate(tables.rules)
-            if size == 1 and expand1 and not splice and not helpers
-        }
 
     def expected(self, state: int) -> set[str]:
         """Terminals acceptable in a parser state."""
         return {symbol for symbol in self.tables.actions[state] if symbol.isupper() or symbol == "$END"}
 
+    def walker(self) -> Walker:
+        """A resumable grammar check, for error recovery (see :class:`Walker`)."""
+        return Walker(self)
+
     def parse(self, tokens: Sequence[Token], build: bool = True) -> Any:
         """Parse one chunk; return the model object, or raise ParseFailure.
 
-        With ``build=False`` only the grammar is checked (used while recovering from errors).
-        The LALR moves depend only on the token types, and large configs repeat the same
-        shapes of block again and again: the moves of a shape are found once, with the
-        tables, and then only replayed.
-        """
-        shape = tuple(map(_TYPE_OF, tokens))
-        program = self._programs.get(shape)
-        if program is None:
-            program = self._moves(shape)
-            if len(self._programs) >= MAX_PROGRAMS:
-                self._programs.clear()
-            self._programs[shape] = program
-        return self._replay(program, tokens) if build else None
-
-    def _moves(self, shape: tuple[str, ...]) -> list[int]:
-        """Walk the tables over token types: -1 for each shift, the rule index of each reduction.
-
-        Reductions that hand their single child up unchanged are left out: replaying
-        them would change nothing.  Raises ParseFailure where no move is possible.
+        With ``build=False`` only the grammar is checked and nothing is built.
         """
         actions = self.tables.actions
-        rules = self.tables.rules
         end_state = self.tables.end
-        passthrough = self._passthrough
-        program: list[int] = []
-        record = program.append
-        state = self.tables.start
-        states = [state]
-        for index, symbol in enumerate((*shape, "$END")):
-            while True:  # reduce until the symbol can be shifted
-                action = actions[state].get(symbol)
-                if action is None:
-                    raise ParseFailure(index, self.expected(state))
-                if action >= 0:
-                    state = action
-                    states.append(state)
-                    record(-1)
-                    break
-                rule = -1 - action
-                origin, size = rules[rule][0], rules[rule][1]
-                if rule not in passthrough:
-                    record(rule)
-                if size:
-                    del states[-size:]
-                state = actions[states[-1]][origin]
-                states.append(state)
-                if symbol == "$END" and state == end_state:
-                    return program
-        raise ParseFailure(len(shape), set())  # not reached: $END is accepted or refused above
-
-    def _replay(self, program: list[int], tokens: Sequence[Token]) -> Any:
-        """Run the moves over the tokens, calling the builder on each reduction."""
+        info = self._rule_info
+        states = [self.tables.start]
         values: list[Any] = []
         push = values.append
-        info = self._rule_info
+        count = len(tokens)
         index = 0
-        for move in program:
-            if move < 0:
-                push(tokens[index])
+        while True:
+            symbol = tokens[index].type if index < count else "$END"
+            action = actions[states[-1]].get(symbol)
+            if action is None:
+                raise ParseFailure(index, self.expected(states[-1]))
+            if action >= 0:
+                if index == count:  # the end is accepted by a reduction, never shifted
+                    raise ParseFailure(index, set())
+                states.append(action)
+                if build:
+                    push(tokens[index])
                 index += 1
                 continue
-            size, expand1, splice, helpers, callback = info[move]
+            origin, size, expand1, splice, helpers, callback = info[-1 - action]
             if size:
-                children = values[-size:]
-                del values[-size:]
+                del states[-size:]
+            states.append(actions[states[-1]][origin])
+            if build:
+                self._reduce(values, size, expand1, splice, helpers, callback)
+            if index == count and states[-1] == end_state:
+                return values[-1] if build else None
+
+    @staticmethod
+    def _reduce(
+        values: list[Any],
+        size: int,
+        expand1: bool,
+        splice: bool,
+        helpers: bool,
+        callback: Callable[[list[Any]], Any],
+    ) -> None:
+        """Replace the top ``size`` values by what the rule makes of them."""
+        if size:
+            children = values[-size:]
+            del values[-size:]
+        else:
+            children = []
+        if helpers:
+            first = children[0] if children else None
+            if splice and type(first) is _Splice:
+                # Left recursion (`x*`, `x+`): grow the list built so far in place; copying it
+                # at every item would make a list of n items cost n*n/2 copies.
+                flat: list[Any] = first
+                rest = children[1:]
             else:
-                children = []
-            if helpers:
-                first = children[0] if children else None
-                if splice and type(first) is _Splice:
-                    # Left recursion (`x*`, `x+`): grow the list built so far in place; copying it
-                    # at every item would make a list of n items cost n*n/2 copies.
-                    flat: list[Any] = first
-                    rest = children[1:]
+                flat = []
+                rest = children
+            for child in rest:
+                if type(child) is _Splice:
+                    flat.extend(child)
                 else:
-                    flat = []
-                    rest = children
-                for child in rest:
-                    if type(child) is _Splice:
-                        flat.extend(child)
-                    else:
-                        flat.append(child)
-                children = flat
-            if splice:
-                push(children if type(children) is _Splice else _Splice(children))
-            elif expand1 and len(children) == 1:
-                push(children[0])
-            else:
-                push(callback(children))
-        return values[-1]
+                    flat.append(child)
+            children = flat
+        if splice:
+            values.append(children if type(children) is _Splice else _Splice(children))
+        elif expand1 and len(children) == 1:
+            values.append(children[0])
+        else:
+            values.append(callback(children))
+
+
+class Walker:
+    """The grammar check of :meth:`Parser.parse` (``build=False``), resumable after a prefix.
+
+    Error recovery grows a block statement by statement.  Re-checking the whole
+    accepted prefix with each new statement was quadratic (a block of 4,000 good
+    statements and one bad one took a minute); the walker keeps the parser's
+    state stack after the accepted tokens and checks only the new statement.
+    """
+
+    def __init__(self, parser: Parser) -> None:
+        tables = parser.tables
+        self._actions = tables.actions
+        self._rules = tables.rules
+        self._end = tables.end
+        self._expected = parser.expected
+        self._states = [tables.start]  # after the accepted tokens, before any lookahead
+
+    def _step(self, states: list[int], symbol: str) -> bool:
+        """Reduce as ``symbol`` asks, then shift it (or accept at the end); False when it cannot be."""
+        actions = self._actions
+        rules = self._rules
+        while True:
+            action = actions[states[-1]].get(symbol)
+            if action is None:
+                return False
+            if action >= 0:
+                if symbol == "$END":  # as in Parser.parse: the end is accepted by a reduction, never shifted
+                    states.append(-1)
+                    return False
+                states.append(action)
+                return True
+            origin, size = rules[-1 - action][0], rules[-1 - action][1]
+            if size:
+                del states[-size:]
+            states.append(actions[states[-1]][origin])
+            if symbol == "$END" and states[-1] == self._end:
+                return True
+
+    def feed(self, tokens: Sequence[Token]) -> tuple[int, set[str]] | None:
+        """Check the accepted tokens + ``tokens`` as a whole chunk.
+
+        None when it parses (``tokens`` then join the accepted prefix); else the
+        index in ``tokens`` (``len(tokens)`` for the end) where it fails and the
+        terminals expected there, as :class:`ParseFailure` would give them.
+        """
+        states = list(self._states)
+        for index, token in enumerate(tokens):
+            if not self._step(states, token.type):
+                return index, self._expected(states[-1])
+        after = list(states)
+        if not self._step(states, "$END"):
+            return len(tokens), set() if states[-1] == -1 else self._expected(states[-1])
+        self._states = after
+        return None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import operator
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from monitlint.diagnostics import Diagnostic, Problem, ProblemKind
@@ -283,69 +283,13 @@ def _segments(chunk: list[MToken]) -> list[int]:
     return starts
 
 
-class _Walker:
-    """The LALR table walk of :meth:`Parser.parse` (``build=False``), resumable after a prefix.
-
-    Error recovery grows a block statement by statement.  Re-checking the whole
-    accepted prefix with each new statement was quadratic (a block of 4,000 good
-    statements and one bad one took a minute); the walker keeps the parser's
-    state stack after the accepted tokens and checks only the new statement.
-    """
-
-    def __init__(self, parser: Parser) -> None:
-        tables = parser.tables
-        self._actions = tables.actions
-        self._rules = tables.rules
-        self._end = tables.end
-        self._expected = parser.expected
-        self._states = [tables.start]  # after the accepted tokens, before any lookahead
-
-    def _step(self, states: list[int], symbol: str) -> bool:
-        """Reduce as ``symbol`` asks, then shift it (or accept at the end); False when it cannot be."""
-        actions = self._actions
-        rules = self._rules
-        while True:
-            action = actions[states[-1]].get(symbol)
-            if action is None:
-                return False
-            if action >= 0:
-                if symbol == "$END":  # as in Parser.parse: the end is accepted by a reduction, never shifted
-                    states.append(-1)
-                    return False
-                states.append(action)
-                return True
-            origin, size = rules[-1 - action][0], rules[-1 - action][1]
-            if size:
-                del states[-size:]
-            states.append(actions[states[-1]][origin])
-            if symbol == "$END" and states[-1] == self._end:
-                return True
-
-    def feed(self, tokens: Sequence[Token]) -> tuple[int, set[str]] | None:
-        """Check the accepted tokens + ``tokens`` as a whole chunk.
-
-        None when it parses (``tokens`` then join the accepted prefix); else the
-        index in ``tokens`` (``len(tokens)`` for the end) where it fails and the
-        terminals expected there, as :class:`ParseFailure` would give them.
-        """
-        states = list(self._states)
-        for index, token in enumerate(tokens):
-            if not self._step(states, token.type):
-                return index, self._expected(states[-1])
-        after = list(states)
-        if not self._step(states, "$END"):
-            return len(tokens), set() if states[-1] == -1 else self._expected(states[-1])
-        self._states = after
-        return None
-
-
 def _recover_block(chunk: list[MToken], result: ParseResult, parser: Parser, follower: MToken | None) -> None:
     """Parse a broken block statement by statement, reporting each bad one."""
     bounds = [*_segments(chunk), len(chunk)]
     service_type = SERVICE_TYPE_OF_CHECK.get(chunk[0].type)
     header_end = bounds[0]
     accepted: list[MToken] = list(chunk[:header_end])
-    walker = _Walker(parser)
+    walker = parser.walker()
     if walker.feed(accepted) is not None:
         # The header itself is wrong: one finding for the whole block, as Monit would stop here.
         result.problems.append(_error(chunk, 0, header_end, parser, service_type, follower=follower))
@@ -391,7 +335,7 @@ def _error(
 
     The tokens parsed are ``prefix`` (by default chunk[:start]) then chunk[start:end];
     ``failure`` is where and how they fail when the caller already knows it
-    (see :class:`_Walker`), which spares parsing the prefix again.
+    (see :class:`monitlint.grammar.lalr.Walker`), which spares parsing the prefix again.
     """
     head = prefix if prefix is not None else chunk[:start]
     total = len(head) + end - start
