@@ -39,7 +39,7 @@ from monitlint.linter.registry import rule_for
 from tests.conftest import REPO, monit_executable
 
 FIDELITY = REPO / "tests" / "data" / "fidelity"
-SETS = ("manual",)
+SETS = ("manual", "sample")
 SYNTAX_CODE = rule_for(ProblemKind.SYNTAX_ERROR).code
 
 # file (relative to tests/data/fidelity) -> why monitlint disagrees with `monit -t` today.
@@ -61,6 +61,11 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "manual/host/tcp-port-0770.monitrc": "host: PEM file missing",
     "manual/host/tcp-port-0788.monitrc": "host: pemchain without pemkey",
     "manual/host/tcp-port-0809.monitrc": "host: PEM file missing",
+    "sample/host/check-file-database-stmt2.monitrc": "host: unknown user",
+    "sample/host/check-file-database-stmt3.monitrc": "host: unknown group",
+    "sample/host/check-file-database-stmt5.monitrc": "host: unknown user",
+    "sample/host/check-file-database.monitrc": "host: unknown user",
+    "sample/host/check-program-myscript.monitrc": "host: check program path missing",
 }
 
 
