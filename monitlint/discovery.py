@@ -84,6 +84,23 @@ def named_like_monitrc(path: str) -> bool:
     return bool(_BY_NAME.search(path.replace(os.sep, "/")))
 
 
+# Folders that hold drop-in files an `include` reads: a file there is part of a configuration,
+# not one on its own.
+INCLUDE_FOLDERS = frozenset(
+    {"conf.d", "conf-enabled", "conf-available", "monit.d", "monitrc.d", "templates", "include.d", "includes"}
+)
+
+
+def in_include_folder(path: str) -> bool:
+    """True for a drop-in file: its folder is an include folder (``conf.d``, ``conf-enabled`` …).
+
+    A file named ``monitrc`` or ``.monitrc`` is a main control file wherever it is (an Ansible
+    role keeps its main ``monitrc`` in ``templates/``).
+    """
+    parts = os.path.normpath(path).replace(os.sep, "/").split("/")
+    return len(parts) >= 2 and parts[-2] in INCLUDE_FOLDERS and parts[-1] not in ("monitrc", ".monitrc")
+
+
 def is_block_fragment(path: str) -> bool:
     """True when a file's first statement belongs inside a check block (``if …``): Debian's ``templates/*``."""
     head = _head(path)

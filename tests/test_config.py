@@ -290,14 +290,32 @@ def test_fragment_no_entrypoint_reaches_is_linted_alone(repository: Path) -> Non
 
 
 def test_fragment_alone_without_configuration_gets_no_whole_config_rules(tmp_path: Path) -> None:
-    fragment = tmp_path / "app.conf"
+    (tmp_path / "conf.d").mkdir()
+    fragment = tmp_path / "conf.d" / "app.conf"
     fragment.write_text(APP + "    alert ops@example.com\n")
-    assert found(check(tmp_path, "--isolated", "app.conf")) == []
+    assert found(check(tmp_path, "--isolated", "conf.d/app.conf")) == []
     # the same text as a main control file (it has `set daemon`) gets them all
     main = tmp_path / "monitrc"
     main.write_text("set daemon 30\n" + APP + "    alert ops@example.com\n")
     codes = {code for code, _ in found(check(tmp_path, "--isolated", "monitrc"))}
     assert {"MON202", "MON501", "MON502"} <= codes
+
+
+@pytest.mark.parametrize("folder", ["conf.d", "conf-enabled", "conf-available", "monit.d", "templates"])
+def test_a_file_in_an_include_folder_is_a_fragment(tmp_path: Path, folder: str) -> None:
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / "app").write_text(APP)
+    assert found(check(tmp_path, "--isolated", f"{folder}/app")) == []
+
+
+def test_a_file_passed_alone_is_the_whole_configuration_as_monit_t_takes_it(tmp_path: Path) -> None:
+    # `monit -t -c app.conf` refuses it: "depend service 'db' is not defined in the control file"
+    (tmp_path / "app.conf").write_text(APP)
+    assert ("MON202", 4) in found(check(tmp_path, "--isolated", "app.conf"))
+    # a file named monitrc is a main file even in an Ansible role's templates/ folder
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "monitrc").write_text(APP)
+    assert ("MON202", 4) in found(check(tmp_path, "--isolated", "templates/monitrc"))
 
 
 def test_entrypoint_context_with_junit_files_findings_under_the_passed_name(repository: Path) -> None:

@@ -25,11 +25,21 @@ class LintResult:
 
 
 def is_complete(result: ParseResult, path: str, config: Config) -> bool:
-    """Whether whole-config rules apply: an entrypoint, or (with none configured) a file with `set daemon`."""
+    """Whether ``path`` is a whole control file, as ``monit -t -c PATH`` would take it (whole-config rules apply).
+
+    With ``entrypoints`` configured, the configuration names the main files: those are whole,
+    every other file is a fragment.  Without, a file is whole unless it is a drop-in file in
+    an include folder (``conf.d/``, ``conf-enabled/`` …, see
+    :func:`monitlint.discovery.in_include_folder`) that has no ``set daemon``.
+    """
+    from monitlint.discovery import in_include_folder
+
     if config.entrypoints:
         real = os.path.realpath(path)
         return any(os.path.realpath(e) == real for e in config.entrypoints)
-    return any(s.kind == "daemon" for s in result.config.settings)
+    if any(s.kind == "daemon" for s in result.config.settings):
+        return True
+    return not in_include_folder(path)
 
 
 def enabled_rules(config: Config, path: str | None = None) -> list[Rule]:
