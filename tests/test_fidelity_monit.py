@@ -115,22 +115,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "sample/host/check-program-myscript.monitrc": "host: check program path missing",
 }
 
-# Files whose verdict changes with work not yet committed when this list was written: either
-# verdict passes.  Whole-file `depends` checks (a file without `set daemon` is the whole
-# configuration, issue 11 item 3) agree with the uncommitted discovery/engine change and disagree
-# without it.  Once that change is on main, delete this dict (they must then agree).
-IN_FLIGHT: dict[str, str] = {
-    name: "whole file: depends on a service the file does not define"
-    for name in (
-        "manual/configuration-examples-3842.monitrc",
-        "manual/configuration-examples-3943.monitrc",
-        "manual/configuration-examples-3976.monitrc",
-        "manual/configuration-examples-3994.monitrc",
-        "manual/configuration-examples-4000.monitrc",
-        "sample/check-process-apache.monitrc",
-    )
-}
-
 
 @dataclass(frozen=True)
 class Judged:
@@ -272,7 +256,7 @@ def describe(j: Judged) -> str:
 def test_set_agrees_with_monit(name: str) -> None:
     judged = results(name)
     assert judged, f"no control files in {FIDELITY / name}"
-    new = [describe(j) for j in judged if not j.agrees and j.name not in KNOWN_DIFFERENCES | IN_FLIGHT]
+    new = [describe(j) for j in judged if not j.agrees and j.name not in KNOWN_DIFFERENCES]
     fixed = [j.name for j in judged if j.agrees and j.name in KNOWN_DIFFERENCES]
     message = []
     if new:
@@ -283,7 +267,7 @@ def test_set_agrees_with_monit(name: str) -> None:
 
 
 def test_known_differences_name_existing_files() -> None:
-    missing = [name for name in KNOWN_DIFFERENCES | IN_FLIGHT if not (FIDELITY / name).is_file()]
+    missing = [name for name in KNOWN_DIFFERENCES if not (FIDELITY / name).is_file()]
     assert missing == [], "KNOWN_DIFFERENCES names files that do not exist"
 
 
