@@ -224,8 +224,34 @@ def _parse_chunk(chunk: list[MToken], result: ParseResult, follower: MToken | No
         return
     if first.type == "SET":
         result.problems.append(_error(chunk, 0, len(chunk), parser, None, follower=follower))
+        _keep_cut_short_setting(chunk, result, parser)
         return
     _recover_block(chunk, result, parser, follower)
+
+
+# How many tokens before the error a `set` statement cut short may end: the statement is
+# usually whole up to the error, or a word or two short of it; the bound keeps this linear.
+CUT_SHORT_TRIES = 8
+
+
+def _keep_cut_short_setting(chunk: list[MToken], result: ParseResult, parser: Parser) -> None:
+    """Keep the longest whole `set` statement that the broken one begins with, for the rules.
+
+    ``set httpd unixsocket … allow localhost`` followed by a typo (``chek process …``) is
+    still an httpd statement: dropping it would make MON501 claim there is no ``set httpd``.
+    """
+    try:
+        parser.parse(chunk, build=False)
+        return
+    except ParseFailure as failure:
+        end = min(failure.index, len(chunk))
+    for stop in range(end, max(1, end - CUT_SHORT_TRIES), -1):
+        try:
+            item = parser.parse(chunk[:stop])
+        except ParseFailure:
+            continue
+        _add(result, item, chunk[:stop])
+        return
 
 
 def _orphan(first: MToken) -> Problem:
