@@ -77,8 +77,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "errors/httpd-ssl-without-pemfile.monitrc": "post-grammar: httpd SSL without PEM file",
     "errors/httpd-unixsocket-permission-not-octal.monitrc": "post-grammar: httpd unixsocket permission not octal",
     "errors/httpd-unixsocket-permission-too-big.monitrc": "post-grammar: httpd unixsocket permission not octal",
-    "errors/lexer-mail-format-from-parenthesis.monitrc": "scanner: mail-format from: without address",
-    "errors/lexer-program-string-unclosed-at-eof-accepted.monitrc": "false syntax error: string open at end of file",
     "errors/mailserver-certificate-checksum-length.monitrc": "post-grammar: mailserver cert checksum length",
     "errors/mailserver-certificate-checksum-md5-length.monitrc": "post-grammar: mailserver cert checksum length",
     "errors/mailserver-certificate-checksum-sha1-length.monitrc": "post-grammar: mailserver cert checksum length",

@@ -148,6 +148,11 @@ def unquote(raw: str) -> str:
 MToken = Token  # kept as a name: tokens made by this scanner always carry their file
 
 
+# Monit's scanner (src/l.l) in the ADDRESS state: {address} and {addrname}.
+_MAIL_ADDRESS = re.compile(r"[^\x00-\x20!<>{}\[\]]+")
+_MAIL_NAME = re.compile(r"[^\x00-\x1f@<>{}\[\]]+")
+
+
 @dataclass
 class IncludeRequest:
     """An ``include`` statement seen by the scanner, to be spliced by the caller."""
@@ -605,7 +610,8 @@ class Scanner:
             while pos < size and text[pos] in " \t\r\n":
                 pos += 1
             if pos >= size:
-                tokens.append(self._error("unbalanced quotes", pos - 1 if pos else 0, pos))
+                # flex ends the scan at the end of the file in any state: Monit takes the words read
+                # so far as the program (`start program = "/bin/true` as the last line is accepted).
                 return tokens, pos
             char = text[pos]
             if char == '"':
@@ -679,20 +685,25 @@ class Scanner:
         size = len(text)
         while end < size and text[end] not in "\n}":
             end += 1
-        body = text[pos:end]
-        bad = re.search(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]", body)
-        if bad is not None:
-            # Monit's ADDRESS state has no rule for control characters.
-            return [self._error(f"invalid mail format {bad.group()!r}", pos + bad.start(), pos + bad.end())], end
-        address = next((w.strip("<>[]:") for w in body.split() if "@" in w), None)
-        if address is None:
-            # Without an '@', Monit takes a lone word, or a word in <...>, as the address.
-            bracketed = re.search(r"<([^<>\s]+)>", body)
-            words = body.split()
-            if bracketed:
-                address = bracketed.group(1)
-            elif len(words) == 1:
-                address = words[0].strip("\"'<>[]")
+        # flex's ADDRESS state, rule by rule: the longest match of {address} (no blanks, no <>{}[])
+        # and {addrname} (blanks allowed, no '@'), a tie going to {address}; lone <>[] are skipped;
+        # any other character is "invalid mail format".  The last {address} read is the address.
+        address: str | None = None
+        scan = pos
+        while scan < end:
+            as_address = _MAIL_ADDRESS.match(text, scan, end)
+            as_name = _MAIL_NAME.match(text, scan, end)
+            long_address = as_address.end() if as_address else scan
+            long_name = as_name.end() if as_name else scan
+            if long_address > scan and long_address >= long_name:
+                address = text[scan:long_address]
+                scan = long_address
+            elif long_name > scan:
+                scan = long_name
+            elif text[scan] in "<>[]":
+                scan += 1
+            else:
+                return [self._error(f"invalid mail format {text[scan]!r}", scan, scan + 1)], end
         if address is None:
             return [self._error("missing address", start, end)], end
         return [self._token(type_, address, start, end)], end
