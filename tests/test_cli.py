@@ -203,7 +203,8 @@ def test_parse_command_prints_the_model(missing_stop: Path) -> None:
     assert document["config"]["settings"][0] == {
         "kind": "daemon",
         "span": {"path": str(missing_stop), "line": 1, "column": 1, "end_line": 1, "end_column": 14},
-        "values": {"interval": 30},
+        "interval": 30,
+        "start_delay": None,
     }
 
 

@@ -7,6 +7,16 @@ from pathlib import Path
 import pytest
 
 from monitlint.grammar.parser import parse_file, parse_text
+from monitlint.model import (
+    AlertSetting,
+    AllowUser,
+    DaemonSetting,
+    HttpdSetting,
+    PortTest,
+    ResourceTest,
+    RestartLimitTest,
+    Subject,
+)
 from tests.conftest import run_cli
 
 FULL = """\
@@ -45,13 +55,18 @@ def test_full_config_model() -> None:
     assert result.diagnostics == []
     config = result.config
     assert [s.kind for s in config.settings] == ["daemon", "log", "httpd", "mailserver", "alert"]
-    assert config.settings[0].values == {"interval": 30, "start_delay": 60}
-    httpd = config.settings[2].values
-    assert httpd["port"] == 2812 and httpd["address"] == "localhost"
-    assert [a["kind"] for a in httpd["allow"]] == ["host", "user"]
-    assert httpd["allow"][1]["password"] == "s3cret" and httpd["allow"][1]["read_only"]
-    assert config.settings[4].values["events"] == ["instance", "action"]
-    assert config.settings[4].values["exclude_events"] is True
+    daemon = config.settings[0]
+    assert isinstance(daemon, DaemonSetting) and (daemon.interval, daemon.start_delay) == (30, 60)
+    httpd = config.settings[2]
+    assert isinstance(httpd, HttpdSetting)
+    assert httpd.port == 2812 and httpd.address == "localhost"
+    assert [a.kind for a in httpd.allow] == ["host", "user"]
+    user = httpd.allow[1]
+    assert isinstance(user, AllowUser) and user.password == "s3cret" and user.read_only
+    alert = config.settings[4]
+    assert isinstance(alert, AlertSetting) and alert.recipient is not None
+    assert alert.recipient.events == ["instance", "action"]
+    assert alert.recipient.exclude_events is True
 
     nginx, nginx_bin, nginx_conf, backup, system = config.services
     assert (nginx.type, nginx.name, nginx.target_kind, nginx.target) == (
@@ -70,14 +85,19 @@ def test_full_config_model() -> None:
     kinds = [t.kind for t in nginx.tests]
     assert kinds == ["port", "process_resource", "restart_limit"]
     port = nginx.tests[0]
-    assert port.options == {"host": "127.0.0.1", "port": "80", "protocol": "http"}
+    assert isinstance(port, PortTest) and port.protocol is not None
+    assert (port.host, port.port, port.protocol.name) == ("127.0.0.1", 80, "http")
+    assert port.protocol.request == "/healthz"
     assert port.rate is not None and port.rate.cycles == 2
     assert port.action is not None and port.action.kind == "restart"
     cpu = nginx.tests[1]
-    assert cpu.conditions[0].subject == "cpu" and cpu.conditions[0].value == "80"
+    assert isinstance(cpu, ResourceTest) and cpu.conditions[0].value is not None
+    assert cpu.conditions[0].subject is Subject.CPU and cpu.conditions[0].value.written == "80"
+    assert cpu.conditions[0].value.value == 80
     assert cpu.else_action is not None and cpu.else_action.kind == "alert"
     limit = nginx.tests[2]
-    assert limit.options == {"restarts": 3, "cycles": 5} and limit.action is not None
+    assert isinstance(limit, RestartLimitTest)
+    assert (limit.restarts, limit.cycles) == (3, 5) and limit.action is not None
     assert limit.action.kind == "unmonitor"
     assert (nginx_bin.type, nginx_bin.target) == ("file", "/usr/sbin/nginx")
     assert nginx_conf.tests[0].kind == "checksum"
@@ -85,7 +105,9 @@ def test_full_config_model() -> None:
     assert backup.program.argv == ["/usr/local/bin/check-backup", "--max-age", "26h"]
     assert backup.program.timeout == 60 and backup.program.uid == "root"
     assert system.type == "system" and system.name == "$HOST"
-    assert [c.subject for c in system.tests[1].conditions] == ["memory", "swap"]
+    memory_swap = system.tests[1]
+    assert isinstance(memory_swap, ResourceTest)
+    assert [c.subject for c in memory_swap.conditions] == [Subject.MEMORY, Subject.SWAP]
 
 
 def test_spans_are_exact() -> None:

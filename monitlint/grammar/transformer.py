@@ -1,187 +1,33 @@
 """Builds the typed model (monitlint.model) from the parser's callbacks.
 
-The Lark parser is run without building a tree: each grammar rule calls the
-method of the same name here as soon as it is reduced.  Rules without a method
-become :class:`Node` objects, which the methods below read.
+The parser is run without building a tree: each grammar rule calls the method of the same name
+here as soon as it is reduced.  Services and block statements are built here; tests by
+``build_tests``, settings by ``build_settings``.  Rules without a method become :class:`Node`
+objects, which the methods around them read.  This package is the only place that reads grammar
+terminal names: the model holds enums, numbers and strings.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from monitlint.grammar import build_settings, build_tests
+from monitlint.grammar.build_common import Node, Outcome, Statement, span_of, token_span, words
 from monitlint.grammar.keywords import SERVICE_TYPE_OF_CHECK
 from monitlint.grammar.tokens import Token
 from monitlint.model import (
     Action,
+    ActionKind,
     AlertRecipient,
-    Condition,
     Name,
     Program,
     Rate,
     Service,
-    Setting,
     Span,
     Test,
 )
 
-
-class Node:
-    """A rule with no dedicated method: its name and children."""
-
-    __slots__ = ("_tokens", "children", "data")
-
-    def __init__(self, data: str, children: list[Any]) -> None:
-        self.data = data
-        self.children = children
-        self._tokens: list[Token] | None = None
-
-    def tokens(self) -> list[Token]:
-        """Every token below this node, in order."""
-        if self._tokens is None:
-            out: list[Token] = []
-            for child in self.children:
-                if type(child) is Token:
-                    out.append(child)
-                elif type(child) is Node:
-                    out.extend(child.tokens())
-            self._tokens = out
-        return self._tokens
-
-    def __repr__(self) -> str:
-        return f"Node({self.data!r}, {self.children!r})"
-
-
-def token_span(first: Token, last: Token | None = None) -> Span:
-    """Span from the start of ``first`` to the end of ``last`` (both from the scanner)."""
-    if last is None:
-        last = first
-    return Span(first.path, first.line, first.column, last.end_line, last.end_column)
-
-
-def _first_token(item: Any) -> Token | None:
-    if isinstance(item, Token):
-        return item
-    if isinstance(item, Node):
-        for tok in item.tokens():
-            return tok
-    return None
-
-
-def _last_token(item: Any) -> Token | None:
-    if isinstance(item, Token):
-        return item
-    if isinstance(item, Node):
-        last = None
-        for tok in item.tokens():
-            last = tok
-        return last
-    return None
-
-
-def _span_of(children: list[Any]) -> Span:
-    """Span covering a rule's children (tokens, nodes, or model objects with spans)."""
-    start: tuple[str, int, int] | None = None
-    for child in children:
-        kind = type(child)
-        tok = child if kind is Token else _first_token(child) if kind is Node else None
-        if tok is not None:
-            start = (tok.path, tok.line, tok.column)
-            break
-        span = getattr(child, "span", None)
-        if span is not None:
-            start = (span.path, span.line, span.column)
-            break
-    end: tuple[int, int] | None = None
-    for child in reversed(children):
-        kind = type(child)
-        tok = child if kind is Token else _last_token(child) if kind is Node else None
-        if tok is not None:
-            end = (tok.end_line, tok.end_column)
-            break
-        span = _end_span(child)
-        if span is not None:
-            end = (span.end_line, span.end_column)
-            break
-    assert start is not None and end is not None
-    return Span(start[0], start[1], start[2], end[0], end[1])
-
-
-def _end_span(item: Any) -> Span | None:
-    if isinstance(item, _Outcome):
-        return item.span
-    return getattr(item, "span", None)
-
-
-def _words(children: list[Any]) -> list[str]:
-    out: list[str] = []
-    for child in children:
-        if isinstance(child, Token):
-            out.append(str(child))
-        elif isinstance(child, Node):
-            out.extend(str(t) for t in child.tokens())
-    return out
-
-
-@dataclass
-class _Outcome:
-    rate: Rate | None
-    action: Action
-    span: Span
-
-
-@dataclass
-class _Recovery:
-    rate: Rate | None
-    action: Action
-    span: Span
-
-
-@dataclass
-class _Statement:
-    """A block statement that is not a test: (key, value)."""
-
-    key: str
-    value: Any
-
-
-_TEST_KINDS = {
-    "test_exist",
-    "test_pid",
-    "test_ppid",
-    "test_uid",
-    "test_euid",
-    "test_gid",
-    "test_secattr",
-    "test_filedescriptors",
-    "test_total_filedescriptors",
-    "test_uptime",
-    "test_timestamp",
-    "test_permission",
-    "test_checksum",
-    "test_size",
-    "test_file_content",
-    "ignore_content",
-    "test_match",
-    "ignore_match",
-    "test_status",
-    "test_program_content",
-    "test_space",
-    "test_inode",
-    "test_filesystem_io",
-    "test_servicetime",
-    "test_fsflags",
-    "test_link",
-    "test_saturation",
-    "test_transfer",
-    "test_ping",
-    "test_process_resource",
-    "test_system_resource",
-    "test_port",
-    "test_url",
-    "test_unixsocket",
-    "restart_limit",
-}
+__all__ = ["ModelBuilder", "Node", "mapped_rules", "token_span"]
 
 _SERVICE_RULES = (
     "process_service",
@@ -198,29 +44,6 @@ _SERVICE_RULES = (
 
 # Every grammar rule is accounted for (tests/test_model_mapping.py checks it against monitrc.lark):
 # a method of ModelBuilder, a test kind, a service, a setting, or one of these.
-# `set` statements: each becomes a Setting of that kind (set_statement is only a choice, inlined).
-_SETTING_RULES = frozenset(
-    {
-        "set_alert",
-        "set_daemon",
-        "set_eventqueue",
-        "set_expectbuffer",
-        "set_fips",
-        "set_httpd",
-        "set_idfile",
-        "set_init",
-        "set_limits",
-        "set_log",
-        "set_mailformat",
-        "set_mailserver",
-        "set_mmonit",
-        "set_onreboot",
-        "set_pidfile",
-        "set_ssl",
-        "set_statefile",
-        "set_terminal",
-    }
-)
 # Rules with no model object of their own: kept as a Node, which the method of the rule around
 # them reads (options, operators, units, protocol details), or inlined choices.
 _NODE_RULES = frozenset(
@@ -338,34 +161,34 @@ class ModelBuilder:
         token: Token = children[0]
         return token
 
-    def user_option(self, children: list[Any]) -> _Statement:
-        return _Statement(str(children[0].type).lower(), str(children[1]))
+    def user_option(self, children: list[Any]) -> Statement:
+        return Statement(str(children[0].type).lower(), str(children[1]))
 
-    def timeout_seconds(self, children: list[Any]) -> _Statement:
-        return _Statement("timeout", int(children[1]))
+    def timeout_seconds(self, children: list[Any]) -> Statement:
+        return Statement("timeout", int(children[1]))
 
     def rate(self, children: list[Any]) -> Rate:
         if len(children) == 3:
             return Rate(cycles=int(children[1]), times=int(children[0]))
         return Rate(cycles=int(children[0]))
 
-    def _action(self, kind: str, children: list[Any]) -> Action:
-        return Action(kind, _span_of(children))
+    def _action(self, kind: ActionKind, children: list[Any]) -> Action:
+        return Action(kind, span_of(children))
 
     def action_alert(self, children: list[Any]) -> Action:
-        return self._action("alert", children)
+        return self._action(ActionKind.ALERT, children)
 
     def action_restart(self, children: list[Any]) -> Action:
-        return self._action("restart", children)
+        return self._action(ActionKind.RESTART, children)
 
     def action_start(self, children: list[Any]) -> Action:
-        return self._action("start", children)
+        return self._action(ActionKind.START, children)
 
     def action_stop(self, children: list[Any]) -> Action:
-        return self._action("stop", children)
+        return self._action(ActionKind.STOP, children)
 
     def action_unmonitor(self, children: list[Any]) -> Action:
-        return self._action("unmonitor", children)
+        return self._action(ActionKind.UNMONITOR, children)
 
     def action_exec(self, children: list[Any]) -> Action:
         program = _program(children)
@@ -373,17 +196,20 @@ class ModelBuilder:
         for i, child in enumerate(children):
             if isinstance(child, Token) and child.type == "REPEAT":
                 repeat = int(children[i + 2])
-        return Action("exec", _span_of(children), program=program, repeat_every=repeat)
+        return Action(ActionKind.EXEC, span_of(children), program=program, repeat_every=repeat)
 
-    def outcome(self, children: list[Any]) -> _Outcome:
+    def outcome(self, children: list[Any]) -> Outcome:
         rate = children[0] if isinstance(children[0], Rate) else None
-        return _Outcome(rate, children[-1], _span_of(children))
+        return Outcome(rate, children[-1], span_of(children), recovery=False)
 
-    def recovery(self, children: list[Any]) -> _Recovery:
+    def recovery(self, children: list[Any]) -> Outcome:
         rate = next((c for c in children if isinstance(c, Rate)), None)
-        return _Recovery(rate, children[-1], _span_of(children))
+        return Outcome(rate, children[-1], span_of(children), recovery=True)
 
     fail_recovery = recovery
+
+    def restart_limit(self, children: list[Any]) -> Test:
+        return build_tests.restart_limit(children)
 
     # -- services --------------------------------------------------------------
 
@@ -400,7 +226,7 @@ class ModelBuilder:
         # was quadratic in a program of very many arguments).
         first_statement = 2
         while first_statement < len(children) and not isinstance(
-            children[first_statement], (Test, _Statement, AlertRecipient)
+            children[first_statement], (Test, Statement, AlertRecipient)
         ):
             first_statement += 1
         rest = children[first_statement:]
@@ -429,7 +255,7 @@ class ModelBuilder:
                 service.tests.append(item)
             elif isinstance(item, AlertRecipient):
                 service.alerts.append(item)
-            elif isinstance(item, _Statement):
+            elif isinstance(item, Statement):
                 _apply_statement(service, item)
         if service.type == "program" and service.program is not None:
             service.target = " ".join(service.program.argv)
@@ -439,11 +265,11 @@ class ModelBuilder:
         # user options and the timeout that follow the program path belong to it
         head: list[Any] = []
         tail: list[Any] = []
-        options: list[_Statement] = []
+        options: list[Statement] = []
         for index, child in enumerate(children):
-            if isinstance(child, _Statement) and child.key in ("uid", "gid", "timeout") and not tail:
+            if isinstance(child, Statement) and child.key in ("uid", "gid", "timeout") and not tail:
                 options.append(child)
-            elif isinstance(child, (Test, AlertRecipient, _Statement)):
+            elif isinstance(child, (Test, AlertRecipient, Statement)):
                 tail = children[index:]
                 break
             else:
@@ -459,62 +285,63 @@ class ModelBuilder:
         # silently become a Node and drop out of the model (the mapping test catches it).
         if name in _SERVICE_RULES:
             return self._service
-        if name in _TEST_KINDS:
-            kind = name[5:] if name.startswith("test_") else name
-            return lambda children: _test(kind, children)
-        if name in _SETTING_RULES:
-            return lambda children: _setting(name[4:], children)
+        test_rule = build_tests.TEST_RULES.get(name)
+        if test_rule is not None:
+            kind, read = test_rule
+            return lambda children: build_tests.build(kind, read, children)
+        if name in build_settings.SETTING_RULES:
+            return lambda children: build_settings.build(name, children)
         raise AttributeError(name)  # a Node rule (or not a grammar rule): the parser builds a Node
 
     # -- block statements --------------------------------------------------------
 
-    def _method(self, key: str, children: list[Any]) -> _Statement:
-        return _Statement(key, _program(children))
+    def _method(self, key: str, children: list[Any]) -> Statement:
+        return Statement(key, _program(children))
 
-    def start_program(self, children: list[Any]) -> _Statement:
+    def start_program(self, children: list[Any]) -> Statement:
         return self._method("start", children)
 
-    def stop_program(self, children: list[Any]) -> _Statement:
+    def stop_program(self, children: list[Any]) -> Statement:
         return self._method("stop", children)
 
-    def restart_program(self, children: list[Any]) -> _Statement:
+    def restart_program(self, children: list[Any]) -> Statement:
         return self._method("restart", children)
 
     def alert(self, children: list[Any]) -> AlertRecipient:
-        return _recipient(children)
+        return build_settings.recipient(children)
 
-    def noalert(self, children: list[Any]) -> _Statement:
-        return _Statement("noalert", AlertRecipient(str(children[1]), _span_of(children)))
+    def noalert(self, children: list[Any]) -> Statement:
+        return Statement("noalert", AlertRecipient(str(children[1]), span_of(children)))
 
-    def every(self, children: list[Any]) -> _Statement:
-        return _Statement("every", " ".join(_words(children)))
+    def every(self, children: list[Any]) -> Statement:
+        return Statement("every", " ".join(words(children)))
 
-    def mode(self, children: list[Any]) -> _Statement:
-        return _Statement("mode", str(children[1]).lower())
+    def mode(self, children: list[Any]) -> Statement:
+        return Statement("mode", str(children[1]).lower())
 
-    def onreboot(self, children: list[Any]) -> _Statement:
-        return _Statement("onreboot", " ".join(_words(children[1:])).lower())
+    def onreboot(self, children: list[Any]) -> Statement:
+        return Statement("onreboot", " ".join(words(children[1:])).lower())
 
-    def group(self, children: list[Any]) -> _Statement:
-        return _Statement("group", Name(str(children[1]), token_span(children[1])))
+    def group(self, children: list[Any]) -> Statement:
+        return Statement("group", Name(str(children[1]), token_span(children[1])))
 
-    def depends(self, children: list[Any]) -> _Statement:
-        return _Statement("depends", [Name(str(c), token_span(c)) for c in children[1:]])
+    def depends(self, children: list[Any]) -> Statement:
+        return Statement("depends", [Name(str(c), token_span(c)) for c in children[1:]])
 
 
 def _program(children: list[Any]) -> Program:
     argv: list[Token] = []
-    program = Program([], _span_of(children))
+    program = Program([], span_of(children))
     for child in children[1:]:
         if isinstance(child, Token) and child.type in ("STRING", "PATH") and not program.uid and not program.gid:
             argv.append(child)
-        elif isinstance(child, _Statement):
+        elif isinstance(child, Statement):
             setattr(program, child.key, child.value)
     program.argv = [str(a) for a in argv]
     return program
 
 
-def _apply_statement(service: Service, item: _Statement) -> None:
+def _apply_statement(service: Service, item: Statement) -> None:
     if item.key in ("start", "stop", "restart"):
         setattr(service, item.key, item.value)
     elif item.key == "depends":
@@ -527,185 +354,9 @@ def _apply_statement(service: Service, item: _Statement) -> None:
         setattr(service, item.key, item.value)
 
 
-def _recipient(children: list[Any]) -> AlertRecipient:
-    recipient = AlertRecipient(str(children[1]), _span_of(children))
-    for child in children[2:]:
-        if isinstance(child, Node) and child.data == "event_filter":
-            words = list(child.tokens())
-            recipient.exclude_events = words[0].type == "NOT"
-            recipient.events = [str(t).lower() for t in words if t.type not in ("NOT", "LBRACE", "RBRACE")]
-        elif isinstance(child, Node) and child.data == "reminder":
-            recipient.reminder = int(child.children[1])
-        elif isinstance(child, Node) and child.data == "mail_format":
-            recipient.mail_format = _mail_format(child.children)
-    return recipient
-
-
-def _mail_format(children: list[Any]) -> dict[str, str]:
-    keys = {"MAILFROM": "from", "MAILREPLYTO": "reply-to", "MAILSUBJECT": "subject", "MAILBODY": "message"}
-    out: dict[str, str] = {}
-    for child in children:
-        if isinstance(child, Node):
-            for tok in child.tokens():
-                if tok.type in keys:
-                    out[keys[tok.type]] = str(tok)
-    return out
-
-
-def _test(kind: str, children: list[Any]) -> Test:
-    span = _span_of(children)
-    test = Test(kind=kind, span=span, condition="")
-    condition: list[Token] = []  # the condition's tokens, in order
-    for child in children:
-        if type(child) is Token:
-            if kind == "restart_limit" and child.type == "TIMEOUT":
-                test.action = Action("timeout", token_span(child))
-            elif child.type != "IF" and child.type != "THEN":
-                condition.append(child)
-        elif type(child) is Node:
-            toks = child.tokens()
-            condition.extend(toks)
-            data = child.data
-            if data == "process_resource" or data == "system_resource":
-                test.conditions.append(_condition(toks))
-            elif data == "port_target":
-                for i, tok in enumerate(toks):
-                    if tok.type in ("HOST", "PORT"):
-                        test.options[tok.type.lower()] = str(toks[i + 1])
-            elif data == "protocol":
-                test.options["protocol"] = str(toks[1]).lower()
-        elif isinstance(child, _Outcome):
-            test.rate, test.action = child.rate, child.action
-        elif isinstance(child, _Recovery):
-            test.else_rate, test.else_action = child.rate, child.action
-        elif isinstance(child, Action):  # restart_limit: "then <action>"
-            test.action = child
-        elif isinstance(child, _Statement):
-            test.options[child.key] = child.value
-    if kind == "restart_limit":
-        test.options["restarts"] = int(children[1])
-        test.options["cycles"] = int(children[3])
-    test.condition = " ".join(condition)
-    pairs = _PAIRS
-    if len(pairs) > _MAX_PAIRS:  # many unique texts (paths, names): start over, bounded
-        pairs.clear()
-    plain = str.__str__  # the token's text as a plain str
-    shared = []
-    for tok in condition:
-        pair = (tok.type, plain(tok))
-        shared.append(pairs.setdefault(pair, pair))
-    test.tokens = shared
-    return test
-
-
-# One shared (kind, text) tuple per distinct token: most are keywords, units and small
-# numbers repeated in every service, and a large config holds millions of them.
-_PAIRS: dict[tuple[str, str], tuple[str, str]] = {}
-_MAX_PAIRS = 200_000
-
-
-def _condition(toks: list[Token]) -> Condition:
-    cond = Condition(subject=str(toks[0]).lower(), span=token_span(toks[0], toks[-1]))
-    for tok in toks[1:]:
-        if tok.type in ("GREATER", "GREATEROREQUAL", "LESS", "LESSOREQUAL", "EQUAL", "NOTEQUAL", "CHANGED"):
-            cond.operator = tok.type.lower()
-        elif tok.type in ("NUMBER", "REAL") and cond.value is None:
-            cond.value = str(tok)
-        elif tok.type in ("BYTE", "KILOBYTE", "MEGABYTE", "GIGABYTE", "PERCENT", "OPERATION", "SECOND"):
-            cond.unit = cond.unit or tok.type.lower()
-    return cond
-
-
-_SETTING_KINDS = {"log": "log", "mailformat": "mail-format"}
-
-
-def _setting(kind: str, children: list[Any]) -> Setting:
-    kind = _SETTING_KINDS.get(kind, kind)
-    setting = Setting(kind=kind, span=_span_of(children))
-    values = setting.values
-    if kind == "alert":
-        recipient = _recipient(children[1:])
-        values.update(
-            address=recipient.address,
-            events=recipient.events,
-            exclude_events=recipient.exclude_events,
-            reminder=recipient.reminder,
-            mail_format=recipient.mail_format,
-        )
-    elif kind == "httpd":
-        values.update(_httpd(children[2:]))
-    elif kind == "mailserver":
-        values["servers"] = [_mailserver(c) for c in children if isinstance(c, Node) and c.data == "mailserver"]
-    elif kind == "mail-format":
-        values.update(_mail_format(children))
-    elif kind == "daemon":
-        values["interval"] = int(children[2])
-        if len(children) > 3:
-            values["start_delay"] = int(children[-1])
-    elif kind == "mmonit":
-        values["urls"] = [str(c.children[0]) for c in children if isinstance(c, Node)]
-    else:
-        words = _words(children[2:])
-        values["value"] = " ".join(words)
-    return setting
-
-
-def _mailserver(node: Node) -> dict[str, Any]:
-    toks = list(node.tokens())
-    server: dict[str, Any] = {"host": str(toks[0])}
-    for i, tok in enumerate(toks):
-        if tok.type in ("PORT", "USERNAME", "PASSWORD") and i + 1 < len(toks):
-            server[tok.type.lower()] = int(toks[i + 1]) if tok.type == "PORT" else str(toks[i + 1])
-        elif tok.type == "SSLTOKEN":
-            server["ssl"] = True
-    return server
-
-
-def _httpd(children: list[Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {"allow": []}
-    for child in children:
-        if not isinstance(child, Node):
-            continue
-        toks = list(child.tokens())
-        if child.data == "httpd_port":
-            values["port"] = int(toks[1])
-            values["read_only"] = len(toks) > 2
-        elif child.data == "httpd_unixsocket":
-            values["unixsocket"] = str(toks[1])
-        elif child.data == "httpd_address":
-            values["address"] = str(toks[1])
-        elif child.data == "ssl":
-            values["ssl"] = True
-        elif child.data == "allow_user":
-            values["allow"].append(
-                {
-                    "kind": "user",
-                    "user": str(toks[1]),
-                    "password": str(toks[3]),
-                    "read_only": len(toks) > 4,
-                    "span": token_span(toks[0], toks[-1]).to_dict(),
-                }
-            )
-        elif child.data == "allow_pam":
-            values["allow"].append(
-                {"kind": "pam", "group": str(toks[2]), "span": token_span(toks[0], toks[-1]).to_dict()}
-            )
-        elif child.data == "allow_htpasswd":
-            values["allow"].append(
-                {
-                    "kind": "htpasswd",
-                    "file": next(str(t) for t in toks if t.type == "PATH"),
-                    "span": token_span(toks[0], toks[-1]).to_dict(),
-                }
-            )
-        elif child.data == "allow_host":
-            values["allow"].append(
-                {"kind": "host", "host": str(toks[1]), "span": token_span(toks[0], toks[-1]).to_dict()}
-            )
-    return values
-
-
 def mapped_rules() -> frozenset[str]:
     """Every grammar rule the model accounts for: by a method, a test kind, a service, a setting or a Node."""
     methods = {name for name in vars(ModelBuilder) if not name.startswith("_")}
-    return frozenset(methods | _TEST_KINDS | set(_SERVICE_RULES) | _SETTING_RULES | _NODE_RULES)
+    tests = set(build_tests.TEST_RULES)
+    settings = set(build_settings.SETTING_RULES)
+    return frozenset(methods | tests | set(_SERVICE_RULES) | settings | _NODE_RULES)

@@ -1,6 +1,7 @@
 """Helpers that rules share: one module, so that no rule imports another.
 
-- Walking the model: :func:`actions`, :func:`programs`, :func:`settings`, :func:`has_alert_recipient`.
+- Walking the model: :func:`actions`, :func:`programs`, :func:`settings`, :func:`settings_of`,
+  :func:`has_alert_recipient`.
 - Where a file lives: :func:`installed`, :func:`in_checkout` (file modes only matter once deployed).
 - Numbers as Monit reads them: :func:`monit_number`.
 - Close-name suggestions in bounded time: :class:`Budget`, :class:`CloseMatcher`.
@@ -12,12 +13,13 @@ import difflib
 import os
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import TypeVar
 
 from monitlint.model import Action, ControlFile, Program, Service, Setting, Test
 
-# --- walking the model --------------------------------------------------------------------------
+S = TypeVar("S", bound=Setting)
 
-BYTE_UNITS = {"BYTE", "KILOBYTE", "MEGABYTE", "GIGABYTE"}
+# --- walking the model --------------------------------------------------------------------------
 
 
 def actions(test: Test) -> Iterator[Action]:
@@ -45,6 +47,11 @@ def programs(service: Service) -> Iterator[tuple[str, Program]]:
 def settings(config: ControlFile, kind: str) -> list[Setting]:
     """Every ``set`` statement of one kind, in order."""
     return [s for s in config.settings if s.kind == kind]
+
+
+def settings_of(config: ControlFile, cls: type[S]) -> list[S]:
+    """Every ``set`` statement of one class (``HttpdSetting``, ``DaemonSetting`` …), in order."""
+    return [s for s in config.settings if isinstance(s, cls)]
 
 
 def has_alert_recipient(config: ControlFile) -> bool:

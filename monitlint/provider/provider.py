@@ -52,7 +52,7 @@ from typing import Any
 
 from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic
-from monitlint.model import ControlFile, Service
+from monitlint.model import ControlFile, DaemonSetting, Service
 from monitlint.provider import processes
 from monitlint.provider.control_file import GateReport, GateVerdict, gate_all, lint_gate, locate_control_file
 from monitlint.provider.errors import (
@@ -696,8 +696,8 @@ class MonitProvider:
         return DaemonUnavailable(f"monit failed: {first}")
 
     def _cycle(self, config: ControlFile) -> int:
-        cycle = next((s.values.get("interval") for s in reversed(config.settings) if s.kind == "daemon"), None)
-        return int(cycle) if isinstance(cycle, int) and cycle > 0 else DEFAULT_DAEMON_CYCLE
+        cycle = next((s.interval for s in reversed(config.settings) if isinstance(s, DaemonSetting)), None)
+        return cycle if cycle is not None and cycle > 0 else DEFAULT_DAEMON_CYCLE
 
     def _budget(self, action: str, service: Service, gate: GateVerdict) -> float:
         """Seconds to wait for ``action``: our programs, what Monit is busy with before us, two cycles."""

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from monitlint.model import ControlFile
+from monitlint.model import ControlFile, LogSetting, PathSetting
 from monitlint.provider import processes
 from monitlint.safe_fs import open_regular
 
@@ -25,16 +25,17 @@ START_TOLERANCE = 0.2
 DEFAULT_PIDFILES = ("/run/monit.pid", "/var/run/monit.pid", "~/.monit.pid")
 
 
-def _setting(config: ControlFile, kind: str) -> str | None:
-    for setting in reversed(config.settings):
-        if setting.kind == kind and isinstance(setting.values.get("value"), str):
-            return str(setting.values["value"])
-    return None
+def _pidfile(config: ControlFile) -> str | None:
+    return next((s.path for s in reversed(config.settings) if isinstance(s, PathSetting) and s.kind == "pidfile"), None)
+
+
+def _log_file(config: ControlFile) -> str | None:
+    return next((s.path for s in reversed(config.settings) if isinstance(s, LogSetting)), None)
 
 
 def daemon_pid(config: ControlFile) -> int | None:
     """The live pid of the Monit daemon of this control file (its `set pidfile`, else Monit's defaults)."""
-    named = _setting(config, "pidfile")
+    named = _pidfile(config)
     for path in [named] if named else [os.path.expanduser(p) for p in DEFAULT_PIDFILES]:
         pid = processes.read_pidfile(path).pid
         if pid is not None and processes.pid_alive(pid):
@@ -66,7 +67,7 @@ def process_start_time(pid: int) -> float | None:
 
 def last_reload_time(config: ControlFile) -> float | None:
     """Time of the last ``Reinitializing monit daemon`` line in the daemon's log file, if it has one."""
-    log = _setting(config, "log")
+    log = _log_file(config)
     if not log or not log.startswith("/"):
         return None
     try:

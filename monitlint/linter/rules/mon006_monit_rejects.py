@@ -34,7 +34,25 @@ from typing import TYPE_CHECKING
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.helpers import monit_number
 from monitlint.linter.registry import Rule
-from monitlint.model import Rate, Span, Test
+from monitlint.model import (
+    AllowUser,
+    Checksum,
+    ChecksumTest,
+    ConnectionTest,
+    ContentTest,
+    DaemonSetting,
+    HashType,
+    HttpdSetting,
+    LinkState,
+    LinkTest,
+    LogSetting,
+    PermissionTest,
+    PingTest,
+    Rate,
+    RestartLimitTest,
+    Test,
+    TransferTest,
+)
 from monitlint.posix_regex import posix_regex_error
 
 if TYPE_CHECKING:
@@ -53,9 +71,9 @@ FACILITIES = {f"log_local{i}" for i in range(8)} | {"log_daemon"}
 
 
 HEX_DIGITS = re.compile(r"[0-9a-fA-F]+")
-CHECKSUM_LENGTHS = {"MD5HASH": 32, "SHA1HASH": 40}
+CHECKSUM_LENGTHS = {HashType.MD5: 32, HashType.SHA1: 40}
 # `total ... in last N unit`: Monit keeps 60 minutes and 24 hours of history.
-TOTAL_RANGE_LIMITS = {"MINUTE": 60, "HOUR": 24, "DAY": 1}
+TOTAL_RANGE_LIMITS = {"minute": 60, "hour": 24, "day": 1}
 
 
 def _wrapped(value: int) -> str:
@@ -75,7 +93,9 @@ def _rate_problem(rate: Rate | None) -> str | None:
     return None
 
 
-def _checksum_value_problem(expected: str, stated: int | None) -> str | None:
+def _checksum_value_problem(checksum: Checksum) -> str | None:
+    expected = checksum.value
+    stated = CHECKSUM_LENGTHS[checksum.hash] if checksum.hash is not None else None
     hex_ok = HEX_DIGITS.fullmatch(expected) is not None
     if stated is None and not (hex_ok and len(expected) in (32, 40)):
         return f"unknown checksum type [{expected}]: expect 32 (MD5) or 40 (SHA1) hex digits"
@@ -85,43 +105,27 @@ def _checksum_value_problem(expected: str, stated: int | None) -> str | None:
     return None
 
 
-def _checksum_problem(test: Test) -> str | None:
-    """Monit wants exactly 32 (MD5) or 40 (SHA1) hex digits, of the stated type if one is named."""
-    if test.kind not in ("checksum", "port", "url"):
-        return None
-    kinds = [kind for kind, _ in test.tokens]
-    if test.kind == "checksum" and "EXPECT" in kinds:
-        strings = [text for kind, text in test.tokens if kind == "STRING"]
-        stated = next((CHECKSUM_LENGTHS[k] for k in kinds if k in CHECKSUM_LENGTHS), None)
-        return _checksum_value_problem(strings[-1], stated) if strings else None
-    if test.kind in ("port", "url") and "CHECKSUM" in kinds:
-        # `request … checksum X`, `certificate checksum [md5|sha1] [=] X`, `rsakey checksum …`
-        index = kinds.index("CHECKSUM") + 1
-        stated = None
-        while index < len(kinds) and kinds[index] in ("MD5HASH", "SHA1HASH", "EQUAL"):
-            stated = CHECKSUM_LENGTHS.get(kinds[index], stated)
-            index += 1
-        if index < len(kinds) and kinds[index] == "STRING":
-            return _checksum_value_problem(test.tokens[index][1], stated)
-    return None
+def _checksums(test: ConnectionTest) -> Iterator[Checksum]:
+    """The checksums a connection test names: the http body's, the certificate's, the mysql rsakey's."""
+    protocol = test.protocol
+    if protocol is not None and protocol.checksum is not None:
+        yield protocol.checksum
+    yield from test.certificate_checksums
+    if protocol is not None and protocol.rsakey is not None:
+        yield protocol.rsakey
 
 
-def _total_range_problem(test: Test) -> str | None:
+def _total_range_problem(test: TransferTest) -> str | None:
     """``total … in last N unit`` is bounded by the history Monit keeps."""
-    if test.kind != "transfer" or not test.tokens or test.tokens[0][0] != "TOTAL":
+    if not test.total or test.period_count is None or test.period_unit is None:
         return None
-    if len(test.tokens) < 2 or test.tokens[-2][0] != "NUMBER":
-        return None
-    if sum(kind == "NUMBER" for kind, _ in test.tokens) < 2:  # `> 50 in last day`: 50 is the value (bytes)
-        return None
-    unit = test.tokens[-1][0]
-    number = monit_number(int(test.tokens[-2][1]))
-    limit = TOTAL_RANGE_LIMITS.get(unit)
+    number = monit_number(test.period_count)
+    limit = TOTAL_RANGE_LIMITS.get(test.period_unit)
     if limit is None or number <= limit:
         return None
-    if unit == "MINUTE":
+    if test.period_unit == "minute":
         return f"the range of a total test is at most 60 minutes, not {number}"
-    return f"the range of a total test is at most 24 hours, not {number} {test.tokens[-1][1]}"
+    return f"the range of a total test is at most 24 hours, not {number} {test.period_written}"
 
 
 # glibc's regcomp parses groups by recursion: a pattern nested some 15,000 groups deep overflows
@@ -157,24 +161,29 @@ def _action_problem(test: Test) -> str | None:
 
 
 def _test_problems(test: Test) -> Iterator[str]:
-    if test.kind == "restart_limit":
+    # Each check only where it can apply: this runs for every test of every service.
+    if isinstance(test, RestartLimitTest):
         # Unlike a rate, a restart limit has no upper bound on its cycles.
-        restarts = monit_number(test.options.get("restarts", 1))
-        cycles = monit_number(test.options.get("cycles", 1))
+        restarts = monit_number(test.restarts)
+        cycles = monit_number(test.cycles)
         if restarts <= 0 or cycles <= 0:
             yield "zero is not allowed in a restart limit"
         elif restarts > cycles:
             yield f"the number of restarts ({restarts}) must not exceed the number of cycles ({cycles})"
-    # Each check only where it can apply: this runs for every test of every service.
     for rate in (test.rate, test.else_rate) if test.rate or test.else_rate else ():
         problem = _rate_problem(rate)
         if problem:
             yield problem
-    if test.kind in ("checksum", "port", "url"):
-        problem = _checksum_problem(test)
+    if isinstance(test, ChecksumTest) and test.expected is not None:
+        problem = _checksum_value_problem(test.expected)
         if problem:
             yield problem
-    if test.kind == "transfer":
+    if isinstance(test, ConnectionTest):
+        for checksum in _checksums(test):
+            problem = _checksum_value_problem(checksum)
+            if problem:
+                yield problem
+    if isinstance(test, TransferTest):
         problem = _total_range_problem(test)
         if problem:
             yield problem
@@ -184,53 +193,51 @@ def _test_problems(test: Test) -> Iterator[str]:
         problem = _action_problem(test)
         if problem:
             yield problem
-    if test.kind == "permission":
-        number = next((text for kind, text in test.tokens if kind == "NUMBER"), None)
-        if number is not None and (not re.fullmatch(r"[0-7]+", number) or int(number, 8) > 0o7777):
-            yield f"permission {number} must be an octal value between 0 and 7777"
-    if test.kind in ("file_content", "program_content", "ignore_content", "match", "ignore_match"):
-        for kind, text in test.tokens:
-            if kind == "STRING":
-                problem = _regex_problem(text)
-                if problem:
-                    yield problem
-    if test.kind in ("url", "port"):
-        # `url … content = "re"` and `send … expect "re"` are regular expressions too.
-        for index, (kind, text) in enumerate(test.tokens[1:], start=1):
-            if kind == "STRING" and test.tokens[index - 1][0] in ("EQUAL", "NOTEQUAL", "EXPECT"):
-                problem = _regex_problem(text)
-                if problem:
-                    yield problem
-    if test.kind == "ping":
-        tokens = test.tokens
-        for index, (kind, _text) in enumerate(tokens[:-1]):
-            if kind == "SIZE" and tokens[index + 1][0] == "NUMBER":
-                size = int(tokens[index + 1][1])
-                if not 8 <= size <= 1492:
-                    yield f"ping size {size} is outside 8 to 1492 bytes"
+    if isinstance(test, PermissionTest):
+        mode = test.mode
+        if mode is not None and (not re.fullmatch(r"[0-7]+", mode) or int(mode, 8) > 0o7777):
+            yield f"permission {mode} must be an octal value between 0 and 7777"
+    elif isinstance(test, ContentTest):
+        problem = None if test.from_file else _regex_problem(test.pattern)
+        if problem:
+            yield problem
+    elif isinstance(test, ConnectionTest):
+        yield from _regex_problems(test)
+    elif isinstance(test, PingTest) and test.size is not None and not 8 <= test.size <= 1492:
+        yield f"ping size {test.size} is outside 8 to 1492 bytes"
+
+
+def _regex_problems(test: ConnectionTest) -> Iterator[str]:
+    """``content = "re"`` and ``send … expect "re"`` are regular expressions too, in the order written."""
+    items = sorted(
+        [(c.span.line, c.span.column, c.pattern) for c in test.content]
+        + [(e.span.line, e.span.column, e.text) for e in test.send_expect if not e.send]
+    )
+    for _line, _column, pattern in items:
+        problem = _regex_problem(pattern)
+        if problem:
+            yield problem
 
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report each value Monit would refuse, with Monit's reason."""
     config = ctx.model
     for setting in config.settings:
-        interval = setting.values.get("interval") if setting.kind == "daemon" else None
-        if isinstance(interval, int) and monit_number(interval) <= 0:
+        if isinstance(setting, DaemonSetting) and monit_number(setting.interval) <= 0:
             yield rule.diagnostic(
-                f"`set daemon {interval}`: Monit needs a poll time above 0" + _wrapped(interval), setting.span
+                f"`set daemon {setting.interval}`: Monit needs a poll time above 0" + _wrapped(setting.interval),
+                setting.span,
             )
-        if setting.kind == "log" and "facility" in str(setting.values.get("value", "")):
-            facility = str(setting.values["value"]).split()[-1]
-            if facility.lower() not in FACILITIES:
+        elif isinstance(setting, LogSetting) and setting.facility is not None:
+            if setting.facility.lower() not in FACILITIES:
                 yield rule.diagnostic(
-                    f"invalid syslog facility '{facility}' (use log_local0 to log_local7 or log_daemon)", setting.span
+                    f"invalid syslog facility '{setting.facility}' (use log_local0 to log_local7 or log_daemon)",
+                    setting.span,
                 )
-        if setting.kind == "httpd":
-            for allow in setting.values.get("allow", []):
-                if allow["kind"] == "user" and len(allow["password"]) > 64:
-                    yield rule.diagnostic(
-                        f"the password of user '{allow['user']}' is over 64 characters", Span(**allow["span"])
-                    )
+        elif isinstance(setting, HttpdSetting):
+            for allow in setting.allow:
+                if isinstance(allow, AllowUser) and len(allow.password) > 64:
+                    yield rule.diagnostic(f"the password of user '{allow.user}' is over 64 characters", allow.span)
     for service in config.services:
         if service.name.startswith("/"):
             yield rule.diagnostic(
@@ -253,10 +260,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
                 service.span,
                 service=service.name,
             )
-        links = {
-            t.tokens[0][0] + (t.tokens[1][0] if len(t.tokens) > 1 else "") for t in service.tests if t.kind == "link"
-        }
-        if "LINKUP" in links and ("LINKDOWN" in links or "FAILEDLINK" in links):
+        links = {t.state for t in service.tests if isinstance(t, LinkTest)}
+        if LinkState.UP in links and (LinkState.DOWN in links or LinkState.FAILED in links):
             yield rule.diagnostic(
                 "mixing `link up` and `link down` tests is not supported", service.span, service=service.name
             )

@@ -23,9 +23,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.linter.helpers import settings
+from monitlint.linter.helpers import settings_of
 from monitlint.linter.registry import Rule
-from monitlint.model import Span
+from monitlint.model import AllowUser, HttpdSetting
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -38,11 +38,11 @@ SUMMARY = "the httpd accepts Monit's sample credentials admin:monit"
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report `allow admin:monit`."""
-    for setting in settings(ctx.model, "httpd"):
-        for allow in setting.values.get("allow", []):
-            if allow["kind"] == "user" and allow["user"] == "admin" and allow["password"] == "monit":
+    for setting in settings_of(ctx.model, HttpdSetting):
+        for allow in setting.allow:
+            if isinstance(allow, AllowUser) and allow.user == "admin" and allow.password == "monit":
                 yield rule.diagnostic(
                     "the web interface accepts the default credentials admin:monit",
-                    Span(**allow["span"]),
+                    allow.span,
                     hint="use a long random password, and read-only users where possible",
                 )

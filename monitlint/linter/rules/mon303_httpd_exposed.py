@@ -24,9 +24,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.linter.helpers import settings
+from monitlint.linter.helpers import settings_of
 from monitlint.linter.registry import Rule
-from monitlint.model import Span
+from monitlint.model import AllowHost, HttpdSetting
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -42,23 +42,23 @@ ANY_HOST = {"0.0.0.0/0", "0/0", "::/0", "0.0.0.0/0.0.0.0"}
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report a TCP httpd bound to every interface, or open to any host, without TLS."""
-    httpd = settings(ctx.model, "httpd")
-    if not httpd or any(s.values.get("ssl") for s in httpd):
+    httpd = settings_of(ctx.model, HttpdSetting)
+    if not httpd or any(s.ssl is not None for s in httpd):
         return
-    with_port = [s for s in httpd if "port" in s.values]
-    address = next((s.values["address"] for s in reversed(httpd) if "address" in s.values), None)
+    with_port = [s for s in httpd if s.port is not None]
+    address = next((s.address for s in reversed(httpd) if s.address is not None), None)
     if with_port and (address is None or address in ANY_ADDRESS):
         where = "on every interface" if address is None else f"on {address}"
         yield rule.diagnostic(
-            f"the web interface (port {with_port[-1].values['port']}) listens {where} without TLS",
+            f"the web interface (port {with_port[-1].port}) listens {where} without TLS",
             with_port[-1].span,
             hint="add `use address 127.0.0.1` (or a private address), or `with ssl { pemfile: ... }`",
         )
     for setting in httpd:
-        for allow in setting.values.get("allow", []):
-            if allow["kind"] == "host" and allow["host"] in ANY_HOST:
+        for allow in setting.allow:
+            if isinstance(allow, AllowHost) and allow.host in ANY_HOST:
                 yield rule.diagnostic(
-                    f"`allow {allow['host']}` lets any host reach the web interface, without TLS",
-                    Span(**allow["span"]),
+                    f"`allow {allow.host}` lets any host reach the web interface, without TLS",
+                    allow.span,
                     hint="allow only the hosts or networks that need it",
                 )

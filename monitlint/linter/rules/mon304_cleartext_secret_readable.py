@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.helpers import installed
 from monitlint.linter.registry import Rule
-from monitlint.model import Span
+from monitlint.model import AllowUser, HttpdSetting, MailServerSetting, MMonitSetting, Span
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -39,15 +39,15 @@ SUMMARY = "a password in a file readable by group or others"
 
 def _secrets(ctx: LintContext) -> Iterator[tuple[Span, str]]:
     for setting in ctx.model.settings:
-        if setting.kind == "httpd":
-            for allow in setting.values.get("allow", []):
-                if allow["kind"] == "user":
-                    yield Span(**allow["span"]), f"the password of httpd user '{allow['user']}'"
-        elif setting.kind == "mailserver":
-            if any("password" in server for server in setting.values.get("servers", [])):
+        if isinstance(setting, HttpdSetting):
+            for allow in setting.allow:
+                if isinstance(allow, AllowUser):
+                    yield allow.span, f"the password of httpd user '{allow.user}'"
+        elif isinstance(setting, MailServerSetting):
+            if any(server.password is not None for server in setting.servers):
                 yield setting.span, "the mail server password"
-        elif setting.kind == "mmonit" and any(
-            "@" in url.split("//", 1)[-1].split("/", 1)[0] for url in setting.values.get("urls", [])
+        elif isinstance(setting, MMonitSetting) and any(
+            "@" in server.url.split("//", 1)[-1].split("/", 1)[0] for server in setting.servers
         ):
             yield setting.span, "the M/Monit credentials"
 

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.linter.helpers import BYTE_UNITS
 from monitlint.linter.registry import Rule
+from monitlint.model import ResourceTest, SizeTest, Subject
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -34,27 +34,29 @@ SUMMARY = "a memory, swap or size threshold without a unit: Monit reads it as by
 # Relative run time at 20,000 services (the others count 1), to share the rules between processes.
 COST = 5
 
-SUBJECTS = {"memory", "mem", "swap", "totalmem", "totalmemory", "total memory", "total mem"}
+SUBJECTS = {Subject.MEMORY, Subject.TOTAL_MEMORY, Subject.SWAP}
 
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report byte thresholds written without a unit."""
     for service in ctx.model.services:
         for test in service.tests:
-            for condition in test.conditions:
-                if condition.subject in SUBJECTS and condition.unit is None and condition.value is not None:
+            if isinstance(test, ResourceTest):
+                for condition in test.conditions:
+                    value = condition.value
+                    if condition.subject in SUBJECTS and value is not None and value.written_unit is None:
+                        yield rule.diagnostic(
+                            f"`{condition.written} ... {value.written}` has no unit: Monit reads {value.written} bytes",
+                            condition.span,
+                            service=service.name,
+                            hint=f"write `{value.written} MB` (or `%`)",
+                        )
+            elif isinstance(test, SizeTest) and test.limit is not None:
+                size = test.limit.value
+                if size is not None and size.written_unit is None:
                     yield rule.diagnostic(
-                        f"`{condition.subject} ... {condition.value}` has no unit: Monit reads {condition.value} bytes",
-                        condition.span,
+                        f"`size ... {size.written}` has no unit: Monit reads {size.written} bytes",
+                        test.span,
                         service=service.name,
-                        hint=f"write `{condition.value} MB` (or `%`)",
+                        hint=f"write `{size.written} MB` if that is what you mean",
                     )
-            kinds = [kind for kind, _ in test.tokens]
-            if test.kind == "size" and "NUMBER" in kinds and not set(kinds) & BYTE_UNITS:
-                value = next(text for kind, text in test.tokens if kind == "NUMBER")
-                yield rule.diagnostic(
-                    f"`size ... {value}` has no unit: Monit reads {value} bytes",
-                    test.span,
-                    service=service.name,
-                    hint=f"write `{value} MB` if that is what you mean",
-                )

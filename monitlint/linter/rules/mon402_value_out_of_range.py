@@ -25,6 +25,18 @@ from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
+from monitlint.model import (
+    DaemonSetting,
+    HttpdSetting,
+    InodeTest,
+    MailServerSetting,
+    PortTest,
+    ResourceTest,
+    SaturationTest,
+    SpaceTest,
+    Subject,
+    Unit,
+)
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -37,56 +49,51 @@ SUMMARY = "a port outside 1-65535, a percentage above 100, or `set daemon` >= 21
 COST = 4
 
 # Process cpu can pass 100% on several cores, so only memory-like percentages are bounded.
-PERCENT_TESTS = {"memory", "mem", "swap", "totalmemory", "total memory", "totalmem"}
+PERCENT_SUBJECTS = {Subject.MEMORY, Subject.TOTAL_MEMORY, Subject.SWAP}
 
 
-def _bad_port(value: object) -> bool:
-    try:
-        return not 1 <= int(str(value)) <= 65535
-    except ValueError:
-        return False
+def _bad_port(value: int) -> bool:
+    return not 1 <= value <= 65535
 
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report out-of-range ports, percentages and poll intervals."""
     config = ctx.model
     for setting in config.settings:
-        if setting.kind == "daemon" and setting.values.get("interval", 0) >= 2148:
+        if isinstance(setting, DaemonSetting) and setting.interval >= 2148:
             yield rule.diagnostic(
-                f"`set daemon {setting.values['interval']}`: Monit before 5.35 hangs with a poll interval of "
+                f"`set daemon {setting.interval}`: Monit before 5.35 hangs with a poll interval of "
                 "2148 seconds or more",
                 setting.span,
                 hint="use a shorter interval and `every N cycles` for slow checks",
             )
-        if setting.kind == "httpd" and "port" in setting.values and _bad_port(setting.values["port"]):
-            yield rule.diagnostic(f"httpd port {setting.values['port']} is outside 1-65535", setting.span)
-        if setting.kind == "mailserver":
-            for server in setting.values.get("servers", []):
-                if "port" in server and _bad_port(server["port"]):
-                    yield rule.diagnostic(f"mail server port {server['port']} is outside 1-65535", setting.span)
+        if isinstance(setting, HttpdSetting) and setting.port is not None and _bad_port(setting.port):
+            yield rule.diagnostic(f"httpd port {setting.port} is outside 1-65535", setting.span)
+        if isinstance(setting, MailServerSetting):
+            for server in setting.servers:
+                if server.port is not None and _bad_port(server.port):
+                    yield rule.diagnostic(f"mail server port {server.port} is outside 1-65535", setting.span)
     for service in config.services:
         for test in service.tests:
-            if "port" in test.options and _bad_port(test.options["port"]):
-                yield rule.diagnostic(
-                    f"port {test.options['port']} is outside 1-65535", test.span, service=service.name
-                )
-            for condition in test.conditions:
-                if (
-                    condition.subject in PERCENT_TESTS
-                    and condition.unit == "percent"
-                    and condition.value
-                    and float(condition.value) > 100
-                ):
-                    yield rule.diagnostic(
-                        f"`{condition.subject} ... {condition.value}%` can never be reached",
-                        condition.span,
-                        service=service.name,
-                    )
-            if test.kind in ("space", "inode", "saturation"):
-                kinds = [kind for kind, _ in test.tokens]
-                if "PERCENT" in kinds:
-                    value = next((text for kind, text in test.tokens if kind in ("NUMBER", "REAL")), "0")
-                    if float(value) > 100:
+            if isinstance(test, PortTest) and _bad_port(test.port):
+                yield rule.diagnostic(f"port {test.port} is outside 1-65535", test.span, service=service.name)
+            elif isinstance(test, ResourceTest):
+                for condition in test.conditions:
+                    value = condition.value
+                    if (
+                        condition.subject in PERCENT_SUBJECTS
+                        and value is not None
+                        and value.unit is Unit.PERCENT
+                        and value.value > 100
+                    ):
                         yield rule.diagnostic(
-                            f"`{test.kind} ... {value}%` can never be reached", test.span, service=service.name
+                            f"`{condition.written} ... {value.written}%` can never be reached",
+                            condition.span,
+                            service=service.name,
                         )
+            elif isinstance(test, (SpaceTest, InodeTest, SaturationTest)) and test.limit is not None:
+                value = test.limit.value
+                if value is not None and value.unit is Unit.PERCENT and value.value > 100:
+                    yield rule.diagnostic(
+                        f"`{test.kind} ... {value.written}%` can never be reached", test.span, service=service.name
+                    )

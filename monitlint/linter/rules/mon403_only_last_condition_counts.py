@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
+from monitlint.model import ResourceTest
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -37,10 +38,10 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report tests with more than one resource condition."""
     for service in ctx.model.services:
         for test in service.tests:
-            if len(test.conditions) > 1:
-                dropped = ", ".join(f"`{c.subject}`" for c in test.conditions[:-1])
+            if isinstance(test, ResourceTest) and len(test.conditions) > 1:
+                dropped = ", ".join(f"`{c.written}`" for c in test.conditions[:-1])
                 yield rule.diagnostic(
-                    f"only the last condition (`{test.conditions[-1].subject}`) counts: Monit ignores {dropped}",
+                    f"only the last condition (`{test.conditions[-1].written}`) counts: Monit ignores {dropped}",
                     test.span,
                     service=service.name,
                     hint="write one `if ... then ...` per condition",

@@ -27,8 +27,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.linter.helpers import settings
+from monitlint.linter.helpers import settings, settings_of
 from monitlint.linter.registry import Rule
+from monitlint.model import HttpdSetting
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -43,7 +44,7 @@ SCOPE = "config"
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report a control file whose daemon the CLI cannot reach."""
     config = ctx.model
-    httpd = settings(config, "httpd")
+    httpd = settings_of(config, HttpdSetting)
     daemon = settings(config, "daemon")
     if not httpd:
         anchor = daemon[0].span if daemon else (config.settings[0].span if config.settings else None)
@@ -55,13 +56,13 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
                 hint="add `set httpd unixsocket /run/monit/monit.sock allow localhost`",
             )
         return
-    if not any("port" in s.values or "unixsocket" in s.values for s in httpd):
+    if not any(s.port is not None or s.unixsocket is not None for s in httpd):
         yield rule.diagnostic(
             "`set httpd` has neither a port nor a unixsocket: Monit starts no interface",
             httpd[0].span,
             hint="add `unixsocket /run/monit/monit.sock` or `port 2812`",
         )
-    elif not any(s.values.get("allow") for s in httpd):
+    elif not any(s.allow for s in httpd):
         yield rule.diagnostic(
             "`set httpd` allows no one: the monit command line cannot authenticate",
             httpd[0].span,

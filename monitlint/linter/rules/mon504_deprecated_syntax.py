@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
+from monitlint.model import LinkState, LinkTest
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -48,7 +49,7 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
                 "`mode manual` is deprecated", service.span, service=service.name, hint="use `onreboot laststate`"
             )
         for test in service.tests:
-            if test.kind == "link" and [kind for kind, _ in test.tokens[:2]] == ["FAILED", "LINK"]:
+            if isinstance(test, LinkTest) and test.state is LinkState.FAILED:
                 yield rule.diagnostic(
                     "`if failed link` is deprecated", test.span, service=service.name, hint="use `if link down`"
                 )

@@ -1,0 +1,325 @@
+"""The tests of a service (``if … then …``, ``ignore …``), one dataclass per kind.
+
+Every test shares :class:`Test`'s fields; ``kind`` names the form (``port``, ``checksum``,
+``process_resource`` …; several related forms share a class, e.g. ``uid``/``euid``/``gid``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import field
+from enum import StrEnum
+
+from monitlint.model.core import Action, Checksum, HashType, Rate, Span, SslOptions, plain_data
+from monitlint.model.values import Condition
+
+
+@plain_data
+class Test:
+    """What every test has: its kind, span, action and rate, the `else` branch, the condition's words.
+
+    ``condition`` holds the condition's words (between ``if`` and the rate or ``then``) as
+    written, for messages.
+    """
+
+    kind: str
+    span: Span
+    condition: str
+    action: Action | None = None
+    rate: Rate | None = None
+    else_action: Action | None = None
+    else_rate: Rate | None = None
+
+
+@plain_data
+class ExistTest(Test):
+    """``if does not exist`` (``exists`` False) or ``if exist`` (True)."""
+
+    exists: bool = False
+
+
+class PidChangeTest(Test):
+    """``if changed pid`` (kind ``pid``) or ``if changed ppid`` (kind ``ppid``)."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+@plain_data
+class OwnerTest(Test):
+    """``if failed uid|euid|gid X`` (kind ``uid``, ``euid`` or ``gid``): a name or a number, as written."""
+
+    owner: str = ""
+
+
+@plain_data
+class SecurityAttributeTest(Test):
+    """``if failed security attribute X`` (kind ``secattr``)."""
+
+    attribute: str = ""
+
+
+@plain_data
+class ResourceTest(Test):
+    """``if cpu > 80% …`` (kind ``process_resource`` or ``system_resource``).
+
+    Monit accepts several conditions in one test and keeps only the last.
+    """
+
+    conditions: list[Condition] = field(default_factory=list)
+
+
+@plain_data
+class ThresholdTest(Test):
+    """A test of one measured value against a limit (or ``changed``): ``limit`` holds it."""
+
+    limit: Condition | None = None
+
+
+class FileDescriptorsTest(ThresholdTest):
+    """``if [total] filedescriptors > N [%]`` (kind ``filedescriptors`` or ``total_filedescriptors``)."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+class UptimeTest(ThresholdTest):
+    """``if uptime < 3 minutes``."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+class TimestampTest(ThresholdTest):
+    """``if timestamp > 15 minutes``, ``if changed mtime`` (the limit's subject names which time)."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+class SizeTest(ThresholdTest):
+    """``if size > 100 MB``, ``if changed size``."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+class StatusTest(ThresholdTest):
+    """A program's exit status: ``if status != 0``, ``if changed status``."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+class SpaceTest(ThresholdTest):
+    """``if space [free] > 80%`` (subject :attr:`Subject.SPACE` or :attr:`Subject.SPACE_FREE`)."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+class InodeTest(ThresholdTest):
+    """``if inode [free] > 80%``."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+class FilesystemIoTest(ThresholdTest):
+    """A filesystem's ``if read|write > 1 MB/s`` or ``> 500 operations/s`` (kind ``filesystem_io``)."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+class ServiceTimeTest(ThresholdTest):
+    """``if service time > 300 milliseconds`` (kind ``servicetime``)."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+class SaturationTest(ThresholdTest):
+    """A network interface's ``if saturation > 90%``."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+@plain_data
+class TransferTest(ThresholdTest):
+    """``if upload > 10 MB/s``, ``if total download > 1 GB in last 2 hours`` (kind ``transfer``).
+
+    For a total, ``period_unit`` is ``minute``, ``hour`` or ``day`` and ``period_count`` the
+    number written before it (None: one).
+    """
+
+    total: bool = False
+    period_count: int | None = None
+    period_unit: str | None = None
+    period_written: str | None = None  # the period's unit as written ("hours"), for messages
+
+
+class FsFlagsTest(Test):
+    """``if changed fsflags`` (kind ``fsflags``)."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+class LinkState(StrEnum):
+    """Which link test: ``if link down``, ``if failed link`` (deprecated), ``if link up``, ``if changed link``."""
+
+    DOWN = "down"
+    FAILED = "failed"
+    UP = "up"
+    CHANGED = "changed"
+
+
+@plain_data
+class LinkTest(Test):
+    """A network interface's link test."""
+
+    state: LinkState = LinkState.DOWN
+
+
+@plain_data
+class PermissionTest(Test):
+    """``if failed permission 0644`` (``mode`` as written) or ``if changed permission`` (``mode`` None)."""
+
+    mode: str | None = None
+
+
+@plain_data
+class ChecksumTest(Test):
+    """``if failed [md5|sha1] checksum [expect X]`` or ``if changed … checksum``."""
+
+    changed: bool = False
+    hash: HashType | None = None
+    expected: Checksum | None = None  # its hash is the stated type
+
+
+@plain_data
+class ContentTest(Test):
+    """A content or match test on a file's or program's output.
+
+    Kinds: ``file_content``, ``program_content`` (``if content = …``), ``ignore_content``,
+    ``match`` and ``ignore_match`` (the deprecated ``[not] match`` forms).  ``pattern`` is a
+    POSIX regular expression, or with ``from_file`` a file of them.
+    """
+
+    pattern: str = ""
+    negated: bool = False  # `!=` or `not match`
+    ignore: bool = False
+    from_file: bool = False
+
+
+@plain_data
+class RestartLimitTest(Test):
+    """``if 3 restarts within 5 cycles then unmonitor|timeout`` (kind ``restart_limit``)."""
+
+    restarts: int = 0
+    cycles: int = 0
+
+
+@plain_data
+class PingTest(Test):
+    """``if failed ping|ping4|ping6|icmp type echo [count N] [size N] [timeout N s] [address X]``."""
+
+    succeeded: bool = False  # "if succeeded ping"
+    family: str = "ping"  # ping, ping4, ping6 or icmp
+    count: int | None = None
+    size: int | None = None  # bytes
+    timeout: int | None = None  # seconds
+    address: str | None = None  # outgoing address
+    response_time: Condition | None = None
+
+
+class SocketType(StrEnum):
+    """A connection's ``type``."""
+
+    TCP = "tcp"
+    UDP = "udp"
+    TCPSSL = "tcpssl"
+
+
+@plain_data
+class SendExpect:
+    """One ``send "…"`` or ``expect "…"`` (a POSIX regular expression) of a generic protocol test."""
+
+    send: bool  # False: expect
+    text: str
+    span: Span
+
+
+@plain_data
+class ContentMatch:
+    """A connection's ``content = "regex"`` / ``content != "regex"``."""
+
+    negated: bool
+    pattern: str
+    span: Span
+
+
+@plain_data
+class Protocol:
+    """``protocol NAME`` with its options (those of NAME's kind; the others stay empty).
+
+    ``name`` is the protocol as written, lower-cased (``http``, ``https``, ``mysql``, ``radius`` …).
+    """
+
+    name: str
+    span: Span
+    username: str | None = None
+    password: str | None = None
+    # http / https
+    request: str | None = None
+    method: str | None = None  # "get" or "head"
+    status: Condition | None = None  # response status
+    checksum: Checksum | None = None  # of the response body
+    host_header: str | None = None
+    headers: list[str] = field(default_factory=list)
+    # apache-status
+    path: str | None = None
+    limits: list[Condition] = field(default_factory=list)
+    # websocket
+    origin: str | None = None
+    host: str | None = None
+    version: int | None = None
+    # mysql / pgsql / radius / sip
+    rsakey: Checksum | None = None
+    database: str | None = None
+    secrets: list[str] = field(default_factory=list)
+    target: str | None = None
+    max_forward: int | None = None
+
+
+@plain_data
+class ConnectionTest(Test):
+    """What port, url and unix socket tests share: their connection options, the last one written winning.
+
+    ``certificate_checksums`` holds ``certificate checksum …`` and ``certmd5 …`` in order.
+    """
+
+    succeeded: bool = False  # "if succeeded port …"
+    socket_type: SocketType | None = None
+    ip_version: int | None = None  # 4 or 6
+    protocol: Protocol | None = None
+    send_expect: list[SendExpect] = field(default_factory=list)
+    content: list[ContentMatch] = field(default_factory=list)
+    timeout: int | None = None  # seconds
+    response_time: Condition | None = None
+    retry: int | None = None
+    address: str | None = None  # outgoing (source) address
+    ssl: SslOptions | None = None
+    certificate_checksums: list[Checksum] = field(default_factory=list)
+    certificate_valid_days: int | None = None
+
+
+@plain_data
+class PortTest(ConnectionTest):
+    """``if failed [host H] port P …`` (``port`` as written, range unchecked)."""
+
+    host: str | None = None
+    port: int = 0
+
+
+@plain_data
+class UrlTest(ConnectionTest):
+    """``if failed url URL …``."""
+
+    url: str = ""
+
+
+@plain_data
+class UnixSocketTest(ConnectionTest):
+    """``if failed unixsocket PATH …`` (kind ``unixsocket``)."""
+
+    path: str = ""

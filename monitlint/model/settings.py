@@ -1,0 +1,243 @@
+"""The ``set`` statements, one dataclass per statement.
+
+Every setting has ``kind`` (``daemon``, ``log``, ``httpd``, ``mailserver``, ``alert``,
+``mail-format``, ``limits`` …, what follows ``set``) and ``span``.  When a statement names an
+option twice, the last one written wins, as in Monit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import field
+
+from monitlint.model.core import AlertRecipient, Checksum, MailFormat, Span, SslOptions, plain_data
+from monitlint.model.values import Quantity
+
+
+@plain_data
+class Setting:
+    """A ``set`` statement."""
+
+    kind: str
+    span: Span
+
+
+@plain_data
+class DaemonSetting(Setting):
+    """``set daemon N [with start delay M]`` (seconds)."""
+
+    interval: int = 0
+    start_delay: int | None = None
+
+
+class InitSetting(Setting):
+    """``set init``: run from init, without forking (it needs a poll time too)."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+class TerminalSetting(Setting):
+    """``set terminal batch``."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+class FipsSetting(Setting):
+    """``set fips``."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+@plain_data
+class OnRebootSetting(Setting):
+    """``set onreboot start|nostart|laststate``."""
+
+    choice: str = "start"
+
+
+@plain_data
+class LogSetting(Setting):
+    """``set log PATH`` or ``set log syslog [facility F]``."""
+
+    path: str | None = None
+    syslog: bool = False
+    facility: str | None = None  # as written
+
+
+@plain_data
+class PathSetting(Setting):
+    """``set pidfile|idfile|statefile PATH`` (kind ``pidfile``, ``idfile`` or ``statefile``)."""
+
+    path: str = ""
+
+
+@plain_data
+class EventQueueSetting(Setting):
+    """``set eventqueue [basedir PATH] [slots N]``."""
+
+    basedir: str | None = None
+    slots: int | None = None
+
+
+@plain_data
+class ExpectBufferSetting(Setting):
+    """The deprecated ``set expectbuffer N [unit]`` (kind ``expectbuffer``)."""
+
+    size: Quantity | None = None
+
+
+@plain_data
+class Limit:
+    """One ``name: value`` of ``set limits``; ``name`` as Monit documents it (``programOutput``)."""
+
+    name: str
+    value: Quantity  # bytes or seconds
+    span: Span
+
+
+@plain_data
+class LimitsSetting(Setting):
+    """``set limits { … }``."""
+
+    limits: list[Limit] = field(default_factory=list)
+
+
+@plain_data
+class SslSetting(Setting):
+    """``set ssl { … }``: the defaults of every TLS connection."""
+
+    options: SslOptions | None = None
+
+
+@plain_data
+class MailFormatSetting(Setting):
+    """``set mail-format { … }`` (kind ``mail-format``)."""
+
+    format: MailFormat = field(default_factory=MailFormat)
+
+
+@plain_data
+class AlertSetting(Setting):
+    """``set alert ADDRESS …``: a global recipient."""
+
+    recipient: AlertRecipient | None = None
+
+
+@plain_data
+class MailServer:
+    """One server of ``set mailserver``.
+
+    ``ssl`` is set by ``using ssl|tls [{ … }]``; ``ssl_versions`` by a bare ``using tlsv12``;
+    ``certificate_checksums`` holds ``certificate checksum …`` and ``certmd5 …`` in order.
+    """
+
+    host: str
+    span: Span
+    port: int | None = None
+    username: str | None = None
+    password: str | None = None
+    ssl: SslOptions | None = None
+    ssl_versions: list[str] = field(default_factory=list)
+    certificate_checksums: list[Checksum] = field(default_factory=list)
+
+
+@plain_data
+class MailServerSetting(Setting):
+    """``set mailserver A, B … [with timeout N seconds] [using hostname H]`` (kind ``mailserver``)."""
+
+    servers: list[MailServer] = field(default_factory=list)
+    timeout: int | None = None  # seconds
+    hostname: str | None = None
+
+
+@plain_data
+class MMonitServer:
+    """One collector URL of ``set mmonit`` with its options."""
+
+    url: str
+    span: Span
+    timeout: int | None = None  # seconds
+    ssl: SslOptions | None = None
+    ssl_versions: list[str] = field(default_factory=list)
+    certificate_checksums: list[Checksum] = field(default_factory=list)
+    register_credentials: bool = False
+
+
+@plain_data
+class MMonitSetting(Setting):
+    """``set mmonit URL …`` (kind ``mmonit``)."""
+
+    servers: list[MMonitServer] = field(default_factory=list)
+
+
+@plain_data
+class Allow:
+    """One ``allow`` of ``set httpd``; ``kind`` is ``user``, ``pam``, ``htpasswd`` or ``host``."""
+
+    kind: str
+    span: Span
+
+
+@plain_data
+class AllowUser(Allow):
+    """``allow user:password [read-only]``."""
+
+    user: str = ""
+    password: str = ""
+    read_only: bool = False
+
+
+@plain_data
+class AllowPam(Allow):
+    """``allow @group [read-only]``."""
+
+    group: str = ""
+    read_only: bool = False
+
+
+@plain_data
+class AllowHtpasswd(Allow):
+    """``allow [cleartext|md5|crypt] FILE [user …]``; ``digest`` None when not written."""
+
+    file: str = ""
+    digest: str | None = None
+    users: list[str] = field(default_factory=list)
+
+
+@plain_data
+class AllowHost(Allow):
+    """``allow HOST|NETWORK``."""
+
+    host: str = ""
+
+
+@plain_data
+class HttpdUnixSocket:
+    """``unixsocket PATH [uid U] [gid G] [permission MODE] [read-only]``; ``permission`` as written."""
+
+    path: str
+    span: Span
+    uid: str | None = None
+    gid: str | None = None
+    permission: str | None = None
+    read_only: bool = False
+
+
+@plain_data
+class HttpdSetting(Setting):
+    """``set httpd …``: where it listens, TLS and who may connect.
+
+    ``pemfile``, ``clientpemfile`` and ``allow_self_certification`` are the pre-5.21 options
+    outside ``ssl { … }``; ``addresses`` counts the ``address`` options (the last one wins).
+    """
+
+    port: int | None = None
+    read_only: bool = False  # "port N read-only"
+    unixsocket: HttpdUnixSocket | None = None
+    address: str | None = None
+    addresses: int = 0
+    ssl: SslOptions | None = None
+    pemfile: str | None = None
+    clientpemfile: str | None = None
+    allow_self_certification: bool = False
+    signature: bool | None = None
+    allow: list[Allow] = field(default_factory=list)
