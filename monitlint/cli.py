@@ -533,7 +533,7 @@ def parse(path: str, output_format: str, root: str | None, stdin_filename: str |
         _error(str(exc))
         sys.exit(EXIT_ERROR)
     document = {
-        "version": 1,
+        "version": 2,  # 2: the typed model (one object per test kind and per set statement, enums as strings)
         "config": result.config.to_dict(),
         "diagnostics": [d.to_dict() for d in result.diagnostics],
     }

@@ -196,6 +196,7 @@ def test_parse_command_prints_the_model(missing_stop: Path) -> None:
     result = run_cli("parse", "--format", "json", str(missing_stop))
     assert result.exit_code == 0
     document = json.loads(result.stdout)
+    assert document["version"] == 2
     service = document["config"]["services"][0]
     assert service["name"] == "myapp" and service["type"] == "process"
     assert service["start"]["argv"] == ["/usr/bin/myapp"] and service["stop"] is None
