@@ -9,22 +9,28 @@ always fails, whatever the configuration says.
     >>> report = monitlint.lint(["/etc/monit/monitrc"])
     >>> report.failed, [d.code for d in report.diagnostics]
 
-A path names a control file on disk (its includes are read as Monit reads them); a
-:class:`Text` is control-file text with the name to report it under.  Files reached by a
-configured entrypoint are linted in that entrypoint's context, as the CLI does.
+A path names a control file on disk (its includes are read as Monit reads them) or a folder
+(every Monit control file below it, see :mod:`monitlint.discovery`); a :class:`Text` is
+control-file text with the name to report it under.  Each file is linted once, however many
+inputs or includes reach it; files reached by a configured entrypoint are linted in that
+entrypoint's context.  With ``cache=True`` unchanged files are answered from the result cache.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic
-from monitlint.linter.engine import Linter, LintResult, lint_file, lint_text
-from monitlint.linter.registry import always_on_codes
-from monitlint.source import SourceError
+from monitlint.model import Span
+from monitlint.source import SourceError, SourceFile
+
+if TYPE_CHECKING:  # the engine is imported when a file is linted: a result-cache hit never loads the parser
+    from monitlint.linter.engine import Linter
+    from monitlint.linter.result import LintResult
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class Text:
 
 
 Input = str | os.PathLike[str] | Text
+ConfigFor = Callable[[str], Config]  # the configuration of one linted file (the CLI's closest config file)
 
 
 @dataclass
@@ -43,55 +50,238 @@ class Report:
     """The findings of one lint run over some control files."""
 
     config: Config
-    results: list[LintResult] = field(default_factory=list)  # one per input read, with its parse and model
+    results: list[LintResult] = field(default_factory=list)  # one per file linted, with its parse and model
     errors: list[tuple[str, str]] = field(default_factory=list)  # (input, message): inputs that could not be read
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (input, message): e.g. a symlink out of a folder
+    notes: list[str] = field(default_factory=list)  # what was skipped or checked in another file's context, and why
+    checked: list[str] = field(default_factory=list)  # the files checked, as named in every finding
+    findings: list[Diagnostic] = field(default_factory=list)  # each finding once, in the order files were checked
+    sources: dict[str, SourceFile] = field(default_factory=dict)  # the texts read, by the name findings use
+    failed: bool = False  # what ``check``'s exit status says: a finding at ``fail-on`` or one Monit refuses
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
         """Every finding, in file, line, column and code order."""
-        return sorted((d for r in self.results for d in r.diagnostics), key=Diagnostic.sort_key)
+        return sorted(self.findings, key=Diagnostic.sort_key)
 
-    @property
-    def failed(self) -> bool:
-        """True when ``check`` would fail: a finding at ``fail-on`` or worse, or one Monit itself refuses."""
-        protected = always_on_codes()
-        return any(d.severity >= self.config.fail_on or d.code in protected for d in self.diagnostics)
+
+def display_name(path: str) -> str:
+    """How a file is named in every output: relative to the current folder when under it, else as given."""
+    if path.startswith("<") or path == "-":
+        return path
+    absolute = os.path.abspath(path)
+    here = os.getcwd()
+    if absolute == here or absolute.startswith(here.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, here)
+    return path
 
 
 def lint(
     paths_or_sources: Input | Iterable[Input],
-    config: Config | None = None,
+    config: Config | ConfigFor | None = None,
     *,
     root: str | None = None,
     jobs: int = 1,
     in_entrypoint_context: bool = True,
+    cache: bool = False,
+    skip_non_monit: bool = False,
+    names: Callable[[str], str] | None = None,
 ) -> Report:
-    """Lint control files (paths) and control-file texts (:class:`Text`); never raises for unreadable input.
+    """Lint control files, folders and texts; never raises for unreadable input.
 
-    ``config`` defaults to every rule at its default severity; ``root`` (default: the
+    ``config`` is one :class:`Config` for every file (default: every rule at its default
+    severity) or a function giving each file's configuration.  ``root`` (default: the
     configuration's) is the folder absolute include paths are looked up under; ``jobs`` > 1
     parses a large include, and runs the rules of a large config, in that many processes.
     With ``in_entrypoint_context`` (the CLI's way), a file a configured entrypoint reaches reports
     only its own findings, found in that entrypoint's context; without it each path is linted as a
     whole control file with its includes (the provider's gate: the file the daemon reads).
+    ``cache`` reads and writes the result cache (see :mod:`monitlint.cache`); ``skip_non_monit``
+    judges named files as folder contents are judged (the pre-commit hook's way).  ``names``
+    gives the one name a file is reported under (default: as first given; the CLI passes
+    :func:`display_name`).
     """
-    config = config or Config()
+    if callable(config):
+        config_for: ConfigFor = config
+    else:
+        fixed = config or Config()
+        config_for = lambda _path: fixed  # noqa: E731  # one configuration for every file
     inputs: list[Input] = (
         [paths_or_sources] if isinstance(paths_or_sources, str | os.PathLike | Text) else list(paths_or_sources)
     )
-    linter = Linter(config, root, jobs)
-    report = Report(config)
+    run = _Run(config_for, root, jobs, in_entrypoint_context, cache, names or str)
     for item in inputs:
-        try:
-            if isinstance(item, Text):
-                if in_entrypoint_context:
-                    report.results.append(linter.lint_text(item.text, item.name))
-                else:
-                    report.results.append(lint_text(item.text, item.name, root=root, config=config))
-            elif in_entrypoint_context:
-                report.results.append(linter.lint(os.fspath(item)))
+        if isinstance(item, Text):
+            run.add(item)
+        else:
+            run.expand(os.fspath(item), skip_non_monit)
+    return run.finish()
+
+
+class _Run:
+    """One lint run: which files, each once, main files first; the cache; findings under one name per file."""
+
+    def __init__(
+        self,
+        config_for: ConfigFor,
+        root: str | None,
+        jobs: int,
+        in_context: bool,
+        cache: bool,
+        names: Callable[[str], str],
+    ) -> None:
+        self.config_for = config_for
+        self.names = names
+        self.root = root
+        self.jobs = jobs
+        self.in_context = in_context
+        self.cache = cache
+        self.report = Report(config_for("<string>"))
+        self.targets: list[Input] = []
+        self.spelling: dict[str, str] = {}  # real path -> the one name shown for that file
+        self.linters: dict[int, Linter] = {}
+
+    def _real(self, name: str) -> str:
+        return name if name.startswith("<") else os.path.realpath(name)
+
+    def spelled(self, name: str) -> str:
+        """The one name a file is shown under (the first spelling met)."""
+        return self.spelling.setdefault(self._real(name), self.names(name))
+
+    def add(self, item: Input) -> None:
+        """Queue a file or a text, once per real path."""
+        name = item.name if isinstance(item, Text) else os.fspath(item)
+        key = self._real(name)
+        if key in self.spelling and not isinstance(item, Text):
+            return
+        shown = self.spelled(name)
+        self.targets.append(item if isinstance(item, Text) else shown)
+
+    def expand(self, path: str, skip_non_monit: bool) -> None:
+        """Queue a path: a folder's Monit control files, or the file itself."""
+        from monitlint.discovery import classify, discover_all, relative_to_tree
+
+        if os.path.isdir(path):
+            found = discover_all(path)
+            self.report.warnings.extend((path, message) for message in found.outside)
+            self.report.notes.extend(f"{self.names(skipped)}: skipped: {why}" for skipped, why in found.not_monit)
+            if not found.found:
+                self.report.errors.append((path, f"{path}: no Monit control files found under this folder"))
+            for file in found.found:
+                self.add(file)
+        elif skip_non_monit and os.path.lexists(path):
+            reason = classify(path, relative_to_tree(path))
+            if reason is None:
+                self.add(path)
             else:
-                report.results.append(lint_file(os.fspath(item), root, config, jobs))
-        except SourceError as exc:
-            report.errors.append((item.name if isinstance(item, Text) else os.fspath(item), str(exc)))
-    return report
+                self.report.notes.append(f"{self.names(path)}: skipped: {reason}")
+        else:
+            self.add(path)
+
+    def finish(self) -> Report:
+        """Lint the queued files (main files first, block fragments last) and collect the findings."""
+        from monitlint.discovery import is_block_fragment, named_like_monitrc
+
+        # A file another one includes is then checked in that file's context, not again on its own.
+        def main_first(item: Input) -> int:
+            if isinstance(item, Text) or named_like_monitrc(str(item)):
+                return 0
+            return 2 if is_block_fragment(str(item)) else 1
+
+        from monitlint.config import always_reported
+
+        covered: dict[str, str] = {}  # real path -> the file whose lint read it
+        found: list[Diagnostic] = []
+        protected = always_reported()
+        for item in sorted(self.targets, key=main_first):
+            name = item.name if isinstance(item, Text) else str(item)
+            config = self.config_for(name)
+            entries = {os.path.realpath(e) for e in config.entrypoints}
+            real = self._real(name)
+            if not isinstance(item, Text) and real in covered and real not in entries:
+                self.report.notes.append(f"{self.spelled(name)}: checked as included by {self.spelled(covered[real])}")
+                self.report.checked.append(self.spelled(name))
+                continue
+            try:
+                diagnostics, read = self._lint_one(item, config, entries)
+            except SourceError as exc:
+                self.report.errors.append((self.spelled(name), str(exc)))
+                continue
+            for file in read:
+                covered.setdefault(self._real(file), name)
+            self.report.checked.append(self.spelled(name))
+            found.extend(diagnostics)
+            self.report.failed = self.report.failed or any(
+                d.severity >= config.fail_on or d.code in protected for d in diagnostics
+            )
+        self.report.findings = self._each_once(found)
+        return self.report
+
+    def _linter(self, config: Config) -> Linter:
+        from monitlint.linter.engine import Linter
+
+        if id(config) not in self.linters:
+            self.linters[id(config)] = Linter(config, self.root, self.jobs)
+        return self.linters[id(config)]
+
+    def _lint_one(self, item: Input, config: Config, entries: set[str]) -> tuple[list[Diagnostic], list[str]]:
+        """The findings of one file or text, and the files its lint read (for "each file once")."""
+        from monitlint import cache
+
+        name = item.name if isinstance(item, Text) else str(item)
+        root = self.root if self.root is not None else config.root
+        key = None
+        read: list[str] = []
+        if self.cache and not config.entrypoints and not isinstance(item, Text):
+            key = cache.entry_key(name, f"{config!r}|root={root!r}")
+            stored = cache.lookup(key, name, root, read)
+            if stored is not None:
+                from monitlint.linter.result import LintResult
+
+                self.report.results.append(LintResult(name, stored, None))
+                return stored, read
+        result = self._lint(item, config)
+        self.report.results.append(result)
+        if result.parse is None:
+            return result.diagnostics, read
+        for path, source in result.parse.sources.items():
+            self.report.sources.setdefault(self.spelled(path), source)
+        if isinstance(item, Text):
+            return result.diagnostics, read
+        main = os.path.realpath(result.parse.config.path)
+        if main == self._real(name) and main not in entries:
+            read = list(result.parse.sources)
+        elif main != self._real(name):
+            self.report.notes.append(
+                f"{self.spelled(name)}: checked in the context of {self.spelled(result.parse.config.path)}"
+            )
+        if key is not None:
+            includes = {inc.resolved_pattern: inc.files for inc in result.parse.config.includes}
+            cache.store(key, list(result.parse.sources), includes, result.diagnostics, name, root)
+        return result.diagnostics, read
+
+    def _lint(self, item: Input, config: Config) -> LintResult:
+        from monitlint.linter.engine import lint_file, lint_text
+
+        if isinstance(item, Text):
+            if self.in_context:
+                return self._linter(config).lint_text(item.text, item.name)
+            return lint_text(item.text, item.name, root=self.root, config=config)
+        if self.in_context:
+            return self._linter(config).lint(str(item))
+        return lint_file(str(item), self.root, config, self.jobs)
+
+    def _each_once(self, found: list[Diagnostic]) -> list[Diagnostic]:
+        """Every finding under its file's one name, each once."""
+        unique: list[Diagnostic] = []
+        seen: set[tuple[object, ...]] = set()
+        for diag in found:
+            shown = self.spelled(diag.span.path)
+            span = diag.span
+            if shown != span.path:
+                diag.span = span = Span(shown, span.line, span.column, span.end_line, span.end_column)
+            identity = (shown, span.line, span.column, span.end_line, span.end_column, diag.code, diag.message)
+            if identity not in seen:
+                seen.add(identity)
+                unique.append(diag)
+        return unique

@@ -7,7 +7,6 @@ the rules are imported inside the commands that need them, so ``--help`` and
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import sys
@@ -16,6 +15,7 @@ from typing import Any
 import click
 
 from monitlint import __version__
+from monitlint.output import FORMATS as OUTPUT_FORMATS
 
 
 def _error(text: str, kind: str = "error") -> None:
@@ -53,7 +53,7 @@ def cli() -> None:
     """Lint Monit control files (monitrc) and catch what `monit -t` lets through."""
 
 
-FORMATS = ["text", "json", "sarif", "github", "gitlab", "junit"]
+FORMATS = list(OUTPUT_FORMATS)
 
 
 def _usage_error(text: str) -> None:
@@ -80,17 +80,6 @@ def _selectors(values: tuple[str, ...], option: str) -> list[str]:
 
 def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-def _shown(path: str) -> str:
-    """How a file is named in every output: relative to the current folder when under it, else as given."""
-    if path.startswith("<") or path == "-":
-        return path
-    absolute = os.path.abspath(path)
-    here = os.getcwd()
-    if absolute == here or absolute.startswith(here.rstrip(os.sep) + os.sep):
-        return os.path.relpath(absolute, here)
-    return path
 
 
 class _Configs:
@@ -222,16 +211,14 @@ def check(
     Each file is checked once, however many arguments or includes reach it.
     Exit status: 0 nothing found, 1 findings, 2 a file could not be read or a usage error.
     """
-    from monitlint import cache
-    from monitlint.config import always_reported
-    from monitlint.diagnostics import Diagnostic
-    from monitlint.discovery import classify, discover_all, is_block_fragment, named_like_monitrc, relative_to_tree
-    from monitlint.source import SourceError, SourceFile, read_source
+    from monitlint.api import Text, display_name, lint
+    from monitlint.output import WITH_STATISTICS, FormatOptions, render
+    from monitlint.parallel import usable_cpus
+    from monitlint.source import decode_text
 
-    protected = always_reported()
     if stdin_filename is not None and "-" not in paths:
         _usage_error("--stdin-filename names standard input: pass `-` among the paths")
-    if statistics and output_format not in ("text", "json"):
+    if statistics and output_format not in WITH_STATISTICS:
         _usage_error(f"--statistics works with --format text or json, not {output_format}")
     if color == "always" and output_format != "text":
         _usage_error(f"--color always works with --format text only, not {output_format}")
@@ -242,220 +229,36 @@ def check(
         _selectors(ignore, "--ignore") if ignore else [],
         fail_on,
     )
-
-    def note(text: str) -> None:
-        if verbose:
-            _error(text, "note")
-
-    errors: list[dict[str, str]] = []
-    warnings: list[dict[str, str]] = []
-    targets: list[str] = []
+    inputs: list[Any] = []
     for path in paths:
-        if path != "-" and os.path.isdir(path):
-            found = discover_all(path)
-            for message in found.outside:
-                warnings.append({"path": path, "message": message})
-                _error(message, "warning")
-            for skipped, why in found.not_monit:
-                note(f"{_shown(skipped)}: skipped: {why}")
-            if not found.found:
-                message = f"{path}: no Monit control files found under this folder"
-                errors.append({"path": path, "message": message})
-                _error(message)
-            targets.extend(found.found)
-        elif skip_non_monit and path != "-" and os.path.lexists(path):
-            reason = classify(path, relative_to_tree(path))
-            if reason is None:
-                targets.append(path)
-            else:
-                note(f"{_shown(path)}: skipped: {reason}")
+        if path == "-":
+            name = stdin_filename or "<stdin>"
+            inputs.append(Text(decode_text(sys.stdin.buffer.read(), name), name))
         else:
-            targets.append(path)
-
-    # Each file once, by real path; one spelling per file in every output (see _shown).
-    spelling: dict[str, str] = {}
-
-    def real(path: str) -> str:
-        return path if path.startswith("<") or path == "-" else os.path.realpath(path)
-
-    def spelled(path: str) -> str:
-        key = real(path)
-        if key not in spelling:
-            spelling[key] = _shown(path)
-        return spelling[key]
-
-    unique: list[str] = []
-    for path in targets:
-        shown = (stdin_filename or "<stdin>") if path == "-" else path
-        key = real(shown) if path != "-" else "-"
-        if key in spelling:
-            continue
-        spelling[key] = _shown(shown)
-        # linted under that spelling, so that messages (a file that cannot be read) name it the same way
-        unique.append(path if path == "-" else spelling[key])
-
-    # Main files first and block fragments last, so that a file another includes is checked in that
-    # file's context, not again on its own.
-    def main_first(path: str) -> int:
-        if path == "-" or named_like_monitrc(path):
-            return 0
-        return 2 if is_block_fragment(path) else 1
-
-    diagnostics: list[Diagnostic] = []
-    sources: dict[str, SourceFile] = {}
-    checked: list[str] = []
-    covered: dict[str, str] = {}  # real path -> the file whose lint read it
-    failing = False
-    linters: dict[int, Any] = {}
-    for path in sorted(unique, key=main_first):
-        name = (stdin_filename or "<stdin>") if path == "-" else path
-        config = configs.for_path(name)
-        effective_root = root if root is not None else config.root
-        entry_reals = {os.path.realpath(e) for e in config.entrypoints}
-        if path != "-" and real(path) in covered and real(path) not in entry_reals:
-            note(f"{spelled(path)}: checked as included by {spelled(covered[real(path)])}")
-            checked.append(path)
-            continue
-        read: list[str] = []
-        cache_key: str | None = None
-        if not no_cache and not config.entrypoints and path != "-":
-            cache_key = cache.entry_key(path, f"{config!r}|root={effective_root!r}")
-        found_diags = cache.lookup(cache_key, path, effective_root, read) if cache_key is not None else None
-        if found_diags is None:
-            try:
-                if path == "-":
-                    result = _lint_stdin(name, config, root)
-                else:
-                    if id(config) not in linters:
-                        from monitlint.linter.engine import Linter
-                        from monitlint.parallel import usable_cpus
-
-                        linters[id(config)] = Linter(config, root, jobs or usable_cpus())
-                    result = linters[id(config)].lint(path)
-            except SourceError as exc:
-                errors.append({"path": spelled(path), "message": str(exc)})
-                _error(str(exc))
-                continue
-            found_diags = result.diagnostics
-            if result.parse is not None:
-                sources.update(result.parse.sources)
-                main_real = os.path.realpath(result.parse.config.path) if path != "-" else None
-                if main_real == real(path) and main_real not in entry_reals:
-                    read = list(result.parse.sources)
-                elif main_real is not None and main_real != real(path):
-                    note(f"{spelled(path)}: checked in the context of {spelled(result.parse.config.path)}")
-                if cache_key is not None:
-                    includes = {inc.resolved_pattern: inc.files for inc in result.parse.config.includes}
-                    cache.store(cache_key, list(result.parse.sources), includes, found_diags, path, effective_root)
-        for file in read:
-            covered.setdefault(real(file), path)
-        checked.append(path)
-        diagnostics.extend(found_diags)
-        failing = failing or any(d.severity >= config.fail_on or d.code in protected for d in found_diags)
-
-    # One spelling per file, each finding once.
-    from monitlint.model import Span
-
-    unique_diags: list[Diagnostic] = []
-    seen: set[tuple[Any, ...]] = set()
-    for diag in diagnostics:
-        shown = spelled(diag.span.path)
-        if shown != diag.span.path:
-            span = diag.span
-            diag.span = Span(shown, span.line, span.column, span.end_line, span.end_column)
-        identity = (shown, diag.span.line, diag.span.column, diag.span.end_line, diag.span.end_column)
-        if (identity, diag.code, diag.message) in seen:
-            continue
-        seen.add((identity, diag.code, diag.message))
-        unique_diags.append(diag)
-    shown_sources: dict[str, SourceFile] = {}
-    for source_path, source in sources.items():
-        shown_sources.setdefault(spelled(source_path), source)
-    if output_format in ("text", "sarif", "gitlab"):  # these show or hash the source lines
-        for diag in unique_diags:
-            if diag.span.path not in shown_sources:
-                with contextlib.suppress(SourceError):
-                    shown_sources[diag.span.path] = read_source(diag.span.path)
-    shown_checked = [spelled(stdin_filename or "<stdin>") if p == "-" else spelled(p) for p in checked]
-    _report(unique_diags, shown_sources, shown_checked, errors, output_format, color, statistics, warnings)
-    if errors:
+            inputs.append(path)
+    report = lint(
+        inputs,
+        configs.for_path,
+        root=root,
+        jobs=jobs or usable_cpus(),
+        cache=not no_cache,
+        skip_non_monit=skip_non_monit,
+        names=display_name,
+    )
+    for _path, text in report.warnings:
+        _error(text, "warning")
+    for _path, text in report.errors:
+        _error(text)
+    if verbose:
+        for text in report.notes:
+            _error(text, "note")
+    colour = output_format == "text" and _use_colour(color)
+    output = render(output_format, report, FormatOptions(colour=colour, statistics=statistics))
+    if output:
+        click.echo(output, color=colour)
+    if report.errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
-
-
-def _lint_stdin(name: str, config: Any, root: str | None) -> Any:
-    """Lint standard input as the file ``name``: in its entrypoint's context when one includes that file."""
-    from monitlint.linter.engine import Linter
-    from monitlint.source import decode_text
-
-    return Linter(config, root).lint_text(decode_text(sys.stdin.buffer.read(), name), name)
-
-
-def _report(
-    diagnostics: list[Any],
-    sources: dict[str, Any],
-    checked: list[str],
-    errors: list[dict[str, str]],
-    output_format: str,
-    color: str,
-    statistics: bool,
-    warnings: list[dict[str, str]] | None = None,
-) -> None:
-    def line_texts() -> list[str]:
-        # One string per source line, shared by its findings: 33,000 findings on one 100 KB line
-        # would otherwise hold 3.3 GB of copies of it.
-        texts: dict[tuple[str, int], str] = {}
-        for d in diagnostics:
-            where = (d.span.path, d.span.line)
-            if where not in texts:
-                texts[where] = sources[d.span.path].line_text(d.span.line) if d.span.path in sources else ""
-        return [texts[(d.span.path, d.span.line)] for d in diagnostics]
-
-    if statistics and output_format == "text":
-        for code, rule, count in _statistics(diagnostics):
-            click.echo(f"{count:6d}  {code}  {rule}")
-        return
-    if output_format == "json":
-        from monitlint.output import json_format
-
-        counts = _statistics(diagnostics) if statistics else None
-        click.echo(json_format.render(diagnostics, len(checked), errors, counts))
-    elif output_format == "sarif":
-        from monitlint.output import sarif
-
-        click.echo(sarif.render(diagnostics, line_texts(), errors, warnings or []))
-    elif output_format == "github":
-        from monitlint.output import github
-
-        # Files that could not be checked become annotations too: a CI log is read for those, not stderr.
-        for block in (github.render_errors(errors), github.render_warnings(warnings or []), github.render(diagnostics)):
-            if block:
-                click.echo(block)
-    elif output_format == "gitlab":
-        from monitlint.output import gitlab
-
-        click.echo(gitlab.render(diagnostics, line_texts()))
-    elif output_format == "junit":
-        from monitlint.output import junit
-
-        click.echo(junit.render(diagnostics, checked, errors))
-    else:
-        from monitlint.output import text
-
-        colour = _use_colour(color)
-        for diag in diagnostics:
-            click.echo(text.render_diagnostic(diag, sources, colour), color=colour)
-            click.echo("")
-        if checked:
-            click.echo(text.render_summary(diagnostics, len(checked)))
-
-
-def _statistics(diagnostics: list[Any]) -> list[tuple[str, str, int]]:
-    """(code, rule, count) per rule, the most frequent first."""
-    from collections import Counter
-
-    counts = Counter((d.code, d.rule) for d in diagnostics)
-    return [(code, rule, count) for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    sys.exit(EXIT_FINDINGS if report.failed and not exit_zero else EXIT_OK)
 
 
 @cli.command()

@@ -362,3 +362,29 @@ def test_text_output_never_sends_a_config_s_control_characters_to_the_terminal(t
     # Each control character is shown as a visible escape, and the caret still starts under column 1.
     assert source_line == '1 | check process a matching "x\\x1b[31m\\x07("'
     assert caret_line.startswith("  | ^")
+
+
+def test_every_format_is_in_the_registry_with_one_signature() -> None:
+    import inspect
+
+    from monitlint import cli, output
+
+    assert list(output.FORMATS) == cli.FORMATS
+    for name in output.FORMATS:
+        parameters = list(inspect.signature(output.formatter(name)).parameters)
+        assert parameters == ["report", "options"], name
+
+
+def test_a_format_renders_a_report_from_the_api(tmp_path: Path) -> None:
+    import json
+
+    import monitlint
+    from monitlint import output
+
+    control = tmp_path / "monitrc"
+    control.write_text("check process a with pidfile /run/a.pid\n")
+    report = monitlint.lint([control])
+    document = json.loads(output.render("json", report))
+    assert {d["code"] for d in document["diagnostics"]} >= {"MON101"}
+    assert document["summary"]["files"] == 1
+    assert output.render("text", report, output.FormatOptions(statistics=True)).split()[1] == "MON101"

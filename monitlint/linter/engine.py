@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic
@@ -11,17 +10,8 @@ from monitlint.gc_pause import gc_paused
 from monitlint.grammar.parser import ParseResult, parse_file, parse_text
 from monitlint.linter.context import LintContext
 from monitlint.linter.registry import Rule, all_rules, selector_matches, stamp
+from monitlint.linter.result import LintResult
 from monitlint.model import Span
-
-
-@dataclass
-class LintResult:
-    """The findings for one control file (with its includes) and its parse."""
-
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    parse: ParseResult | None = None
-    complete: bool = True  # linted as a whole control file (not a fragment)
 
 
 def is_complete(result: ParseResult, path: str, config: Config) -> bool:

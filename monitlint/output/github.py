@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.output.sanitize import clip, printable
 from monitlint.output.sarif import relative_uri
+
+if TYPE_CHECKING:
+    from monitlint.api import Report
+    from monitlint.output import FormatOptions
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -53,3 +58,12 @@ def render(diagnostics: Sequence[Diagnostic]) -> str:
         message = diag.message + (f" (hint: {diag.hint})" if diag.hint else "")
         lines.append(f"::{_COMMANDS[diag.severity]} {props}::{_escape_data(message)}")
     return "\n".join(lines)
+
+
+def format_report(report: Report, options: FormatOptions) -> str:
+    """The registry's entry point: files that could not be checked are annotations too (a CI log is read for those)."""
+    from monitlint.output import as_items
+
+    errors, warnings = as_items(report.errors), as_items(report.warnings)
+    blocks = (render_errors(errors), render_warnings(warnings), render(report.findings))
+    return "\n".join(block for block in blocks if block)

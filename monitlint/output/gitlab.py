@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.output.sanitize import message
 from monitlint.output.sarif import fingerprint, relative_uri
+
+if TYPE_CHECKING:
+    from monitlint.api import Report
+    from monitlint.output import FormatOptions
 
 _SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
 
@@ -35,3 +40,10 @@ def render(diagnostics: Sequence[Diagnostic], line_texts: Sequence[str]) -> str:
             }
         )
     return json.dumps(issues, indent=2)
+
+
+def format_report(report: Report, options: FormatOptions) -> str:
+    """The registry's entry point (see :mod:`monitlint.output`)."""
+    from monitlint.output import line_texts
+
+    return render(report.findings, line_texts(report))

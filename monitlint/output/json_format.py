@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from monitlint.api import Report
+    from monitlint.output import FormatOptions
 
 JSON_VERSION = 1
 
@@ -43,3 +48,11 @@ def render(
         "errors": list(errors),
     }
     return json.dumps(document, indent=2)
+
+
+def format_report(report: Report, options: FormatOptions) -> str:
+    """The registry's entry point (see :mod:`monitlint.output`)."""
+    from monitlint.output import as_items, statistics
+
+    counts = statistics(report) if options.statistics else None
+    return render(report.findings, len(report.checked), as_items(report.errors), counts)

@@ -5,10 +5,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 from monitlint.diagnostics import Diagnostic
 from monitlint.output.sanitize import message
+
+if TYPE_CHECKING:
+    from monitlint.api import Report
+    from monitlint.output import FormatOptions
 
 # Characters XML 1.0 cannot carry at all, not even escaped (after sanitising only U+FFFE/U+FFFF remain).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -61,3 +66,10 @@ def render(diagnostics: Sequence[Diagnostic], files: Sequence[str], errors: Sequ
         element.text = _xml_safe(error["message"])
     ElementTree.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode")
+
+
+def format_report(report: Report, options: FormatOptions) -> str:
+    """The registry's entry point (see :mod:`monitlint.output`)."""
+    from monitlint.output import as_items
+
+    return render(report.findings, report.checked, as_items(report.errors))

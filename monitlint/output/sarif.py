@@ -7,11 +7,16 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from monitlint import __version__
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.output.sanitize import message
+
+if TYPE_CHECKING:
+    from monitlint.api import Report
+    from monitlint.output import FormatOptions
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
@@ -140,3 +145,10 @@ def render(
         ],
     }
     return json.dumps(log, indent=2)
+
+
+def format_report(report: Report, options: FormatOptions) -> str:
+    """The registry's entry point (see :mod:`monitlint.output`)."""
+    from monitlint.output import as_items, line_texts
+
+    return render(report.findings, line_texts(report), as_items(report.errors), as_items(report.warnings))

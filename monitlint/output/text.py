@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.output.sanitize import clip_line, message
 from monitlint.source import SourceFile
+
+if TYPE_CHECKING:
+    from monitlint.api import Report
+    from monitlint.output import FormatOptions
 
 _COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"}
 _BOLD = "\x1b[1m"
@@ -57,3 +62,16 @@ def render_summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     total = len(diagnostics)
     plural = "s" if total != 1 else ""
     return f"Found {total} problem{plural} ({', '.join(parts)}) in {files} file{'s' if files != 1 else ''}."
+
+
+def format_report(report: Report, options: FormatOptions) -> str:
+    """The registry's entry point: each finding and a blank line, then the summary (or the counts per rule)."""
+    from monitlint.output import line_texts, statistics
+
+    if options.statistics:
+        return "\n".join(f"{count:6d}  {code}  {rule}" for code, rule, count in statistics(report))
+    line_texts(report)  # reads the files a finding points into that the lint did not keep
+    parts = [render_diagnostic(diag, report.sources, options.colour) + "\n" for diag in report.findings]
+    if report.checked:
+        parts.append(render_summary(report.findings, len(report.checked)))
+    return "\n".join(parts)
