@@ -33,8 +33,9 @@ from monitlint.model import (
 from tests.conftest import REPO
 
 LINTER = REPO / "monitlint" / "linter"
-# Reading the parser's bookkeeping instead of typed fields.
-_RAW_ACCESS = re.compile(r"\.tokens\b|\boptions\[|\bvalues\[|\.values\.get\(|\.options\.get\(|\.options\b")
+# Reading the parser's bookkeeping or the old untyped dicts instead of typed fields (`SslSetting.options`
+# is a typed field, so only subscripts and `.get(` of `options`/`values` count).
+_RAW_ACCESS = re.compile(r"\.tokens\b|\boptions\[|\bvalues\[|\.values\.get\(|\.options\.get\(")
 
 
 def terminal_names() -> set[str]:
