@@ -19,7 +19,7 @@ from tests.conftest import CORPUS, require_corpus, run_cli
 
 RECORDED_FILES = 160
 RECORDED: dict[str, int] = {
-    "MON001": 113,
+    "MON001": 112,
     "MON002": 127,
     "MON003": 0,
     "MON004": 1,
@@ -28,10 +28,10 @@ RECORDED: dict[str, int] = {
     "MON101": 80,
     "MON102": 62,
     "MON103": 0,
-    "MON104": 11,
+    "MON104": 12,
     "MON105": 7,
     "MON106": 64,
-    "MON107": 406,
+    "MON107": 407,
     "MON201": 3,
     "MON202": 0,
     "MON203": 0,
