@@ -6,6 +6,12 @@ reserves keywords everywhere, drops noise words, and treats ``include`` as a
 splice in the token stream.  So this module scans by hand, with the same
 longest-match rules, and the Lark LALR parser consumes its tokens.
 
+The scanner is laid out as ``src/l.l`` is, so the two can be compared rule by rule: the
+``INITIAL`` rules first (the main loop, then the composite lexemes that switch state), then
+one section per flex start condition in ``l.l``'s order (``SERVICE_COND``, ``DEPEND_COND``,
+``ARGUMENT_COND``, ``URL_COND``, ``ADDRESS_COND``, ``STRING_COND``, ``EVERY_COND``,
+``HTTP_HEADER_COND``, ``INCLUDE``), each headed by its name.
+
 Tokens carry their file and 1-based positions.  Scanner errors (an unclosed
 quote, a bad cron spec) become ``LEXERROR`` tokens so the parser reports them
 in place, as Monit does.
@@ -215,7 +221,7 @@ class Scanner:
         )
         return self._error(message, start, start + 1)
 
-    # -- main loop -------------------------------------------------------------
+    # -- <INITIAL>: the main loop: keywords, noise words, words, numbers, strings, comments ---------
 
     def scan(self) -> Iterator[MToken | IncludeRequest]:
         """Yield the file's tokens and include requests in source order."""
@@ -363,7 +369,7 @@ class Scanner:
         own_line = self.text[line_start:start].strip() == ""
         self.comments.append(Comment(self.source.path, line, column, self.text[start:end], own_line))
 
-    # -- composite lexemes and scanner states --------------------------------
+    # -- <INITIAL>: composite lexemes (a keyword and more text) and the switches into other states --
 
     def _composite(self, lower: str, pos: int, word_end: int) -> tuple[list[MToken | IncludeRequest], int] | None:
         """Try the multi-part lexemes a word may begin; None means 'plain word'."""
@@ -495,6 +501,8 @@ class Scanner:
             return [self._token(type_, m.group(), pos, m.end())], m.end()
         return None
 
+    # -- <SERVICE_COND>: the name after `check <type>` (and `check program`'s state) ---------------
+
     def _service_name(self, pos: int) -> tuple[MToken | None, int]:
         """SERVICE state: the name after ``check <type>``."""
         text = self.text
@@ -521,6 +529,24 @@ class Scanner:
             return None, pos
         return self._token("SERVICENAME", m.group(), pos, m.end()), m.end()
 
+    def _service_name_inline(self, pos: int) -> tuple[MToken | None, int]:
+        text = self.text
+        if pos >= len(text):
+            return None, pos
+        if text[pos] in "\"'":
+            # Monit's single-quoted name runs to the last quote on the line: 'a', 'b' is one name.
+            end = text.find('"', pos + 1) if text[pos] == '"' else text.rfind("'", pos + 1, self._skip_line(pos))
+            body = text[pos + 1 : end] if end != -1 else ""
+            if end == -1 or not body or "\n" in body:
+                return None, pos
+            return self._token("SERVICENAME", unescape(body), pos, end + 1), end + 1
+        m = _WORD.match(text, pos)
+        if m is None:
+            return None, pos
+        return self._token("SERVICENAME", m.group(), pos, m.end()), m.end()
+
+    # -- <DEPEND_COND>: `depends on a, b, c` -------------------------------------------------------
+
     def _depend_list(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
         """DEPEND state: comma-separated service names after ``depends on``."""
         text = self.text
@@ -546,60 +572,7 @@ class Scanner:
             break
         return tokens, pos
 
-    def _service_name_inline(self, pos: int) -> tuple[MToken | None, int]:
-        text = self.text
-        if pos >= len(text):
-            return None, pos
-        if text[pos] in "\"'":
-            # Monit's single-quoted name runs to the last quote on the line: 'a', 'b' is one name.
-            end = text.find('"', pos + 1) if text[pos] == '"' else text.rfind("'", pos + 1, self._skip_line(pos))
-            body = text[pos + 1 : end] if end != -1 else ""
-            if end == -1 or not body or "\n" in body:
-                return None, pos
-            return self._token("SERVICENAME", unescape(body), pos, end + 1), end + 1
-        m = _WORD.match(text, pos)
-        if m is None:
-            return None, pos
-        return self._token("SERVICENAME", m.group(), pos, m.end()), m.end()
-
-    def _group_name(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
-        """STRING state: exactly one group name, no spaces even inside quotes."""
-        text = self.text
-        head = self._token("GROUP", "group", start, start + 5)
-        if pos < len(text) and text[pos] in "\"'":
-            quote = text[pos]
-            m = _WORD.match(text, pos + 1)
-            if m and m.end() < len(text) and text[m.end()] == quote:
-                return [head, self._token("STRINGNAME", m.group(), pos, m.end() + 1)], m.end() + 1
-            return [
-                head,
-                self._error("unbalanced quotes (a group name cannot contain spaces)", pos, pos + 1),
-            ], self._skip_line(pos)
-        m = _WORD.match(text, pos)
-        if m is None:
-            return [head], pos
-        return [head, self._token("STRINGNAME", m.group(), pos, m.end())], m.end()
-
-    def _every(self, type_: str, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
-        """EVERY state: a number of cycles or a quoted five-field cron spec."""
-        text = self.text
-        size = len(text)
-        head = self._token(type_, text[start:pos], start, pos)
-        while pos < size and text[pos] in " \t\r\n":
-            pos += 1
-        if pos < size and text[pos].isdigit():
-            return [head], pos  # the number is read in the default state
-        m = _CRON.match(text, pos)
-        if m:
-            return [head, self._token("TIMESPEC", m.group(1), pos, m.end())], m.end()
-        end = pos + 1
-        if pos < size and text[pos] in "\"'":
-            close = text.find(text[pos], pos + 1)
-            end = close + 1 if close != -1 else end
-        return [
-            head,
-            self._error("invalid every format: expected a number of cycles or a quoted 5-field cron spec", pos, end),
-        ], end
+    # -- <ARGUMENT_COND>: the words of a double-quoted program string (start/stop/restart/exec/path) ---
 
     def _arguments(self, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
         """ARGUMENT state: split a double-quoted program string into argv (no shell)."""
@@ -644,6 +617,110 @@ class Scanner:
             tokens.append(self._token("PATH" if value.startswith("/") else "STRING", value, pos, end))
             pos = end
 
+    # -- <URL_COND>: `scheme://user:password@host:port/path?query` ---------------------------------
+
+    def _url(self, pos: int) -> Iterator[MToken]:
+        """URL state: ``http(s)://user:password@host:port/path?query``."""
+        text = self.text
+        m = _URL.match(text, pos)
+        assert m is not None
+        end = m.end()
+        size = len(text)
+        stop = end
+        while stop < size and text[stop] not in " \t\r\n":
+            stop += 1
+        self._url_end = stop
+        scheme = m.group("scheme").lower()
+        if scheme not in ("http", "https"):
+            yield self._error(f"URL protocol not supported -- '{m.group('scheme')}'", pos, stop)
+        elif not m.group("host"):
+            yield self._error("missing hostname in URL", pos, stop)
+        elif stop != end:
+            yield self._error(f"invalid character in URL: {text[end]!r}", end, stop)
+        elif stop >= size:
+            yield self._error("a URL at the very end of the file is not read by Monit (add a newline)", pos, stop)
+        else:
+            yield self._token("URLOBJECT", text[pos:stop], pos, stop)
+
+    _url_end = 0
+
+    # -- <ADDRESS_COND>: `from:` / `reply-to:` in a mail-format block ------------------------------
+
+    def _mail_address(self, type_: str, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+        """ADDRESS state: a ``from:``/``reply-to:`` line of a mail-format block."""
+        text = self.text
+        end = pos
+        size = len(text)
+        while end < size and text[end] not in "\n}":
+            end += 1
+        # flex's ADDRESS state, rule by rule: the longest match of {address} (no blanks, no <>{}[])
+        # and {addrname} (blanks allowed, no '@'), a tie going to {address}; lone <>[] are skipped;
+        # any other character is "invalid mail format".  The last {address} read is the address.
+        address: str | None = None
+        scan = pos
+        while scan < end:
+            as_address = _MAIL_ADDRESS.match(text, scan, end)
+            as_name = _MAIL_NAME.match(text, scan, end)
+            long_address = as_address.end() if as_address else scan
+            long_name = as_name.end() if as_name else scan
+            if long_address > scan and long_address >= long_name:
+                address = text[scan:long_address]
+                scan = long_address
+            elif long_name > scan:
+                scan = long_name
+            elif text[scan] in "<>[]":
+                scan += 1
+            else:
+                return [self._error(f"invalid mail format {text[scan]!r}", scan, scan + 1)], end
+        if address is None:
+            return [self._error("missing address", start, end)], end
+        return [self._token(type_, address, start, end)], end
+
+    # -- <STRING_COND>: the name after `group` -----------------------------------------------------
+
+    def _group_name(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+        """STRING state: exactly one group name, no spaces even inside quotes."""
+        text = self.text
+        head = self._token("GROUP", "group", start, start + 5)
+        if pos < len(text) and text[pos] in "\"'":
+            quote = text[pos]
+            m = _WORD.match(text, pos + 1)
+            if m and m.end() < len(text) and text[m.end()] == quote:
+                return [head, self._token("STRINGNAME", m.group(), pos, m.end() + 1)], m.end() + 1
+            return [
+                head,
+                self._error("unbalanced quotes (a group name cannot contain spaces)", pos, pos + 1),
+            ], self._skip_line(pos)
+        m = _WORD.match(text, pos)
+        if m is None:
+            return [head], pos
+        return [head, self._token("STRINGNAME", m.group(), pos, m.end())], m.end()
+
+    # -- <EVERY_COND>: `every N cycles` or a cron spec ---------------------------------------------
+
+    def _every(self, type_: str, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+        """EVERY state: a number of cycles or a quoted five-field cron spec."""
+        text = self.text
+        size = len(text)
+        head = self._token(type_, text[start:pos], start, pos)
+        while pos < size and text[pos] in " \t\r\n":
+            pos += 1
+        if pos < size and text[pos].isdigit():
+            return [head], pos  # the number is read in the default state
+        m = _CRON.match(text, pos)
+        if m:
+            return [head, self._token("TIMESPEC", m.group(1), pos, m.end())], m.end()
+        end = pos + 1
+        if pos < size and text[pos] in "\"'":
+            close = text.find(text[pos], pos + 1)
+            end = close + 1 if close != -1 else end
+        return [
+            head,
+            self._error("invalid every format: expected a number of cycles or a quoted 5-field cron spec", pos, end),
+        ], end
+
+    # -- <HTTP_HEADER_COND>: `http headers [Name: value, ...]` -------------------------------------
+
     def _http_headers(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
         """HTTP_HEADER state: ``http headers [Name: value, ...]``."""
         text = self.text
@@ -678,35 +755,7 @@ class Scanner:
             tokens.append(self._token("HTTPHEADER", f"{m.group(1).strip()}: {value}", pos, end))
             pos = end
 
-    def _mail_address(self, type_: str, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
-        """ADDRESS state: a ``from:``/``reply-to:`` line of a mail-format block."""
-        text = self.text
-        end = pos
-        size = len(text)
-        while end < size and text[end] not in "\n}":
-            end += 1
-        # flex's ADDRESS state, rule by rule: the longest match of {address} (no blanks, no <>{}[])
-        # and {addrname} (blanks allowed, no '@'), a tie going to {address}; lone <>[] are skipped;
-        # any other character is "invalid mail format".  The last {address} read is the address.
-        address: str | None = None
-        scan = pos
-        while scan < end:
-            as_address = _MAIL_ADDRESS.match(text, scan, end)
-            as_name = _MAIL_NAME.match(text, scan, end)
-            long_address = as_address.end() if as_address else scan
-            long_name = as_name.end() if as_name else scan
-            if long_address > scan and long_address >= long_name:
-                address = text[scan:long_address]
-                scan = long_address
-            elif long_name > scan:
-                scan = long_name
-            elif text[scan] in "<>[]":
-                scan += 1
-            else:
-                return [self._error(f"invalid mail format {text[scan]!r}", scan, scan + 1)], end
-        if address is None:
-            return [self._error("missing address", start, end)], end
-        return [self._token(type_, address, start, end)], end
+    # -- <INCLUDE>: the pattern after `include` ----------------------------------------------------
 
     def _include(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
         """INCLUDE state: read the pattern; the caller splices the files in."""
@@ -731,31 +780,6 @@ class Scanner:
         line, column = self.source.position(start)
         end_line, end_column = self.source.position(end)
         return [IncludeRequest(self.source, pattern, line, column, end_line, end_column)], end
-
-    def _url(self, pos: int) -> Iterator[MToken]:
-        """URL state: ``http(s)://user:password@host:port/path?query``."""
-        text = self.text
-        m = _URL.match(text, pos)
-        assert m is not None
-        end = m.end()
-        size = len(text)
-        stop = end
-        while stop < size and text[stop] not in " \t\r\n":
-            stop += 1
-        self._url_end = stop
-        scheme = m.group("scheme").lower()
-        if scheme not in ("http", "https"):
-            yield self._error(f"URL protocol not supported -- '{m.group('scheme')}'", pos, stop)
-        elif not m.group("host"):
-            yield self._error("missing hostname in URL", pos, stop)
-        elif stop != end:
-            yield self._error(f"invalid character in URL: {text[end]!r}", end, stop)
-        elif stop >= size:
-            yield self._error("a URL at the very end of the file is not read by Monit (add a newline)", pos, stop)
-        else:
-            yield self._token("URLOBJECT", text[pos:stop], pos, stop)
-
-    _url_end = 0
 
 
 _SINGLE_CHARS = {
