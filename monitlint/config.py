@@ -16,7 +16,7 @@ from typing import Any
 from monitlint.diagnostics import Severity
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
-KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "root", "entrypoints", "fail-on"}
+KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "root", "entrypoints", "fail-on", "host"}
 
 
 def always_reported() -> frozenset[str]:
@@ -43,6 +43,8 @@ class Config:
     root: str | None = None
     entrypoints: list[str] = field(default_factory=list)
     fail_on: Severity = Severity.INFO
+    # Host checks (MON6xx): check users, groups and files against the machine (under ``root`` when set).
+    host: bool = False
 
     def resolve(self, path: str) -> str:
         """A configured path, made absolute against the configuration file's folder."""
@@ -229,6 +231,10 @@ def load_config(path: str | None) -> Config:
         ]
     if "fail-on" in data:
         config.fail_on = _severity(data["fail-on"], f"{path}: fail-on")
+    if "host" in data:
+        if not isinstance(data["host"], bool):
+            raise ConfigError(f"{path}: 'host' must be true or false (check users, groups and files on this machine)")
+        config.host = data["host"]
     return config
 
 

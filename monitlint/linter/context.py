@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from monitlint.config import Config
@@ -11,6 +12,7 @@ from monitlint.source import SourceFile
 
 if TYPE_CHECKING:
     from monitlint.grammar.parser import ParseResult
+    from monitlint.host import HostView
 
 
 @dataclass
@@ -28,6 +30,15 @@ class LintContext:
     comments: list[Comment] = field(default_factory=list)
     # Per file: (line, end line, is a block) of every statement, for the scopes of suppression comments.
     statements: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
+
+    @cached_property
+    def host(self) -> HostView | None:
+        """The machine host checks (MON6xx) look at: the live system, or ``config.root``; None when they are off."""
+        if not self.config.host:
+            return None
+        from monitlint.host import HostView
+
+        return HostView(self.config.root)
 
     @classmethod
     def of(cls, parsed: ParseResult, config: Config | None = None, complete: bool = True) -> LintContext:

@@ -88,10 +88,17 @@ def _syntax_code() -> str:
 
 
 def gate_all(control_file: str, config: Config | None = None) -> GateReport:
-    """Lint the control file once, through the engine API; :class:`ControlFileError` when it cannot be read."""
+    """Lint the control file once, through the engine API; :class:`ControlFileError` when it cannot be read.
+
+    Host checks are always on here, against the live machine (no root): the gate stands in front of
+    the daemon that reads this file on this machine, and Monit refuses unknown users, missing PEM files …
+    """
+    import dataclasses
+
     from monitlint.api import lint
 
-    report = lint(control_file, config, in_entrypoint_context=False)  # the whole file the daemon reads
+    gate_config = dataclasses.replace(config or Config(), host=True, root=None)
+    report = lint(control_file, gate_config, in_entrypoint_context=False)  # the whole file the daemon reads
     if report.errors:
         raise ControlFileError(report.errors[0][1])
     (result,) = report.results

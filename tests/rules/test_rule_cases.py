@@ -1,7 +1,9 @@
 """Every rule has a sample that triggers it and one that does not, proven through the CLI in text and JSON.
 
 Each case lives in tests/rules/cases/<CODE>/{bad,good}/monitrc; a trailing `# expect: CODE [CODE...]`
-comment marks each line where the bad sample must be reported.
+comment marks each line where the bad sample must be reported.  A case folder with a `host.toml`
+is linted with that configuration instead of `--isolated` (host checks: `host = true` and a
+`root` sysroot, tests/rules/host-sysroot).
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>(?:MON\d{3}\s*)+)$")
 SPECIAL = {"MON301", "MON304"}
 # MON901 reports suppressions of *enabled* rules only, so its case enables the rule it names.
 ALSO_SELECT = {"MON901": ",MON107"}
+
+
+def isolation(code: str) -> list[str]:
+    """`--isolated`, or `--config host.toml` for a case that needs a configuration (host checks)."""
+    config = CASES / code / "host.toml"
+    return ["--config", str(config)] if config.is_file() else ["--isolated"]
 
 
 def expected_lines(path: Path, code: str) -> list[int]:
@@ -48,14 +56,14 @@ def test_bad_sample_triggers_the_rule(code: str) -> None:
     wanted = expected_lines(bad, code)
     assert wanted, f"{bad} has no `# expect: {code}` marker"
     select = code + ALSO_SELECT.get(code, "")
-    result = run_cli("check", "--isolated", "--select", select, "--format", "json", str(bad))
+    result = run_cli("check", *isolation(code), "--select", select, "--format", "json", str(bad))
     document = json.loads(result.stdout)
     found = sorted(d["line"] for d in document["diagnostics"] if d["code"] == code)
     assert found == wanted, document["diagnostics"]
     assert result.exit_code == 1
     rule = next(r for r in all_rules() if r.code == code)
     assert all(d["rule"] == rule.name for d in document["diagnostics"] if d["code"] == code)
-    text = run_cli("check", "--isolated", "--select", select, str(bad))
+    text = run_cli("check", *isolation(code), "--select", select, str(bad))
     for line in wanted:
         assert re.search(rf"monitrc:{line}:\d+: {code} {rule.severity}: ", text.stdout), text.stdout
 
@@ -64,8 +72,8 @@ def test_bad_sample_triggers_the_rule(code: str) -> None:
 def test_good_sample_does_not_trigger_the_rule(code: str) -> None:
     good = CASES / code / "good" / "monitrc"
     select = code + ALSO_SELECT.get(code, "")
-    result = run_cli("check", "--isolated", "--select", select, "--format", "json", str(good))
+    result = run_cli("check", *isolation(code), "--select", select, "--format", "json", str(good))
     assert json.loads(result.stdout)["diagnostics"] == []
     assert result.exit_code == 0
-    text = run_cli("check", "--isolated", "--select", select, str(good))
+    text = run_cli("check", *isolation(code), "--select", select, str(good))
     assert code not in text.stdout and text.stdout.startswith("No problems found")

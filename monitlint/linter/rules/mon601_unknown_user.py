@@ -1,0 +1,60 @@
+"""MON601 unknown-user: a user or uid that does not exist on the machine (host check).
+
+What it detects
+    With host checks on (`--host`, `host = true`, always in the provider's gate): a
+    user name or uid that the machine's user database does not know, in a `uid` or
+    `euid` test, a program's `as uid`, or `set httpd unixsocket ... uid`. Under
+    `--root DIR` the users are those of `DIR/etc/passwd`; otherwise the live system's.
+
+Why it matters
+    Monit looks every user up when it reads the control file: `monit -t` and the
+    daemon refuse the whole file ("Requested user not found on the system").
+    Note: Monit also refuses `as uid` unless it runs as root ("UID statement
+    requires root privileges"); that depends on who runs the daemon and is not checked.
+
+Bad
+    if failed uid www-data then alert      # on a machine without www-data
+
+Good
+    if failed uid root then alert
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.host.facts import user_refs
+from monitlint.linter.helpers import monit_number
+from monitlint.linter.registry import Rule
+
+if TYPE_CHECKING:
+    from monitlint.linter.context import LintContext
+
+CODE = "MON601"
+NAME = "unknown-user"
+SEVERITY = Severity.ERROR
+SUMMARY = "(host check) a user or uid this machine does not have: monit -t refuses the file"
+
+
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
+    """Report users and uids the host's user database does not know."""
+    host = ctx.host
+    if host is None:
+        return
+    where = f" under {host.root}" if host.root else ""
+    for ref in user_refs(ctx.model):
+        if ref.numeric:
+            known = host.uid_exists(monit_number(int(ref.value)) & 0xFFFFFFFF)
+            what, monit = f"uid {ref.value}", "Requested uid not found on the system"
+        else:
+            known = host.user_exists(ref.value)
+            what, monit = f"user '{ref.value}'", "Requested user not found on the system"
+        if known is False:
+            yield rule.diagnostic(
+                f"{what} ({ref.what}) does not exist on this machine{where}: monit -t refuses the file ({monit})",
+                ref.span,
+                service=ref.service,
+                hint="create the user, or name one that exists (see /etc/passwd)",
+            )

@@ -1,0 +1,60 @@
+"""MON602 unknown-group: a group or gid that does not exist on the machine (host check).
+
+What it detects
+    With host checks on (`--host`, `host = true`, always in the provider's gate): a
+    group name or gid that the machine's group database does not know, in a `gid`
+    test, a program's `as gid`, or `set httpd unixsocket ... gid`. Under `--root DIR`
+    the groups are those of `DIR/etc/group`; otherwise the live system's.
+
+Why it matters
+    Monit looks every group up when it reads the control file: `monit -t` and the
+    daemon refuse the whole file ("Requested group not found on the system").
+    Note: Monit also refuses `as gid` unless it runs as root ("GID statement
+    requires root privileges"); that depends on who runs the daemon and is not checked.
+
+Bad
+    if failed gid www-data then alert      # on a machine without www-data
+
+Good
+    if failed gid root then alert
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.host.facts import group_refs
+from monitlint.linter.helpers import monit_number
+from monitlint.linter.registry import Rule
+
+if TYPE_CHECKING:
+    from monitlint.linter.context import LintContext
+
+CODE = "MON602"
+NAME = "unknown-group"
+SEVERITY = Severity.ERROR
+SUMMARY = "(host check) a group or gid this machine does not have: monit -t refuses the file"
+
+
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
+    """Report groups and gids the host's group database does not know."""
+    host = ctx.host
+    if host is None:
+        return
+    where = f" under {host.root}" if host.root else ""
+    for ref in group_refs(ctx.model):
+        if ref.numeric:
+            known = host.gid_exists(monit_number(int(ref.value)) & 0xFFFFFFFF)
+            what, monit = f"gid {ref.value}", "Requested gid not found on the system"
+        else:
+            known = host.group_exists(ref.value)
+            what, monit = f"group '{ref.value}'", "Requested group not found on the system"
+        if known is False:
+            yield rule.diagnostic(
+                f"{what} ({ref.what}) does not exist on this machine{where}: monit -t refuses the file ({monit})",
+                ref.span,
+                service=ref.service,
+                hint="create the group, or name one that exists (see /etc/group)",
+            )

@@ -1,0 +1,75 @@
+"""MON613 hostname-conflict: a service named like the machine, which Monit's own `check system` needs (host check).
+
+What it detects
+    With host checks on (`--host`, `host = true`, always in the provider's gate), in a
+    whole control file: a service named like the machine's host name (any case) when
+    there is no `check system` block; or a `check system` name with `$HOST` that,
+    expanded, is the name of another service. The host name is the live system's, or
+    the first word of `DIR/etc/hostname` under `--root DIR` (no check when unknown).
+
+Why it matters
+    Without `check system`, Monit adds one named after the host: a service already
+    named so makes `monit -t` refuse the file ("'check system' not defined in control
+    file, failed to add automatic configuration (service name web1 is used already)").
+    `check system $HOST` next to `check file web1` is a service name conflict.
+
+Bad
+    check file web1 with path /etc/hosts       # on the machine web1, no check system
+
+Good
+    check system web1
+    check file hosts with path /etc/hosts
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.host.facts import service_names
+from monitlint.linter.registry import Rule
+
+if TYPE_CHECKING:
+    from monitlint.linter.context import LintContext
+
+CODE = "MON613"
+NAME = "hostname-conflict"
+SEVERITY = Severity.ERROR
+SUMMARY = "(host check) a service named like the host without `check system`, or `$HOST` clashing: monit -t refuses it"
+SCOPE = "config"
+
+
+def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
+    """Report services whose name the host's own system service needs."""
+    host = ctx.host
+    if host is None:
+        return
+    hostname = host.hostname
+    if not hostname:
+        return
+    services, systems = service_names(ctx.model)
+    if not systems:
+        for service in services:
+            if service.name.lower() == hostname.lower():
+                yield rule.diagnostic(
+                    f"service '{service.name}' is named like this host ({hostname}) and there is no `check system`: "
+                    "monit -t refuses the file (failed to add automatic configuration)",
+                    service.name_span,
+                    service=service.name,
+                    hint=f"add `check system {hostname}` or rename the service",
+                )
+        return
+    for system in systems:
+        if "$HOST" not in system.name:
+            continue
+        expanded = system.name.replace("$HOST", hostname).lower()
+        for service in services:
+            if service.name.lower() == expanded:
+                yield rule.diagnostic(
+                    f"service '{service.name}' has the name `check system {system.name}` takes on this host: "
+                    "monit -t refuses the file (Service name conflict)",
+                    service.name_span,
+                    service=service.name,
+                    hint="rename the service",
+                )
