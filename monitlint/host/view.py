@@ -87,6 +87,8 @@ class HostView:
 
     def __init__(self, root: str | None = None) -> None:
         self.root = os.path.realpath(root) if root else None
+        # One lint asks about the same paths many times (/bin/true in every service): stat each once.
+        self._entries: dict[tuple[str, str], Entry] = {}
 
     # -- files -------------------------------------------------------------------------------
 
@@ -95,6 +97,12 @@ class HostView:
 
         A relative path is taken from ``cwd`` (Monit's daemon runs from ``/``).
         """
+        key = (path, cwd)
+        if key not in self._entries:
+            self._entries[key] = self._lookup(path, cwd)
+        return self._entries[key]
+
+    def _lookup(self, path: str, cwd: str) -> Entry:
         absolute = path if path.startswith("/") else os.path.join(cwd, path)
         if self.root is None:
             try:
