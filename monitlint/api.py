@@ -31,6 +31,7 @@ from monitlint.source import SourceError, SourceFile
 if TYPE_CHECKING:  # the engine is imported when a file is linted: a result-cache hit never loads the parser
     from monitlint.linter.engine import Linter
     from monitlint.linter.result import LintResult
+    from monitlint.work import Runner
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def lint(
     config: Config | ConfigFor | None = None,
     *,
     root: str | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
     in_entrypoint_context: bool = True,
     cache: bool = False,
     skip_non_monit: bool = False,
@@ -92,7 +93,8 @@ def lint(
     ``config`` is one :class:`Config` for every file (default: every rule at its default
     severity) or a function giving each file's configuration.  ``root`` (default: the
     configuration's) is the folder absolute include paths are looked up under; ``jobs`` > 1
-    parses a large include, and runs the rules of a large config, in that many processes.
+    (None: the usable CPUs) parses a large include, and runs the rules of a large config, in that
+    many processes.
     With ``in_entrypoint_context`` (the CLI's way), a file a configured entrypoint reaches reports
     only its own findings, found in that entrypoint's context; without it each path is linted as a
     whole control file with its includes (the provider's gate: the file the daemon reads).
@@ -109,7 +111,13 @@ def lint(
     inputs: list[Input] = (
         [paths_or_sources] if isinstance(paths_or_sources, str | os.PathLike | Text) else list(paths_or_sources)
     )
-    run = _Run(config_for, root, jobs, in_entrypoint_context, cache, names or str)
+    runner = None
+    if jobs is None or jobs > 1:  # the one place that chooses processes: parser and engine only see a Runner
+        from monitlint.parallel import forking_runner, usable_cpus
+
+        jobs = jobs or usable_cpus()
+        runner = forking_runner(jobs) if jobs > 1 else None
+    run = _Run(config_for, root, runner, in_entrypoint_context, cache, names or str)
     for item in inputs:
         if isinstance(item, Text):
             run.add(item)
@@ -125,7 +133,7 @@ class _Run:
         self,
         config_for: ConfigFor,
         root: str | None,
-        jobs: int,
+        runner: Runner | None,
         in_context: bool,
         cache: bool,
         names: Callable[[str], str],
@@ -133,7 +141,7 @@ class _Run:
         self.config_for = config_for
         self.names = names
         self.root = root
-        self.jobs = jobs
+        self.runner = runner
         self.in_context = in_context
         self.cache = cache
         self.report = Report(config_for("<string>"))
@@ -221,7 +229,7 @@ class _Run:
         from monitlint.linter.engine import Linter
 
         if id(config) not in self.linters:
-            self.linters[id(config)] = Linter(config, self.root, self.jobs)
+            self.linters[id(config)] = Linter(config, self.root, self.runner)
         return self.linters[id(config)]
 
     def _lint_one(self, item: Input, config: Config, entries: set[str]) -> tuple[list[Diagnostic], list[str]]:
@@ -269,7 +277,7 @@ class _Run:
             return lint_text(item.text, item.name, root=self.root, config=config)
         if self.in_context:
             return self._linter(config).lint(str(item))
-        return lint_file(str(item), self.root, config, self.jobs)
+        return lint_file(str(item), self.root, config, self.runner)
 
     def _each_once(self, found: list[Diagnostic]) -> list[Diagnostic]:
         """Every finding under its file's one name, each once."""

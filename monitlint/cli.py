@@ -95,7 +95,11 @@ class _Configs:
         select: list[str] | None,
         ignore: list[str],
         fail_on: str | None,
+        host: bool = False,
+        root: str | None = None,
     ) -> None:
+        self.host = host
+        self.root = root
         self.config_file = config_file
         self.isolated = isolated
         self.select = select
@@ -130,6 +134,10 @@ class _Configs:
         config.ignore = [*config.ignore, *self.ignore]
         if self.fail_on:
             config.fail_on = Severity.parse(self.fail_on)
+        if self.host:
+            config.host = True
+        if self.root is not None:  # host checks look under it too
+            config.root = os.path.abspath(self.root)
         self._loaded[source] = keep_always_reported(config)
         return self._loaded[source]
 
@@ -186,6 +194,12 @@ class _Configs:
     help="Judge named files as folder contents are judged, and skip those that are not Monit control files "
     "(the pre-commit hook passes this).",
 )
+@click.option(
+    "--host",
+    is_flag=True,
+    help="Also check the control file against this machine (under --root when given) as `monit -t` does: "
+    "users, groups, programs, PEM/CA files, htpasswd and pattern files, log folders (rules MON6xx).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
 def check(
     paths: tuple[str, ...],
@@ -203,6 +217,7 @@ def check(
     no_cache: bool,
     jobs: int | None,
     skip_non_monit: bool,
+    host: bool,
     verbose: bool,
 ) -> None:
     """Check control files and report problems with their location.
@@ -213,7 +228,6 @@ def check(
     """
     from monitlint.api import Text, display_name, lint
     from monitlint.output import WITH_STATISTICS, FormatOptions, render
-    from monitlint.parallel import usable_cpus
     from monitlint.source import decode_text
 
     if stdin_filename is not None and "-" not in paths:
@@ -228,6 +242,8 @@ def check(
         _selectors(select, "--select") if select else None,
         _selectors(ignore, "--ignore") if ignore else [],
         fail_on,
+        host,
+        root,
     )
     inputs: list[Any] = []
     for path in paths:
@@ -240,7 +256,7 @@ def check(
         inputs,
         configs.for_path,
         root=root,
-        jobs=jobs or usable_cpus(),
+        jobs=jobs,
         cache=not no_cache,
         skip_non_monit=skip_non_monit,
         names=display_name,

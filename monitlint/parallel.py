@@ -1,8 +1,10 @@
 """Run a piece of work over contiguous slices of a list in forked processes.
 
-Used for the files of a large ``include`` (each slice parsed in its own process)
-and for the rules of a large config (each slice of rules run over the whole
-model, which a forked child sees without copying).  The parent takes the first
+The one module that knows about processes.  :mod:`monitlint.api` wires
+:func:`forking_runner` in as the :data:`monitlint.work.Runner` that the parser
+hands the files of a large ``include`` (each slice parsed in its own process)
+and the engine hands the rules of a large config (each slice of rules run over
+the whole model, which a forked child sees without copying).  The parent takes the first
 slice itself and the results come back pickled, in order.  Forking means the
 children start with the parser tables and every module already loaded, so a
 slice costs only its own work.
@@ -18,7 +20,9 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
+
+from monitlint.work import Runner
 
 T = TypeVar("T")
 PARENT_LEAD = 1.2  # measured: a child also pickles what it parsed, the parent unpickles it
@@ -81,6 +85,15 @@ def run_sliced(weights: Sequence[int], parts: int, work: Callable[[int, int], T]
         else:
             results.extend(_collect(*child, work, first, stop))
     return results
+
+
+def forking_runner(jobs: int) -> Runner:
+    """A :data:`monitlint.work.Runner` over ``jobs`` processes (this one included)."""
+
+    def run(weights: Sequence[int], work: Callable[[int, int], Any]) -> list[Any]:
+        return run_sliced(weights, jobs, work)
+
+    return run
 
 
 def _spool() -> BinaryIO:

@@ -6,16 +6,16 @@ import dataclasses
 import itertools
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from monitlint import parallel
-from monitlint.grammar import parser as parser_module
 from monitlint.grammar.parser import ParseResult, parse_file
 from monitlint.linter.engine import lint_file
-from monitlint.parallel import run_sliced, slices
+from monitlint.parallel import forking_runner, run_sliced, slices
 
 pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="parsing apart needs fork (Linux)")
 
@@ -59,28 +59,31 @@ def snapshot(result: ParseResult) -> str:
     return json.dumps(data, default=str, sort_keys=True)
 
 
+SPLIT_CALLS: list[int] = []
+
+
+def two_processes(weights: Sequence[int], work: Any) -> list[Any]:
+    """The forking runner over two processes, counting the groups it is handed."""
+    SPLIT_CALLS.append(len(weights))
+    return forking_runner(2)(weights, work)
+
+
 @pytest.fixture
-def split_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def split_calls() -> list[int]:
     """Counts the includes that were parsed apart."""
-    calls: list[int] = []
-
-    def counting(weights: list[int], parts: int, work: Any) -> list[Any]:
-        calls.append(len(weights))
-        return run_sliced(weights, parts, work)
-
-    monkeypatch.setattr(parser_module, "run_sliced", counting)
-    return calls
+    SPLIT_CALLS.clear()
+    return SPLIT_CALLS
 
 
 def assert_same_with_jobs(main: Path) -> None:
-    assert snapshot(parse_file(str(main), jobs=2)) == snapshot(parse_file(str(main), jobs=1))
+    assert snapshot(parse_file(str(main), runner=two_processes)) == snapshot(parse_file(str(main)))
 
 
 def test_a_clean_tree_parses_the_same_in_two_processes(tmp_path: Path, split_calls: list[int]) -> None:
     main = make_tree(tmp_path)
     assert_same_with_jobs(main)
     assert split_calls == [6]
-    assert len(parse_file(str(main), jobs=2).config.services) == 1800
+    assert len(parse_file(str(main), runner=two_processes).config.services) == 1800
 
 
 def test_syntax_errors_at_file_ends_and_nested_includes(tmp_path: Path, split_calls: list[int]) -> None:
@@ -95,14 +98,14 @@ def test_syntax_errors_at_file_ends_and_nested_includes(tmp_path: Path, split_ca
     main = make_tree(tmp_path, extra=extra)
     assert_same_with_jobs(main)
     assert split_calls
-    codes = [d.code for d in parse_file(str(main), jobs=2).diagnostics]
+    codes = [d.code for d in parse_file(str(main), runner=two_processes).diagnostics]
     assert codes.count("MON001") == 2 and "MON003" in codes
 
 
 def test_suppressions_work_in_split_files(tmp_path: Path) -> None:
     main = make_tree(tmp_path, extra={4: "check process bare matching 'bare'  # monitlint: disable=MON101\n"})
-    with_jobs = lint_file(str(main), jobs=2).diagnostics
-    without = lint_file(str(main), jobs=1).diagnostics
+    with_jobs = lint_file(str(main), runner=two_processes).diagnostics
+    without = lint_file(str(main)).diagnostics
     assert [repr(d) for d in with_jobs] == [repr(d) for d in without]
     assert not [d for d in with_jobs if d.code in ("MON101", "MON901")]
 
@@ -154,23 +157,15 @@ def test_a_child_that_dies_is_replaced_by_the_parent() -> None:
     assert run_sliced([1] * 4, 2, work) == [0, 1, 2, 3]
 
 
-def test_rules_run_in_two_processes_find_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rules_run_in_two_processes_find_the_same(tmp_path: Path, split_calls: list[int]) -> None:
     extra = {
         0: 'check process nostop with pidfile /run/n.pid\n    start program = "/bin/n"\n',  # MON101
         3: "check process mem with pidfile /run/m.pid\n    if memory > 200 then alert\n",  # MON401, MON101
     }
     main = make_tree(tmp_path, files=7, per_file=300, extra=extra)
-    calls: list[int] = []
-
-    def counting(weights: list[int], parts: int, work: Any, lead: float = 1.0) -> list[Any]:
-        calls.append(len(weights))
-        return run_sliced(weights, parts, work, lead)
-
-    monkeypatch.setattr(parallel, "run_sliced", counting)
-    monkeypatch.setattr(parser_module, "run_sliced", counting)
-    together = lint_file(str(main), jobs=2).diagnostics
-    assert len(calls) == 2  # once for the include, once for the rules
-    alone = lint_file(str(main), jobs=1).diagnostics
+    together = lint_file(str(main), runner=two_processes).diagnostics
+    assert len(split_calls) == 2  # once for the include, once for the rules
+    alone = lint_file(str(main)).diagnostics
     assert [repr(d) for d in together] == [repr(d) for d in alone]
     assert {"MON101", "MON401"} <= {d.code for d in together}
 
@@ -192,3 +187,20 @@ def test_the_command_line_reports_the_same_with_one_or_two_jobs(tmp_path: Path) 
     assert one.exit_code == two.exit_code == 1
     assert json.loads(one.stdout) == json.loads(two.stdout)
     assert run_cli("check", "--jobs", "0", str(main)).exit_code == 2  # at least one process
+
+
+def test_only_the_api_knows_about_processes() -> None:
+    # The parser and the engine are handed a Runner (monitlint.work); parallel.py is wired in by api.py only.
+    import re
+
+    from tests.conftest import REPO
+
+    imports = re.compile(
+        r"^\s*(from monitlint\.parallel import|import monitlint\.parallel|from monitlint import.*\bparallel\b)", re.M
+    )
+    importers = sorted(
+        str(path.relative_to(REPO))
+        for path in (REPO / "monitlint").rglob("*.py")
+        if imports.search(path.read_text()) and path.name not in ("parallel.py", "posix_regex.py")
+    )
+    assert importers == ["monitlint/api.py"]

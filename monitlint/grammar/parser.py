@@ -27,8 +27,8 @@ from monitlint.grammar.messages import TOP_LEVEL_WORDS, did_you_mean, syntax_mes
 from monitlint.grammar.tokens import Token
 from monitlint.grammar.transformer import ModelBuilder, Node, token_span
 from monitlint.model import Comment, ControlFile, Service, Setting, Span
-from monitlint.parallel import run_sliced
 from monitlint.source import SourceFile, read_source
+from monitlint.work import Runner
 
 _FILE_OF = operator.attrgetter("file")
 
@@ -60,15 +60,16 @@ class ParseResult:
         return [stamp(problem) for problem in self.problems]
 
 
-def parse_file(path: str, root: str | None = None, jobs: int = 1) -> ParseResult:
+def parse_file(path: str, root: str | None = None, runner: Runner | None = None) -> ParseResult:
     """Parse a control file and everything it includes.
 
-    ``jobs`` > 1 lets a large include of the main file be parsed in that many
-    processes (the result is the same).  Raises :class:`monitlint.source.SourceError`
-    when the file itself cannot be read; problems with included files are findings.
+    With a ``runner`` (see :mod:`monitlint.work`), the files of a large include of the main
+    file are parsed as independent groups handed to it (the result is the same).  Raises
+    :class:`monitlint.source.SourceError` when the file itself cannot be read; problems with
+    included files are findings.
     """
     source = read_source(path)
-    return parse_source(source, os.path.realpath(path), root, jobs)
+    return parse_source(source, os.path.realpath(path), root, runner)
 
 
 def parse_text(text: str, path: str = "<stdin>", root: str | None = None) -> ParseResult:
@@ -76,21 +77,24 @@ def parse_text(text: str, path: str = "<stdin>", root: str | None = None) -> Par
     return parse_source(SourceFile(path, text), os.path.realpath(path), root)
 
 
-def parse_source(source: SourceFile, real_path: str, root: str | None = None, jobs: int = 1) -> ParseResult:
+def parse_source(
+    source: SourceFile, real_path: str, root: str | None = None, runner: Runner | None = None
+) -> ParseResult:
     """Parse a loaded source file with its includes."""
     with gc_paused():
-        return _parse_source(source, real_path, root, jobs)
+        return _parse_source(source, real_path, root, runner)
 
 
-def _parse_source(source: SourceFile, real_path: str, root: str | None, jobs: int) -> ParseResult:
-    expander = IncludeExpander(root=root, split_includes=jobs > 1)
+def _parse_source(source: SourceFile, real_path: str, root: str | None, runner: Runner | None) -> ParseResult:
+    expander = IncludeExpander(root=root, split_includes=runner is not None)
     result = ParseResult(ControlFile(path=source.path))
 
     def parse_split(split: SplitInclude) -> None:
         def group(first: int, stop: int) -> ParseResult:
             return parse_include_group(split, first, stop, source.path, real_path, root)
 
-        for part in run_sliced(split.sizes, jobs, group):
+        assert runner is not None  # the expander splits only when there is one
+        for part in runner(split.sizes, group):
             _merge(result, expander, part)
 
     _parse_stream(expander.tokens(source, real_path), result, None, parse_split)

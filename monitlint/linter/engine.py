@@ -12,6 +12,7 @@ from monitlint.linter.context import LintContext
 from monitlint.linter.registry import Rule, all_rules, selector_matches, stamp
 from monitlint.linter.result import LintResult
 from monitlint.model import Span
+from monitlint.work import Runner
 
 
 def is_complete(result: ParseResult, path: str, config: Config) -> bool:
@@ -50,8 +51,8 @@ def enabled_rules(config: Config, path: str | None = None) -> list[Rule]:
     ]
 
 
-# Below this many services the rules take milliseconds and a fork would cost more than it saves.
-PARALLEL_RULES_MIN_SERVICES = 2000
+# Below this many services the rules take milliseconds: handing them out in groups costs more than it saves.
+RULE_GROUPS_MIN_SERVICES = 2000
 
 
 def lint_parsed(
@@ -59,12 +60,13 @@ def lint_parsed(
     config: Config | None = None,
     complete: bool = True,
     only_paths: set[str] | None = None,
-    jobs: int = 1,
+    runner: Runner | None = None,
 ) -> list[Diagnostic]:
     """Run the enabled rules over a parsed file; apply suppressions and severity overrides.
 
     ``only_paths`` keeps the findings located in those files (a file linted in an entrypoint's context).
-    ``jobs`` > 1 runs the rules of a large config in that many processes (the findings are the same).
+    With a ``runner`` (see :mod:`monitlint.work`) the rules of a large config are handed to it in
+    groups weighted by their ``COST`` (the findings are the same).
     """
     from monitlint.linter.suppressions import apply_suppressions, parse_directives
 
@@ -78,13 +80,8 @@ def lint_parsed(
         return [diag for rule in active[first:stop] for diag in rule.check(context, rule)]  # type: ignore[misc]
 
     with gc_paused():  # the rules walk a large model and create no cycles
-        if jobs > 1 and len(result.config.services) >= PARALLEL_RULES_MIN_SERVICES:
-            from monitlint.parallel import run_sliced
-
-            # A forked child sees the whole model without copying it; only findings come back.
-            # Each rule declares its relative cost (COST), so the processes get about the same work.
-            weights = [rule.cost for rule in active]
-            for part in run_sliced(weights, jobs, run, lead=1.0):
+        if runner is not None and len(result.config.services) >= RULE_GROUPS_MIN_SERVICES:
+            for part in runner([rule.cost for rule in active], run):
                 found.extend(part)
         else:
             found.extend(run(0, len(active)))
@@ -112,15 +109,18 @@ def lint_parsed(
     return found
 
 
-def lint_file(path: str, root: str | None = None, config: Config | None = None, jobs: int = 1) -> LintResult:
+def lint_file(
+    path: str, root: str | None = None, config: Config | None = None, runner: Runner | None = None
+) -> LintResult:
     """Lint a control file from disk (raises SourceError if it cannot be read).
 
-    ``jobs`` > 1 parses a large include, and runs the rules of a large config, in that many processes.
+    A ``runner`` (see :mod:`monitlint.work`) is handed the independent groups of a large include and
+    of the rules of a large config.
     """
     config = config or Config()
-    parsed = parse_file(path, root=root if root is not None else config.root, jobs=jobs)
+    parsed = parse_file(path, root=root if root is not None else config.root, runner=runner)
     complete = is_complete(parsed, path, config)
-    return LintResult(path, lint_parsed(parsed, config, complete, jobs=jobs), parsed, complete)
+    return LintResult(path, lint_parsed(parsed, config, complete, runner=runner), parsed, complete)
 
 
 def lint_text(text: str, path: str = "<stdin>", root: str | None = None, config: Config | None = None) -> LintResult:
@@ -188,10 +188,10 @@ def lint_fragment(path: str, root: str | None = None, config: Config | None = No
 class Linter:
     """Lints many paths; files reached by a configured entrypoint are linted in its context."""
 
-    def __init__(self, config: Config, root: str | None = None, jobs: int = 1) -> None:
+    def __init__(self, config: Config, root: str | None = None, runner: Runner | None = None) -> None:
         self.config = config
         self.root = root if root is not None else config.root
-        self.jobs = jobs
+        self.runner = runner
         self._entrypoints: list[tuple[str, ParseResult, set[str]]] | None = None
 
     def _contexts(self) -> list[tuple[str, ParseResult, set[str]]]:
@@ -201,7 +201,7 @@ class Linter:
             self._entrypoints = []
             for entry in self.config.entrypoints:
                 try:
-                    parsed = parse_file(entry, root=self.root, jobs=self.jobs)
+                    parsed = parse_file(entry, root=self.root, runner=self.runner)
                 except SourceError:
                     continue
                 files = {os.path.realpath(f) for f in parsed.config.files}
@@ -213,7 +213,7 @@ class Linter:
         real = os.path.realpath(path)
         for _entry, parsed, files in self._contexts():
             if real in files:
-                diags = lint_parsed(parsed, self.config, complete=True, only_paths={real}, jobs=self.jobs)
+                diags = lint_parsed(parsed, self.config, complete=True, only_paths={real}, runner=self.runner)
                 for diag in diags:  # report the file under the name the user gave, not the include's
                     diag.span = Span(path, diag.span.line, diag.span.column, diag.span.end_line, diag.span.end_column)
                 return LintResult(path, diags, parsed, True)
@@ -221,7 +221,7 @@ class Linter:
 
         if is_block_fragment(path):
             return lint_fragment(path, self.root, self.config)
-        return lint_file(path, self.root, self.config, self.jobs)
+        return lint_file(path, self.root, self.config, self.runner)
 
     def lint_text(self, text: str, name: str = "<stdin>") -> LintResult:
         """Lint control-file text as the file ``name``: in its entrypoint's context when one includes that file.
