@@ -8,6 +8,11 @@ a cold start on the sample next to `python3 -c pass` and `python3 -c "import lar
 
     python benchmarks/run.py                 # the full table (about 3 minutes, most of it monit -t)
     python benchmarks/run.py --sizes 10,100  # a quick look
+    git worktree add /tmp/base <rev> && python benchmarks/run.py --baseline /tmp/base
+                                             # before/after: that checkout's monitlint in the same run
+
+With ``--baseline DIR`` every measurement also runs the monitlint of the checkout in DIR
+(imported through PYTHONPATH), alternating with this one, and prints the ratio now/before.
 
 Standard library plus the project; needs Debian's `monit` on PATH.
 """
@@ -122,6 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,1000,2000,5000,20000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--baseline", type=Path, default=None, help="a checkout of an earlier monitlint to compare")
     args = parser.parse_args()
     monit = shutil.which("monit")
     if monit is None:
@@ -134,9 +140,16 @@ def main() -> None:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     lint = [sys.executable, "-m", "monitlint", "check", "--isolated", "--no-cache"]
     lint_cached = [sys.executable, "-m", "monitlint", "check", "--isolated"]
+    base_env = None
+    if args.baseline is not None:
+        if not (args.baseline / "monitlint" / "__init__.py").is_file():
+            sys.exit(f"{args.baseline}: not a monitlint checkout")
+        base_env = {**env, "PYTHONPATH": str(args.baseline.resolve())}
     try:
         # Warm the table cache and the bytecode once, so every timed run is a normal (not first-ever) run.
         subprocess.run([*lint, "--no-cache", str(SAMPLE)], env=env, capture_output=True)
+        if base_env is not None:
+            subprocess.run([*lint, "--no-cache", str(SAMPLE)], env=base_env, capture_output=True)
         print(
             f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
             f"{platform.system()} {platform.release()}"
@@ -149,6 +162,7 @@ def main() -> None:
         floor_deps: list[tuple[float, int]] = []
         cold: list[tuple[float, int]] = []
         warm: list[tuple[float, int]] = []
+        cold_base: list[tuple[float, int]] = []
         sample_copy = work / "sample"
         shutil.copytree(SAMPLE.parent.parent.parent, sample_copy)
         for _ in range(max(10, args.runs)):
@@ -157,6 +171,8 @@ def main() -> None:
             sample_args = ["--root", str(sample_copy), str(sample_copy / "etc/monit/monitrc")]
             cold.append(run([*lint, *sample_args], env, work))
             warm.append(run([*lint_cached, *sample_args], env, work))
+            if base_env is not None:
+                cold_base.append(run([*lint, *sample_args], base_env, work))
         deps_time = median_of(floor_deps)[0]
         print("start-up on the sample config (median of runs)")
         print(f"  python3 -c pass                 {median_of(floor_pass)[0] * 1000:7.0f} ms")
@@ -169,6 +185,12 @@ def main() -> None:
             f"  same, unchanged (result cache)  {median_of(warm)[0] * 1000:7.0f} ms   "
             f"{median_of(warm)[0] / deps_time:4.2f}x the dependency floor"
         )
+        if cold_base:
+            before = median_of(cold_base)[0]
+            print(
+                f"  baseline monitlint (sample)     {before * 1000:7.0f} ms   "
+                f"{before / deps_time:4.2f}x the dependency floor; now/before {median_of(cold)[0] / before:4.2f}"
+            )
         print()
 
         rows = []
@@ -183,16 +205,22 @@ def main() -> None:
         sample_main.write_text(text)
         sample_main.chmod(0o600)
         targets: list[tuple[str, Path, int]] = [("sample", sample_main, args.runs)]
+        before_rows: dict[str, tuple[float, int]] = {}
         for size in sizes:
             targets.append((str(size), generate(work / f"n{size}", size), runs_for(size, args.runs)))
         for label, main_file, count in targets:
             ours: list[tuple[float, int]] = []
             theirs: list[tuple[float, int]] = []
+            base: list[tuple[float, int]] = []
             for _ in range(count):
                 ours.append(run([*lint, str(main_file)], env, work))
                 theirs.append(run([monit, "-t", "-c", str(main_file)], env, work))
+                if base_env is not None:
+                    base.append(run([*lint, str(main_file)], base_env, work))
             (lt, lm), (mt, mm) = median_of(ours), median_of(theirs)
             rows.append((label, lt, lm, mt, mm, count))
+            if base:
+                before_rows[label] = median_of(base)
             print(f"  measured {label:>6} services: monitlint {lt:7.3f} s, monit -t {mt:7.3f} s", file=sys.stderr)
 
         print(
@@ -200,7 +228,11 @@ def main() -> None:
             f"{'ratio':>6}"
         )
         for label, lt, lm, mt, mm, count in rows:
-            print(f"{label:>8} {count:>4} {lt:9.3f}s {lm:9d} {mt:8.3f}s {mm:9d} {lt / mt:6.2f}")
+            line = f"{label:>8} {count:>4} {lt:9.3f}s {lm:9d} {mt:8.3f}s {mm:9d} {lt / mt:6.2f}"
+            if label in before_rows:
+                bt, bm = before_rows[label]
+                line += f"   before {bt:7.3f}s {bm:6d} MiB, now/before {lt / bt:4.2f}"
+            print(line)
         times = {label: (lt, mt) for label, lt, _lm, mt, _mm, _c in rows}
         if "2000" in times and "20000" in times:
             print()

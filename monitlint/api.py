@@ -234,13 +234,13 @@ class _Run:
 
     def _lint_one(self, item: Input, config: Config, entries: set[str]) -> tuple[list[Diagnostic], list[str]]:
         """The findings of one file or text, and the files its lint read (for "each file once")."""
-        from monitlint import cache
-
         name = item.name if isinstance(item, Text) else str(item)
         root = self.root if self.root is not None else config.root
         key = None
         read: list[str] = []
         if self.cache and not config.entrypoints and not isinstance(item, Text):
+            from monitlint import cache
+
             key = cache.entry_key(name, f"{config!r}|root={root!r}")
             stored = cache.lookup(key, name, root, read)
             if stored is not None:
@@ -264,6 +264,8 @@ class _Run:
                 f"{self.spelled(name)}: checked in the context of {self.spelled(result.parse.config.path)}"
             )
         if key is not None:
+            from monitlint import cache
+
             includes = {inc.resolved_pattern: inc.files for inc in result.parse.config.includes}
             cache.store(key, list(result.parse.sources), includes, result.diagnostics, name, root)
         return result.diagnostics, read

@@ -16,9 +16,7 @@ done in the parent instead: splitting may make monitlint faster, never wrong.
 from __future__ import annotations
 
 import os
-import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO, TypeVar
 
@@ -103,6 +101,8 @@ def _spool() -> BinaryIO:
             return os.fdopen(os.memfd_create("monitlint-results"), "w+b")
         except OSError:
             pass
+    import tempfile  # rarely needed: imported here to keep start-up short
+
     return tempfile.TemporaryFile()
 
 
@@ -117,6 +117,8 @@ def _fork(work: Callable[[int, int], T], first: int, stop: int) -> tuple[int, Bi
     except OSError:
         spool.close()
         return None
+    import pickle
+
     if pid == 0:  # the child: compute, write, and leave without running the parent's exit handlers
         status = 1
         try:
@@ -131,6 +133,8 @@ def _fork(work: Callable[[int, int], T], first: int, stop: int) -> tuple[int, Bi
 
 def _collect(pid: int, spool: BinaryIO, work: Callable[[int, int], T], first: int, stop: int) -> list[T]:
     """The child's results; whatever it did not deliver is computed here."""
+    import pickle
+
     _, status = os.waitpid(pid, 0)
     results: list[T] = []
     with spool:
