@@ -238,7 +238,8 @@ class _Run:
         root = self.root if self.root is not None else config.root
         key = None
         read: list[str] = []
-        if self.cache and not config.entrypoints and not isinstance(item, Text):
+        # Host checks read the machine, which the cache key cannot see: they are never cached.
+        if self.cache and not config.entrypoints and not config.host and not isinstance(item, Text):
             from monitlint import cache
 
             key = cache.entry_key(name, f"{config!r}|root={root!r}")

@@ -23,7 +23,22 @@ def codes(text: str, config: Config) -> list[tuple[str, int, Severity]]:
 
 
 def test_the_always_on_rules_are_what_monit_refuses() -> None:
-    assert always_on_codes() == {"MON001", "MON006"}
+    # syntax errors, Monit's post-grammar rejections, and the host checks whose finding makes
+    # `monit -t` exit 1 (they only run with host checks on); Monit's warnings are not among them
+    host_refusals = {"MON601", "MON602", "MON603", "MON604", "MON605", "MON606", "MON608", "MON609", "MON613"}
+    assert always_on_codes() == {"MON001", "MON006"} | host_refusals
+
+
+def test_host_refusals_cannot_be_ignored_when_host_checks_are_on(tmp_path: Path) -> None:
+    control = tmp_path / "monitrc"
+    control.write_text(
+        'set daemon 30\ncheck process a with pidfile /run/a.pid\n  start program = "/bin/true" as uid nosuchuser7\n'
+    )
+    control.chmod(0o600)
+    found = run_cli("check", "--isolated", "--no-cache", "--host", "--select", "MON101", str(control))
+    assert found.exit_code == 1 and "MON601" in found.stdout
+    refused = run_cli("check", "--isolated", "--no-cache", "--host", "--ignore", "MON601", str(control))
+    assert refused.exit_code == 2 and "MON601" in refused.stderr
 
 
 @pytest.mark.parametrize(

@@ -56,9 +56,11 @@ def lint_gate(control_file: str, name: str, config: Config | None = None) -> Gat
     """Lint the control file with its includes; decide whether acting on ``name`` is safe.
 
     A syntax error anywhere blocks: Monit's own CLI refuses to run with such a
-    file.  An error-severity finding on the named service blocks too, unless the
+    file; so does anything else Monit refuses outside any service (a ``set``
+    statement it rejects, a log folder or an unknown unixsocket user on this
+    host).  An error-severity finding on the named service blocks too, unless the
     configuration the caller named or a suppression comment turns that rule off
-    (or lowers its severity).  Findings on other services never block.
+    (or lowers its severity).  Other findings on other services never block.
     """
     return gate_all(control_file, config).verdict(name)
 
@@ -76,7 +78,18 @@ class GateReport:
         service = next((s for s in self.config.services if s.name.lower() == name.lower()), None) if name else None
         own = [d for d in self.diagnostics if service is not None and d.service == service.name]
         errors = [d for d in own if d.code != _syntax_code() and d.severity == Severity.ERROR]
-        return GateVerdict(self.config, service, self.syntax + errors, own, list(self.config.files))
+        # What Monit refuses outside any service (a `set` statement Monit rejects, a log folder
+        # missing on this host) makes it refuse the whole file, so every action waits for a fix.
+        refused = _refused_by_monit()
+        whole_file = [d for d in self.diagnostics if d.service is None and d.code in refused and d not in self.syntax]
+        return GateVerdict(self.config, service, self.syntax + whole_file + errors, own, list(self.config.files))
+
+
+def _refused_by_monit() -> frozenset[str]:
+    """The codes of what Monit itself refuses (syntax errors, post-grammar and host refusals)."""
+    from monitlint.config import always_reported
+
+    return always_reported()
 
 
 def _syntax_code() -> str:

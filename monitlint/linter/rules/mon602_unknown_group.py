@@ -36,6 +36,8 @@ CODE = "MON602"
 NAME = "unknown-group"
 SEVERITY = Severity.ERROR
 SUMMARY = "(host check) a group or gid this machine does not have: monit -t refuses the file"
+# What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
+ALWAYS_ON = True
 
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:

@@ -35,6 +35,8 @@ CODE = "MON603"
 NAME = "missing-check-program"
 SEVERITY = Severity.ERROR
 SUMMARY = "(host check) a `check program` whose program is missing or not executable: monit -t refuses the file"
+# What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
+ALWAYS_ON = True
 
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:

@@ -39,6 +39,8 @@ SEVERITY = Severity.ERROR
 SUMMARY = (
     "(host check) an SSL PEM file that is missing, not a file, or (httpd) more open than 0750: monit -t refuses it"
 )
+# What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
+ALWAYS_ON = True
 
 # Monit's own words for each option.
 DESCRIPTIONS = {

@@ -36,6 +36,8 @@ CODE = "MON605"
 NAME = "ssl-ca-file"
 SEVERITY = Severity.ERROR
 SUMMARY = "(host check) a CA certificates file or folder that is missing or of the wrong kind: monit -t refuses it"
+# What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
+ALWAYS_ON = True
 
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:

@@ -34,6 +34,8 @@ CODE = "MON606"
 NAME = "unreadable-htpasswd"
 SEVERITY = Severity.ERROR
 SUMMARY = "(host check) an htpasswd file that is missing or not a regular file: monit -t refuses it or never ends"
+# What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
+ALWAYS_ON = True
 
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:

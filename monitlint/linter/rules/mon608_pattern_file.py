@@ -37,6 +37,8 @@ CODE = "MON608"
 NAME = "pattern-file"
 SEVERITY = Severity.ERROR
 SUMMARY = "(host check) a content pattern file that is missing, not a file, or holds a bad regex: monit -t refuses it"
+# What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
+ALWAYS_ON = True
 
 MAX_PATTERN_FILE_BYTES = 4 * 1024 * 1024
 LINE_BYTES = 2047  # Monit reads the file with fgets into a 2048-byte buffer

@@ -36,6 +36,8 @@ CODE = "MON609"
 NAME = "log-file"
 SEVERITY = Severity.ERROR
 SUMMARY = "(host check) a `set log` file whose folder is missing, or that is a folder: Monit exits"
+# What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
+ALWAYS_ON = True
 
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:

@@ -37,6 +37,8 @@ CODE = "MON613"
 NAME = "hostname-conflict"
 SEVERITY = Severity.ERROR
 SUMMARY = "(host check) a service named like the host without `check system`, or `$HOST` clashing: monit -t refuses it"
+# What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
+ALWAYS_ON = True
 SCOPE = "config"
 
 
