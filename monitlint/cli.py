@@ -47,7 +47,21 @@ def _root_option(function: Any) -> Any:
     )(function)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; ``service`` (the provider, a large option set) is imported only when named."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), "service"])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == "service":
+            from monitlint.provider.service_command import service
+
+            return service
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="monitlint")
 def cli() -> None:
     """Lint Monit control files (monitrc) and catch what `monit -t` lets through."""
@@ -358,11 +372,6 @@ def parse(path: str, output_format: str, root: str | None, stdin_filename: str |
     }
     click.echo(json.dumps(document, indent=2))
     sys.exit(EXIT_FINDINGS if result.diagnostics else EXIT_OK)
-
-
-from monitlint.provider.service_command import service  # noqa: E402
-
-cli.add_command(service)
 
 
 def main() -> None:

@@ -25,7 +25,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.host.facts import group_refs
 from monitlint.linter.helpers import monit_number
 from monitlint.linter.registry import Rule
 
@@ -45,6 +44,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     host = ctx.host
     if host is None:
         return
+    from monitlint.host.facts import group_refs  # only with host checks on: keeps start-up short
+
     where = f" under {host.root}" if host.root else ""
     for ref in group_refs(ctx.model):
         if ref.numeric:

@@ -25,7 +25,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.host.facts import checked_programs
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
@@ -44,6 +43,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     host = ctx.host
     if host is None:
         return
+    from monitlint.host.facts import checked_programs  # only with host checks on: keeps start-up short
+
     for ref in checked_programs(ctx.model):
         entry = host.lookup(ref.path)
         if not entry.exists:

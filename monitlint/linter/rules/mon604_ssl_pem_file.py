@@ -27,7 +27,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.host.facts import control_file_owner, ssl_files
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
@@ -57,6 +56,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     host = ctx.host
     if host is None:
         return
+    from monitlint.host.facts import control_file_owner, ssl_files  # only with host checks on: keeps start-up short
+
     refs = [r for r in ssl_files(ctx.model) if r.option in DESCRIPTIONS]
     # The server's own key file gets Monit's permission check: pemfile, or pemkey when it comes with pemchain.
     httpd_options = {r.option for r in refs if r.httpd}

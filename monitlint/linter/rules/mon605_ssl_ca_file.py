@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.host.facts import ssl_files
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
@@ -45,6 +44,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     host = ctx.host
     if host is None:
         return
+    from monitlint.host.facts import ssl_files  # only with host checks on: keeps start-up short
+
     for ref in ssl_files(ctx.model):
         if ref.option == "cacertificatefile":
             description, wanted, other = "SSL CA certificates file", "file", "cacertificatepath"

@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.host.facts import htpasswd_files
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
@@ -55,6 +54,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     host = ctx.host
     if host is None:
         return
+    from monitlint.host.facts import htpasswd_files  # only with host checks on: keeps start-up short
+
     for ref, credited in htpasswd_files(ctx.model):
         entry = host.lookup(ref.path)
         if not entry.is_file:

@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.host.facts import pattern_files
 from monitlint.linter.registry import Rule
 from monitlint.posix_regex import posix_regex_error
 
@@ -66,6 +65,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     host = ctx.host
     if host is None:
         return
+    from monitlint.host.facts import pattern_files  # only with host checks on: keeps start-up short
+
     for ref in pattern_files(ctx.model):
         entry = host.lookup(ref.path)
         if not entry.exists:

@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.host.facts import log_file
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
@@ -45,6 +44,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     host = ctx.host
     if host is None:
         return
+    from monitlint.host.facts import log_file  # only with host checks on: keeps start-up short
+
     found = log_file(ctx.model)
     if found is None:
         return

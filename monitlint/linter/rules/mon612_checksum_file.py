@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.host.facts import checksum_files
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
@@ -43,6 +42,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     host = ctx.host
     if host is None:
         return
+    from monitlint.host.facts import checksum_files  # only with host checks on: keeps start-up short
+
     for service, test in checksum_files(ctx.model):
         assert service.target is not None
         entry = host.lookup(service.target)

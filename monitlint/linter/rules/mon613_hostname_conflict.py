@@ -27,7 +27,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.host.facts import service_names
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
@@ -47,6 +46,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     host = ctx.host
     if host is None:
         return
+    from monitlint.host.facts import service_names  # only with host checks on: keeps start-up short
+
     hostname = host.hostname
     if not hostname:
         return
