@@ -24,7 +24,7 @@ RECORDED: dict[str, int] = {
     "MON003": 0,
     "MON004": 1,
     "MON005": 0,
-    "MON006": 2,
+    "MON006": 3,
     "MON101": 80,
     "MON102": 62,
     "MON103": 0,

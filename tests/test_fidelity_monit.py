@@ -44,31 +44,10 @@ SYNTAX_CODE = rule_for(ProblemKind.SYNTAX_ERROR).code
 
 # file (relative to tests/data/fidelity) -> why monitlint disagrees with `monit -t` today.
 KNOWN_DIFFERENCES: dict[str, str] = {
-    "errors/expect-in-smtp-protocol.monitrc": "post-grammar: expect outside generic protocol",
     "errors/host/pemchain-without-pemkey.monitrc": "host: pemchain without pemkey",
     "errors/host/pemfile-duplicate.monitrc": "host: duplicate PEM file",
     "errors/host/pemfile-with-pemchain.monitrc": "host: pemfile with pemchain/pemkey",
     "errors/host/pemfile-with-pemkey.monitrc": "host: pemfile with pemchain/pemkey",
-    "errors/http-head-with-checksum.monitrc": "post-grammar: HEAD with content/checksum",
-    "errors/http-head-with-content.monitrc": "post-grammar: HEAD with content/checksum",
-    "errors/http-status-wraps-negative.monitrc": "post-grammar: HTTP status wraps negative",
-    "errors/httpd-allowselfcertification-without-pemfile.monitrc": "post-grammar: httpd SSL without PEM file",
-    "errors/httpd-ssl-without-pemfile.monitrc": "post-grammar: httpd SSL without PEM file",
-    "errors/httpd-unixsocket-permission-not-octal.monitrc": "post-grammar: httpd unixsocket permission not octal",
-    "errors/httpd-unixsocket-permission-too-big.monitrc": "post-grammar: httpd unixsocket permission not octal",
-    "errors/mailserver-certificate-checksum-length.monitrc": "post-grammar: mailserver cert checksum length",
-    "errors/mailserver-certificate-checksum-md5-length.monitrc": "post-grammar: mailserver cert checksum length",
-    "errors/mailserver-certificate-checksum-sha1-length.monitrc": "post-grammar: mailserver cert checksum length",
-    "errors/mysql-rsakey-with-mysqls.monitrc": "post-grammar: rsakey with mysqls",
-    "errors/mysql-rsakey-without-credentials.monitrc": "post-grammar: rsakey without credentials",
-    "errors/ping-outgoing-address-hostname.monitrc": "post-grammar: outgoing address not numeric",
-    "errors/port-outgoing-address-hostname.monitrc": "post-grammar: outgoing address not numeric",
-    "errors/radius-over-tcp.monitrc": "post-grammar: radius over TCP",
-    "errors/send-in-http-protocol.monitrc": "post-grammar: send outside generic protocol",
-    "errors/set-init-without-daemon.monitrc": "post-parse: set init/daemon without a poll time",
-    "errors/ssl-version-sslv2.monitrc": "post-grammar: SSL version unsupported by the library",
-    "errors/ssl-version-sslv3.monitrc": "post-grammar: SSL version unsupported by the library",
-    "manual/form-set-init-alone.monitrc": "post-parse: set init/daemon without a poll time",
 }
 
 

@@ -228,14 +228,49 @@ _SSL_FILE_OPTIONS = {
 }
 
 
+# The `ssl { … }` options that make Monit turn TLS on (all but `ciphers`).
+_SSL_SWITCHES = {"VERIFY", "SELFSIGNED", "VERSIONOPT", *_SSL_FILE_OPTIONS}
+
+
 def ssl_options(node: Node) -> SslOptions:
     """``ssl`` / ``tls`` and its ``{ … }`` options (``node`` is an ``ssl`` or ``set_ssl`` node)."""
     toks = node.tokens()
     options = SslOptions(token_span(toks[0], toks[-1]))
+    block = False
+    switched = False
     for child in node.children:
         if type(child) is Node and child.data == "ssl_option":
-            ssl_option(options, child.tokens())
+            block = True
+            option = child.tokens()
+            switched = switched or option[0].type in _SSL_SWITCHES
+            ssl_option(options, option)
+        elif type(child) is Token and child.type == "LBRACE":
+            block = True
+    options.enabled = switched or not block
     return options
+
+
+def merge_ssl(into: SslOptions | None, more: SslOptions) -> SslOptions:
+    """Fold a further ``ssl { … }`` of the same statement or test into the first, as Monit does.
+
+    A file option written in both counts as a duplicate; other options: the last one written wins.
+    """
+    if into is None:
+        return more
+    into.enabled = into.enabled or more.enabled
+    for name in ("verify", "self_signed", "ciphers"):
+        if getattr(more, name) is not None:
+            setattr(into, name, getattr(more, name))
+    into.versions.extend(more.versions)
+    for name in _SSL_FILE_OPTIONS.values():
+        value = getattr(more, name)
+        if value is None:
+            continue
+        if getattr(into, name) is not None and name not in into.duplicates:
+            into.duplicates.append(name)
+        setattr(into, name, value)
+    into.duplicates.extend(name for name in more.duplicates if name not in into.duplicates)
+    return into
 
 
 def ssl_option(options: SslOptions, toks: list[Token]) -> None:

@@ -12,6 +12,7 @@ from monitlint.grammar.build_common import (
     Node,
     Statement,
     checksum,
+    merge_ssl,
     quantity,
     span_of,
     ssl_option,
@@ -187,7 +188,7 @@ def _flag(kind: str) -> Reader:
 def _tls_option(target: MailServer | MMonitServer, child: Any) -> None:
     """An option a mail server and an M/Monit server share: TLS, its versions, certificate checksums."""
     if child.data == "ssl":
-        target.ssl = ssl_options(child)
+        target.ssl = merge_ssl(target.ssl, ssl_options(child))
     elif child.data == "ssl_version":
         target.ssl_versions.extend(str(t).lower() for t in child.tokens())
     elif child.data in ("ssl_checksum", "certmd5"):
@@ -283,6 +284,7 @@ def _unixsocket(node: Node) -> HttpdUnixSocket:
 
 def _httpd(span: Span, children: list[Any]) -> Setting:
     setting = HttpdSetting("httpd", span)
+    old_forms: list[str] = []  # the pre-5.21 `pemfile PATH` / `clientpemfile PATH`, in order
     for child in children[2:]:
         if not isinstance(child, Node):
             continue
@@ -297,10 +299,12 @@ def _httpd(span: Span, children: list[Any]) -> Setting:
             setting.address = str(child.children[1])
             setting.addresses += 1
         elif data == "ssl":
-            setting.ssl = ssl_options(child)
+            setting.ssl = merge_ssl(setting.ssl, ssl_options(child))
         elif data == "httpd_pemfile":
+            old_forms.append("pemfile")
             setting.pemfile = str(child.children[1])
         elif data == "httpd_clientpemfile":
+            old_forms.append("clientpemfile")
             setting.clientpemfile = str(child.children[1])
         elif data == "httpd_selfcert":
             setting.allow_self_certification = True
@@ -310,7 +314,18 @@ def _httpd(span: Span, children: list[Any]) -> Setting:
             allow = _allow(child)
             if allow is not None:
                 setting.allow.append(allow)
+    setting.pem_duplicates = _pem_duplicates(setting.ssl, old_forms)
     return setting
+
+
+def _pem_duplicates(ssl: SslOptions | None, old_forms: list[str]) -> list[str]:
+    """The file options `set httpd` names twice: in ``ssl { … }`` blocks, or also as a pre-5.21 option."""
+    found = list(ssl.duplicates) if ssl is not None else []
+    for name in dict.fromkeys(old_forms):
+        twice = old_forms.count(name) > 1 or (ssl is not None and getattr(ssl, name) is not None)
+        if twice and name not in found:
+            found.append(name)
+    return found
 
 
 # Each `set` rule of the grammar and its reader (set_statement is only a choice, inlined).

@@ -19,6 +19,7 @@ from monitlint.grammar.build_common import (
     changed,
     checksum,
     comparison,
+    merge_ssl,
     span_of,
     ssl_options,
     token_span,
@@ -388,6 +389,7 @@ def _socket_type(test: ConnectionTest, node: Node) -> None:
         # `type tcpssl [sslv3|tlsv12 …] [certmd5 X]`: the old way of asking for TLS
         if test.ssl is None:
             test.ssl = SslOptions(token_span(toks[0], toks[-1]))
+        test.ssl.enabled = True
         for child in node.children[2:]:
             if type(child) is Node and child.data == "certmd5":
                 test.certificate_checksums.append(checksum(child.tokens()))
@@ -404,7 +406,7 @@ def _connection_option(test: ConnectionTest, node: Node) -> None:
         test.protocol = protocol(node)
         return
     if data == "ssl":
-        test.ssl = ssl_options(node)
+        test.ssl = merge_ssl(test.ssl, ssl_options(node))
         return
     toks = node.tokens()
     if data == "send_expect":

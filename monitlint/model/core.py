@@ -162,7 +162,10 @@ class SslOptions:
     """``ssl``/``tls`` with its ``{ … }`` options (a connection test, a mail server, M/Monit, httpd, ``set ssl``).
 
     Path options keep the last value written; ``duplicates`` names each path option given more than
-    once (Monit refuses some of them twice).
+    once (Monit refuses every one of them twice).  Several ``ssl { … }`` of one statement or test
+    are merged into one, as Monit reads them.  ``enabled`` is whether Monit turns TLS on with
+    them: a bare ``ssl``, ``type tcpssl``, or a block with ``verify``, ``selfsigned``, ``version``
+    or a file option; a block with only ``ciphers`` (or nothing) leaves it off.
     """
 
     span: Span

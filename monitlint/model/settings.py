@@ -228,6 +228,8 @@ class HttpdSetting(Setting):
 
     ``pemfile``, ``clientpemfile`` and ``allow_self_certification`` are the pre-5.21 options
     outside ``ssl { … }``; ``addresses`` counts the ``address`` options (the last one wins).
+    ``pem_duplicates`` names each file option given more than once in the whole statement, the
+    old forms and every ``ssl { … }`` together (``pemfile``, ``clientpemfile``, ``pemkey`` …).
     """
 
     port: int | None = None
@@ -241,3 +243,4 @@ class HttpdSetting(Setting):
     allow_self_certification: bool = False
     signature: bool | None = None
     allow: list[Allow] = field(default_factory=list)
+    pem_duplicates: list[str] = field(default_factory=list)

@@ -3,17 +3,36 @@
 What it detects
     The checks `monit -t` performs beyond the grammar, each with Monit's reason:
     a restart limit with more restarts than cycles or a zero; a rate outside 1 to
-    64 cycles, or with more events than cycles; a permission that is not octal or
-    is above 7777; a `matching`, `content`, `url … content` or `expect` regular
-    expression that the C library's POSIX `regcomp` refuses (as Monit compiles
-    it: `[[:digit:]]` is fine, `(?i)` is not); a checksum that is not 32 (MD5) or
-    40 (SHA1) hex digits, or not of the stated type; a `total … in last` range
-    over 60 minutes or 24 hours; a `check host` without a port, url or ping test;
-    a `check program` without a status or content test; a service name starting
-    with `/`; a `set daemon 0`; a negative `repeat every`; a syslog facility
-    Monit does not know; a ping size outside 8 to 1492 bytes; mixing `link up`
-    and `link down` tests; an httpd password over 64 characters.  Numbers are
-    judged as Monit reads them: 32-bit, so 4294967296 is 0.
+    64 cycles, or with more events than cycles; a permission (of a file test or of
+    `set httpd unixsocket`) that is not octal or is above 7777; a `matching`,
+    `content`, `url … content` or `expect` regular expression that the C library's
+    POSIX `regcomp` refuses (as Monit compiles it: `[[:digit:]]` is fine, `(?i)` is
+    not); a checksum (file, http body, certificate, mysql rsakey; in a test,
+    `set mailserver` or `set mmonit`) that is not 32 (MD5) or 40 (SHA1) hex digits,
+    or not of the stated type (colons between the bytes are fine); a `total … in
+    last` range over 60 minutes or 24 hours; a `check host` without a port, url or
+    ping test; a `check program` without a status or content test; a service name
+    starting with `/`; a last `set daemon` of 0; a negative `repeat every`; a syslog
+    facility Monit does not know; a ping size outside 8 to 1492 bytes; mixing
+    `link up` and `link down` tests; an httpd password over 64 characters.
+
+    In connection tests: `send`/`expect` after a `protocol` other than `default`
+    (only the generic protocol talks that way); `method head` with a `content` or
+    `checksum` test; an http `status` Monit reads as negative; a mysql `rsakey
+    checksum` without a `username`, or over TLS (`mysqls`, `ssl`, `certificate …`);
+    `protocol radius` without `type udp`; an outgoing `address` (port or ping test)
+    that is not a numeric IP address (Monit does not resolve a name there).
+
+    TLS: `set httpd` with TLS on (`ssl`, an `ssl { … }` with more than `ciphers`,
+    `allowselfcertification`, `clientpemfile`) but no `pemfile` nor `pemchain` with
+    `pemkey`; `pemfile` together with `pemchain` or `pemkey`; a PEM, CA file or CA
+    folder option given twice (in one statement or test); the versions `sslv2` and
+    `sslv3`, which Monit built on OpenSSL 3 (Debian's and Ubuntu's packages) refuses
+    ("Your SSL Library does not support SSL version 3").
+
+    Programs of more than 63 words (the program and 62 arguments).  For a whole
+    control file (not a drop-in fragment): `set init` without a `set daemon` poll
+    time.  Numbers are judged as Monit reads them: 32-bit, so 4294967296 is 0.
 
 Why it matters
     Monit refuses to start or reload with such a file, exactly like a syntax error.
@@ -33,15 +52,20 @@ from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.helpers import monit_number
+from monitlint.linter.monit_checks import (
+    Refusal,
+    checksum_problem,
+    service_refusals,
+    settings_refusals,
+    test_refusals,
+)
 from monitlint.linter.registry import Rule
 from monitlint.model import (
     AllowUser,
-    Checksum,
     ChecksumTest,
     ConnectionTest,
     ContentTest,
     DaemonSetting,
-    HashType,
     HttpdSetting,
     LinkState,
     LinkTest,
@@ -70,8 +94,6 @@ ALWAYS_ON = True
 FACILITIES = {f"log_local{i}" for i in range(8)} | {"log_daemon"}
 
 
-HEX_DIGITS = re.compile(r"[0-9a-fA-F]+")
-CHECKSUM_LENGTHS = {HashType.MD5: 32, HashType.SHA1: 40}
 # `total ... in last N unit`: Monit keeps 60 minutes and 24 hours of history.
 TOTAL_RANGE_LIMITS = {"minute": 60, "hour": 24, "day": 1}
 
@@ -91,28 +113,6 @@ def _rate_problem(rate: Rate | None) -> str | None:
     if rate.times is not None and not 1 <= monit_number(rate.times) <= cycles:
         return "the number of events must be between 1 and the number of cycles" + _wrapped(rate.times)
     return None
-
-
-def _checksum_value_problem(checksum: Checksum) -> str | None:
-    expected = checksum.value
-    stated = CHECKSUM_LENGTHS[checksum.hash] if checksum.hash is not None else None
-    hex_ok = HEX_DIGITS.fullmatch(expected) is not None
-    if stated is None and not (hex_ok and len(expected) in (32, 40)):
-        return f"unknown checksum type [{expected}]: expect 32 (MD5) or 40 (SHA1) hex digits"
-    if stated is not None and not (hex_ok and len(expected) == stated):
-        kind = "MD5" if stated == 32 else "SHA1"
-        return f"invalid checksum [{expected}]: an {kind} checksum is {stated} hex digits"
-    return None
-
-
-def _checksums(test: ConnectionTest) -> Iterator[Checksum]:
-    """The checksums a connection test names: the http body's, the certificate's, the mysql rsakey's."""
-    protocol = test.protocol
-    if protocol is not None and protocol.checksum is not None:
-        yield protocol.checksum
-    yield from test.certificate_checksums
-    if protocol is not None and protocol.rsakey is not None:
-        yield protocol.rsakey
 
 
 def _total_range_problem(test: TransferTest) -> str | None:
@@ -175,14 +175,9 @@ def _test_problems(test: Test) -> Iterator[str]:
         if problem:
             yield problem
     if isinstance(test, ChecksumTest) and test.expected is not None:
-        problem = _checksum_value_problem(test.expected)
+        problem = checksum_problem(test.expected)
         if problem:
             yield problem
-    if isinstance(test, ConnectionTest):
-        for checksum in _checksums(test):
-            problem = _checksum_value_problem(checksum)
-            if problem:
-                yield problem
     if isinstance(test, TransferTest):
         problem = _total_range_problem(test)
         if problem:
@@ -222,13 +217,17 @@ def _regex_problems(test: ConnectionTest) -> Iterator[str]:
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report each value Monit would refuse, with Monit's reason."""
     config = ctx.model
+    daemons = [s for s in config.settings if isinstance(s, DaemonSetting)]
+    # The last `set daemon` is the poll time; Monit only refuses 0 (a number read as negative passes).
+    if daemons and monit_number(daemons[-1].interval) == 0:
+        last = daemons[-1]
+        yield rule.diagnostic(
+            f"`set daemon {last.interval}`: Monit needs a poll time above 0" + _wrapped(last.interval),
+            last.span,
+            hint="write the seconds between two check cycles, e.g. `set daemon 30`",
+        )
     for setting in config.settings:
-        if isinstance(setting, DaemonSetting) and monit_number(setting.interval) <= 0:
-            yield rule.diagnostic(
-                f"`set daemon {setting.interval}`: Monit needs a poll time above 0" + _wrapped(setting.interval),
-                setting.span,
-            )
-        elif isinstance(setting, LogSetting) and setting.facility is not None:
+        if isinstance(setting, LogSetting) and setting.facility is not None:
             if setting.facility.lower() not in FACILITIES:
                 yield rule.diagnostic(
                     f"invalid syslog facility '{setting.facility}' (use log_local0 to log_local7 or log_daemon)",
@@ -268,3 +267,13 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
         for test in service.tests:
             for problem in _test_problems(test):
                 yield rule.diagnostic(problem, test.span, service=service.name)
+            for refusal in test_refusals(test, service.name):
+                yield _finding(rule, refusal)
+        for refusal in service_refusals(service):
+            yield _finding(rule, refusal)
+    for refusal in settings_refusals(config, ctx.complete):
+        yield _finding(rule, refusal)
+
+
+def _finding(rule: Rule, refusal: Refusal) -> Diagnostic:
+    return rule.diagnostic(refusal.message, refusal.span, service=refusal.service, hint=refusal.hint)
