@@ -44,10 +44,6 @@ SYNTAX_CODE = rule_for(ProblemKind.SYNTAX_ERROR).code
 
 # file (relative to tests/data/fidelity) -> why monitlint disagrees with `monit -t` today.
 KNOWN_DIFFERENCES: dict[str, str] = {
-    "errors/host/pemchain-without-pemkey.monitrc": "host: pemchain without pemkey",
-    "errors/host/pemfile-duplicate.monitrc": "host: duplicate PEM file",
-    "errors/host/pemfile-with-pemchain.monitrc": "host: pemfile with pemchain/pemkey",
-    "errors/host/pemfile-with-pemkey.monitrc": "host: pemfile with pemchain/pemkey",
 }
 
 
