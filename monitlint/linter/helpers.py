@@ -4,6 +4,7 @@
   :func:`has_alert_recipient`.
 - Where a file lives: :func:`installed`, :func:`in_checkout` (file modes only matter once deployed).
 - Numbers as Monit reads them: :func:`monit_number`.
+- Host checks: :func:`unknown_accounts` (users and groups this machine does not have).
 - Close-name suggestions in bounded time: :class:`Budget`, :class:`CloseMatcher`.
 """
 
@@ -13,9 +14,14 @@ import difflib
 import os
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from monitlint.model import Action, ControlFile, Program, Service, Setting, Test
+
+if TYPE_CHECKING:
+    from monitlint.diagnostics import Diagnostic
+    from monitlint.linter.context import LintContext
+    from monitlint.linter.registry import Rule
 
 S = TypeVar("S", bound=Setting)
 
@@ -153,3 +159,37 @@ class CloseMatcher:
                     if score >= cutoff and (best is None or (score, name) > best):
                         best = (score, name)
         return best[1] if best is not None else None
+
+
+# --- host checks ----------------------------------------------------------------------------------
+
+
+def unknown_accounts(ctx: LintContext, rule: Rule, kind: Literal["user", "group"]) -> Iterator[Diagnostic]:
+    """Findings for the users (or groups) and uids (or gids) the host's database does not know.
+
+    Monit looks each one up when it reads the file and refuses it whole; numbers are read as
+    Monit reads them (32-bit).  Nothing without host checks, or when the database cannot be read.
+    """
+    host = ctx.host
+    if host is None:
+        return
+    from monitlint.host.facts import group_refs, user_refs  # only with host checks on: keeps start-up short
+
+    refs, number, database = (user_refs, "uid", "/etc/passwd") if kind == "user" else (group_refs, "gid", "/etc/group")
+    name_exists = host.user_exists if kind == "user" else host.group_exists
+    number_exists = host.uid_exists if kind == "user" else host.gid_exists
+    where = f" under {host.root}" if host.root else ""
+    for ref in refs(ctx.model):
+        if ref.numeric:
+            known = number_exists(monit_number(int(ref.value)) & 0xFFFFFFFF)
+            what, monit = f"{number} {ref.value}", f"Requested {number} not found on the system"
+        else:
+            known = name_exists(ref.value)
+            what, monit = f"{kind} '{ref.value}'", f"Requested {kind} not found on the system"
+        if known is False:
+            yield rule.diagnostic(
+                f"{what} ({ref.what}) does not exist on this machine{where}: monit -t refuses the file ({monit})",
+                ref.span,
+                service=ref.service,
+                hint=f"create the {kind}, or name one that exists (see {database})",
+            )

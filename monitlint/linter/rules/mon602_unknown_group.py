@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.linter.helpers import monit_number
+from monitlint.linter.helpers import unknown_accounts
 from monitlint.linter.registry import Rule
 
 if TYPE_CHECKING:
@@ -41,23 +41,4 @@ ALWAYS_ON = True
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report groups and gids the host's group database does not know."""
-    host = ctx.host
-    if host is None:
-        return
-    from monitlint.host.facts import group_refs  # only with host checks on: keeps start-up short
-
-    where = f" under {host.root}" if host.root else ""
-    for ref in group_refs(ctx.model):
-        if ref.numeric:
-            known = host.gid_exists(monit_number(int(ref.value)) & 0xFFFFFFFF)
-            what, monit = f"gid {ref.value}", "Requested gid not found on the system"
-        else:
-            known = host.group_exists(ref.value)
-            what, monit = f"group '{ref.value}'", "Requested group not found on the system"
-        if known is False:
-            yield rule.diagnostic(
-                f"{what} ({ref.what}) does not exist on this machine{where}: monit -t refuses the file ({monit})",
-                ref.span,
-                service=ref.service,
-                hint="create the group, or name one that exists (see /etc/group)",
-            )
+    yield from unknown_accounts(ctx, rule, "group")
