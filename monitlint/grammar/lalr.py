@@ -182,6 +182,11 @@ def load_tables() -> Tables:
     return tables
 
 
+# Reduction shapes: hand the single child up unchanged; call the builder with the children;
+# or shape them as Lark does (splice helper rules, expand a single child) first.
+_PASS, _PLAIN, _SHAPED = 0, 1, 2
+
+
 class Parser:
     """Runs the tables over a token list, calling ``builder.<rule>(children)`` on each reduction.
 
@@ -200,6 +205,15 @@ class Parser:
             (origin, size, expand1, splice, helpers, callbacks[index])
             for index, (origin, size, _name, expand1, splice, helpers) in enumerate(tables.rules)
         ]
+        # How each reduction shapes its children (see parse): most rules are _PLAIN or _PASS.
+        self._reduce_mode = [
+            _PASS
+            if size == 1 and expand1 and not splice and not helpers
+            else _SHAPED
+            if splice or helpers or (expand1 and size == 1)
+            else _PLAIN
+            for _origin, size, _name, expand1, splice, helpers in tables.rules
+        ]
 
     def expected(self, state: int) -> set[str]:
         """Terminals acceptable in a parser state."""
@@ -217,31 +231,49 @@ class Parser:
         actions = self.tables.actions
         end_state = self.tables.end
         info = self._rule_info
-        states = [self.tables.start]
+        modes = self._reduce_mode
+        state = self.tables.start
+        states = [state]
+        push_state = states.append
         values: list[Any] = []
         push = values.append
         count = len(tokens)
+        symbols = [token.type for token in tokens]
+        symbols.append("$END")
         index = 0
         while True:
-            symbol = tokens[index].type if index < count else "$END"
-            action = actions[states[-1]].get(symbol)
+            action = actions[state].get(symbols[index])
             if action is None:
-                raise ParseFailure(index, self.expected(states[-1]))
+                raise ParseFailure(index, self.expected(state))
             if action >= 0:
                 if index == count:  # the end is accepted by a reduction, never shifted
                     raise ParseFailure(index, set())
-                states.append(action)
+                state = action
+                push_state(state)
                 if build:
                     push(tokens[index])
                 index += 1
                 continue
-            origin, size, expand1, splice, helpers, callback = info[-1 - action]
+            rule = -1 - action
+            origin, size, expand1, splice, helpers, callback = info[rule]
             if size:
                 del states[-size:]
-            states.append(actions[states[-1]][origin])
+            state = actions[states[-1]][origin]
+            push_state(state)
             if build:
-                self._reduce(values, size, expand1, splice, helpers, callback)
-            if index == count and states[-1] == end_state:
+                # Inlined for the common shapes: this runs once per reduction (100,000 for 2,000 services).
+                mode = modes[rule]
+                if mode == _PLAIN:
+                    if size:
+                        children = values[-size:]
+                        del values[-size:]
+                        push(callback(children))
+                    else:
+                        push(callback([]))
+                elif mode == _SHAPED:
+                    self._reduce(values, size, expand1, splice, helpers, callback)
+                # _PASS: the single child is handed up unchanged
+            if index == count and state == end_state:
                 return values[-1] if build else None
 
     @staticmethod
