@@ -44,3 +44,12 @@ class LintContext:
     def of(cls, parsed: ParseResult, config: Config | None = None, complete: bool = True) -> LintContext:
         """The context of a parsed control file."""
         return cls(parsed.config, parsed.sources, config or Config(), complete, parsed.comments, parsed.statements)
+
+    @classmethod
+    def from_text(
+        cls, text: str, name: str = "monitrc", config: Config | None = None, complete: bool = True
+    ) -> LintContext:
+        """The context of control-file text (its includes read from disk): to run one rule on it in a test."""
+        from monitlint.grammar.parser import parse_text
+
+        return cls.of(parse_text(text, name, root=(config or Config()).root), config, complete)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Problem, ProblemKind, Severity
@@ -36,6 +37,23 @@ class Rule:
 
         assert isinstance(span, Span)
         return Diagnostic(self.code, self.name, self.severity, message, span, service, hint)
+
+
+def rule_from_module(module: ModuleType) -> Rule:
+    """The rule a rule module declares: ``CODE``, ``NAME``, ``SEVERITY``, ``SUMMARY``, its docstring,
+    ``check`` and, optionally, ``SCOPE``, ``ALWAYS_ON``, ``KINDS`` and ``COST``."""
+    return Rule(
+        code=module.CODE,
+        name=module.NAME,
+        severity=module.SEVERITY,
+        summary=module.SUMMARY,
+        doc=(getattr(module, "__doc__", None) or "").strip(),
+        check=getattr(module, "check", None),
+        scope=getattr(module, "SCOPE", "file"),
+        always_on=getattr(module, "ALWAYS_ON", False),
+        kinds=tuple(getattr(module, "KINDS", {}).items()),
+        cost=getattr(module, "COST", 1),
+    )
 
 
 def all_rules() -> list[Rule]:

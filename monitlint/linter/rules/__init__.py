@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from monitlint.linter.registry import Rule
+from monitlint.linter.registry import Rule, rule_from_module
 
 # Explicit and ordered (no discovery magic): add a new rule module here.
 RULE_MODULES = (
@@ -70,20 +70,4 @@ RULE_MODULES = (
 MODULES: list[ModuleType] = [importlib.import_module(f"{__name__}.{name}") for name in RULE_MODULES]
 
 
-def _rule(module: ModuleType) -> Rule:
-    """Build a rule from a rule module's declarations and docstring."""
-    return Rule(
-        code=module.CODE,
-        name=module.NAME,
-        severity=module.SEVERITY,
-        summary=module.SUMMARY,
-        doc=(module.__doc__ or "").strip(),
-        check=getattr(module, "check", None),
-        scope=getattr(module, "SCOPE", "file"),
-        always_on=getattr(module, "ALWAYS_ON", False),
-        kinds=tuple(getattr(module, "KINDS", {}).items()),
-        cost=getattr(module, "COST", 1),
-    )
-
-
-RULES: list[Rule] = [_rule(m) for m in MODULES]
+RULES: list[Rule] = [rule_from_module(m) for m in MODULES]
