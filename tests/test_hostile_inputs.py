@@ -210,8 +210,10 @@ def test_file_over_64_mib_is_refused(tmp_path: Path) -> None:
         'check process p matching "' + "a" * MIB + '"',
         "set daemon 30 " + "if " * (MIB // 3),
         '"' + "x" * MIB,  # an unbalanced quote
+        "set mmonit http://a" + ":" * MIB,  # every colon could start a password that never ends in @
+        "set mmonit http://" + "a:" * (MIB // 2),  # every word could be a user before :password@
     ],
-    ids=["long-word", "long-comment", "long-regex", "many-tokens", "unbalanced-quote"],
+    ids=["long-word", "long-comment", "long-regex", "many-tokens", "unbalanced-quote", "url-colons", "url-users"],
 )
 def test_one_megabyte_single_line(tmp_path: Path, line: str) -> None:
     path = tmp_path / "monitrc"

@@ -74,16 +74,29 @@ _TOTAL = re.compile(r"total ?(cpu|memory|mem)", _I)
 _SERVICE_TIME = re.compile(r"service ?time", _I)
 _TIME_UNIT = re.compile(r"(access|change|modification|modify) (timestamp|time)", _I)
 _CRON = re.compile(r"[\"'][ \t]*([0-9,*\-]+(?:[ \t]+[0-9,*\-]+){4})[ \t]*[\"']")
-_URL = re.compile(
-    r"""(?P<scheme>[A-Za-z0-9]+)://
-        (?:(?P<user>[^:@\s/]+)(?::(?P<password>[^@\s]*))?@)?
-        (?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?)?
-        (?::(?P<port>[0-9]+))?
-        (?P<path>/[^\s?\#]*)?
-        (?:\?(?P<query>[^\s\#]*))?
-        (?:\#\S*)?""",
-    re.VERBOSE,
+# Monit's scanner (src/l.l) in the URL state: the rules after `user` and `password` (which
+# `Scanner._url` matches itself), in l.l's order; within a URL no blank is left to match.
+_URL_RULES = (
+    ("host", re.compile(r"[a-zA-Z0-9\-]+(?:\.[a-zA-Z0-9\-]+)*")),
+    ("ipv6", re.compile(r"\[[0-9a-zA-Z.:%]+\]")),
+    ("port", re.compile(r":[0-9]+")),
+    ("path", re.compile(r"/[^?#\r\n ]*")),
+    ("query", re.compile(r"\?[^#\r\n ]*")),
+    ("fragment", re.compile(r"#[^\r\n ]*")),
 )
+
+
+def _next_positions(text: str, start: int, stop: int) -> tuple[list[int], list[int]]:
+    """For each offset of ``text[start:stop]``: where the next ``@`` and the next ``:`` are (``stop`` if none)."""
+    length = stop - start
+    next_at = [stop] * (length + 1)
+    next_colon = [stop] * (length + 1)
+    for offset in range(length - 1, -1, -1):
+        char = text[start + offset]
+        next_at[offset] = start + offset if char == "@" else next_at[offset + 1]
+        next_colon[offset] = start + offset if char == ":" else next_colon[offset + 1]
+    return next_at, next_colon
+
 
 # Which composite forms a word may begin; keeps the common path to one dict lookup.
 _COMPOSITE_LEADERS = frozenset(
@@ -620,25 +633,56 @@ class Scanner:
     # -- <URL_COND>: `scheme://user:password@host:port/path?query` ---------------------------------
 
     def _url(self, pos: int) -> Iterator[MToken]:
-        """URL state: ``http(s)://user:password@host:port/path?query``."""
+        """URL state: ``scheme://user:password@host:port/path?query#fragment``, rule by rule as flex reads it.
+
+        At each position the longest match among Monit's URL rules wins (a tie goes to the rule
+        written first, see ``_URL_RULES``); a character no rule matches is an error there, as in
+        ``monit -t``.  The URL ends at the first blank or newline.  ``user`` (``[^:@ ]+`` before
+        ``:password@``) and ``password`` (``:[^@ ]+@``) look ahead for ``@``: the next ``:`` and
+        ``@`` of every position are found once, so a long URL costs linear time.
+        """
         text = self.text
-        m = _URL.match(text, pos)
-        assert m is not None
-        end = m.end()
         size = len(text)
-        stop = end
+        scheme_end = text.index("://", pos)
+        scheme = text[pos:scheme_end]
+        start = scheme_end + 3
+        stop = start
         while stop < size and text[stop] not in " \t\r\n":
             stop += 1
         self._url_end = stop
-        scheme = m.group("scheme").lower()
-        if scheme not in ("http", "https"):
-            yield self._error(f"URL protocol not supported -- '{m.group('scheme')}'", pos, stop)
-        elif not m.group("host"):
-            yield self._error("missing hostname in URL", pos, stop)
-        elif stop != end:
-            yield self._error(f"invalid character in URL: {text[end]!r}", end, stop)
-        elif stop >= size:
+        if scheme.lower() not in ("http", "https"):
+            yield self._error(f"URL protocol not supported -- '{scheme}'", pos, stop)
+            return
+        if stop >= size:
             yield self._error("a URL at the very end of the file is not read by Monit (add a newline)", pos, stop)
+            return
+        next_at, next_colon = _next_positions(text, start, stop)
+        scan = start
+        host = False
+        while scan < stop:
+            best, rule, consumed = 0, "", 0
+            char = text[scan]
+            if char not in ":@":  # user: [^:@ ]+ then `:` [^@: ]+ `@` (trailing context)
+                colon = next_colon[scan - start]
+                if colon < next_at[scan - start]:
+                    at = next_at[colon + 1 - start] if colon + 1 < stop else stop
+                    if at < stop and at > colon + 1 and at < (next_colon[colon + 1 - start]):
+                        best, rule, consumed = at + 1 - scan, "user", colon - scan
+            elif char == ":":  # password: `:` [^@ ]+ `@`
+                at = next_at[scan + 1 - start] if scan + 1 < stop else stop
+                if stop > at > scan + 1 and at + 1 - scan > best:
+                    best, rule, consumed = at + 1 - scan, "password", at + 1 - scan
+            for name, pattern in _URL_RULES:
+                m = pattern.match(text, scan, stop)
+                if m is not None and m.end() - scan > best:
+                    best, rule, consumed = m.end() - scan, name, m.end() - scan
+            if not best:
+                yield self._error(f"syntax error in URL at {char!r}: no part of a URL starts here", scan, stop)
+                return
+            host = host or rule in ("host", "ipv6")
+            scan += consumed
+        if not host:
+            yield self._error("missing hostname in URL", pos, stop)
         else:
             yield self._token("URLOBJECT", text[pos:stop], pos, stop)
 
