@@ -69,11 +69,16 @@ _MESSAGE = re.compile(r"message:[^}]*", _I)
 _SSL_ENABLE = re.compile(r"ssl[ \t]+enable|enable +ssl", _I)
 _SSL_DISABLE = re.compile(r"ssl[ \t]+disable|disable[ \t]+ssl", _I)
 _LOADAVG = re.compile(r"loadavg *+(?:\( *+(1|5|15) *+(?:(?:min|m) *+)?\))?", _I)
-_CPU_STATE = re.compile(r"cpu *+(?:usage *+)*+\( *+([a-z]*+) *+\)", _I)
+_CPU_STATE = re.compile(r"cpu *+(?:usage)*+ *+\( *+([a-z]*+) *+\)", _I)
 _TOTAL = re.compile(r"total ?(cpu|memory|mem)", _I)
 _SERVICE_TIME = re.compile(r"service ?time", _I)
 _TIME_UNIT = re.compile(r"(access|change|modification|modify) (timestamp|time)", _I)
 _CRON = re.compile(r"[\"'][ \t]*([0-9,*\-]+(?:[ \t]+[0-9,*\-]+){4})[ \t]*[\"']")
+# Monit's scanner (src/l.l) in the DEPEND state: separators, a newline amid them, and the way out.
+_DEPEND_BLANKS = re.compile(r"[ \r\t;,()]+")
+_DEPEND_NEWLINE = re.compile(r"[ \r\t;,()]*\n[ \r\t;,()]*")
+_DEPEND_LEAVE = re.compile(r"[ \r\n\t]+[^,]")
+
 # Monit's scanner (src/l.l) in the URL state: the rules after `user` and `password` (which
 # `Scanner._url` matches itself), in l.l's order; within a URL no blank is left to match.
 _URL_RULES = (
@@ -276,6 +281,8 @@ class Scanner:
                 word = text[pos:end]
                 lower = word.lower()
                 type_ = _WORD_CLASS.get(lower)  # a keyword's type, _NOISE, _COMPOSITE or None
+                if type_ is None and lower.startswith("cpuusage"):  # `cpuusage(user)`: l.l's cpu[ ]*(usage)*
+                    type_ = _COMPOSITE
                 if type_ is _COMPOSITE or (type_ is None and lower.startswith(_METHOD_PREFIXES)):
                     result = self._composite(lower, pos, end)
                     if result is not None:
@@ -561,28 +568,37 @@ class Scanner:
     # -- <DEPEND_COND>: `depends on a, b, c` -------------------------------------------------------
 
     def _depend_list(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
-        """DEPEND state: comma-separated service names after ``depends on``."""
+        """DEPEND state: service names after ``depends on``, rule by rule as flex reads them.
+
+        At each position the longest of these wins (a tie goes to the first): blanks and
+        separators (``[ \\r\\t;,()]+``, stay), a newline with them around it (stay), a service
+        name, and blanks/newlines followed by anything but a comma (leave, giving that character
+        back).  So ``a, b``, ``a,b`` and a comma at the start of the next line continue the list;
+        ``a b`` or a new line without a comma end it.
+        """
         text = self.text
         size = len(text)
         tokens: list[MToken | IncludeRequest] = [self._token("DEPENDS", text[start:pos].rstrip(), start, pos)]
-        while True:
-            while pos < size and text[pos] in " \t;()":
-                pos += 1
+        while pos < size:
+            blank = _DEPEND_BLANKS.match(text, pos)
+            newline = _DEPEND_NEWLINE.match(text, pos)
+            leave = _DEPEND_LEAVE.match(text, pos)
             name, after = self._service_name_inline(pos)
-            if name is None:
+            lengths = (
+                blank.end() - pos if blank else 0,
+                newline.end() - pos if newline else 0,
+                after - pos if name is not None else 0,
+                leave.end() - pos if leave else 0,
+            )
+            best = max(lengths)
+            if not best:
                 break
-            tokens.append(name)
-            probe = after
-            while probe < size and text[probe] in " \t;()":
-                probe += 1
-            if probe < size and text[probe] == ",":
-                probe += 1
-                while probe < size and text[probe] in " \t\r\n;()":
-                    probe += 1
-                pos = probe
-                continue
-            pos = after
-            break
+            rule = lengths.index(best)
+            if rule == 2:
+                tokens.append(name)  # type: ignore[arg-type]
+            elif rule == 3:
+                return tokens, pos + best - 1  # the character after the blanks is read again, outside the list
+            pos += best
         return tokens, pos
 
     # -- <ARGUMENT_COND>: the words of a double-quoted program string (start/stop/restart/exec/path) ---
