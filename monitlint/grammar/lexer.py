@@ -62,7 +62,7 @@ _PATH_ARGS = re.compile(r"path[ \t]*\"", _I)
 _DEPENDS = re.compile(r"depends?[ \t]+(?:on[ \t]*)?", _I)
 _GROUP = re.compile(r"group[ \t]+", _I)
 _NOT_EVERY = re.compile(r"not +every", _I)
-_HTTP_HEADERS = re.compile(r"http headers(?=[ \t\r\n])", _I)
+_HTTP_HEADERS = re.compile(r"http headers(?=[ \t\r])", _I)  # l.l: "http headers"{ws}, no newline
 _ADDRESS_HDR = re.compile(r"(from|reply-to):[ \t]*", _I)
 _SUBJECT = re.compile(r"subject:[^}\n]*", _I)
 _MESSAGE = re.compile(r"message:[^}]*", _I)
@@ -74,6 +74,16 @@ _TOTAL = re.compile(r"total ?(cpu|memory|mem)", _I)
 _SERVICE_TIME = re.compile(r"service ?time", _I)
 _TIME_UNIT = re.compile(r"(access|change|modification|modify) (timestamp|time)", _I)
 _CRON = re.compile(r"[\"'][ \t]*([0-9,*\-]+(?:[ \t]+[0-9,*\-]+){4})[ \t]*[\"']")
+# Monit's scanner (src/l.l) in the HTTP_HEADER state, its rules in its order.
+_HEADER_RULES = (
+    ("skip", re.compile(r"[ \r\t;,()]+")),
+    ("skip", re.compile(r"\[")),
+    ("skip", re.compile(r"\n")),
+    ("name", re.compile(r"[^\t\r\n,\[\]:]+(?=:)")),
+    ("value", re.compile(r":(?:[ \r\t]*\"[^\"]+\"|[ \r\t]*'[^']+'|[^\r\n\],:]+)")),
+    ("end", re.compile(r"\]")),
+)
+
 # Monit's scanner (src/l.l) in the DEPEND state: separators, a newline amid them, and the way out.
 _DEPEND_BLANKS = re.compile(r"[ \r\t;,()]+")
 _DEPEND_NEWLINE = re.compile(r"[ \r\t;,()]*\n[ \r\t;,()]*")
@@ -782,38 +792,42 @@ class Scanner:
     # -- <HTTP_HEADER_COND>: `http headers [Name: value, ...]` -------------------------------------
 
     def _http_headers(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
-        """HTTP_HEADER state: ``http headers [Name: value, ...]``."""
+        """HTTP_HEADER state: ``http headers [Name: value, ...]``, rule by rule as flex reads it.
+
+        At each position the longest of Monit's rules wins (a tie goes to the first, see
+        ``_HEADER_RULES``): separators, ``[`` and newlines are skipped, ``Name`` (with the
+        ``:`` after it counting for the match) is remembered, ``:value`` makes a header (so
+        ``Host: a.example:8080`` is two), ``]`` ends the list, any other character is an error.
+        """
         text = self.text
         size = len(text)
         tokens: list[MToken | IncludeRequest] = [self._token("LSQB", "http headers", start, pos)]
-        while True:
-            while pos < size and text[pos] in " \t\r\n,;[":
-                pos += 1
-            if pos >= size:
-                tokens.append(self._error("invalid HTTP header list format: missing ']'", start, pos))
-                return tokens, pos
-            if text[pos] == "]":
+        name = ""
+        name_start = pos
+        while pos < size:
+            best, rule, match = 0, "", None
+            for kind, pattern in _HEADER_RULES:
+                m = pattern.match(text, pos)
+                if m is not None:
+                    length = m.end() - pos + (1 if kind == "name" else 0)  # the trailing `:` counts
+                    if length > best:
+                        best, rule, match = length, kind, m
+            if match is None:
+                return [*tokens, self._error(f"invalid HTTP header list format {text[pos]!r}", pos, pos + 1)], pos + 1
+            if rule == "end":
                 tokens.append(self._token("RSQB", "]", pos, pos + 1))
                 return tokens, pos + 1
-            m = re.compile(r"([^\t\r\n,\[\]:]+):[ \t]*").match(text, pos)
-            if m is None:
-                tokens.append(self._error("invalid HTTP header list format", pos, pos + 1))
-                return tokens, self._skip_line(pos)
-            vpos = m.end()
-            if vpos < size and text[vpos] in "\"'":
-                close = text.find(text[vpos], vpos + 1)
-                if close == -1:
-                    tokens.append(self._error("unbalanced quotes", vpos, vpos + 1))
-                    return tokens, size
-                value = text[vpos + 1 : close]
-                end = close + 1
-            else:
-                vm = re.compile(r"[^\r\n\],:]*").match(text, vpos)
-                assert vm is not None
-                value = vm.group().strip()
-                end = vm.end()
-            tokens.append(self._token("HTTPHEADER", f"{m.group(1).strip()}: {value}", pos, end))
-            pos = end
+            if rule == "name":
+                name, name_start = match.group().strip(), pos
+            elif rule == "value":
+                value = match.group()[1:].strip(" \t\r")
+                if len(value) >= 2 and value[0] in "\"'" and value[-1] == value[0]:
+                    value = value[1:-1]
+                tokens.append(self._token("HTTPHEADER", f"{name}: {value}", min(name_start, pos), match.end()))
+                name_start = match.end()
+            pos = match.end()
+        tokens.append(self._error("invalid HTTP header list format: missing ']'", start, pos))
+        return tokens, pos
 
     # -- <INCLUDE>: the pattern after `include` ----------------------------------------------------
 
