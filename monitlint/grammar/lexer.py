@@ -84,6 +84,9 @@ _HEADER_RULES = (
     ("end", re.compile(r"\]")),
 )
 
+# A single-quoted service name (SERVICE and DEPEND states): \'[^\000-\037\"\n]+\', the longest match.
+_SINGLE_QUOTED_NAME = re.compile(r"'[^\x00-\x1f\"]+'")
+
 # Monit's scanner (src/l.l) in the DEPEND state: separators, a newline amid them, and the way out.
 _DEPEND_BLANKS = re.compile(r"[ \r\t;,()]+")
 _DEPEND_NEWLINE = re.compile(r"[ \r\t;,()]*\n[ \r\t;,()]*")
@@ -549,10 +552,10 @@ class Scanner:
                 return self._error("unbalanced quotes", pos, pos + 1), self._skip_line(pos)
             return self._token("SERVICENAME", unescape(body), pos, end + 1), end + 1
         if char == "'":
-            eol = self._skip_line(pos)
-            end = text.rfind("'", pos + 1, eol)
-            if end == -1 or end == pos + 1:
-                return self._error("unbalanced quotes", pos, pos + 1), eol
+            quoted = _SINGLE_QUOTED_NAME.match(text, pos)
+            if quoted is None:
+                return self._error("unbalanced quotes", pos, pos + 1), self._skip_line(pos)
+            end = quoted.end() - 1
             return self._token("SERVICENAME", unescape(text[pos + 1 : end]), pos, end + 1), end + 1
         m = _WORD.match(text, pos)
         if m is None:
@@ -564,8 +567,13 @@ class Scanner:
         if pos >= len(text):
             return None, pos
         if text[pos] in "\"'":
-            # Monit's single-quoted name runs to the last quote on the line: 'a', 'b' is one name.
-            end = text.find('"', pos + 1) if text[pos] == '"' else text.rfind("'", pos + 1, self._skip_line(pos))
+            # Monit's single-quoted name runs to the last quote before a control character or a
+            # double quote: 'a', 'b' is one name.
+            if text[pos] == "'":
+                quoted = _SINGLE_QUOTED_NAME.match(text, pos)
+                end = quoted.end() - 1 if quoted is not None else -1
+            else:
+                end = text.find('"', pos + 1)
             body = text[pos + 1 : end] if end != -1 else ""
             if end == -1 or not body or "\n" in body:
                 return None, pos

@@ -217,9 +217,12 @@ class Linter:
                 for diag in diags:  # report the file under the name the user gave, not the include's
                     diag.span = Span(path, diag.span.line, diag.span.column, diag.span.end_line, diag.span.end_column)
                 return LintResult(path, diags, parsed, True)
-        from monitlint.discovery import is_block_fragment
+        from monitlint.discovery import in_include_folder, is_block_fragment
 
-        if is_block_fragment(path):
+        # A file that starts inside a check block (`if …`) is a block fragment where the user says
+        # it is one (an include folder such as Debian's templates/, or a configuration naming the
+        # main files); passed on its own, it is a whole control file, which Monit refuses.
+        if (in_include_folder(path) or self.config.entrypoints) and is_block_fragment(path):
             return lint_fragment(path, self.root, self.config)
         return lint_file(path, self.root, self.config, self.runner)
 
