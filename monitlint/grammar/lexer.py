@@ -670,55 +670,61 @@ class Scanner:
         """URL state: ``scheme://user:password@host:port/path?query#fragment``, rule by rule as flex reads it.
 
         At each position the longest match among Monit's URL rules wins (a tie goes to the rule
-        written first, see ``_URL_RULES``); a character no rule matches is an error there, as in
-        ``monit -t``.  The URL ends at the first blank or newline.  ``user`` (``[^:@ ]+`` before
-        ``:password@``) and ``password`` (``:[^@ ]+@``) look ahead for ``@``: the next ``:`` and
-        ``@`` of every position are found once, so a long URL costs linear time.
+        written first: the end of the URL, at blanks or a newline, then ``user``, ``password``
+        and ``_URL_RULES``); a character no rule matches is an error there, as in ``monit -t``.
+        A path, query or fragment may hold a tab.  ``user`` (``[^:@ ]+`` before ``:password@``)
+        and ``password`` (``:[^@ ]+@``) look ahead for ``@``: the next ``:`` and ``@`` of every
+        position are found once, so a long URL costs linear time.  (Monit lets those two run
+        across a newline; here a URL ends at the line's end.)
         """
         text = self.text
         size = len(text)
         scheme_end = text.index("://", pos)
         scheme = text[pos:scheme_end]
         start = scheme_end + 3
-        stop = start
-        while stop < size and text[stop] not in " \t\r\n":
+        stop = start  # the URL cannot reach past a space or a newline
+        while stop < size and text[stop] not in " \n":
             stop += 1
         self._url_end = stop
         if scheme.lower() not in ("http", "https"):
             yield self._error(f"URL protocol not supported -- '{scheme}'", pos, stop)
             return
-        if stop >= size:
-            yield self._error("a URL at the very end of the file is not read by Monit (add a newline)", pos, stop)
-            return
         next_at, next_colon = _next_positions(text, start, stop)
         scan = start
         host = False
         while scan < stop:
-            best, rule, consumed = 0, "", 0
             char = text[scan]
+            best, rule, consumed = 0, "", 0
+            if char in " \r\t":
+                best, rule = 1, "end"
             if char not in ":@":  # user: [^:@ ]+ then `:` [^@: ]+ `@` (trailing context)
                 colon = next_colon[scan - start]
-                if colon < next_at[scan - start]:
-                    at = next_at[colon + 1 - start] if colon + 1 < stop else stop
-                    if at < stop and at > colon + 1 and at < (next_colon[colon + 1 - start]):
+                if colon < next_at[scan - start] and colon + 1 < stop:
+                    at = next_at[colon + 1 - start]
+                    if colon + 1 < at < stop and at < next_colon[colon + 1 - start] and at + 1 - scan > best:
                         best, rule, consumed = at + 1 - scan, "user", colon - scan
-            elif char == ":":  # password: `:` [^@ ]+ `@`
-                at = next_at[scan + 1 - start] if scan + 1 < stop else stop
-                if stop > at > scan + 1 and at + 1 - scan > best:
+            elif char == ":" and scan + 1 < stop:  # password: `:` [^@ ]+ `@`
+                at = next_at[scan + 1 - start]
+                if scan + 1 < at < stop and at + 1 - scan > best:
                     best, rule, consumed = at + 1 - scan, "password", at + 1 - scan
             for name, pattern in _URL_RULES:
                 m = pattern.match(text, scan, stop)
                 if m is not None and m.end() - scan > best:
                     best, rule, consumed = m.end() - scan, name, m.end() - scan
+            if rule == "end":
+                break
             if not best:
                 yield self._error(f"syntax error in URL at {char!r}: no part of a URL starts here", scan, stop)
                 return
             host = host or rule in ("host", "ipv6")
             scan += consumed
-        if not host:
-            yield self._error("missing hostname in URL", pos, stop)
+        self._url_end = scan
+        if scan >= size:
+            yield self._error("a URL at the very end of the file is not read by Monit (add a newline)", pos, scan)
+        elif not host:
+            yield self._error("missing hostname in URL", pos, scan)
         else:
-            yield self._token("URLOBJECT", text[pos:stop], pos, stop)
+            yield self._token("URLOBJECT", text[pos:scan], pos, scan)
 
     _url_end = 0
 
