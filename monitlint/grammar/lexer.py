@@ -550,13 +550,13 @@ class Scanner:
             body = text[pos + 1 : end] if end != -1 else ""
             if end == -1 or not body or any(c < " " for c in body):
                 return self._error("unbalanced quotes", pos, pos + 1), self._skip_line(pos)
-            return self._token("SERVICENAME", unescape(body), pos, end + 1), end + 1
+            return self._token("SERVICENAME", unquote(text[pos : end + 1]), pos, end + 1), end + 1
         if char == "'":
             quoted = _SINGLE_QUOTED_NAME.match(text, pos)
             if quoted is None:
                 return self._error("unbalanced quotes", pos, pos + 1), self._skip_line(pos)
             end = quoted.end() - 1
-            return self._token("SERVICENAME", unescape(text[pos + 1 : end]), pos, end + 1), end + 1
+            return self._token("SERVICENAME", unquote(text[pos : end + 1]), pos, end + 1), end + 1
         m = _WORD.match(text, pos)
         if m is None:
             return None, pos
@@ -765,8 +765,13 @@ class Scanner:
     def _group_name(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
         """STRING state: exactly one group name, no spaces even inside quotes."""
         text = self.text
+        size = len(text)
         head = self._token("GROUP", "group", start, start + 5)
-        if pos < len(text) and text[pos] in "\"'":
+        # Newlines are passed over (`group ` at the end of a line takes its name from the start of
+        # the next one, as monit -t accepts); a blank or a separator such as `(` there is an error.
+        while pos < size and text[pos] == "\n":
+            pos += 1
+        if pos < size and text[pos] in "\"'":
             quote = text[pos]
             m = _WORD.match(text, pos + 1)
             if m and m.end() < len(text) and text[m.end()] == quote:
@@ -863,8 +868,9 @@ class Scanner:
             while end < size and text[end] not in " \t\r\n":
                 end += 1
             pattern = text[pos:end]
-        if not pattern:
+        if not pattern and end == pos:  # `include` and nothing after it
             return [self._error("include needs a file name or glob pattern", start, end)], end
+        # `include ""` names nothing: Monit warns ("Include failed") and reads on, as for a missing file.
         line, column = self.source.position(start)
         end_line, end_column = self.source.position(end)
         return [IncludeRequest(self.source, pattern, line, column, end_line, end_column)], end
