@@ -794,8 +794,12 @@ class Scanner:
         head = self._token(type_, text[start:pos], start, pos)
         while pos < size and text[pos] in " \t\r\n":
             pos += 1
-        if pos < size and text[pos].isdigit():
-            return [head], pos  # the number is read in the default state
+        if pos < size and "0" <= text[pos] <= "9":
+            # l.l's {number} in this state: the digits alone (`every 2cycles` is 2, then `cycles`).
+            end = pos
+            while end < size and "0" <= text[end] <= "9":
+                end += 1
+            return [head, self._token("NUMBER", text[pos:end], pos, end)], end
         m = _CRON.match(text, pos)
         if m:
             return [head, self._token("TIMESPEC", m.group(1), pos, m.end())], m.end()
@@ -868,6 +872,8 @@ class Scanner:
             while end < size and text[end] not in " \t\r\n":
                 end += 1
             pattern = text[pos:end]
+        if not pattern and end == pos and pos >= size:  # `include` as the last word: flex just ends
+            return [], end
         if not pattern and end == pos:  # `include` and nothing after it
             return [self._error("include needs a file name or glob pattern", start, end)], end
         # `include ""` names nothing: Monit warns ("Include failed") and reads on, as for a missing file.
