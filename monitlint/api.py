@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic
 from monitlint.model import Span
+from monitlint.records import record
 from monitlint.source import SourceError, SourceFile
 
 if TYPE_CHECKING:  # the engine is imported when a file is linted: a result-cache hit never loads the parser
@@ -34,7 +35,7 @@ if TYPE_CHECKING:  # the engine is imported when a file is linted: a result-cach
     from monitlint.work import Runner
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Text:
     """Control-file text to lint, and the name to report its findings under."""
 
@@ -46,7 +47,7 @@ Input = str | os.PathLike[str] | Text
 ConfigFor = Callable[[str], Config]  # the configuration of one linted file (the CLI's closest config file)
 
 
-@dataclass
+@record
 class Report:
     """The findings of one lint run over some control files."""
 

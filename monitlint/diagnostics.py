@@ -8,11 +8,11 @@ which stamps the rule's code, name and severity.  Rule checks build findings thr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum, IntEnum
 from typing import Any
 
 from monitlint.model import Span
+from monitlint.records import record
 
 
 class Severity(IntEnum):
@@ -31,7 +31,7 @@ class Severity(IntEnum):
         return cls[text.strip().upper()]
 
 
-@dataclass
+@record
 class Diagnostic:
     """One finding: a rule code and name, a severity, a message and where it is."""
 
@@ -76,7 +76,7 @@ class ProblemKind(Enum):
     BAD_SUPPRESSION = "bad-suppression"
 
 
-@dataclass
+@record
 class Problem:
     """A finding before the engine names it: its kind, message and place."""
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from monitlint.records import record
 
 # Keep in sync with `files:` in .pre-commit-hooks.yaml (a test checks they are equal): the candidates,
 # which classify() then judges by name or by content.
@@ -64,7 +66,7 @@ _SERVICE_STATEMENTS = {
 _HEAD_BYTES = 64 * 1024  # read for the content test: a control file's first statement is near its top
 
 
-@dataclass
+@record
 class Discovery:
     """The Monit control files below a folder, and the files left out with a reason each."""
 

@@ -17,8 +17,9 @@ import fnmatch
 import glob
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from monitlint.records import record
 from monitlint.safe_fs import within
 
 MAX_DIR_VISITS = 10_000  # folders entered per run while expanding globs
@@ -27,7 +28,7 @@ INSTALLED_TREES = frozenset({"/etc", "/usr/local/etc"})
 UNLIMITED = 1 << 62
 
 
-@dataclass
+@record
 class GlobBudget:
     """The folder visits left for include globs in one run; shared by every include of a file."""
 
@@ -43,7 +44,7 @@ class GlobBudget:
         return True
 
 
-@dataclass
+@record
 class Expansion:
     """What an include pattern brings in."""
 

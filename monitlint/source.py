@@ -5,8 +5,9 @@ from __future__ import annotations
 import bisect
 import codecs
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from monitlint.records import record
 from monitlint.safe_fs import UnsafeFile, open_regular, read_fd_bounded
 
 # Larger files are refused rather than read: Monit control files are kilobytes,
@@ -18,7 +19,7 @@ class SourceError(Exception):
     """A control file could not be read as text; the message is one line for users."""
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class SourceFile:
     """The text of one control file (main or included) and its line index."""
 

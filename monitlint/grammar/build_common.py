@@ -6,7 +6,6 @@ grammar terminal names: everything after the builder sees typed model objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from monitlint.grammar.tokens import Token
@@ -23,6 +22,7 @@ from monitlint.model import (
     Subject,
     Unit,
 )
+from monitlint.records import record
 
 
 class Node:
@@ -51,7 +51,7 @@ class Node:
         return f"Node({self.data!r}, {self.children!r})"
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Statement:
     """A piece that is not a model object of its own: (key, value), applied by the rule around it."""
 
@@ -59,7 +59,7 @@ class Statement:
     value: Any
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Outcome:
     """``[rate] then action`` (``recovery`` False) or ``else [if … [rate] then] action`` (True)."""
 

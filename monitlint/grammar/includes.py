@@ -20,13 +20,14 @@ import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from monitlint.diagnostics import Problem, ProblemKind
 from monitlint.grammar.keywords import STATEMENT_STARTS
 from monitlint.grammar.lexer import Comment, IncludeRequest, MToken, Scanner
 from monitlint.include_glob import GlobBudget, checked_trees, expand_include, resolve_pattern
 from monitlint.model import Include, Span
+from monitlint.records import record
 from monitlint.safe_fs import open_regular, read_fd_bounded
 from monitlint.source import SourceError, SourceFile, read_source
 
@@ -70,14 +71,14 @@ def _unreadable_include_consequence(path: str) -> tuple[ProblemKind, str]:
     return ProblemKind.INCLUDE_UNREADABLE, "Monit refuses to start when an included file cannot be read"
 
 
-@dataclass
+@record
 class _Frame:
     scanner: Scanner | None  # None: a stand-in for a file read elsewhere
     tokens: Iterator[list[MToken] | IncludeRequest]
     real: str
 
 
-@dataclass
+@record
 class SplitInclude:
     """A large include of the main file whose files can be parsed apart (see IncludeExpander.tokens)."""
 
@@ -111,7 +112,7 @@ def _first_item(path: str) -> MToken | None:
     return first  # type: ignore[return-value]
 
 
-@dataclass
+@record
 class IncludeExpander:
     """Yields the tokens of a main file with every include spliced in."""
 

@@ -18,16 +18,16 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from monitlint.grammar.tokens import Token
+from monitlint.records import record
 
 GRAMMAR_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "monitrc.lark")
 TABLE_FORMAT = 4  # bump when the layout of Tables changes
 
 
-@dataclass
+@record
 class Tables:
     """LALR tables as plain data.
 

@@ -22,11 +22,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from monitlint.grammar.keywords import CHECK_TYPES, CPU_STATES, KEYWORDS, NOISE_WORDS, STATEMENT_STARTS
 from monitlint.grammar.tokens import Token
 from monitlint.model import Comment as Comment  # re-exported: the include expander imports it from here
+from monitlint.records import record
 from monitlint.source import SourceFile
 
 # A "word" character in Monit's scanner: any byte from 0x22 up except these.
@@ -190,7 +190,7 @@ _MAIL_ADDRESS = re.compile(r"[^\x00-\x20!<>{}\[\]]+")
 _MAIL_NAME = re.compile(r"[^\x00-\x1f@<>{}\[\]]+")
 
 
-@dataclass
+@record
 class IncludeRequest:
     """An ``include`` statement seen by the scanner, to be spliced by the caller."""
 

@@ -15,7 +15,7 @@ import functools
 import operator
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from monitlint.diagnostics import Diagnostic, Problem, ProblemKind
 from monitlint.gc_pause import gc_paused
@@ -27,6 +27,7 @@ from monitlint.grammar.messages import TOP_LEVEL_WORDS, did_you_mean, syntax_mes
 from monitlint.grammar.tokens import Token
 from monitlint.grammar.transformer import ModelBuilder, Node, token_span
 from monitlint.model import Comment, ControlFile, Service, Setting, Span
+from monitlint.records import record
 from monitlint.source import SourceFile, read_source
 from monitlint.work import Runner
 
@@ -39,7 +40,7 @@ def get_parser() -> Parser:
     return Parser(load_tables(), ModelBuilder(), Node)
 
 
-@dataclass
+@record
 class ParseResult:
     """A parsed control file, its syntax and include problems, comments and source texts."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from monitlint.model import (
     AllowHtpasswd,
@@ -29,12 +29,13 @@ from monitlint.model import (
     SslOptions,
     SslSetting,
 )
+from monitlint.records import record
 
 # The stand-in block a fragment is linted in (engine.STAND_INS): its path is not the user's.
 STAND_IN = "__fragment__"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IdRef:
     """A user or group named in the control file: by name, or by number."""
 
@@ -45,7 +46,7 @@ class IdRef:
     service: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProgramRef:
     """A program Monit runs (start/stop/restart, `exec`, or the one a `check program` checks)."""
 
@@ -55,7 +56,7 @@ class ProgramRef:
     service: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SslFileRef:
     """A file or folder named by an SSL option."""
 
@@ -66,7 +67,7 @@ class SslFileRef:
     service: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HtpasswdRef:
     """An ``allow [cleartext|md5|crypt] FILE [user ...]`` of `set httpd`, with the users named after it."""
 
@@ -75,7 +76,7 @@ class HtpasswdRef:
     users: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PatternFileRef:
     """An ``if content = FILE`` / ``ignore content`` / ``if match FILE`` test: a file of patterns."""
 

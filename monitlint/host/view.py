@@ -18,9 +18,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from functools import cached_property
 
+from monitlint.records import record
 from monitlint.safe_fs import read_bounded
 
 # passwd/group files of real systems are kilobytes; LDAP-sized ones a few megabytes.
@@ -29,7 +29,7 @@ MAX_DATABASE_BYTES = 16 * 1024 * 1024
 MAX_SYMLINKS = 40
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """What ``stat`` says about a path: its resolved location, or the errno of the failed lookup."""
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from monitlint.config import Config
 from monitlint.model import Comment, ControlFile
+from monitlint.records import record
 from monitlint.source import SourceFile
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from monitlint.host import HostView
 
 
-@dataclass
+@record
 class LintContext:
     """One control file (with its includes) as the rules see it.
 

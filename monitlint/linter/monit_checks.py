@@ -8,9 +8,7 @@ fix it.  Nothing here is a rule: MON006 turns the refusals into its findings.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from monitlint.linter.helpers import monit_number, programs
 from monitlint.model import (
@@ -32,9 +30,10 @@ from monitlint.model import (
     SslSetting,
     Test,
 )
+from monitlint.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Refusal:
     """One thing `monit -t` refuses: the message (with Monit's reason), where, and a fix."""
 
@@ -320,6 +319,8 @@ def _mysql(test: ConnectionTest, protocol: Protocol, service: str) -> Iterator[R
 
 def numeric_address_problem(address: str) -> str | None:
     """Why `getaddrinfo(address, AI_NUMERICHOST)` fails (as in Monit), or None for a numeric IP address."""
+    import socket  # here, not at the top: few files set an outgoing address, and importing costs start-up time
+
     try:
         socket.getaddrinfo(address.strip().encode("utf-8", "surrogateescape"), None, flags=socket.AI_NUMERICHOST)
     except socket.gaierror as error:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Problem, ProblemKind, Severity
+from monitlint.records import record
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     """A lint rule: identity, default severity, documentation and its check."""
 

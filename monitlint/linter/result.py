@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic
+from monitlint.records import record
 
 if TYPE_CHECKING:
     from monitlint.grammar.parser import ParseResult
 
 
-@dataclass
+@record
 class LintResult:
     """The findings for one control file (with its includes) and its parse (None when answered from the cache)."""
 

@@ -16,17 +16,18 @@ import heapq
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from monitlint.diagnostics import Diagnostic, Problem, ProblemKind
 from monitlint.model import Comment, Span
+from monitlint.records import record
 from monitlint.source import SourceFile
 
 _DIRECTIVE = re.compile(r"#\s*monitlint\s*:\s*(?P<body>.*)$", re.IGNORECASE)
 _BODY = re.compile(r"(?P<kind>disable-file|disable)\s*=\s*(?P<codes>[^#]*)(#.*)?$", re.IGNORECASE)
 
 
-@dataclass
+@record
 class Directive:
     """One parsed suppression comment and what it covers."""
 

@@ -6,12 +6,13 @@ from dataclasses import field, fields
 from enum import Enum
 from typing import Any
 
-from monitlint.model.core import AlertRecipient, Include, Name, Program, Span, plain_data
+from monitlint.model.core import AlertRecipient, Include, Name, Program, Span
 from monitlint.model.service_tests import Test
 from monitlint.model.settings import Setting
+from monitlint.records import record
 
 
-@plain_data
+@record(slots=True)
 class Service:
     """A ``check`` block: its type, name, target and everything inside it."""
 
@@ -37,7 +38,7 @@ class Service:
     syntax_errors: int = 0  # statements of this block dropped for syntax errors
 
 
-@plain_data
+@record(slots=True)
 class ControlFile:
     """A parsed control file with everything it includes."""
 

@@ -1,73 +1,19 @@
 """The pieces every part of the model shares: spans, programs, rates, actions, names, comments.
 
-Every class is a plain slotted dataclass.  :func:`_pickled_as_fields` makes each one pickle as
-``cls(*fields)``: a forked parsing child (see ``monitlint.parallel``) sends its part of the model to
-the parent that way, half the size and about twice as fast as a dict of slots.
+Every class of the model is a slotted record (see :mod:`monitlint.records`): a dataclass compared
+by value, pickled as its fields.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import field
 from enum import StrEnum
-from typing import Any, TypeVar, dataclass_transform
+from typing import Any
 
-T = TypeVar("T")
-
-_GETTERS: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
+from monitlint.records import record
 
 
-def _fields_of(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
-    """The field names of a model class and a getter of their values, computed once per class."""
-    found = _GETTERS.get(cls)
-    if found is None:
-        names = tuple(f.name for f in fields(cls))
-        get = operator.attrgetter(*names)
-        getter: Callable[[Any], tuple[Any, ...]] = get if len(names) > 1 else (lambda obj: (get(obj),))
-        found = _GETTERS[cls] = (names, getter)
-    return found
-
-
-def _reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
-    # type(self), not the decorated class: a subclass pickles as itself with all of its fields.
-    cls = type(self)
-    return (cls, _fields_of(cls)[1](self))
-
-
-def _eq(self: Any, other: Any) -> object:
-    if other.__class__ is not self.__class__:
-        return NotImplemented
-    get = _fields_of(self.__class__)[1]
-    return bool(get(self) == get(other))
-
-
-def _repr(self: Any) -> str:
-    names, get = _fields_of(self.__class__)
-    shown = ", ".join(f"{name}={value!r}" for name, value in zip(names, get(self), strict=True))
-    return f"{self.__class__.__qualname__}({shown})"
-
-
-def _pickled_as_fields(cls: type[T]) -> type[T]:
-    """Pickle instances as ``cls(*fields)`` rather than a dict of slots (subclasses included).
-
-    Equality and ``repr`` are shared functions over the same fields too: generating them for each
-    of the model's many classes, as ``dataclass`` does, made importing the model several times slower.
-    """
-    cls.__reduce__ = _reduce  # type: ignore[assignment,method-assign]
-    cls.__eq__ = _eq  # type: ignore[assignment,method-assign]
-    cls.__repr__ = _repr  # type: ignore[assignment,method-assign]
-    cls.__hash__ = None  # type: ignore[assignment]  # mutable, compared by value: not hashable
-    return cls
-
-
-@dataclass_transform(field_specifiers=(field,))
-def plain_data(cls: type[T]) -> type[T]:
-    """A model class: a slotted dataclass whose ``__init__`` is generated, pickled as its fields."""
-    return _pickled_as_fields(dataclass(slots=True, repr=False, eq=False)(cls))
-
-
-@plain_data
+@record(slots=True)
 class Span:
     """A source range: 1-based lines and columns; ``end_column`` is exclusive."""
 
@@ -88,7 +34,7 @@ class Span:
         }
 
 
-@plain_data
+@record(slots=True)
 class Program:
     """A start/stop/restart program, an ``exec`` action or a ``check program`` path."""
 
@@ -99,7 +45,7 @@ class Program:
     timeout: int | None = None  # seconds, from "with timeout N seconds"
 
 
-@plain_data
+@record(slots=True)
 class Rate:
     """``for N cycles`` or ``N times within M cycles``."""
 
@@ -119,7 +65,7 @@ class ActionKind(StrEnum):
     TIMEOUT = "timeout"
 
 
-@plain_data
+@record(slots=True)
 class Action:
     """What a test does when it fires: alert, restart, start, stop, unmonitor, exec, timeout."""
 
@@ -129,7 +75,7 @@ class Action:
     repeat_every: int | None = None  # exec only: "repeat every N cycles"
 
 
-@plain_data
+@record(slots=True)
 class Name:
     """A name as written (a dependency or group), with its position."""
 
@@ -144,7 +90,7 @@ class HashType(StrEnum):
     SHA1 = "sha1"
 
 
-@plain_data
+@record(slots=True)
 class Checksum:
     """A checksum value as written: a file's `expect`, a certificate's, an rsakey's or an http body's.
 
@@ -157,7 +103,7 @@ class Checksum:
     hash: HashType | None = None
 
 
-@plain_data
+@record(slots=True)
 class SslOptions:
     """``ssl``/``tls`` with its ``{ … }`` options (a connection test, a mail server, M/Monit, httpd, ``set ssl``).
 
@@ -183,7 +129,7 @@ class SslOptions:
     duplicates: list[str] = field(default_factory=list)  # "pemfile", "pemkey", ...
 
 
-@plain_data
+@record(slots=True)
 class MailFormat:
     """A ``mail-format { … }``: each part as written, None when not given."""
 
@@ -193,7 +139,7 @@ class MailFormat:
     message: str | None = None
 
 
-@plain_data
+@record(slots=True)
 class AlertRecipient:
     """``alert`` / ``set alert`` / ``noalert``: a mail address and its event filter."""
 
@@ -205,7 +151,7 @@ class AlertRecipient:
     mail_format: MailFormat | None = None
 
 
-@plain_data
+@record(slots=True)
 class Include:
     """An ``include`` statement and the files it brought in, in Monit's reading order."""
 
@@ -215,7 +161,7 @@ class Include:
     files: list[str] = field(default_factory=list)
 
 
-@plain_data
+@record(slots=True)
 class Comment:
     """A ``#`` comment with its position: what suppression directives are read from."""
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import field
 from enum import StrEnum
 
-from monitlint.model.core import Action, Checksum, HashType, Rate, Span, SslOptions, plain_data
+from monitlint.model.core import Action, Checksum, HashType, Rate, Span, SslOptions
 from monitlint.model.values import Condition
+from monitlint.records import record
 
 
-@plain_data
+@record(slots=True)
 class Test:
     """What every test has: its kind, span, action and rate, the `else` branch, the condition's words.
 
@@ -30,7 +31,7 @@ class Test:
     else_rate: Rate | None = None
 
 
-@plain_data
+@record(slots=True)
 class ExistTest(Test):
     """``if does not exist`` (``exists`` False) or ``if exist`` (True)."""
 
@@ -43,21 +44,21 @@ class PidChangeTest(Test):
     __slots__ = ()  # no fields of its own: no dataclass to generate
 
 
-@plain_data
+@record(slots=True)
 class OwnerTest(Test):
     """``if failed uid|euid|gid X`` (kind ``uid``, ``euid`` or ``gid``): a name or a number, as written."""
 
     owner: str = ""
 
 
-@plain_data
+@record(slots=True)
 class SecurityAttributeTest(Test):
     """``if failed security attribute X`` (kind ``secattr``)."""
 
     attribute: str = ""
 
 
-@plain_data
+@record(slots=True)
 class ResourceTest(Test):
     """``if cpu > 80% …`` (kind ``process_resource`` or ``system_resource``).
 
@@ -67,7 +68,7 @@ class ResourceTest(Test):
     conditions: list[Condition] = field(default_factory=list)
 
 
-@plain_data
+@record(slots=True)
 class ThresholdTest(Test):
     """A test of one measured value against a limit (or ``changed``): ``limit`` holds it."""
 
@@ -134,7 +135,7 @@ class SaturationTest(ThresholdTest):
     __slots__ = ()  # no fields of its own: no dataclass to generate
 
 
-@plain_data
+@record(slots=True)
 class TransferTest(ThresholdTest):
     """``if upload > 10 MB/s``, ``if total download > 1 GB in last 2 hours`` (kind ``transfer``).
 
@@ -163,21 +164,21 @@ class LinkState(StrEnum):
     CHANGED = "changed"
 
 
-@plain_data
+@record(slots=True)
 class LinkTest(Test):
     """A network interface's link test."""
 
     state: LinkState = LinkState.DOWN
 
 
-@plain_data
+@record(slots=True)
 class PermissionTest(Test):
     """``if failed permission 0644`` (``mode`` as written) or ``if changed permission`` (``mode`` None)."""
 
     mode: str | None = None
 
 
-@plain_data
+@record(slots=True)
 class ChecksumTest(Test):
     """``if failed [md5|sha1] checksum [expect X]`` or ``if changed … checksum``."""
 
@@ -186,7 +187,7 @@ class ChecksumTest(Test):
     expected: Checksum | None = None  # its hash is the stated type
 
 
-@plain_data
+@record(slots=True)
 class ContentTest(Test):
     """A content or match test on a file's or program's output.
 
@@ -201,7 +202,7 @@ class ContentTest(Test):
     from_file: bool = False
 
 
-@plain_data
+@record(slots=True)
 class RestartLimitTest(Test):
     """``if 3 restarts within 5 cycles then unmonitor|timeout`` (kind ``restart_limit``)."""
 
@@ -209,7 +210,7 @@ class RestartLimitTest(Test):
     cycles: int = 0
 
 
-@plain_data
+@record(slots=True)
 class PingTest(Test):
     """``if failed ping|ping4|ping6|icmp type echo [count N] [size N] [timeout N s] [address X]``."""
 
@@ -230,7 +231,7 @@ class SocketType(StrEnum):
     TCPSSL = "tcpssl"
 
 
-@plain_data
+@record(slots=True)
 class SendExpect:
     """One ``send "…"`` or ``expect "…"`` (a POSIX regular expression) of a generic protocol test."""
 
@@ -239,7 +240,7 @@ class SendExpect:
     span: Span
 
 
-@plain_data
+@record(slots=True)
 class ContentMatch:
     """A connection's ``content = "regex"`` / ``content != "regex"``."""
 
@@ -248,7 +249,7 @@ class ContentMatch:
     span: Span
 
 
-@plain_data
+@record(slots=True)
 class Protocol:
     """``protocol NAME`` with its options (those of NAME's kind; the others stay empty).
 
@@ -281,7 +282,7 @@ class Protocol:
     max_forward: int | None = None
 
 
-@plain_data
+@record(slots=True)
 class ConnectionTest(Test):
     """What port, url and unix socket tests share: their connection options, the last one written winning.
 
@@ -303,7 +304,7 @@ class ConnectionTest(Test):
     certificate_valid_days: int | None = None
 
 
-@plain_data
+@record(slots=True)
 class PortTest(ConnectionTest):
     """``if failed [host H] port P …`` (``port`` as written, range unchecked)."""
 
@@ -311,14 +312,14 @@ class PortTest(ConnectionTest):
     port: int = 0
 
 
-@plain_data
+@record(slots=True)
 class UrlTest(ConnectionTest):
     """``if failed url URL …``."""
 
     url: str = ""
 
 
-@plain_data
+@record(slots=True)
 class UnixSocketTest(ConnectionTest):
     """``if failed unixsocket PATH …`` (kind ``unixsocket``)."""
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import field
 
-from monitlint.model.core import AlertRecipient, Checksum, MailFormat, Span, SslOptions, plain_data
+from monitlint.model.core import AlertRecipient, Checksum, MailFormat, Span, SslOptions
 from monitlint.model.values import Quantity
+from monitlint.records import record
 
 
-@plain_data
+@record(slots=True)
 class Setting:
     """A ``set`` statement."""
 
@@ -21,7 +22,7 @@ class Setting:
     span: Span
 
 
-@plain_data
+@record(slots=True)
 class DaemonSetting(Setting):
     """``set daemon N [with start delay M]`` (seconds)."""
 
@@ -47,14 +48,14 @@ class FipsSetting(Setting):
     __slots__ = ()  # no fields of its own: no dataclass to generate
 
 
-@plain_data
+@record(slots=True)
 class OnRebootSetting(Setting):
     """``set onreboot start|nostart|laststate``."""
 
     choice: str = "start"
 
 
-@plain_data
+@record(slots=True)
 class LogSetting(Setting):
     """``set log PATH`` or ``set log syslog [facility F]``."""
 
@@ -63,14 +64,14 @@ class LogSetting(Setting):
     facility: str | None = None  # as written
 
 
-@plain_data
+@record(slots=True)
 class PathSetting(Setting):
     """``set pidfile|idfile|statefile PATH`` (kind ``pidfile``, ``idfile`` or ``statefile``)."""
 
     path: str = ""
 
 
-@plain_data
+@record(slots=True)
 class EventQueueSetting(Setting):
     """``set eventqueue [basedir PATH] [slots N]``."""
 
@@ -78,14 +79,14 @@ class EventQueueSetting(Setting):
     slots: int | None = None
 
 
-@plain_data
+@record(slots=True)
 class ExpectBufferSetting(Setting):
     """The deprecated ``set expectbuffer N [unit]`` (kind ``expectbuffer``)."""
 
     size: Quantity | None = None
 
 
-@plain_data
+@record(slots=True)
 class Limit:
     """One ``name: value`` of ``set limits``; ``name`` as Monit documents it (``programOutput``)."""
 
@@ -94,35 +95,35 @@ class Limit:
     span: Span
 
 
-@plain_data
+@record(slots=True)
 class LimitsSetting(Setting):
     """``set limits { … }``."""
 
     limits: list[Limit] = field(default_factory=list)
 
 
-@plain_data
+@record(slots=True)
 class SslSetting(Setting):
     """``set ssl { … }``: the defaults of every TLS connection."""
 
     options: SslOptions | None = None
 
 
-@plain_data
+@record(slots=True)
 class MailFormatSetting(Setting):
     """``set mail-format { … }`` (kind ``mail-format``)."""
 
     format: MailFormat = field(default_factory=MailFormat)
 
 
-@plain_data
+@record(slots=True)
 class AlertSetting(Setting):
     """``set alert ADDRESS …``: a global recipient."""
 
     recipient: AlertRecipient | None = None
 
 
-@plain_data
+@record(slots=True)
 class MailServer:
     """One server of ``set mailserver``.
 
@@ -140,7 +141,7 @@ class MailServer:
     certificate_checksums: list[Checksum] = field(default_factory=list)
 
 
-@plain_data
+@record(slots=True)
 class MailServerSetting(Setting):
     """``set mailserver A, B … [with timeout N seconds] [using hostname H]`` (kind ``mailserver``)."""
 
@@ -149,7 +150,7 @@ class MailServerSetting(Setting):
     hostname: str | None = None
 
 
-@plain_data
+@record(slots=True)
 class MMonitServer:
     """One collector URL of ``set mmonit`` with its options."""
 
@@ -162,14 +163,14 @@ class MMonitServer:
     register_credentials: bool = False
 
 
-@plain_data
+@record(slots=True)
 class MMonitSetting(Setting):
     """``set mmonit URL …`` (kind ``mmonit``)."""
 
     servers: list[MMonitServer] = field(default_factory=list)
 
 
-@plain_data
+@record(slots=True)
 class Allow:
     """One ``allow`` of ``set httpd``; ``kind`` is ``user``, ``pam``, ``htpasswd`` or ``host``."""
 
@@ -177,7 +178,7 @@ class Allow:
     span: Span
 
 
-@plain_data
+@record(slots=True)
 class AllowUser(Allow):
     """``allow user:password [read-only]``."""
 
@@ -186,7 +187,7 @@ class AllowUser(Allow):
     read_only: bool = False
 
 
-@plain_data
+@record(slots=True)
 class AllowPam(Allow):
     """``allow @group [read-only]``."""
 
@@ -194,7 +195,7 @@ class AllowPam(Allow):
     read_only: bool = False
 
 
-@plain_data
+@record(slots=True)
 class AllowHtpasswd(Allow):
     """``allow [cleartext|md5|crypt] FILE [user …]``; ``digest`` None when not written."""
 
@@ -203,14 +204,14 @@ class AllowHtpasswd(Allow):
     users: list[str] = field(default_factory=list)
 
 
-@plain_data
+@record(slots=True)
 class AllowHost(Allow):
     """``allow HOST|NETWORK``."""
 
     host: str = ""
 
 
-@plain_data
+@record(slots=True)
 class HttpdUnixSocket:
     """``unixsocket PATH [uid U] [gid G] [permission MODE] [read-only]``; ``permission`` as written."""
 
@@ -222,7 +223,7 @@ class HttpdUnixSocket:
     read_only: bool = False
 
 
-@plain_data
+@record(slots=True)
 class HttpdSetting(Setting):
     """``set httpd …``: where it listens, TLS and who may connect.
 

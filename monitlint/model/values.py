@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from monitlint.model.core import Span, plain_data
+from monitlint.model.core import Span
+from monitlint.records import record
 
 
 class Operator(StrEnum):
@@ -100,7 +101,7 @@ class Subject(StrEnum):
     CLEANUP_LIMIT = "cleanuplimit"
 
 
-@plain_data
+@record(slots=True)
 class Quantity:
     """A number in its canonical unit, with the number and unit as written.
 
@@ -116,7 +117,7 @@ class Quantity:
     written_unit: str | None = None
 
 
-@plain_data
+@record(slots=True)
 class Condition:
     """A single comparison: ``memory > 200 MB``, ``space free < 10 %``, ``changed size``.
 

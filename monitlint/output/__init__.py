@@ -10,8 +10,9 @@ from __future__ import annotations
 import importlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from monitlint.records import record
 
 if TYPE_CHECKING:
     from monitlint.api import Report
@@ -29,7 +30,7 @@ FORMATS: dict[str, str] = {
 WITH_STATISTICS = ("text", "json")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FormatOptions:
     """How to render: ANSI colours (text only) and a count per rule instead of, or beside, the findings."""
 

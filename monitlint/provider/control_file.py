@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.model import ControlFile, Service
 from monitlint.provider.errors import ControlFileError
+from monitlint.records import record
 
 
 def search_order() -> list[str]:
@@ -35,7 +36,7 @@ def locate_control_file(given: str | None) -> str:
     raise ControlFileError("no control file found (looked in " + ", ".join(search_order()) + "); use -c FILE")
 
 
-@dataclass
+@record
 class GateVerdict:
     """What linting the control file said about one service."""
 
@@ -65,7 +66,7 @@ def lint_gate(control_file: str, name: str, config: Config | None = None) -> Gat
     return gate_all(control_file, config).verdict(name)
 
 
-@dataclass
+@record
 class GateReport:
     """One lint of the control file, from which the verdict on any service is read."""
 

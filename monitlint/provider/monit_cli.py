@@ -5,15 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
 
 from monitlint.provider.errors import DaemonUnavailable, MonitNotInstalled
+from monitlint.records import record
 
 # Monit's own CLI gives up after 5 s when the daemon does not answer; wait a little longer.
 DEFAULT_CALL_TIMEOUT = 10.0
 
 
-@dataclass
+@record
 class MonitOutput:
     """What one ``monit`` call printed and its exit status."""
 

@@ -13,9 +13,9 @@ import os
 import resource
 import signal
 import struct
-from dataclasses import dataclass
 
 from monitlint import posix_regex
+from monitlint.records import record
 from monitlint.safe_fs import read_bounded
 
 PROC = "/proc"
@@ -52,7 +52,7 @@ def pid_alive(pid: int | None) -> bool:
     return info.state not in ("Z", "X")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProcStat:
     """The fields of ``/proc/PID/stat`` this provider needs."""
 
@@ -117,7 +117,7 @@ def ancestors(pid: int | None = None) -> set[int]:
     return seen
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PidfileRead:
     """What a pidfile held: a pid, or the reason there is none."""
 
@@ -157,7 +157,7 @@ def pidfile_pid(path: str | None) -> int | None:
     return read_pidfile(path).pid
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Candidate:
     """A process whose command line matches a `matching` pattern."""
 

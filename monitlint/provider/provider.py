@@ -47,7 +47,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from typing import Any
 
 from monitlint.config import Config
@@ -69,6 +69,7 @@ from monitlint.provider.monit_cli import MonitCLI, MonitOutput
 from monitlint.provider.names import check_service_name, same_service
 from monitlint.provider.staleness import daemon_pid, freshness
 from monitlint.provider.status import ServiceStatus, parse_all
+from monitlint.records import record
 
 ACTIONS = ("start", "stop", "restart", "monitor", "unmonitor")
 DEFAULT_PROGRAM_TIMEOUT = 30  # Monit's default start/stop timeout, in seconds
@@ -80,7 +81,7 @@ MAX_STABILITY = 60.0
 RELOAD_WAIT = 20.0
 
 
-@dataclass
+@record
 class ActionResult:
     """The outcome of one provider call; every call, failed or not, has all these fields."""
 
@@ -134,7 +135,7 @@ def _blocking(diagnostic: Diagnostic) -> str:
     return f"{diagnostic.code} {diagnostic.rule} at {diagnostic.span.path}:{diagnostic.span.line}"
 
 
-@dataclass
+@record
 class ServiceEntry:
     """One service as `service list` shows it."""
 
@@ -152,7 +153,7 @@ class ServiceEntry:
         return asdict(self)
 
 
-@dataclass
+@record
 class ProcessView:
     """The service's processes as the process table shows them, and why some pids were not counted."""
 

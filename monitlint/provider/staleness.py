@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from datetime import datetime
 
 from monitlint.model import ControlFile, LogSetting, PathSetting
 from monitlint.provider import processes
+from monitlint.records import record
 from monitlint.safe_fs import open_regular
 
 LOG_TAIL_BYTES = 256 * 1024
@@ -95,7 +95,7 @@ def last_reload_time(config: ControlFile) -> float | None:
     return latest
 
 
-@dataclass
+@record
 class Freshness:
     """Whether the daemon runs the files on disk; ``changed`` lists the files edited after its last load."""
 

@@ -8,7 +8,8 @@ the quoted service name; each line is a key padded to a column, then the value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from monitlint.records import record
 
 _HEADER = re.compile(r"^(Process|File|Fifo|Filesystem|Directory|Remote Host|System|Program|Network) '(.*)'$")
 _PENDING = re.compile(r"^(?P<base>.*) - (?P<action>start|stop|restart|monitor|unmonitor) pending$")
@@ -43,7 +44,7 @@ FAILURE_WORDS = {
 }
 
 
-@dataclass
+@record
 class ServiceStatus:
     """One service as `monit status` shows it."""
 
