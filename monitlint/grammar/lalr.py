@@ -197,12 +197,12 @@ class Parser:
 
     def __init__(self, tables: Tables, builder: object, default: Callable[[str, list[Any]], Any]) -> None:
         self.tables = tables
-        callbacks: list[Callable[[list[Any]], Any]] = []
-        for _origin, _size, name, _expand1, _splice, _helpers in tables.rules:
-            method = getattr(builder, name, None)
-            callbacks.append(method if method is not None else functools.partial(default, name))
+        self._builder = builder
+        self._default = default
+        # Each rule's builder method is looked up when the rule is first reduced: a run reduces
+        # a few hundred of the grammar's 1,100 rules, and most lookups fail (Node rules), slowly.
         self._rule_info = [
-            (origin, size, expand1, splice, helpers, callbacks[index])
+            (origin, size, expand1, splice, helpers, self._first_call(index))
             for index, (origin, size, _name, expand1, splice, helpers) in enumerate(tables.rules)
         ]
         # How each reduction shapes its children (see parse): most rules are _PLAIN or _PASS.
@@ -214,6 +214,18 @@ class Parser:
             else _PLAIN
             for _origin, size, _name, expand1, splice, helpers in tables.rules
         ]
+
+    def _first_call(self, index: int) -> Callable[[list[Any]], Any]:
+        """A callback that looks up rule ``index``'s builder method, puts it in its place, and calls it."""
+
+        def first_call(children: list[Any]) -> Any:
+            name = self.tables.rules[index][2]
+            method = getattr(self._builder, name, None)
+            callback = method if method is not None else functools.partial(self._default, name)
+            self._rule_info[index] = (*self._rule_info[index][:5], callback)
+            return callback(children)
+
+        return first_call
 
     def expected(self, state: int) -> set[str]:
         """Terminals acceptable in a parser state."""
