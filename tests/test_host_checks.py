@@ -111,6 +111,30 @@ def test_groups_and_gids_come_from_the_sysroot_group(tmp_path: Path, sysroot: Pa
     assert codes(tmp_path, bad, sysroot) == [code("unknown-group")] * 2
 
 
+def test_a_quoted_number_is_a_name_as_monit_reads_it(tmp_path: Path, sysroot: Path) -> None:
+    # monit -t: `uid "0"` -> "Requested user not found on the system"; `uid 0` is root.
+    write(sysroot / "bin/true", "#!/bin/sh\n", 0o755)
+    good = (
+        "set httpd unixsocket /run/m.sock uid 0 gid 1001\n  allow a:b\n"
+        "check file f with path /etc/hosts\n  if failed uid 0 then alert\n  if failed gid 0 then alert\n"
+        'check process p matching "p"\n  start program = "/bin/true" as uid 0 and gid 0\n'
+    )
+    assert codes(tmp_path, good, sysroot) == []
+    bad = (
+        'set httpd unixsocket /run/m.sock uid "0" gid "1001"\n  allow a:b\n'
+        "check file f with path /etc/hosts\n  if failed uid '0' then alert\n  if failed gid \"0\" then alert\n"
+        'check process p matching "p"\n  start program = "/bin/true" as uid "0" and gid "0"\n'
+    )
+    found = findings(tmp_path, bad, sysroot)
+    assert sorted(c for c, _m in found) == sorted([code("unknown-user")] * 3 + [code("unknown-group")] * 3)
+    assert all("user '0'" in m or "group '0'" in m or "group '1001'" in m for _c, m in found)
+    control = write(tmp_path / "ctl" / "monitrc", bad, 0o600)
+    report = monitlint.lint([str(control)], Config(host=True, root=str(sysroot)))
+    assert {d.hint for d in report.diagnostics if d.code == code("unknown-user")} == {
+        'in quotes "0" is a user name, not a uid: write it without quotes'
+    }
+
+
 def test_check_program_needs_an_executable_under_the_root(tmp_path: Path, sysroot: Path) -> None:
     text = "check program p with path /opt/check.sh\n  if status != 0 then alert\n"
     assert codes(tmp_path, text, sysroot) == [code("missing-check-program")]

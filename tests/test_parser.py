@@ -12,6 +12,7 @@ from monitlint.model import (
     AllowUser,
     DaemonSetting,
     HttpdSetting,
+    OwnerTest,
     PortTest,
     ResourceTest,
     RestartLimitTest,
@@ -108,6 +109,27 @@ def test_full_config_model() -> None:
     memory_swap = system.tests[1]
     assert isinstance(memory_swap, ResourceTest)
     assert [c.subject for c in memory_swap.conditions] == [Subject.MEMORY, Subject.SWAP]
+
+
+def test_users_and_groups_are_ids_when_unquoted_numbers_and_names_otherwise() -> None:
+    # As Monit reads them: NUMBER is an id, a quoted "0" is looked up as a name.
+    text = (
+        'set httpd unixsocket /run/m.sock uid 0 gid "0"\n  allow admin:"x"\n'
+        'check process p matching "p"\n'
+        '  start program = "/bin/true" as uid 0 and gid "0"\n'
+        '  stop program = "/bin/true" as uid www and gid 33\n'
+        "  if failed uid '0' then alert\n  if failed gid 0 then alert\n"
+    )
+    result = parse_text(text, "monitrc")
+    assert result.diagnostics == []
+    service = result.config.services[0]
+    assert service.start is not None and service.stop is not None
+    assert (service.start.uid, service.start.gid, service.start.argv) == (0, "0", ["/bin/true"])
+    assert (service.stop.uid, service.stop.gid) == ("www", 33)
+    owners = [t.owner for t in service.tests if isinstance(t, OwnerTest)]
+    assert owners == ["0", 0]
+    socket = next(s for s in result.config.settings if isinstance(s, HttpdSetting)).unixsocket
+    assert socket is not None and (socket.uid, socket.gid) == (0, "0")
 
 
 def test_spans_are_exact() -> None:

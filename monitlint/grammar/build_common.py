@@ -151,6 +151,11 @@ HASH_TYPES = {"MD5HASH": HashType.MD5, "SHA1HASH": HashType.SHA1}
 _NUMBERS = frozenset({"NUMBER", "REAL"})
 
 
+def user_or_id(token: Token) -> str | int:
+    """A user or group as Monit reads it: an unquoted NUMBER is an id, anything else (quoted digits too) a name."""
+    return int(token) if token.type == "NUMBER" else str(token)
+
+
 def _number(text: str) -> int | float:
     try:
         return int(text)

@@ -18,6 +18,7 @@ from monitlint.grammar.build_common import (
     ssl_option,
     ssl_options,
     token_span,
+    user_or_id,
     words,
 )
 from monitlint.grammar.tokens import Token
@@ -270,13 +271,13 @@ def _unixsocket(node: Node) -> HttpdUnixSocket:
         if not isinstance(option, Node):
             continue
         key = option.children[0]
-        value = str(option.children[1]) if len(option.children) > 1 else None
-        if key.type == "UID":
-            socket.uid = value
-        elif key.type == "GID":
-            socket.gid = value
-        elif key.type == "PERMISSION":
-            socket.permission = value
+        value: Token | None = option.children[1] if len(option.children) > 1 else None
+        if key.type == "UID" and value is not None:
+            socket.uid = user_or_id(value)
+        elif key.type == "GID" and value is not None:
+            socket.gid = user_or_id(value)
+        elif key.type == "PERMISSION" and value is not None:
+            socket.permission = str(value)
         elif key.type == "READONLY":
             socket.read_only = True
     return socket

@@ -23,6 +23,7 @@ from monitlint.grammar.build_common import (
     span_of,
     ssl_options,
     token_span,
+    user_or_id,
 )
 from monitlint.grammar.tokens import Token
 from monitlint.model import (
@@ -234,7 +235,7 @@ def _pid(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) 
 
 
 def _owner(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
-    return OwnerTest(kind, span, text, owner=str(toks[-1]))
+    return OwnerTest(kind, span, text, owner=user_or_id(toks[-1]))
 
 
 def _secattr(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from monitlint.grammar import build_settings, build_tests
-from monitlint.grammar.build_common import Node, Outcome, Statement, span_of, token_span, words
+from monitlint.grammar.build_common import Node, Outcome, Statement, span_of, token_span, user_or_id, words
 from monitlint.grammar.keywords import SERVICE_TYPE_OF_CHECK
 from monitlint.grammar.tokens import Token
 from monitlint.model import (
@@ -162,7 +162,7 @@ class ModelBuilder:
         return token
 
     def user_option(self, children: list[Any]) -> Statement:
-        return Statement(str(children[0].type).lower(), str(children[1]))
+        return Statement(str(children[0].type).lower(), user_or_id(children[1]))
 
     def timeout_seconds(self, children: list[Any]) -> Statement:
         return Statement("timeout", int(children[1]))
@@ -333,7 +333,12 @@ def _program(children: list[Any]) -> Program:
     argv: list[Token] = []
     program = Program([], span_of(children))
     for child in children[1:]:
-        if isinstance(child, Token) and child.type in ("STRING", "PATH") and not program.uid and not program.gid:
+        if (
+            isinstance(child, Token)
+            and child.type in ("STRING", "PATH")
+            and program.uid is None
+            and program.gid is None
+        ):
             argv.append(child)
         elif isinstance(child, Statement):
             setattr(program, child.key, child.value)

@@ -112,19 +112,22 @@ def _ids(model: ControlFile, kind: str) -> list[IdRef]:
     for setting in _httpd_settings(model):
         socket = setting.unixsocket
         value = None if socket is None else (socket.uid if kind == "uid" else socket.gid)
-        if socket is not None and value:
-            refs.append(IdRef(value, value.isdigit(), "set httpd unixsocket", socket.span))
+        if socket is not None and value is not None:
+            refs.append(IdRef(str(value), isinstance(value, int), "set httpd unixsocket", socket.span))
     for service in model.services:
         for test in service.tests:
-            if isinstance(test, OwnerTest) and test.kind in test_kinds and test.owner:
-                refs.append(IdRef(test.owner, test.owner.isdigit(), f"{test.kind} test", test.span, service.name))
+            if isinstance(test, OwnerTest) and test.kind in test_kinds and test.owner != "":
+                owner = test.owner
+                refs.append(IdRef(str(owner), isinstance(owner, int), f"{test.kind} test", test.span, service.name))
         programs: list[tuple[str, Program]] = list(_methods(service))
         if service.program is not None:
             programs.append(("check program", service.program))
         for what, program in programs:
             value = program.uid if kind == "uid" else program.gid
-            if value:
-                refs.append(IdRef(value, value.isdigit(), f"{what} 'as {kind}'", program.span, service.name))
+            if value is not None:
+                refs.append(
+                    IdRef(str(value), isinstance(value, int), f"{what} 'as {kind}'", program.span, service.name)
+                )
     return refs
 
 

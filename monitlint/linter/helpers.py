@@ -187,9 +187,12 @@ def unknown_accounts(ctx: LintContext, rule: Rule, kind: Literal["user", "group"
             known = name_exists(ref.value)
             what, monit = f"{kind} '{ref.value}'", f"Requested {kind} not found on the system"
         if known is False:
+            hint = f"create the {kind}, or name one that exists (see {database})"
+            if not ref.numeric and ref.value.isdigit():  # `uid "0"`: Monit reads quoted digits as a name
+                hint = f'in quotes "{ref.value}" is a {kind} name, not a {number}: write it without quotes'
             yield rule.diagnostic(
                 f"{what} ({ref.what}) does not exist on this machine{where}: monit -t refuses the file ({monit})",
                 ref.span,
                 service=ref.service,
-                hint=f"create the {kind}, or name one that exists (see {database})",
+                hint=hint,
             )

@@ -40,8 +40,10 @@ class Program:
 
     argv: list[str]  # as Monit splits it: len(argv) is the argument count Monit limits
     span: Span
-    uid: str | None = None
-    gid: str | None = None
+    # A user or group as Monit reads it: a number is an id (int); a name, or anything quoted
+    # (`as uid "0"` is looked up as the name "0"), is a str.
+    uid: str | int | None = None
+    gid: str | int | None = None
     timeout: int | None = None  # seconds, from "with timeout N seconds"
 
 

@@ -46,9 +46,13 @@ class PidChangeTest(Test):
 
 @record(slots=True)
 class OwnerTest(Test):
-    """``if failed uid|euid|gid X`` (kind ``uid``, ``euid`` or ``gid``): a name or a number, as written."""
+    """``if failed uid|euid|gid X`` (kind ``uid``, ``euid`` or ``gid``): a name or an id, as Monit reads it.
 
-    owner: str = ""
+    An unquoted number is an id (int); a name, or anything quoted, is a name (str): Monit looks
+    ``uid "0"`` up as the user named "0".
+    """
+
+    owner: str | int = ""
 
 
 @record(slots=True)

@@ -217,8 +217,8 @@ class HttpdUnixSocket:
 
     path: str
     span: Span
-    uid: str | None = None
-    gid: str | None = None
+    uid: str | int | None = None  # an id (int) or a name (str), as in Program
+    gid: str | int | None = None
     permission: str | None = None
     read_only: bool = False
 

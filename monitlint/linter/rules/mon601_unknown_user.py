@@ -12,8 +12,12 @@ Why it matters
     Note: Monit also refuses `as uid` unless it runs as root ("UID statement
     requires root privileges"); that depends on who runs the daemon and is not checked.
 
+    A number in quotes is a name to Monit: `uid "0"` looks up a user named "0" (usually
+    missing, from templates such as `uid "{{ uid }}"`); `uid 0` is root.
+
 Bad
     if failed uid www-data then alert      # on a machine without www-data
+    if failed uid "0" then alert           # the user named "0", not uid 0
 
 Good
     if failed uid root then alert

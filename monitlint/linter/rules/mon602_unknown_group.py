@@ -12,8 +12,12 @@ Why it matters
     Note: Monit also refuses `as gid` unless it runs as root ("GID statement
     requires root privileges"); that depends on who runs the daemon and is not checked.
 
+    A number in quotes is a name to Monit: `gid "0"` looks up a group named "0"; `gid 0`
+    is root's group.
+
 Bad
     if failed gid www-data then alert      # on a machine without www-data
+    if failed gid "0" then alert           # the group named "0", not gid 0
 
 Good
     if failed gid root then alert
