@@ -22,7 +22,7 @@ from typing import Any
 
 from monitlint import __version__
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.model import Span
+from monitlint.span import Span
 
 CACHE_FORMAT = 2  # 2: entries record the checked trees and each include's notes
 

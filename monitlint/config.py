@@ -96,6 +96,9 @@ def keep_always_reported(config: Config) -> Config:
     Names and codes of those rules in ignore lists were refused when read (:func:`cannot_turn_off`);
     here a prefix such as ``MON0`` or ``ALL`` becomes the codes it covers, less those two.
     """
+    selects_all = any(s.strip().upper() == "ALL" for s in config.select)
+    if selects_all and not config.ignore and not config.per_file_ignores and not config.severity:
+        return config  # nothing to change: the rules need not be imported (a cache hit never runs them)
     from monitlint.linter.registry import all_rules, selector_matches
 
     rules = all_rules()
@@ -109,7 +112,7 @@ def keep_always_reported(config: Config) -> Config:
                     codes.append(rule.code)
         return codes
 
-    if not any(s.strip().upper() == "ALL" for s in config.select):
+    if not selects_all:
         config.select = [*config.select, *sorted(c for c in protected if c not in config.select)]
     config.ignore = without_protected(config.ignore)
     config.per_file_ignores = {k: without_protected(v) for k, v in config.per_file_ignores.items()}

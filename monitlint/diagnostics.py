@@ -11,8 +11,8 @@ from __future__ import annotations
 from enum import Enum, IntEnum
 from typing import Any
 
-from monitlint.model import Span
 from monitlint.records import record
+from monitlint.span import Span
 
 
 class Severity(IntEnum):

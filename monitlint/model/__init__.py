@@ -26,7 +26,6 @@ from monitlint.model.core import (
     Name,
     Program,
     Rate,
-    Span,
     SslOptions,
 )
 from monitlint.model.service_tests import (
@@ -94,6 +93,7 @@ from monitlint.model.settings import (
     TerminalSetting,
 )
 from monitlint.model.values import Condition, Operator, Quantity, Subject, Unit
+from monitlint.span import Span
 
 __all__ = [
     "Action",

@@ -6,10 +6,11 @@ from dataclasses import field, fields
 from enum import Enum
 from typing import Any
 
-from monitlint.model.core import AlertRecipient, Include, Name, Program, Span
+from monitlint.model.core import AlertRecipient, Include, Name, Program
 from monitlint.model.service_tests import Test
 from monitlint.model.settings import Setting
 from monitlint.records import record
+from monitlint.span import Span
 
 
 @record(slots=True)

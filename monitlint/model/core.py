@@ -8,30 +8,9 @@ from __future__ import annotations
 
 from dataclasses import field
 from enum import StrEnum
-from typing import Any
 
 from monitlint.records import record
-
-
-@record(slots=True)
-class Span:
-    """A source range: 1-based lines and columns; ``end_column`` is exclusive."""
-
-    path: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the span as plain data."""
-        return {
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "end_line": self.end_line,
-            "end_column": self.end_column,
-        }
+from monitlint.span import Span
 
 
 @record(slots=True)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import field
 from enum import StrEnum
 
-from monitlint.model.core import Action, Checksum, HashType, Rate, Span, SslOptions
+from monitlint.model.core import Action, Checksum, HashType, Rate, SslOptions
 from monitlint.model.values import Condition
 from monitlint.records import record
+from monitlint.span import Span
 
 
 @record(slots=True)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import field
 
-from monitlint.model.core import AlertRecipient, Checksum, MailFormat, Span, SslOptions
+from monitlint.model.core import AlertRecipient, Checksum, MailFormat, SslOptions
 from monitlint.model.values import Quantity
 from monitlint.records import record
+from monitlint.span import Span
 
 
 @record(slots=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from monitlint.model.core import Span
 from monitlint.records import record
+from monitlint.span import Span
 
 
 class Operator(StrEnum):
