@@ -19,6 +19,10 @@ class SourceError(Exception):
     """A control file could not be read as text; the message is one line for users."""
 
 
+class BinarySourceError(SourceError):
+    """A control file holds a NUL byte (Monit's scanner ends the whole configuration there)."""
+
+
 @record(eq=False)
 class SourceFile:
     """The text of one control file (main or included) and its line index."""
@@ -78,7 +82,7 @@ def decode_text(data: bytes, display: str) -> str:
     """
     nul = data.find(b"\0")
     if nul != -1:
-        raise SourceError(f"{display}: binary file (NUL byte at offset {nul}), not a Monit control file")
+        raise BinarySourceError(f"{display}: binary file (NUL byte at offset {nul}), not a Monit control file")
     return data.decode("utf-8", "monitlint-bytes")
 
 

@@ -22,6 +22,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -248,6 +249,23 @@ def test_binary_and_invalid_utf8(tmp_path: Path, data: bytes, message: str) -> N
     assert run.exit_code == 1
     found = json.loads(run.stdout)["diagnostics"]
     assert any(d["code"] == "MON002" and d["severity"] == "error" and message in d["message"] for d in found), found
+
+
+def test_included_nul_byte_is_an_error_though_monit_says_ok(tmp_path: Path, monit_t: Any) -> None:
+    """Monit's scanner ends the whole configuration at a NUL byte and says "syntax OK": the garbage and the
+    duplicate service after the include are never read.  monitlint fails the file and says so."""
+    nul = tmp_path / "nul.conf"
+    nul.write_bytes(b"\0set daemon 30\n")
+    good = tmp_path / "good.conf"
+    good.write_text("check process a with pidfile /run/a.pid\n")
+    main = tmp_path / "monitrc"
+    main.write_text(f"set daemon 30\ninclude {good}\ninclude {nul}\ninclude {good}\ncheck garbage here\n")
+    assert monit_t(main).exit_code == 0  # measured with monit 5.33: nothing after the NUL is read
+    run = check(main, tmp_path, "--format", "json", timeout=QUICK)
+    assert run.exit_code == 1
+    finding = include_finding(run, 3)
+    assert finding["severity"] == "error" and "NUL byte at offset 0" in str(finding["message"])
+    assert "stops reading the whole configuration at a NUL byte" in str(finding["hint"])
 
 
 # --- devices, FIFOs, folders ------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from monitlint.include_glob import GlobBudget, checked_trees, expand_include, re
 from monitlint.model import Include, Span
 from monitlint.records import record
 from monitlint.safe_fs import open_regular, read_fd_bounded
-from monitlint.source import SourceError, SourceFile, read_source
+from monitlint.source import BinarySourceError, SourceError, SourceFile, read_source
 
 MAX_INCLUDE_DEPTH = 1024  # Monit's own limit (src/l.l)
 SPLIT_MIN_BYTES = 256 * 1024  # below this, parsing apart costs more than it saves
@@ -54,8 +54,15 @@ def _span(request: IncludeRequest) -> Span:
     return Span(request.file.path, request.line, request.column, request.end_line, request.end_column)
 
 
-def _unreadable_include_consequence(path: str) -> tuple[ProblemKind, str]:
+def _unreadable_include_consequence(path: str, error: SourceError) -> tuple[ProblemKind, str]:
     """What Monit does with an include it cannot read as a file (tested with `monit -t` 5.33)."""
+    if isinstance(error, BinarySourceError):
+        # Measured: `monit -t` says "syntax OK" and ignores every statement after the NUL,
+        # in the included file, in the includer and in every later include.
+        return ProblemKind.INCLUDE_UNREADABLE, (
+            "Monit stops reading the whole configuration at a NUL byte, silently: every statement "
+            "after it, in any file, is ignored; remove the file from the include"
+        )
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -280,7 +287,7 @@ class IncludeExpander:
         try:
             source = SourceFile(path, _TEXT_IN_PLACE[real]) if real in _TEXT_IN_PLACE else read_source(path)
         except SourceError as exc:
-            kind, hint = _unreadable_include_consequence(path)
+            kind, hint = _unreadable_include_consequence(path, exc)
             self._report(kind, f"cannot include file: {exc}", request, hint)
             return None
         self.sources[source.path] = source

@@ -2,8 +2,11 @@
 
 What it detects
     An `include` whose file does not exist, or a glob whose folder does not exist
-    (Monit silently includes nothing; warning), and a matched file that cannot be
-    read: unreadable, binary, not UTF-8, a FIFO or device (Monit refuses to start; error).
+    (Monit silently includes nothing; warning); a matched file that cannot be read
+    (Monit refuses to start; error), a FIFO (Monit hangs at start; error), or a
+    binary file with a NUL byte (error: Monit stops reading the whole configuration
+    at the NUL and still says "syntax OK", so every later statement is lost); and a
+    device or socket (Monit accepts it and reads nothing; warning).
 
 Why it matters
     A typo in an include path silently drops every service it was meant to bring
@@ -25,6 +28,6 @@ SUMMARY = "an include path or folder that does not exist, or an included file th
 # Reported by the include expander, not by a check.  The severity depends on what Monit does:
 KINDS = {
     ProblemKind.INCLUDE_NOT_FOUND: Severity.WARNING,  # Monit silently includes nothing
-    ProblemKind.INCLUDE_UNREADABLE: Severity.ERROR,  # Monit refuses to start (or hangs on a FIFO)
+    ProblemKind.INCLUDE_UNREADABLE: Severity.ERROR,  # Monit refuses to start, hangs (FIFO) or stops reading (NUL)
     ProblemKind.INCLUDE_READS_NOTHING: Severity.WARNING,  # a device or socket: accepted, nothing read
 }
