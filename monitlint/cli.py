@@ -10,7 +10,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -38,6 +39,9 @@ def _use_colour(choice: str) -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
 def _root_option(function: Any) -> Any:
     return click.option(
         "--root",
@@ -45,6 +49,17 @@ def _root_option(function: Any) -> Any:
         default=None,
         help="Resolve absolute include paths under this folder (lint a checkout as if installed).",
     )(function)
+
+
+def config_file_option(help_text: str) -> Callable[[_Command], _Command]:
+    """The ``--config FILE`` option, for ``check`` and ``service`` (which differ only in what it means)."""
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, readable=False),
+        default=None,
+        help=help_text,
+    )
 
 
 class _Commands(click.Group):
@@ -170,13 +185,9 @@ class _Configs:
     help="Colour the text output (auto: only on a terminal, never with NO_COLOR).",
 )
 @_root_option
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, readable=False),
-    default=None,
-    help="Configuration file for every path (default: the closest .monitlint.toml or pyproject.toml "
-    "[tool.monitlint] above each linted file).",
+@config_file_option(
+    "Configuration file for every path (default: the closest .monitlint.toml or pyproject.toml "
+    "[tool.monitlint] above each linted file)."
 )
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--select", multiple=True, help="Only these rules (codes, prefixes such as MON1, or names).")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from monitlint.cli import config_file_option
 from monitlint.provider.errors import EXIT_ENVIRONMENT, EXIT_REFUSED, ProviderError
 
 if TYPE_CHECKING:  # the provider is imported only when the command runs: `monitlint check` stays fast
@@ -65,13 +66,9 @@ def _timeout(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, readable=False),
-    default=None,
-    help="monitlint configuration for the lint gate. Never discovered: a planted .monitlint.toml must not "
-    "switch the gate off for root.",
+@config_file_option(
+    "monitlint configuration for the lint gate. Never discovered: a planted .monitlint.toml must not "
+    "switch the gate off for root."
 )
 @click.option(
     "--isolated", is_flag=True, hidden=True, help="Accepted for compatibility: no configuration is discovered."
