@@ -49,7 +49,7 @@ RECORDED: dict[str, int] = {
     "MON501": 24,
     "MON502": 5,
     "MON503": 9,
-    "MON504": 11,
+    "MON504": 13,  # +2 (2026-12-02): the pre-5.21 httpd `pemfile`, which MON504 documented but never reported
     "MON601": 0,
     "MON602": 0,
     "MON603": 0,

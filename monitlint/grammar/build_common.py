@@ -218,9 +218,10 @@ def checksum(toks: list[Token]) -> Checksum:
     for tok in toks:
         if tok.type in HASH_TYPES:
             stated = HASH_TYPES[tok.type]
-    if toks[0].type == "CERTMD5":
+    certmd5 = toks[0].type == "CERTMD5"
+    if certmd5:
         stated = HashType.MD5
-    return Checksum(str(toks[-1]), token_span(toks[0], toks[-1]), stated)
+    return Checksum(str(toks[-1]), token_span(toks[0], toks[-1]), stated, certmd5)
 
 
 _SSL_FILE_OPTIONS = {

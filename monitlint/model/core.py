@@ -76,12 +76,14 @@ class Checksum:
     """A checksum value as written: a file's `expect`, a certificate's, an rsakey's or an http body's.
 
     ``hash`` is the type stated next to it (``md5``/``sha1``, or ``certmd5``), None when none is;
-    Monit then infers it from the length.
+    Monit then infers it from the length.  ``certmd5`` is whether it was written in the deprecated
+    ``certmd5 VALUE`` form rather than ``certificate checksum``.
     """
 
     value: str
     span: Span
     hash: HashType | None = None
+    certmd5: bool = False
 
 
 @record(slots=True)

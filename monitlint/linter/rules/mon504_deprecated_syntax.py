@@ -25,7 +25,16 @@ from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
-from monitlint.model import LinkState, LinkTest
+from monitlint.model import (
+    Checksum,
+    ConnectionTest,
+    HttpdSetting,
+    LinkState,
+    LinkTest,
+    MailServerSetting,
+    MMonitSetting,
+    Setting,
+)
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -33,7 +42,7 @@ if TYPE_CHECKING:
 CODE = "MON504"
 NAME = "deprecated-syntax"
 SEVERITY = Severity.INFO
-SUMMARY = "syntax that Monit deprecates (set expectbuffer, mode manual, if match ...)"
+SUMMARY = "syntax that Monit deprecates (set expectbuffer, mode manual, if match, httpd pemfile, certmd5 ...)"
 
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
@@ -43,6 +52,10 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
             yield rule.diagnostic(
                 "`set expectbuffer` is deprecated", setting.span, hint="use `set limits { sendExpectBuffer: N kB }`"
             )
+        if isinstance(setting, HttpdSetting):
+            yield from _old_httpd_tls(setting, rule)
+        for checksum in _setting_checksums(setting):
+            yield from _certmd5(checksum, rule, None)
     for service in ctx.model.services:
         if service.mode == "manual":
             yield rule.diagnostic(
@@ -53,6 +66,9 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
                 yield rule.diagnostic(
                     "`if failed link` is deprecated", test.span, service=service.name, hint="use `if link down`"
                 )
+            if isinstance(test, ConnectionTest):
+                for checksum in test.certificate_checksums:
+                    yield from _certmd5(checksum, rule, service.name)
             if test.kind in ("match", "ignore_match"):
                 yield rule.diagnostic(
                     f"`{'ignore' if test.kind == 'ignore_match' else 'if'} match` is deprecated",
@@ -60,3 +76,45 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
                     service=service.name,
                     hint="use `content =` / `content !=`",
                 )
+
+
+# The pre-5.21 `set httpd` TLS options and what replaces each inside `with ssl { … }`.
+_OLD_HTTPD_TLS = (
+    ("pemfile", "pemfile: PATH"),
+    ("clientpemfile", "clientpemfile: PATH"),
+    ("allowselfcertification", "selfsigned: allow"),
+)
+
+
+def _old_httpd_tls(setting: HttpdSetting, rule: Rule) -> Iterator[Diagnostic]:
+    written = {
+        "pemfile": setting.pemfile is not None,
+        "clientpemfile": setting.clientpemfile is not None,
+        "allowselfcertification": setting.allow_self_certification,
+    }
+    used = [(old, new) for old, new in _OLD_HTTPD_TLS if written[old]]
+    if used:
+        names = ", ".join(f"`{old}`" for old, _new in used)
+        replacement = ", ".join(new for _old, new in used)
+        yield rule.diagnostic(
+            f"the pre-5.21 `set httpd` option{'s' if len(used) > 1 else ''} {names} {'are' if len(used) > 1 else 'is'}"
+            " deprecated",
+            setting.span,
+            hint=f"use `with ssl {{ {replacement} }}`",
+        )
+
+
+def _setting_checksums(setting: Setting) -> Iterator[Checksum]:
+    if isinstance(setting, MailServerSetting | MMonitSetting):
+        for server in setting.servers:
+            yield from server.certificate_checksums
+
+
+def _certmd5(checksum: Checksum, rule: Rule, service: str | None) -> Iterator[Diagnostic]:
+    if checksum.certmd5:
+        yield rule.diagnostic(
+            "`certmd5` is deprecated",
+            checksum.span,
+            service=service,
+            hint=f'use `certificate checksum md5 "{checksum.value}"`',
+        )
