@@ -198,7 +198,11 @@ class _Configs:
     default=None,
     help="Lowest severity that makes the exit status 1 [default: info, i.e. any finding].",
 )
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when there are findings, syntax errors included (report-only runs); they are still printed.",
+)
 @click.option(
     "--statistics",
     is_flag=True,
