@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 
 from monitlint.provider.errors import DaemonUnavailable, MonitNotInstalled
 from monitlint.records import record
 
 # Monit's own CLI gives up after 5 s when the daemon does not answer; wait a little longer.
 DEFAULT_CALL_TIMEOUT = 10.0
+MIN_CALL_TIMEOUT = 0.5  # past the caller's deadline, a last status read still gets this long
 
 
 @record
@@ -44,6 +46,7 @@ class MonitCLI:
         self.monit = monit
         self.control_file = control_file
         self.call_timeout = call_timeout
+        self.deadline: float | None = None  # monotonic end of the whole provider call (--timeout)
 
     def executable(self) -> str:
         """Absolute path of the monit executable, or MonitNotInstalled."""
@@ -61,6 +64,9 @@ class MonitCLI:
             argv += ["-c", self.control_file]
         argv += list(args)
         env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
+        wait = self.call_timeout
+        if self.deadline is not None:  # --timeout bounds the whole call, so each monit call too
+            wait = min(wait, max(MIN_CALL_TIMEOUT, self.deadline - time.monotonic()))
         try:
             proc = subprocess.run(
                 argv,
@@ -69,11 +75,12 @@ class MonitCLI:
                 text=True,
                 errors="replace",
                 env=env,
-                timeout=self.call_timeout,
+                timeout=wait,
             )
         except subprocess.TimeoutExpired:
             raise DaemonUnavailable(
-                f"`monit {' '.join(args)}` did not answer within {self.call_timeout:g} s: the daemon seems to hang"
+                f"`monit {' '.join(args)}` did not answer within {wait:g} s: the daemon is busy or hung; "
+                "check its log and `monit status`, then call again"
             ) from None
         except PermissionError:
             raise MonitNotInstalled(f"permission denied running {argv[0]}") from None

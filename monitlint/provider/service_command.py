@@ -57,6 +57,12 @@ def _timeout(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
     help="If the control file changed since the daemon loaded it, run `monit reload` and wait for it "
     "(without it such a file is refused).",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="With ensure: wait for pending actions, say whether the service is in the state and what would be "
+    "done or refused; send nothing (what Puppet's status and Ansible's check mode use).",
+)
 @click.option("--monit", "monit", default="monit", show_default=True, help="The monit executable.")
 @click.option(
     "--format",
@@ -80,6 +86,7 @@ def service(
     control_file: str | None,
     timeout: float | None,
     reload_daemon: bool,
+    dry_run: bool,
     monit: str,
     output_format: str,
     config_file: str | None,
@@ -106,8 +113,10 @@ def service(
         raise click.UsageError("ensure needs a target state: monitlint service ensure NAME running|stopped")
     if action != "ensure" and state is not None:
         raise click.UsageError(f"unexpected extra argument '{state}' for {action}")
+    if dry_run and action != "ensure":
+        raise click.UsageError("--dry-run goes with ensure: monitlint service ensure NAME running|stopped --dry-run")
     del isolated
-    result = run_service(action, name, state, control_file, timeout, reload_daemon, monit, config_file)
+    result = run_service(action, name, state, control_file, timeout, reload_daemon, monit, config_file, dry_run=dry_run)
     _print(result, action, output_format)
     sys.exit(result.exit_code)
 
@@ -154,8 +163,13 @@ def run_service(
     reload_daemon: bool = False,
     monit: str = "monit",
     config_file: str | None = None,
+    *,
+    dry_run: bool = False,
 ) -> ActionResult:
-    """Run one provider call and return its result; errors become results with the same fields."""
+    """Run one provider call and return its result; errors become results with the same fields.
+
+    ``dry_run`` (with ``ensure``) sends nothing: see :meth:`MonitProvider.ensure`.
+    """
     from monitlint.provider.provider import MonitProvider, error_result
 
     label = action
@@ -166,7 +180,7 @@ def run_service(
         )
         if action == "ensure":
             assert state is not None
-            return provider.ensure(name, state)
+            return provider.ensure(name, state, dry_run=dry_run)
         result: ActionResult = getattr(provider, action)(name)
         return result
     except ProviderError as exc:
@@ -191,8 +205,10 @@ def _print(result: ActionResult, action: str, output_format: str) -> None:
         click.echo(f"monitlint: error: {clean(result.message)}", err=True)
         return
     word = "ok" if result.ok else ("refused" if result.exit_code == EXIT_REFUSED else "FAILED")
+    if result.dry_run and result.ok:
+        word = "in state" if result.in_state else "dry run"
     click.echo(f"{word}: {clean(result.message)}")
-    if action == "status":
+    if action == "status" or result.dry_run:
         click.echo(
             f"  state: {result.state}; monitoring: {'yes' if result.monitored else 'no'}; "
             f"mode: {result.mode}; on reboot: {result.on_reboot}"

@@ -1,45 +1,91 @@
-"""Is the running daemon using the control file that is on disk now?
+"""Does the running daemon run the control file that is on disk now?
 
-The lint gate reads the files on disk; the daemon acts on what it read when it
+The lint gate reads the files on disk; the daemon acts on what it parsed when it
 started or was last reloaded.  If a file changed since, the gate would approve
-(or refuse) a configuration the daemon is not running.  The daemon's last load
-is the later of its process start (``/proc``, exact: Monit parses the file
-before it forks the daemon) and the last ``Reinitializing`` line in its log
-file (to the second; Monit 5.33's log format).
+(or refuse) a configuration the daemon is not running.
+
+What the daemon loaded is judged from the daemon itself, never from its log
+(which may be syslog, rotated or too long to read) nor from modification times
+(``cp -p``, ``rsync -a`` and ``touch -d`` keep or set them at will):
+
+* **When it loaded**: Monit writes its pid file right after it parses the
+  control file, at start (after forking the daemon) and at every reload
+  (``do_reinit``: parse, then ``file_createPidFile``).  The pid file's change
+  time (``st_ctime``, which no user can set) is the daemon's last load.
+* **What it loaded**: a file whose change time is before that load was read by
+  it as it is now.  When every file is, the provider records a content hash of
+  them all, keyed by the daemon's pid and load time, in its private state
+  folder; later calls compare contents with that record, so a ``touch`` or a
+  ``chmod`` after the load is not taken for an edit, and an edit that was
+  undone is seen as undone.  When monitlint reloads the daemon itself
+  (``--reload``), it records the hash it read before the reload, if the files
+  did not change while it waited.
+* **Which services it runs**: the daemon's own service list (``monit status``)
+  must be the control file's, which also sees a deleted include.
+
+When none of this can tell, the call is refused with the command to run.
+Not covered: an edit in the milliseconds between Monit's parse and its pid file
+write (Monit's own reload has the same race).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
-from datetime import datetime
 
-from monitlint.model import ControlFile, LogSetting, PathSetting
+from monitlint.model import ControlFile, PathSetting
 from monitlint.provider import processes
 from monitlint.records import record
-from monitlint.safe_fs import open_regular
+from monitlint.safe_fs import open_regular, read_bounded, read_private, write_private
 
-LOG_TAIL_BYTES = 256 * 1024
-# The daemon's start time is known to about 10 ms, the clocks behind it may drift a little.
-START_TOLERANCE = 0.2
 DEFAULT_PIDFILES = ("/run/monit.pid", "/var/run/monit.pid", "~/.monit.pid")
+FILE_MAX_BYTES = 64 * 1024 * 1024  # the engine's own cap on a control file
+RECORD_MAX_BYTES = 1024 * 1024
 
 
 def _pidfile(config: ControlFile) -> str | None:
     return next((s.path for s in reversed(config.settings) if isinstance(s, PathSetting) and s.kind == "pidfile"), None)
 
 
-def _log_file(config: ControlFile) -> str | None:
-    return next((s.path for s in reversed(config.settings) if isinstance(s, LogSetting)), None)
+def _pidfiles(config: ControlFile) -> list[str]:
+    named = _pidfile(config)
+    return [named] if named else [os.path.expanduser(p) for p in DEFAULT_PIDFILES]
 
 
 def daemon_pid(config: ControlFile) -> int | None:
     """The live pid of the Monit daemon of this control file (its `set pidfile`, else Monit's defaults)."""
-    named = _pidfile(config)
-    for path in [named] if named else [os.path.expanduser(p) for p in DEFAULT_PIDFILES]:
+    load = daemon_load(config)
+    return load.pid if load is not None else None
+
+
+@record(frozen=True)
+class DaemonLoad:
+    """The running daemon and the moment it last parsed the control file (its pid file's change time)."""
+
+    pid: int
+    pidfile: str
+    loaded_at: float  # epoch seconds, nanosecond precision
+    loaded_ns: int
+
+    @property
+    def key(self) -> str:
+        """What identifies this load: a restart or a reload gives another key."""
+        return f"{self.pid}:{self.loaded_ns}"
+
+
+def daemon_load(config: ControlFile) -> DaemonLoad | None:
+    """The daemon of this control file and its last load; None when no live daemon's pid file is found."""
+    for path in _pidfiles(config):
         pid = processes.read_pidfile(path).pid
-        if pid is not None and processes.pid_alive(pid):
-            return pid
+        if pid is None or not processes.pid_alive(pid):
+            continue
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        return DaemonLoad(pid, path, info.st_ctime_ns / 1e9, info.st_ctime_ns)
     return None
 
 
@@ -65,71 +111,124 @@ def process_start_time(pid: int) -> float | None:
     return boot + info.start_ticks / os.sysconf("SC_CLK_TCK")
 
 
-def last_reload_time(config: ControlFile) -> float | None:
-    """Time of the last ``Reinitializing monit daemon`` line in the daemon's log file, if it has one."""
-    log = _log_file(config)
-    if not log or not log.startswith("/"):
-        return None
-    try:
-        fd = open_regular(log)
-    except OSError:
-        return None
-    try:
-        size = os.fstat(fd).st_size
-        os.lseek(fd, max(0, size - LOG_TAIL_BYTES), os.SEEK_SET)
-        tail = os.read(fd, LOG_TAIL_BYTES)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    latest: float | None = None
-    for line in tail.decode("utf-8", "replace").splitlines():
-        if "Reinitializing" not in line or not line.startswith("["):
-            continue
-        stamp = line[1 : line.find("]")]
+def file_digests(files: list[str]) -> dict[str, str]:
+    """A SHA-256 of each file's bytes ("missing" or "unreadable" when there are none)."""
+    digests: dict[str, str] = {}
+    for path in files:
         try:
-            when = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S%z").timestamp()
-        except ValueError:
-            continue
-        latest = when if latest is None else max(latest, when)
-    return latest
+            digests[path] = hashlib.sha256(read_bounded(path, FILE_MAX_BYTES)).hexdigest()
+        except FileNotFoundError:
+            digests[path] = "missing"
+        except (OSError, ValueError):
+            digests[path] = "unreadable"
+    return digests
 
 
 @record
 class Freshness:
-    """Whether the daemon runs the files on disk; ``changed`` lists the files edited after its last load."""
+    """Whether the daemon runs the files on disk, and if not, why not."""
 
-    known: bool
-    changed: list[str]
-    loaded_at: float | None = None
+    known: bool  # False: no daemon found (the action itself will say what is wrong)
+    changed: list[str]  # files edited after the daemon's last load
+    reason: str | None = None  # why the daemon may not run these files; None when it does
+    load: DaemonLoad | None = None
+    digests: dict[str, str] | None = None
 
     @property
     def stale(self) -> bool:
-        """True when a file changed after the daemon last loaded the configuration."""
-        return bool(self.changed)
+        """True when the daemon may run another version of the files than the one on disk."""
+        return self.reason is not None
 
 
-def freshness(config: ControlFile, files: list[str]) -> Freshness:
-    """Compare the files the lint read with the daemon's last (re)load.
+def _changed_since(files: list[str], moment: float) -> list[str]:
+    """Files whose change time is at or after ``moment``, or that are gone since the lint read them.
 
-    The log's reload time has whole seconds: a file changed in the same second
-    as a reload counts as loaded (editing then reloading at once is the usual
-    order).  Unknown (no daemon pid) means nothing can be said.
+    A folder's change time is not used: Monit's own pid and state files often lie
+    beside the control file.  A file added or removed is seen by the service list.
     """
-    pid = daemon_pid(config)
-    started = process_start_time(pid) if pid is not None else None
-    if started is None:
-        return Freshness(False, [])
-    reloaded = last_reload_time(config)
-    changed: list[str] = []
+    changed = []
     for path in files:
         try:
-            mtime = os.stat(path).st_mtime
+            if os.stat(path).st_ctime >= moment:
+                changed.append(path)
         except OSError:
-            continue
-        after_start = mtime > started + START_TOLERANCE
-        after_reload = reloaded is None or mtime >= reloaded + 1.0
-        if after_start and after_reload:
             changed.append(path)
-    loaded = max(started, reloaded) if reloaded is not None else started
-    return Freshness(True, changed, loaded)
+    return changed
+
+
+def freshness(
+    config: ControlFile, files: list[str], daemon_services: list[str] | None = None, state_dir: str | None = None
+) -> Freshness:
+    """Compare the files the lint read with what the daemon loaded (see the module's docstring).
+
+    ``daemon_services`` are the names the daemon shows (without its system
+    service); ``state_dir`` is the private folder of load records.
+    """
+    load = daemon_load(config)
+    if load is None:
+        return Freshness(False, [])
+    digests = file_digests(files)
+    listed = _compare_services(config, daemon_services)
+    if listed is not None:
+        return Freshness(True, [], listed, load, digests)
+    recorded = _read_record(state_dir, config.path, load)
+    if recorded is not None:
+        changed = [p for p in files if recorded.get(p) != digests.get(p)] + [p for p in recorded if p not in digests]
+        reason = "the control file changed after the Monit daemon last loaded it" if changed else None
+        return Freshness(True, changed, reason, load, digests)
+    changed = _changed_since(files, load.loaded_at)
+    if changed:
+        return Freshness(True, changed, "the control file changed after the Monit daemon last loaded it", load, digests)
+    _write_record(state_dir, config.path, load, digests)
+    return Freshness(True, [], None, load, digests)
+
+
+def record_load(config: ControlFile, load: DaemonLoad, digests: dict[str, str], state_dir: str | None) -> None:
+    """Remember that the daemon's load ``load`` read files with these contents (after a reload we waited for)."""
+    _write_record(state_dir, config.path, load, digests)
+
+
+def _compare_services(config: ControlFile, daemon_services: list[str] | None) -> str | None:
+    """Why the daemon's service list is not the control file's; None when they agree or are unknown."""
+    if daemon_services is None:
+        return None
+    ours = {s.name.lower() for s in config.services if s.type != "system"}
+    theirs = {name.lower() for name in daemon_services}
+    if ours == theirs:
+        return None
+    only_file = sorted(ours - theirs)
+    only_daemon = sorted(theirs - ours)
+    parts = []
+    if only_file:
+        names = ", ".join(f"'{n}'" for n in only_file[:3])
+        parts.append(f"the control file has {names}, which the daemon does not")
+    if only_daemon:
+        names = ", ".join(f"'{n}'" for n in only_daemon[:3])
+        parts.append(f"the daemon runs {names}, which the file does not")
+    return "the Monit daemon loaded another version of the control file (" + "; ".join(parts) + ")"
+
+
+def _record_name(control_file: str) -> str:
+    return "loaded-" + hashlib.sha256(os.path.realpath(control_file).encode()).hexdigest()[:24] + ".json"
+
+
+def _read_record(state_dir: str | None, control_file: str, load: DaemonLoad) -> dict[str, str] | None:
+    if state_dir is None:
+        return None
+    data = read_private(state_dir, _record_name(control_file), RECORD_MAX_BYTES)
+    if data is None:
+        return None
+    try:
+        entry = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(entry, dict) or entry.get("load") != load.key or not isinstance(entry.get("digests"), dict):
+        return None
+    digests = entry["digests"]
+    return {str(k): str(v) for k, v in digests.items()}
+
+
+def _write_record(state_dir: str | None, control_file: str, load: DaemonLoad, digests: dict[str, str]) -> None:
+    if state_dir is None or "missing" in digests.values() or "unreadable" in digests.values():
+        return
+    write_private(state_dir, _record_name(control_file), json.dumps({"load": load.key, "digests": digests}).encode())

@@ -192,19 +192,25 @@ def test_stop_of_an_unmonitored_running_service_monitors_then_stops(faults: Moni
 
 
 def test_a_pidfile_naming_pid_1_is_not_the_service(faults: MonitDaemon) -> None:
+    # Monit takes pid 1 for the service; the provider does not, and sends nothing (issue 22: state unknown).
     code, result, _ = provider_cli(faults, "status", "pid1")
-    assert code == 0 and result["state"] == "stopped" and result["pid_after"] is None, show(result)
+    assert code == 0 and result["state"] == "unknown" and result["pid_after"] is None, show(result)
     assert any("pid 1" in str(n) for n in result["notes"])  # type: ignore[attr-defined]
     code, result, _ = provider_cli(faults, "start", "pid1", "--timeout", "6")
-    assert code == 1 and result["ok"] is False, show(result)
+    assert code == 1 and result["ok"] is False and result["steps"] == [], show(result)
+    assert "nothing was sent" in str(result["message"]), show(result)
 
 
 def test_a_pidfile_naming_the_monit_daemon_is_not_the_service(faults: MonitDaemon) -> None:
+    # A stop here would make the stop program kill the daemon: nothing may be sent, whatever the action.
     code, result, _ = provider_cli(faults, "status", "monitpid")
-    assert code == 0 and result["state"] == "stopped" and result["pid_after"] is None, show(result)
+    assert code == 0 and result["state"] == "unknown" and result["pid_after"] is None, show(result)
     assert any("Monit" in str(n) for n in result["notes"])  # type: ignore[attr-defined]
-    code, result, _ = provider_cli(faults, "ensure", "monitpid", "running", "--timeout", "6")
-    assert code == 1 and result["ok"] is False, show(result)
+    for args in (["ensure", "monitpid", "running"], ["stop", "monitpid"], ["restart", "monitpid"]):
+        code, result, _ = provider_cli(faults, *args, "--timeout", "6")
+        assert code == 1 and result["ok"] is False and result["steps"] == [], show(result)
+        assert result["state"] == "unknown", show(result)
+    assert faults.monit_cmd("status", "a").returncode == 0, "the Monit daemon must still run"
 
 
 def test_a_service_waiting_behind_another_slow_start_is_not_failed(tmp_path: Path) -> None:

@@ -17,7 +17,9 @@ description:
   - The lint gate refuses to act on a service with an error-severity finding (for example
     MON101, a process without a stop program, which C(monit stop) would mark "Not monitored"
     while leaving it running); the task then fails with the findings in its result.
-  - The current state is read first (C(monitlint service status)); nothing is done, and
+  - The current state is read first, and for C(started) and C(stopped) decided exactly as the
+    action would decide it (C(monitlint service ensure --dry-run)), so a pending stop is waited
+    for and a monitored service whose process died is not C(stopped)). Nothing is done, and
     C(changed) is false, when the service is already in the requested state.
     C(restarted) always acts.
   - Runs on the managed host with its Python interpreter, which must be able to import
@@ -156,6 +158,14 @@ findings:
   type: list
   elements: dict
   sample: [{code: MON101, rule: missing-stop-program, severity: error, path: /etc/monit/conf.d/x, line: 3}]
+in_state:
+  description: For C(started) and C(stopped), whether the service already was in that state.
+  returned: always
+  type: bool
+dry_run:
+  description: Whether the result is monitlint's dry run (the current state read in check mode).
+  returned: always
+  type: bool
 exit_code:
   description: The exit status C(monitlint service) would have had (0 ok, 1 failed, 2 environment
     or usage error, 3 refused by the lint gate).
@@ -188,11 +198,7 @@ VERBS = {
 
 
 def needs_action(state, current):
-    """Whether the service, as `status` shows it, is not yet in the requested state."""
-    if state == "started":
-        return current.state not in ("running", "monitored")
-    if state == "stopped":
-        return current.state not in ("stopped", "not monitored")
+    """For monitored, unmonitored and restarted: whether the service, as `status` shows it, needs the call."""
     if state == "monitored":
         return not current.monitored
     if state == "unmonitored":
@@ -213,9 +219,11 @@ def fields(result):
 
 
 def summary(result):
+    """The message, then each finding the message does not already name (a refusal names its first)."""
     lines = [result.message]
     for f in result.findings:
-        lines.append(f"{f.code} {f.rule} at {f.span.path}:{f.span.line}: {f.message}")
+        where = f"{f.code} {f.rule} at {f.span.path}:{f.span.line}"
+        lines.append(where + f": {f.message}" if where not in result.message else f.message)
     return "; ".join(lines)
 
 
@@ -243,18 +251,26 @@ def main():
     if timeout is not None and not timeout > 0:
         module.fail_json(msg=f"timeout must be a number of seconds above 0 (got {timeout})")
 
-    before = run_service("status", name, control_file=control_file, timeout=timeout)
-    if before.exit_code != 0:
+    action, target = ACTIONS[state]
+    if target is not None:
+        # Decided as the action decides it: pending actions waited for, a crashed but monitored service not stopped.
+        before = run_service("ensure", name, target, control_file=control_file, timeout=timeout, dry_run=True)
+        needed = before.exit_code != 0 or not before.in_state
+    else:
+        before = run_service("status", name, control_file=control_file, timeout=timeout)
+        needed = needs_action(state, before)
+    # A refusal is reported by the real call itself ("nothing was sent"); in check mode by the dry run.
+    if before.exit_code != 0 and not (before.exit_code == 3 and not module.check_mode):
         module.fail_json(msg=summary(before), **fields(before))
     diff_before = view(before, before.pid_after)
 
-    if not needs_action(state, before):
+    if not needed:
         module.exit_json(
             changed=False, msg=before.message, diff=dict(before=diff_before, after=diff_before), **fields(before)
         )
 
     if module.check_mode:
-        refusal = gate_refusal(name, control_file)
+        refusal = gate_refusal(name, control_file) if target is None else None
         if refusal:
             module.fail_json(msg=f"{VERBS[state]} '{name}' would be refused: " + summary(refusal), **fields(refusal))
         predicted = dict(diff_before)
@@ -266,12 +282,13 @@ def main():
             predicted.update(monitored=state == "monitored")
         module.exit_json(
             changed=True,
-            msg=f"would {VERBS[state]} '{before.service}' (now: {before.message})",
+            msg=before.message
+            if before.dry_run
+            else f"would {VERBS[state]} '{before.service}' (now: {before.message})",
             diff=dict(before=diff_before, after=predicted),
             **fields(before),
         )
 
-    action, target = ACTIONS[state]
     result = run_service(action, name, target, control_file=control_file, timeout=timeout)
     if result.exit_code != 0:
         module.fail_json(msg=summary(result), changed=bool(result.changed), **fields(result))

@@ -2,6 +2,7 @@
 # All the logic (lint gate, locking, waiting, verifying the process table) lives in monitlint;
 # this file only maps Puppet's calls onto the command and its JSON result.
 require 'json'
+require 'open3'
 
 Puppet::Type.type(:service).provide(:monitlint, parent: :service) do
   desc <<-EOT
@@ -26,25 +27,32 @@ Puppet::Type.type(:service).provide(:monitlint, parent: :service) do
   end
 
   # Run `monitlint service ARGS --format json`; returns [exit status, parsed JSON or nil, raw output].
-  def self.monitlint(*args, timeout: nil)
+  def self.monitlint(*args, timeout: nil, flags: [])
     bin = monitlint_bin
     unless bin
       raise Puppet::Error, 'monitlint executable not found: install monitlint, or set MONITLINT_BIN ' \
                            'to its path (it is not on PATH)'
     end
-    options = ['--format', 'json']
+    unless File.file?(bin) && File.executable?(bin)
+      raise Puppet::Error, "MONITLINT_BIN is #{bin}, which is not an executable file: point it at " \
+                           'the monitlint executable (venv/bin/monitlint), or unset it to use PATH'
+    end
+    options = ['--format', 'json', *flags]
     control = ENV['MONITLINT_CONTROL_FILE']
     options += ['-c', control] unless control.nil? || control.empty?
     options += ['--timeout', timeout.to_s] if timeout
     # '--' ends the options: a name starting with '-' reaches monitlint, which refuses it
-    output = Puppet::Util::Execution.execute([bin, 'service', *options, '--', *args],
-                                             failonfail: false, combine: false)
+    stdout, stderr, status = begin
+      Open3.capture3(bin, 'service', *options, '--', *args, stdin_data: '')
+    rescue SystemCallError => e
+      raise Puppet::Error, "cannot run #{bin}: #{e.message}"
+    end
     data = begin
-      JSON.parse(output)
+      JSON.parse(stdout)
     rescue JSON::ParserError
       nil
     end
-    [output.exitstatus, data.is_a?(Hash) ? data : nil, output]
+    [status.exitstatus || 1, data.is_a?(Hash) ? data : nil, [stdout, stderr].map(&:strip).reject(&:empty?).join("\n")]
   end
 
   def self.state_symbol(state)
@@ -71,22 +79,40 @@ Puppet::Type.type(:service).provide(:monitlint, parent: :service) do
     nil # no `timeout` given: monitlint's own deadline (program timeouts plus two Monit cycles)
   end
 
+  # In sync is decided as `monitlint service ensure` decides it (`--dry-run`: pending actions waited
+  # for, a monitored service whose process died is not "stopped"), not from `status` alone.
   def status
     if @resource.original_parameters.key?(:enable)
       # Puppet drops an attribute the provider has no feature for, silently: say it
       warning('enable is ignored by the monitlint provider: Monit keeps start/stop state across reboots, ' \
               'and "not monitored" is not "disabled" (see the module README)')
     end
-    result = call('status')
-    self.class.state_symbol(result['state'])
+    should = @resource.should(:ensure)
+    return self.class.state_symbol(call('status')['state']) unless [:running, :stopped].include?(should)
+
+    status, data, output = self.class.monitlint('ensure', @resource[:name], should.to_s,
+                                                timeout: @resource[:timeout], flags: ['--dry-run'])
+    raise Puppet::Error, failure('status', status, data, output) unless data && [0, 3].include?(status)
+    (data['notes'] || []).each { |note| debug("monitlint: #{note}") }
+    return should if data['in_state']
+    # Refused: with --noop, say so now (the real run would fail the resource with these findings).
+    warning(failure("ensure #{should}", status, data, output)) if status == 3 && @resource.noop?
+    out_of_sync(data, should)
+  end
+
+  # A state symbol that is never `should` for a service not in the target state.
+  def out_of_sync(data, should)
+    state = self.class.state_symbol(data['state'])
+    return state unless state == should
+    data['monitored'] ? :"#{state}_but_monitored" : :"#{state}_but_not_monitored"
   end
 
   def start
-    call('start')
+    call('ensure', 'running')
   end
 
   def stop
-    call('stop')
+    call('ensure', 'stopped')
   end
 
   def restart
@@ -95,17 +121,22 @@ Puppet::Type.type(:service).provide(:monitlint, parent: :service) do
 
   private
 
-  def call(action)
-    status, data, output = self.class.monitlint(action, @resource[:name], timeout: @resource[:timeout])
-    raise Puppet::Error, failure(action, status, data, output) unless status.zero? && data && data['ok']
+  def call(action, *extra)
+    status, data, output = self.class.monitlint(action, @resource[:name], *extra, timeout: @resource[:timeout])
+    label = [action, *extra].join(' ')
+    raise Puppet::Error, failure(label, status, data, output) unless status.zero? && data && data['ok']
     (data['notes'] || []).each { |note| notice("monitlint: #{note}") } unless action == 'status'
     data
   end
 
   def failure(action, status, data, output)
-    return "monitlint service #{action} gave no result (exit #{status}): #{output.to_s.strip}" unless data
+    unless data
+      said = output.to_s.strip
+      return "monitlint service #{action} gave no result (exit #{status})" + (said.empty? ? '' : ": #{said}")
+    end
     word = status == 3 ? 'refused' : 'failed'
-    lines = ["monitlint service #{action} #{word} (exit #{status}): #{data['message']}"]
+    message = data['message'].to_s
+    lines = ["monitlint service #{action} #{word} (exit #{status}): #{message}"]
     (data['findings'] || []).each do |f|
       lines << "#{f['code']} #{f['rule']} at #{f['path']}:#{f['line']}: #{f['message']}"
     end
