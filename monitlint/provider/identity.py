@@ -73,9 +73,18 @@ class PidJudgement:
 
 
 def judge_pidfile_pid(
-    pid: int, pidfile: str, service: Service | None, excluded: dict[int, str], start_time: float | None
+    pid: int,
+    pidfile: str,
+    service: Service | None,
+    excluded: dict[int, str],
+    start_time: float | None,
+    others: list[Service] | None = None,
 ) -> PidJudgement:
-    """Judge the pid ``pidfile`` holds for ``service``; ``start_time`` is the process's start (epoch seconds)."""
+    """Judge the pid ``pidfile`` holds for ``service``; ``start_time`` is the process's start (epoch seconds).
+
+    ``others`` are the control file's other services: a process that runs the
+    same program as ours must also carry what tells ours apart from theirs.
+    """
     if not processes.pid_alive(pid):
         return PidJudgement(pid, PidVerdict.GONE)
     if pid in excluded:
@@ -88,7 +97,7 @@ def judge_pidfile_pid(
             f"pidfile {pidfile} names pid {pid}, a process started after the file was written "
             f"(a reused pid: {_shown(pid)})",
         )
-    if service is not None and not consistent_with_start_program(pid, service):
+    if service is not None and not consistent_with_start_program(pid, service, others or []):
         return PidJudgement(
             pid,
             PidVerdict.FOREIGN,
@@ -98,22 +107,43 @@ def judge_pidfile_pid(
     return PidJudgement(pid, PidVerdict.SERVICE)
 
 
-def consistent_with_start_program(pid: int, service: Service) -> bool:
-    """True unless the start program's words are known and none of them names the process.
+def consistent_with_start_program(pid: int, service: Service, others: list[Service]) -> bool:
+    """True unless the start program's words are known and the process does not carry them.
 
     A start program made only of generic words (``/bin/true``, ``sh -c …`` with
-    nothing else) tells nothing: then any process is consistent.
+    nothing else) tells nothing: then any process is consistent.  When other
+    services share some of those words (two instances of one program), the
+    process must also carry a word only ours has, if ours has one.
     """
-    expected = start_program_words(service)
-    if not expected:
+    expected = _identity_words(service)
+    if expected is None:
         return True
-    expected |= _words(service.name)
-    if service.target:
-        expected |= _words(os.path.basename(service.target))
     found = process_words(pid)
     if found is None:
         return True  # the process cannot be read (gone, or hidden from us): the other checks decide
-    return any(_same_program(a, b) for a in found for b in expected)
+    if not _carries(found, expected):
+        return False
+    theirs: set[str] = set()
+    for other in others:
+        if other is not service and other.type == "process":
+            theirs |= _identity_words(other) or set()
+    own = expected - theirs
+    return not (own and expected & theirs) or _carries(found, own)
+
+
+def _identity_words(service: Service) -> set[str] | None:
+    """The words that name the service's process; None when its start program says nothing specific."""
+    words = start_program_words(service)
+    if not words:
+        return None
+    words |= _words(service.name)
+    if service.target:
+        words |= _words(os.path.basename(service.target))
+    return words
+
+
+def _carries(found: set[str], wanted: set[str]) -> bool:
+    return any(_same_program(a, b) for a in found for b in wanted)
 
 
 def start_program_words(service: Service) -> set[str]:
@@ -164,8 +194,9 @@ def _words(text: str) -> set[str]:
         for extension in _EXTENSIONS:
             if word.endswith(extension):
                 word = word[: -len(extension)]
-        word = _VERSION_SUFFIX.sub("", word).rstrip("-_.")
-        if len(word) >= 2 and not word.isdigit() and word not in GENERIC_WORDS:
+        word = word.rstrip("-_.")
+        # python3.11, php8.2: a version does not make an interpreter specific; web1 and web2 stay apart
+        if word and not word.isdigit() and _VERSION_SUFFIX.sub("", word).rstrip("-_.") not in GENERIC_WORDS:
             found.add(word)
     return found
 

@@ -110,7 +110,7 @@ class ProcessTable:
                 count(monit_pid, "Monit")
             return view
         if service.target_kind == "pidfile":
-            self._pidfile(service, excluded, view, count)
+            self._pidfile(service, config.services if config is not None else [], excluded, view, count)
         elif service.target_kind == "matching":
             try:
                 pid = processes.matching_pid(service.target, set(excluded))
@@ -124,7 +124,11 @@ class ProcessTable:
 
     @staticmethod
     def _pidfile(
-        service: Service, excluded: dict[int, str], view: ProcessView, count: Callable[[int, str], None]
+        service: Service,
+        others: list[Service],
+        excluded: dict[int, str],
+        view: ProcessView,
+        count: Callable[[int, str], None],
     ) -> None:
         path = service.target
         assert path is not None
@@ -135,7 +139,7 @@ class ProcessTable:
             return
         if read.pid is None:
             return
-        judged = judge_pidfile_pid(read.pid, path, service, excluded, process_start_time(read.pid))
+        judged = judge_pidfile_pid(read.pid, path, service, excluded, process_start_time(read.pid), others)
         if judged.verdict is PidVerdict.FOREIGN:
             assert judged.reason is not None
             view.foreign.append(judged.reason)

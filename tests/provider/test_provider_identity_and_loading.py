@@ -32,10 +32,11 @@ ACTIONS = (
 
 @pytest.fixture
 def web(tmp_path: Path) -> Iterator[MonitDaemon]:
-    """A daemon with one toy service `web` (pidfile, start and stop programs), stopped and monitored again."""
-    daemon = start_monit(tmp_path, toy_block("web", tmp_path))
+    """A daemon with toy services `web` and `other` (the same program, other arguments), both running."""
+    daemon = start_monit(tmp_path, toy_block("web", tmp_path) + toy_block("other", tmp_path))
     try:
         assert daemon.wait_for(lambda: daemon.status_word("web") == "OK", 30)
+        assert daemon.wait_for(lambda: daemon.status_word("other") == "OK" and daemon.pid("other") is not None, 30)
         yield daemon
     finally:
         daemon.stop_daemon()
@@ -65,13 +66,16 @@ def reload_in_monit(daemon: MonitDaemon) -> None:
     wait_loaded(daemon, before)
 
 
-@pytest.mark.parametrize("planted", ["reused-pid", "unrelated-older", "the-caller"])
+@pytest.mark.parametrize("planted", ["reused-pid", "unrelated-older", "the-caller", "another-service"])
 def test_a_pidfile_naming_another_process_is_never_acted_on(web: MonitDaemon, planted: str) -> None:
     stop_in_monit(web, "web")
     pidfile = web.dir / "web.pid"
-    victim = stranger() if planted != "the-caller" else None
+    victim = stranger() if planted in ("reused-pid", "unrelated-older") else None
     try:
         pid = victim.pid if victim is not None else os.getpid()
+        if planted == "another-service":  # the same toy program, started before the pidfile was written
+            pid = web.pid("other") or 0
+            assert pid
         pidfile.write_text(f"{pid}\n")
         if planted == "reused-pid":  # the file was written before the process started: a reused pid
             past = time.time() - 60
