@@ -6,6 +6,7 @@ killed, never by the provider's words alone.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -258,3 +259,33 @@ def test_a_hung_daemon_is_said_in_words(web: MonitDaemon) -> None:
         assert web.pid("web") is not None
     finally:
         os.kill(monit_pid, signal.SIGCONT)
+
+
+def test_a_daemon_that_quits_after_the_action_was_sent_is_reported_with_the_step(tmp_path: Path) -> None:
+    daemon = start_monit(tmp_path, toy_block("web", tmp_path, stop="slow"))
+    try:
+        assert daemon.wait_for(lambda: daemon.status_word("web") == "OK", 30)
+        call = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "monitlint", "service", "restart", "web"),
+                "-c",
+                str(daemon.control_file),
+                "--format",
+                "json",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            stdin=subprocess.DEVNULL,
+        )
+        assert daemon.wait_for(lambda: "restart pending" in daemon.status_word("web"), 20)
+        daemon.stop_daemon()
+        out, err = call.communicate(timeout=120)
+        assert "Traceback" not in err, err
+        result = json.loads(out)
+        assert call.returncode in (1, 2) and result["ok"] is False, show(result)
+        assert result["steps"] == ["restart"], show(result)
+        assert "may or may not have happened" in str(result["message"]), show(result)
+    finally:
+        daemon.stop_daemon()
+        kill_toys(tmp_path)
