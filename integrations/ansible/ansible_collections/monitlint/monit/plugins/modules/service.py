@@ -57,10 +57,13 @@ requirements:
   - monitlint importable by the managed host's Python
   - monit (the executable and a running daemon with C(set httpd)) on the managed host
 notes:
-  - C(started) and C(stopped) judge by the process table. A service whose process runs while Monit
-    does not monitor it is C(started) already; use C(monitored) to have Monit watch it again.
-    C(stopped) on such a service has Monit monitor it first (Monit runs no stop program for an
-    unmonitored service), as C(steps) and C(notes) say.
+  - C(started) and C(stopped) judge by the process table and by Monit's monitoring, exactly as
+    C(monitlint service ensure) does. C(started) means a process of the service runs and Monit
+    monitors it without a failure: a running but unmonitored service is started (Monit monitors
+    it and runs no second instance). C(stopped) means no process runs and Monit does not monitor
+    it: a monitored service whose process died is stopped (else Monit would start it again).
+    C(stopped) on a running, unmonitored service has Monit monitor it first (Monit runs no stop
+    program for an unmonitored service), as C(steps) and C(notes) say.
   - There is no C(enabled) option. Monit keeps a service's start/stop state across reboots by
     itself; "not monitored" is runtime state, not "disabled at boot".
   - Supports check mode (the state is read, nothing is sent to Monit; a service the lint gate
