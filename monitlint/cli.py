@@ -257,7 +257,7 @@ def check(
     """
     from monitlint.api import Text, display_name, lint
     from monitlint.output import WITH_STATISTICS, FormatOptions, render
-    from monitlint.source import decode_text
+    from monitlint.source import SourceError, read_stream
 
     if stdin_filename is not None and "-" not in paths:
         _usage_error("--stdin-filename names standard input: pass `-` among the paths")
@@ -275,10 +275,14 @@ def check(
         root,
     )
     inputs: list[Any] = []
+    unreadable: list[tuple[str, str]] = []  # standard input that could not be read, reported as a file would be
     for path in paths:
         if path == "-":
             name = stdin_filename or "<stdin>"
-            inputs.append(Text(decode_text(sys.stdin.buffer.read(), name), name))
+            try:
+                inputs.append(Text(read_stream(0, name).text, name))
+            except SourceError as exc:
+                unreadable.append((name, str(exc)))
         else:
             inputs.append(path)
     report = lint(
@@ -290,6 +294,7 @@ def check(
         skip_non_monit=skip_non_monit,
         names=display_name,
     )
+    report.errors[:0] = unreadable
     for _path, text in report.warnings:
         _error(text, "warning")
     for _path, text in report.errors:
@@ -367,14 +372,14 @@ def parse(path: str, output_format: str, root: str | None, stdin_filename: str |
     import json
 
     from monitlint.grammar.parser import parse_file, parse_text
-    from monitlint.source import SourceError, decode_text
+    from monitlint.source import SourceError, read_stream
 
     if stdin_filename is not None and path != "-":
         _usage_error("--stdin-filename names standard input: pass `-` as the path")
     try:
         if path == "-":
             name = stdin_filename or "<stdin>"
-            result = parse_text(decode_text(sys.stdin.buffer.read(), name), name, root=root)
+            result = parse_text(read_stream(0, name).text, name, root=root)
         else:
             result = parse_file(path, root=root)
     except SourceError as exc:
