@@ -135,6 +135,7 @@ class _Configs:
         self.ignore = ignore
         self.fail_on = fail_on
         self._loaded: dict[str | None, Any] = {}
+        self._warned: set[str] = set()
 
     def for_path(self, path: str) -> Any:
         """The effective configuration for ``path`` (a file, or the name given to standard input)."""
@@ -145,16 +146,24 @@ class _Configs:
         if self.config_file:
             return self._load(self.config_file)
         folder = os.path.dirname(os.path.abspath(path)) if path not in ("-", "<stdin>") else os.getcwd()
-        return self._load(find_config_file(folder))
+        untrusted: list[str] = []
+        found = find_config_file(folder, untrusted)
+        for text in untrusted:  # each once per run, however many files sit below it
+            if text not in self._warned:
+                self._warned.add(text)
+                _error(text, "warning")
+        return self._load(found, discovered=True)
 
-    def _load(self, source: str | None) -> Any:
+    def _load(self, source: str | None, discovered: bool = False) -> Any:
         if source in self._loaded:
             return self._loaded[source]
         from monitlint.config import ConfigError, keep_always_reported, load_config
         from monitlint.diagnostics import Severity
 
         try:
-            config = load_config(source)
+            # A file found by walking up must belong to the caller or root (see config.trusted_owners);
+            # one named with --config is trusted as every path on the command line is.
+            config = load_config(source, trusted_only=discovered)
         except ConfigError as exc:
             _error(str(exc))
             sys.exit(EXIT_ERROR)
@@ -227,7 +236,8 @@ class _Configs:
     "--host",
     is_flag=True,
     help="Also check the control file against this machine (under --root when given) as `monit -t` does: "
-    "users, groups, programs, PEM/CA files, htpasswd and pattern files, log folders (rules MON6xx).",
+    "users, groups, programs, PEM/CA files, htpasswd and pattern files, log folders (rules MON6xx). "
+    "In a git or hg checkout without --root, only files inside the checkout are looked at.",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
 def check(
