@@ -136,17 +136,57 @@ class HostView:
 
     @staticmethod
     def _lookup_in_trees(path: str, absolute: str, trees: list[str]) -> Entry | None:
-        """``stat`` of a path that stays inside ``trees``; None, with nothing outside touched, for any other."""
-        if "\0" in absolute or not within(os.path.normpath(absolute), trees):
-            return None  # decided on the text alone: no stat, so existence outside is never told
-        real = os.path.realpath(absolute)
-        if not within(real, trees):
-            return None  # a symbolic link out of the tree: the same answer whether its target exists or not
+        """``stat`` of a path that stays inside ``trees``; None, with nothing outside touched, for any other.
+
+        The path is resolved one component at a time, as the kernel would, and given up the
+        moment it leaves the trees: no ``lstat``/``readlink`` outside them (``os.path.realpath``
+        would follow a symbolic link out of the tree and back in, telling where an outside link
+        points), so the answer is the same whether anything outside exists or not.
+        """
+        if "\0" in absolute:
+            return None
+        pending = [p for p in absolute.split("/") if p]
+        done = "/"
+        hops = 0
+        while pending:
+            part = pending.pop(0)
+            if part == ".":
+                continue
+            if part == "..":
+                done = os.path.dirname(done)  # ``done`` has no symbolic links left: ".." is its parent
+                continue
+            candidate = os.path.join(done, part)
+            if any(tree.startswith(candidate.rstrip("/") + "/") for tree in trees):
+                done = candidate  # a folder above a tree (a real path, no links): on the way in
+                continue
+            if not within(candidate, trees):
+                return None  # decided on the path alone: nothing outside is looked at
+            try:
+                info = os.lstat(candidate)
+            except OSError as exc:
+                return Entry(path, None, exc.errno or errno.ENOENT)
+            if stat.S_ISLNK(info.st_mode):
+                hops += 1
+                if hops > MAX_SYMLINKS:
+                    return Entry(path, None, errno.ELOOP)
+                try:
+                    target = os.readlink(candidate)
+                except OSError as exc:
+                    return Entry(path, None, exc.errno or errno.ENOENT)
+                if target.startswith("/"):
+                    done = "/"
+                pending = [p for p in target.split("/") if p] + pending
+                continue
+            if pending and not stat.S_ISDIR(info.st_mode):
+                return Entry(path, None, errno.ENOTDIR)
+            done = candidate
+        if not within(done, trees):
+            return None  # a folder above the tree, or "/"
         try:
-            info = os.stat(real)
+            info = os.stat(done)
         except OSError as exc:
             return Entry(path, None, exc.errno or errno.ENOENT)
-        return Entry(path, real, 0, info.st_mode, info.st_uid)
+        return Entry(path, done, 0, info.st_mode, info.st_uid)
 
     def parent(self, path: str) -> Entry | None:
         """The folder a new file at ``path`` would be created in (None: not looked at, see :meth:`lookup`)."""

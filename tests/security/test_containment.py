@@ -238,28 +238,37 @@ def test_an_include_outside_the_checkout_says_the_same_whether_it_exists_or_not(
 # --- the view itself ------------------------------------------------------------------------------------
 
 
-def test_the_checked_tree_view_never_stats_outside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_checked_tree_view_never_looks_outside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     secret = _secret(tmp_path)
     repo = _checkout(tmp_path / "repo", config=None)
     (repo / "bin").mkdir()
     (repo / "bin/tool").write_text("#!/bin/sh\n")
     (repo / "out").symlink_to(secret)
+    (secret.parent / "hop").symlink_to(repo / "bin")  # a runner's link into the checkout...
+    (repo / "via").symlink_to(secret.parent / "hop" / "tool")  # ...which a committed link would probe
+    (repo / "inner").symlink_to("bin/tool")
     view = HostView(trees=[str(repo)])
     looked: list[str] = []
-    real_stat = os.stat
+    for name in ("stat", "lstat", "readlink"):
+        real = getattr(os, name)
 
-    def recording_stat(path: str, *args: object, **kwargs: object) -> os.stat_result:
-        looked.append(str(path))
-        return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+        def recording(path: str, *args: object, _real: object = real, **kwargs: object) -> object:
+            looked.append(str(path))
+            return _real(path, *args, **kwargs)  # type: ignore[operator]
 
-    monkeypatch.setattr(os, "stat", recording_stat)
+        monkeypatch.setattr(os, name, recording)
     assert view.lookup(str(secret)) is None
     assert view.lookup(f"{repo}/../{secret.parent.name}/{secret.name}") is None
     assert view.lookup(str(repo / "out")) is None
+    assert view.lookup(str(repo / "via")) is None
     assert view.lookup("relative/to/slash") is None
     assert view.lookup(f"{repo}/bin/tool\0x") is None
-    tool = view.lookup(str(repo / "bin/tool"))
-    assert tool is not None and tool.is_file
-    assert all(str(secret.parent) not in path for path in looked), looked
+    assert view.lookup(str(repo.parent)) is None
+    for inside in (repo / "bin/tool", repo / "inner", repo / "bin/../inner"):
+        tool = view.lookup(str(inside))
+        assert tool is not None and tool.is_file and tool.real == str(repo / "bin/tool")
+    missing = view.lookup(str(repo / "nothing"))
+    assert missing is not None and not missing.exists  # inside the checkout, existence may be told
+    assert looked and all(str(secret.parent) not in path for path in looked), looked
     # No user database, no host name: the runner's are not the target's.
     assert view.user_exists("root") is None and view.gid_exists(0) is None and view.hostname is None
