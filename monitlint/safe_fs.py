@@ -51,6 +51,8 @@ def open_regular(path: str, *, follow_symlinks: bool = True) -> int:
             return os.open(f"/proc/self/fd/{handle}", os.O_RDONLY | _NONBLOCK | _CLOEXEC)
         except FileNotFoundError:
             pass  # no /proc mounted: fall back to stat, open, fstat below
+        except OSError as exc:  # EACCES and the like: said of the path asked for, not of /proc
+            raise type(exc)(exc.errno, exc.strerror, path) from None
     finally:
         os.close(handle)
     return _open_checked(path, follow_symlinks)

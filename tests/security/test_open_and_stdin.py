@@ -187,3 +187,20 @@ def test_standard_input_of_normal_size_is_linted_as_before(tmp_path: Path) -> No
     text = b"set daemon 30\ncheck process a with pidfile /run/a.pid\n" + b"# pad\n" * (MIB // 6)
     proc = _stdin_run(["check", "--isolated", "--format", "json", "-"], text, tmp_path)
     assert proc.returncode == 1 and b"MON101" in proc.stdout, proc.stderr
+
+
+def test_a_refused_reopen_names_the_file_not_proc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_open = os.open
+
+    def denied(path: str, flags: int, *args: int, **kwargs: object) -> int:
+        if str(path).startswith("/proc/self/fd/"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(safe_fs.os, "open", denied)
+    (tmp_path / "private.pid").write_text("1\n")
+    if not getattr(os, "O_PATH", 0):
+        pytest.skip("no O_PATH here: the file is opened directly")
+    with pytest.raises(PermissionError) as caught:
+        safe_fs.read_bounded(str(tmp_path / "private.pid"), 64)
+    assert caught.value.filename == str(tmp_path / "private.pid")
