@@ -242,7 +242,10 @@ class _Run:
         key = None
         read: list[str] = []
         # Host checks read the machine, which the cache key cannot see: they are never cached.
-        if self.cache and not config.entrypoints and not config.host and not isinstance(item, Text):
+        host = config.host or config.host_selected
+        if host:
+            self._host_note(name, config)
+        if self.cache and not config.entrypoints and not host and not isinstance(item, Text):
             from monitlint import cache
 
             key = cache.entry_key(name, f"{config!r}|root={root!r}")
@@ -273,6 +276,16 @@ class _Run:
             includes = {inc.resolved_pattern: inc.files for inc in result.parse.config.includes}
             cache.store(key, list(result.parse.sources), includes, result.diagnostics, name, root)
         return result.diagnostics, read
+
+    def _host_note(self, name: str, config: Config) -> None:
+        """Say once, as a warning, what the host checks of ``name`` will not look at (and how to make them)."""
+        from monitlint.host.view import confinement_note
+
+        note = confinement_note(
+            live=config.host, in_tree=config.host_selected, root=config.root, main_path=name, source=config.source
+        )
+        if note is not None and all(text != note for _path, text in self.report.warnings):
+            self.report.warnings.append((self.spelled(name), note))
 
     def _lint(self, item: Input, config: Config) -> LintResult:
         from monitlint.linter.engine import lint_file, lint_text

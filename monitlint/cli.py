@@ -135,6 +135,7 @@ class _Configs:
         self.ignore = ignore
         self.fail_on = fail_on
         self._loaded: dict[str | None, Any] = {}
+        self._warned: set[str] = set()
 
     def for_path(self, path: str) -> Any:
         """The effective configuration for ``path`` (a file, or the name given to standard input)."""
@@ -145,16 +146,24 @@ class _Configs:
         if self.config_file:
             return self._load(self.config_file)
         folder = os.path.dirname(os.path.abspath(path)) if path not in ("-", "<stdin>") else os.getcwd()
-        return self._load(find_config_file(folder))
+        untrusted: list[str] = []
+        found = find_config_file(folder, untrusted)
+        for text in untrusted:  # each once per run, however many files sit below it
+            if text not in self._warned:
+                self._warned.add(text)
+                _error(text, "warning")
+        return self._load(found, discovered=True)
 
-    def _load(self, source: str | None) -> Any:
+    def _load(self, source: str | None, discovered: bool = False) -> Any:
         if source in self._loaded:
             return self._loaded[source]
         from monitlint.config import ConfigError, keep_always_reported, load_config
         from monitlint.diagnostics import Severity
 
         try:
-            config = load_config(source)
+            # A file found by walking up must belong to the caller or root (see config.trusted_owners);
+            # one named with --config is trusted as every path on the command line is.
+            config = load_config(source, trusted_only=discovered)
         except ConfigError as exc:
             _error(str(exc))
             sys.exit(EXIT_ERROR)
@@ -227,7 +236,8 @@ class _Configs:
     "--host",
     is_flag=True,
     help="Also check the control file against this machine (under --root when given) as `monit -t` does: "
-    "users, groups, programs, PEM/CA files, htpasswd and pattern files, log folders (rules MON6xx).",
+    "users, groups, programs, PEM/CA files, htpasswd and pattern files, log folders (rules MON6xx). "
+    "In a git or hg checkout without --root, only files inside the checkout are looked at.",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
 def check(
@@ -257,7 +267,7 @@ def check(
     """
     from monitlint.api import Text, display_name, lint
     from monitlint.output import WITH_STATISTICS, FormatOptions, render
-    from monitlint.source import decode_text
+    from monitlint.source import SourceError, read_stream
 
     if stdin_filename is not None and "-" not in paths:
         _usage_error("--stdin-filename names standard input: pass `-` among the paths")
@@ -275,10 +285,14 @@ def check(
         root,
     )
     inputs: list[Any] = []
+    unreadable: list[tuple[str, str]] = []  # standard input that could not be read, reported as a file would be
     for path in paths:
         if path == "-":
             name = stdin_filename or "<stdin>"
-            inputs.append(Text(decode_text(sys.stdin.buffer.read(), name), name))
+            try:
+                inputs.append(Text(read_stream(0, name).text, name))
+            except SourceError as exc:
+                unreadable.append((name, str(exc)))
         else:
             inputs.append(path)
     report = lint(
@@ -290,6 +304,7 @@ def check(
         skip_non_monit=skip_non_monit,
         names=display_name,
     )
+    report.errors[:0] = unreadable
     for _path, text in report.warnings:
         _error(text, "warning")
     for _path, text in report.errors:
@@ -367,14 +382,14 @@ def parse(path: str, output_format: str, root: str | None, stdin_filename: str |
     import json
 
     from monitlint.grammar.parser import parse_file, parse_text
-    from monitlint.source import SourceError, decode_text
+    from monitlint.source import SourceError, read_stream
 
     if stdin_filename is not None and path != "-":
         _usage_error("--stdin-filename names standard input: pass `-` as the path")
     try:
         if path == "-":
             name = stdin_filename or "<stdin>"
-            result = parse_text(decode_text(sys.stdin.buffer.read(), name), name, root=root)
+            result = parse_text(read_stream(0, name).text, name, root=root)
         else:
             result = parse_file(path, root=root)
     except SourceError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import field
 from typing import Any
 
@@ -43,8 +44,12 @@ class Config:
     root: str | None = None
     entrypoints: list[str] = field(default_factory=list)
     fail_on: Severity = Severity.INFO
-    # Host checks (MON6xx): check users, groups and files against the machine (under ``root`` when set).
+    # Host checks (MON6xx) asked for by the command line (--host) or by code: they may read this machine
+    # (outside a checkout, without ``root``), see monitlint.host.view.view_for.
     host: bool = False
+    # Host checks selected by a configuration file (`host = true`): a file, perhaps a stranger's, may
+    # turn them on but never make the machine be read: only ``root`` or the checked tree.
+    host_selected: bool = False
 
     def resolve(self, path: str) -> str:
         """A configured path, made absolute against the configuration file's folder."""
@@ -121,15 +126,59 @@ def keep_always_reported(config: Config) -> Config:
     return config
 
 
-def find_config_file(start: str | None = None) -> str | None:
-    """The nearest ``.monitlint.toml`` or pyproject.toml with ``[tool.monitlint]``, walking up."""
+def trusted_owners() -> set[int]:
+    """The users whose configuration files ``check`` believes: the caller and root (and, under sudo, its caller).
+
+    As git's ``safe.directory``: a file another local user owns may have been planted
+    (a ``.monitlint.toml`` in a shared ``/tmp`` folder saying ``ignore = ["ALL"]``).
+    """
+    owners = {os.geteuid(), 0}
+    sudo_uid = os.environ.get("SUDO_UID", "")
+    if os.geteuid() == 0 and sudo_uid.isdigit():  # `sudo monitlint check .` in one's own checkout, as git allows
+        owners.add(int(sudo_uid))
+    return owners
+
+
+def untrusted_because(info: os.stat_result) -> str | None:
+    """Why a configuration file with this ``stat`` cannot be believed, or None when it can."""
+    if info.st_uid not in trusted_owners():
+        return f"owned by uid {info.st_uid}, not by you (uid {os.geteuid()}) or root"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"others can write it (mode {info.st_mode & 0o7777:04o})"
+    return None
+
+
+def _untrusted_config(path: str) -> str | None:
+    """Why the configuration file at ``path`` (and the symbolic link to it, if any) cannot be believed."""
+    try:
+        link = os.lstat(path)
+        target = os.stat(path)
+    except OSError:
+        return None  # gone or unreadable: reading it reports that
+    if stat.S_ISLNK(link.st_mode) and link.st_uid not in trusted_owners():
+        return f"a symbolic link owned by uid {link.st_uid}, not by you (uid {os.geteuid()}) or root"
+    return untrusted_because(target)
+
+
+def find_config_file(start: str | None = None, untrusted: list[str] | None = None) -> str | None:
+    """The nearest ``.monitlint.toml`` or pyproject.toml with ``[tool.monitlint]``, walking up.
+
+    With ``untrusted`` (``check``'s way), a file owned by another user or writable by others
+    is passed over as if it were not there, and a one-line reason for it is appended.
+    """
     from monitlint.safe_fs import read_bounded
+
+    def believed(path: str) -> bool:
+        why = _untrusted_config(path) if untrusted is not None else None
+        if why is not None and untrusted is not None:
+            untrusted.append(f"ignoring the configuration file {path}: {why}")
+        return why is None
 
     # os.path rather than pathlib: pathlib (and the urllib.parse it imports) is a tenth of the start-up.
     candidate = os.path.realpath(start or os.getcwd())
     while True:
         dedicated = os.path.join(candidate, ".monitlint.toml")
-        if os.path.isfile(dedicated):
+        if os.path.isfile(dedicated) and believed(dedicated):
             return dedicated
         pyproject = os.path.join(candidate, "pyproject.toml")
         if os.path.isfile(pyproject):
@@ -138,12 +187,42 @@ def find_config_file(start: str | None = None) -> str | None:
                 text = read_bounded(pyproject, MAX_CONFIG_BYTES).decode("utf-8", "replace")
             except OSError:
                 text = ""
-            if "[tool.monitlint" in text:
+            if "[tool.monitlint" in text and believed(pyproject):
                 return pyproject
         parent = os.path.dirname(candidate)
         if parent == candidate:
             return None
         candidate = parent
+
+
+def _read_trusted(path: str) -> str:
+    """The text of a discovered configuration file, its owner and mode checked on the descriptor read.
+
+    Checked again here, not only when it was found: between the two, a file in a folder
+    others can write may have been swapped.
+    """
+    from monitlint.safe_fs import open_regular, read_fd_bounded
+    from monitlint.source import SourceError, decode_text, read_source
+
+    try:
+        fd = open_regular(path)
+    except OSError:
+        return read_source(path).text  # the one-line reason (missing, a FIFO ...) as for any file
+    try:
+        why = untrusted_because(os.fstat(fd))
+        if why is not None:
+            raise ConfigError(f"{path}: not used as a configuration: {why}")
+        data = read_fd_bounded(fd, MAX_CONFIG_BYTES)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: too large (over {MAX_CONFIG_BYTES} bytes)")
+    try:
+        return decode_text(data, path)
+    except SourceError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _string_list(value: Any, key: str, path: str) -> list[str]:
@@ -167,8 +246,12 @@ def _rule_codes(selector: str, key: str, path: str) -> list[str]:
     return codes
 
 
-def load_config(path: str | None) -> Config:
-    """Read a configuration file (None: the defaults)."""
+def load_config(path: str | None, *, trusted_only: bool = False) -> Config:
+    """Read a configuration file (None: the defaults).
+
+    ``trusted_only`` (a file ``check`` found rather than one named on the command line):
+    a file owned by another user, or that others can write, is a :class:`ConfigError`.
+    """
     if path is None:
         return Config()
     import tomllib
@@ -177,7 +260,7 @@ def load_config(path: str | None) -> Config:
 
     try:
         # The same checks as for control files: one-line errors, and a FIFO never blocks.
-        data = tomllib.loads(read_source(path).text)
+        data = tomllib.loads(_read_trusted(path) if trusted_only else read_source(path).text)
     except SourceError as exc:
         raise ConfigError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
@@ -241,7 +324,7 @@ def load_config(path: str | None) -> Config:
     if "host" in data:
         if not isinstance(data["host"], bool):
             raise ConfigError(f"{path}: 'host' must be true or false (check users, groups and files on this machine)")
-        config.host = data["host"]
+        config.host_selected = data["host"]
     return config
 
 
@@ -279,10 +362,13 @@ def _inside_project(target: str, key: str, path: str) -> str:
     The configuration file may come from a stranger's pull request: ``root = "/"``
     would let its includes read the whole machine (see include_glob.checked_trees).
     """
-    from monitlint.discovery import match_base
+    from monitlint.discovery import working_tree
     from monitlint.safe_fs import within
 
-    project = os.path.realpath(match_base(os.path.dirname(os.path.abspath(path))))
+    # The working tree, or outside any checkout the file's own folder (never all of "/": a file
+    # in a shared folder would otherwise reach any entrypoint or root on the machine).
+    folder = os.path.dirname(os.path.abspath(path))
+    project = os.path.realpath(working_tree(folder) or folder)
     if not within(os.path.realpath(target), [project]):
         raise ConfigError(f"{path}: '{key}' leads outside the project ({project}): {target}")
     return target

@@ -109,6 +109,12 @@ def expand_include(
     control file spells it, used in the message for a glob that matches none of its folder's files.
     """
     budget = budget if budget is not None else GlobBudget()
+    if trees is not None and not _fixed_part_inside(resolved, trees):
+        # Said before any lookup outside, in the same words whether the path exists or not:
+        # a stranger's `include /home/runner/x` must not tell which files the runner has.
+        if not glob.has_magic(resolved):
+            return Expansion([], f"included file '{resolved}' leads outside the checked tree: not read")
+        return Expansion([], None, [f"include pattern '{resolved}' leads outside the checked tree: not read"])
     if not glob.has_magic(resolved):
         if not os.path.lexists(resolved):
             return Expansion([], f"included file '{resolved}' does not exist")
@@ -152,6 +158,14 @@ def expand_include(
             problem = _matches_nothing(resolved, folder, written)
     files.reverse()  # Monit pushes each match on its include stack, so the last is read first
     return Expansion(files, problem, notes, truncated)
+
+
+def _fixed_part_inside(resolved: str, trees: list[str]) -> bool:
+    """Whether the part of a pattern before its first wildcard lies inside ``trees``, as written and for real."""
+    parts = resolved.split("/")
+    fixed = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts))
+    prefix = os.path.abspath("/".join(parts[:fixed]) or ("/" if resolved.startswith("/") else "."))
+    return within(os.path.normpath(prefix), trees) and within(os.path.realpath(prefix), trees)
 
 
 _NAMES_SHOWN = 5

@@ -23,35 +23,75 @@ class UnsafeFile(OSError):
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+# Linux: a descriptor that names an inode without opening it (no driver is called).
+_PATH = getattr(os, "O_PATH", 0)
 
 
 def open_regular(path: str, *, follow_symlinks: bool = True) -> int:
     """Open ``path`` read-only and return its descriptor, refusing anything but a regular file.
 
-    ``O_NONBLOCK`` keeps a FIFO from blocking the open itself; the type check
-    after ``fstat`` (not before, to leave no window for a swap) refuses it.
+    The type is checked *before* the file is opened for reading: opening a device
+    can have effects of its own (``/dev/ptmx`` makes a new terminal, a tape rewinds),
+    and a FIFO's writer wakes up when a reader opens it.  On Linux the path is first
+    opened with ``O_PATH``, which reaches the inode without calling any driver; its
+    ``fstat`` decides, and only a regular file is then reopened for reading through
+    ``/proc/self/fd`` (the very inode checked, so nothing can be swapped in between).
+    Elsewhere, or without ``/proc``, :func:`_open_checked` does ``stat`` then
+    ``open(O_NONBLOCK)`` then ``fstat``, refusing a file that changed in between.
     With ``follow_symlinks=False`` a symlink in the last component is refused.
     Raises ``FileNotFoundError``/``PermissionError``/``IsADirectoryError`` as
-    ``os.open`` does, and :class:`UnsafeFile` for a device, FIFO or socket.
+    ``os.open`` does, and :class:`UnsafeFile` for a device, FIFO, socket or symlink.
     """
+    if not _PATH:
+        return _open_checked(path, follow_symlinks)
+    handle = os.open(path, _PATH | _CLOEXEC | (0 if follow_symlinks else _NOFOLLOW))
+    try:
+        _refuse_unless_regular(path, os.fstat(handle))
+        try:
+            return os.open(f"/proc/self/fd/{handle}", os.O_RDONLY | _NONBLOCK | _CLOEXEC)
+        except FileNotFoundError:
+            pass  # no /proc mounted: fall back to stat, open, fstat below
+        except OSError as exc:  # EACCES and the like: said of the path asked for, not of /proc
+            raise type(exc)(exc.errno, exc.strerror, path) from None
+    finally:
+        os.close(handle)
+    return _open_checked(path, follow_symlinks)
+
+
+def _refuse_unless_regular(path: str, info: os.stat_result) -> None:
+    """Raise the error ``os.open`` callers expect for anything that is not a regular file."""
+    if stat.S_ISREG(info.st_mode):
+        return
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(21, "Is a directory", path)
+    if stat.S_ISLNK(info.st_mode):
+        raise UnsafeFile(f"{path}: is a symbolic link")
+    raise UnsafeFile(f"{path}: not a regular file (device, FIFO or socket)")
+
+
+def _open_checked(path: str, follow_symlinks: bool) -> int:
+    """``stat``, then ``open(O_NONBLOCK)``, then ``fstat``: refuse a non-regular file before opening it.
+
+    ``O_NONBLOCK`` keeps a FIFO swapped in after the ``stat`` from blocking the open;
+    the ``fstat`` comparison refuses whatever was swapped in.
+    """
+    info = os.stat(path) if follow_symlinks else os.lstat(path)
+    _refuse_unless_regular(path, info)
     flags = os.O_RDONLY | _NONBLOCK | _CLOEXEC | (0 if follow_symlinks else _NOFOLLOW)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        if not follow_symlinks and exc.errno == 40:  # ELOOP: the last component is a symlink
+        if not follow_symlinks and exc.errno == 40:  # ELOOP: the last component became a symlink
             raise UnsafeFile(f"{path}: is a symbolic link") from None
         raise
     try:
-        info = os.fstat(fd)
+        opened = os.fstat(fd)
     except OSError:
         os.close(fd)
         raise
-    if stat.S_ISDIR(info.st_mode):
+    if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino) or not stat.S_ISREG(opened.st_mode):
         os.close(fd)
-        raise IsADirectoryError(21, "Is a directory", path)
-    if not stat.S_ISREG(info.st_mode):
-        os.close(fd)
-        raise UnsafeFile(f"{path}: not a regular file (device, FIFO or socket)")
+        raise UnsafeFile(f"{path}: changed while it was being opened")
     return fd
 
 

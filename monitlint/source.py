@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import os
+import stat
 from dataclasses import field
 
 from monitlint.records import record
@@ -118,3 +119,24 @@ def read_source(path: str, display: str | None = None) -> SourceFile:
     if len(data) > MAX_FILE_BYTES:
         raise SourceError(f"{shown}: too large (over {MAX_FILE_BYTES} bytes)")
     return SourceFile(shown, decode_text(data, shown))
+
+
+def read_stream(fd: int, display: str) -> SourceFile:
+    """Read a control file from an open descriptor (standard input) under the same cap as files.
+
+    A pipe of 100 MB stops being read one byte past ``MAX_FILE_BYTES``; a NUL byte is
+    refused as for a file on disk (:class:`BinarySourceError`).  Every failure is a
+    :class:`SourceError` with a one-line message.
+    """
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:  # `< big.txt`: refused unread
+            raise SourceError(f"{display}: too large ({info.st_size} bytes; the limit is {MAX_FILE_BYTES} bytes)")
+        if stat.S_ISDIR(info.st_mode):
+            raise SourceError(f"{display}: is a directory, not a control file")
+        data = read_fd_bounded(fd, MAX_FILE_BYTES)
+    except OSError as exc:
+        raise SourceError(f"{display}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise SourceError(f"{display}: too large (over {MAX_FILE_BYTES} bytes)")
+    return SourceFile(display, decode_text(data, display))

@@ -270,7 +270,7 @@ def test_on_with_host_true_in_the_configuration_file(tmp_path: Path) -> None:
     write(project / "sysroot/etc/passwd", "root:x:0:0::/:/bin/sh\n")
     config = write(project / ".monitlint.toml", 'host = true\nroot = "sysroot"\n')
     loaded = load_config(str(config))
-    assert loaded.host and loaded.root == str(project / "sysroot")
+    assert loaded.host_selected and not loaded.host and loaded.root == str(project / "sysroot")
     result = run_cli("check", "--config", str(config), "--format", "json", str(control), cwd=project)
     assert code("unknown-user") in result.stdout, result.stdout + result.stderr
     assert result.exit_code == 1

@@ -34,12 +34,18 @@ class LintContext:
 
     @cached_property
     def host(self) -> HostView | None:
-        """The machine host checks (MON6xx) look at: the live system, or ``config.root``; None when they are off."""
-        if not self.config.host:
-            return None
-        from monitlint.host import HostView
+        """The machine host checks (MON6xx) look at; None when they are off.
 
-        return HostView(self.config.root)
+        The live system only for ``--host`` (or code) outside any checkout, ``config.root`` when set,
+        else the checked tree alone (see :func:`monitlint.host.view.view_for`).
+        """
+        if not (self.config.host or self.config.host_selected):
+            return None
+        from monitlint.host.view import view_for
+
+        return view_for(
+            live=self.config.host, in_tree=self.config.host_selected, root=self.config.root, main_path=self.model.path
+        )
 
     @classmethod
     def of(cls, parsed: ParseResult, config: Config | None = None, complete: bool = True) -> LintContext:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.output.sanitize import not_utf8_escaped
 
 if TYPE_CHECKING:
     from monitlint.api import Report
@@ -47,7 +48,21 @@ def render(
         "summary": report,
         "errors": list(errors),
     }
-    return json.dumps(document, indent=2)
+    return json.dumps(_utf8(document), indent=2)
+
+
+def _utf8(value: object) -> object:
+    """``value`` with every string in it valid UTF-8 (see :func:`~monitlint.output.sanitize.not_utf8_escaped`).
+
+    JSON escapes control characters itself, so names stay exact but for bytes that are not UTF-8.
+    """
+    if isinstance(value, str):
+        return not_utf8_escaped(value)
+    if isinstance(value, dict):
+        return {key: _utf8(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_utf8(item) for item in value]
+    return value
 
 
 def format_report(report: Report, options: FormatOptions) -> str:

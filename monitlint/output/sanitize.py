@@ -34,6 +34,8 @@ def _escape_table() -> dict[int, str]:
 
 
 _ESCAPES = _escape_table()
+# Only the lone surrogates: for formats that escape control characters themselves (JSON, URIs).
+_NOT_UTF8 = {code: text for code, text in _ESCAPES.items() if 0xD800 <= code < 0xE000}
 
 
 def printable(text: str, *, keep: str = "") -> str:
@@ -44,6 +46,15 @@ def printable(text: str, *, keep: str = "") -> str:
             table.pop(ord(char), None)
         return text.translate(table)
     return text.translate(_ESCAPES)
+
+
+def not_utf8_escaped(text: str) -> str:
+    """``text`` with the bytes of a file name that are not UTF-8 shown as ``\\xNN``, as :func:`printable` shows them.
+
+    A name read from disk keeps such bytes as lone surrogates (``os.fsdecode``), which no
+    UTF-8 document can hold: escaped this one way, every format names the file alike.
+    """
+    return text.translate(_NOT_UTF8)
 
 
 def clip(text: str, limit: int = MAX_MESSAGE) -> str:

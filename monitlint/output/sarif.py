@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from monitlint import __version__
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.output.sanitize import message
+from monitlint.output.sanitize import message, not_utf8_escaped
 
 if TYPE_CHECKING:
     from monitlint.api import Report
@@ -28,17 +28,21 @@ def fingerprint(diag: Diagnostic, line_text: str = "") -> str:
     finding keeps its fingerprint whether the file was named by a relative or an absolute path.
     """
     key = "\0".join([diag.code, relative_uri(diag.span.path), diag.service or "", line_text.strip()])
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+    # surrogatepass: a file name that is not UTF-8 hashes by its own bytes, never raises.
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def relative_uri(path: str) -> str:
     """A path as every format names it, with forward slashes: relative to the current folder when it
-    lies below it, else as given (an absolute path stays absolute), as in the text output."""
+    lies below it, else as given (an absolute path stays absolute), as in the text output.
+
+    Bytes of the name that are not UTF-8 are shown as ``\\xNN`` (see ``sanitize.not_utf8_escaped``),
+    the one way every format shows them."""
     absolute = os.path.abspath(path)
     here = os.getcwd()
     if absolute == here or absolute.startswith(here.rstrip(os.sep) + os.sep):
         path = os.path.relpath(absolute, here)
-    return path.replace(os.sep, "/")
+    return not_utf8_escaped(path.replace(os.sep, "/"))
 
 
 def artifact_uri(path: str) -> str:
@@ -55,14 +59,24 @@ def _artifact_location(path: str) -> dict[str, str]:
 
 
 def _base_uri() -> str:
-    uri = Path(os.getcwd()).as_uri()
+    uri = Path(not_utf8_escaped(os.getcwd())).as_uri()
     return uri if uri.endswith("/") else uri + "/"
+
+
+def plain_text(text: str) -> str:
+    """A SARIF plain-text message: sanitised, with ``[`` and ``]`` escaped as ``\\[`` ``\\]`` (SARIF 2.1.0 §3.11.6).
+
+    Viewers read ``[text](url)`` in a message as an embedded link: unescaped, a service named
+    ``[Security fix](https://evil.example/fix.sh)`` would become a live link in the report.
+    (The rules' own descriptions are monitlint's text and are left as written.)
+    """
+    return message(text).replace("[", "\\[").replace("]", "\\]")
 
 
 def _notification(level: str, item: dict[str, str]) -> dict[str, object]:
     return {
         "level": level,
-        "message": {"text": message(item["message"])},
+        "message": {"text": plain_text(item["message"])},
         "locations": [{"physicalLocation": {"artifactLocation": _artifact_location(item["path"])}}],
     }
 
@@ -90,7 +104,7 @@ def render(
                 "ruleId": diag.code,
                 "ruleIndex": index.get(diag.code, 0),
                 "level": _LEVELS[diag.severity],
-                "message": {"text": message(diag.message + (f" (hint: {diag.hint})" if diag.hint else ""))},
+                "message": {"text": plain_text(diag.message + (f" (hint: {diag.hint})" if diag.hint else ""))},
                 "locations": [
                     {
                         "physicalLocation": {

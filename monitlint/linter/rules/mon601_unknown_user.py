@@ -4,7 +4,8 @@ What it detects
     With host checks on (`--host`, `host = true`, always in the provider's gate): a
     user name or uid that the machine's user database does not know, in a `uid` or
     `euid` test, a program's `as uid`, or `set httpd unixsocket ... uid`. Under
-    `--root DIR` the users are those of `DIR/etc/passwd`; otherwise the live system's.
+    `--root DIR` the users are those of `DIR/etc/passwd`; with `--host` on a host (outside
+    any checkout) the live system's; in a checkout without a root, none are looked up.
 
 Why it matters
     Monit looks every user up when it reads the control file: `monit -t` and the

@@ -4,7 +4,8 @@ What it detects
     With host checks on (`--host`, `host = true`, always in the provider's gate): a
     group name or gid that the machine's group database does not know, in a `gid`
     test, a program's `as gid`, or `set httpd unixsocket ... gid`. Under `--root DIR`
-    the groups are those of `DIR/etc/group`; otherwise the live system's.
+    the groups are those of `DIR/etc/group`; with `--host` on a host (outside any
+    checkout) the live system's; in a checkout without a root, none are looked up.
 
 Why it matters
     Monit looks every group up when it reads the control file: `monit -t` and the

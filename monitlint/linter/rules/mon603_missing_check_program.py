@@ -47,6 +47,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
 
     for ref in checked_programs(ctx.model):
         entry = host.lookup(ref.path)
+        if entry is None:
+            continue  # outside the checked tree: not looked at (see HostView.lookup)
         if not entry.exists:
             problem = f"does not exist ({entry.reason})"
         elif not entry.executable_by_root:

@@ -66,6 +66,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     for ref in refs:
         description = DESCRIPTIONS[ref.option]
         entry = host.lookup(ref.path)
+        if entry is None:
+            continue  # outside the checked tree: not looked at (see HostView.lookup)
         if not entry.exists:
             message = f"{description} doesn't exist '{ref.path}' ({entry.reason}): monit -t refuses the file"
         elif not entry.is_file:

@@ -54,6 +54,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
         else:
             continue
         entry = host.lookup(ref.path)
+        if entry is None:
+            continue  # outside the checked tree: not looked at (see HostView.lookup)
         right = entry.is_file if wanted == "file" else entry.is_dir
         if not entry.exists:
             message = f"{description} doesn't exist '{ref.path}' ({entry.reason}): monit -t refuses the file"

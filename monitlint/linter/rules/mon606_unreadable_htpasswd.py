@@ -46,6 +46,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
 
     for ref, _credited in htpasswd_files(ctx.model):
         entry = host.lookup(ref.path)
+        if entry is None:
+            continue  # outside the checked tree: not looked at (see HostView.lookup)
         if not entry.exists:
             message = f"Cannot read htpasswd ({ref.path}): {entry.reason}; monit -t refuses the file"
         elif not entry.is_file:

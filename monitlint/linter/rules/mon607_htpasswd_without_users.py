@@ -58,7 +58,7 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
 
     for ref, credited in htpasswd_files(ctx.model):
         entry = host.lookup(ref.path)
-        if not entry.is_file:
+        if entry is None or not entry.is_file:
             continue  # unreadable: the error of the unreadable-htpasswd rule
         try:
             names = users_in(host.read(entry, MAX_HTPASSWD_BYTES))

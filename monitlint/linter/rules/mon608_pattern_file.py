@@ -69,6 +69,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
 
     for ref in pattern_files(ctx.model):
         entry = host.lookup(ref.path)
+        if entry is None:
+            continue  # outside the checked tree: not looked at (see HostView.lookup)
         if not entry.exists:
             yield rule.diagnostic(
                 f"Cannot read regex match file ({ref.path}): {entry.reason}; monit -t refuses the file",

@@ -51,13 +51,15 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
         return
     path, span = found
     entry = host.lookup(path)
+    if entry is None:
+        return  # outside the checked tree: not looked at (see HostView.lookup)
     if entry.exists:
         if not entry.is_dir:
             return
         reason = "Is a directory"
     else:
         folder = host.parent(path)
-        if folder.is_dir:
+        if folder is None or folder.is_dir:
             return  # Monit creates the file
         reason = folder.reason if not folder.exists else "Not a directory"
     yield rule.diagnostic(

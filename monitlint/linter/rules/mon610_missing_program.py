@@ -45,7 +45,7 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
         if not ref.path.startswith("/"):
             continue
         entry = host.lookup(ref.path)
-        if not entry.exists:
+        if entry is not None and not entry.exists:
             yield rule.diagnostic(
                 f"{ref.what} '{ref.path}' does not exist on this machine ({entry.reason}): "
                 "Monit warns (Program does not exist) and the action will fail",

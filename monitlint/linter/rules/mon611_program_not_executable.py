@@ -47,7 +47,7 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
         if not ref.path.startswith("/"):
             continue
         entry = host.lookup(ref.path)
-        if entry.exists and not entry.executable_by_root:
+        if entry is not None and entry.exists and not entry.executable_by_root:
             yield rule.diagnostic(
                 f"{ref.what} '{ref.path}' is not executable (mode {entry.mode & 0o7777:04o}): "
                 "Monit warns (Program is not executable) and the action will fail",

@@ -47,7 +47,7 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     for service, test in checksum_files(ctx.model):
         assert service.target is not None
         entry = host.lookup(service.target)
-        if entry.is_file:
+        if entry is None or entry.is_file:
             continue
         state = f"does not exist ({entry.reason})" if not entry.exists else f"is a {entry.kind}"
         yield rule.diagnostic(

@@ -4,8 +4,9 @@ What it detects
     With host checks on (`--host`, `host = true`, always in the provider's gate), in a
     whole control file: a service named like the machine's host name (any case) when
     there is no `check system` block; or a `check system` name with `$HOST` that,
-    expanded, is the name of another service. The host name is the live system's, or
-    the first word of `DIR/etc/hostname` under `--root DIR` (no check when unknown).
+    expanded, is the name of another service. The host name is the live system's (with
+    `--host` on a host, outside any checkout), or the first word of `DIR/etc/hostname`
+    under `--root DIR` (no check when unknown, as in a checkout without a root).
 
 Why it matters
     Without `check system`, Monit adds one named after the host: a service already

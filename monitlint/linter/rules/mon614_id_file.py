@@ -48,6 +48,8 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
         return
     path, span = found
     entry = host.lookup(path)
+    if entry is None:
+        return  # outside the checked tree: not looked at (see HostView.lookup)
     if entry.exists and not entry.is_file:
         message = f"idfile '{path}' is not a regular file (a {entry.kind}): Monit runs without an id"
     elif entry.exists:
@@ -60,7 +62,7 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
         message = f"Error reading id from file '{path}': it is empty; Monit runs without an id"
     else:
         folder = host.parent(path)
-        if folder.is_dir:
+        if folder is None or folder.is_dir:
             return  # Monit creates it
         reason = folder.reason if not folder.exists else "Not a directory"
         message = f"Error opening the idfile '{path}' -- {reason}: Monit cannot create it and runs without an id"
