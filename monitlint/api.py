@@ -118,13 +118,17 @@ def lint(
 
         jobs = jobs or usable_cpus()
         runner = forking_runner(jobs) if jobs > 1 else None
-    run = _Run(config_for, root, runner, in_entrypoint_context, cache, names or str)
-    for item in inputs:
-        if isinstance(item, Text):
-            run.add(item)
-        else:
-            run.expand(os.fspath(item), skip_non_monit)
-    return run.finish()
+    from monitlint import budgets
+
+    # One budget of work for the whole run: includes, configuration globs and discovery share it.
+    with budgets.run():
+        run = _Run(config_for, root, runner, in_entrypoint_context, cache, names or str)
+        for item in inputs:
+            if isinstance(item, Text):
+                run.add(item)
+            else:
+                run.expand(os.fspath(item), skip_non_monit)
+        return run.finish()
 
 
 class _Run:
