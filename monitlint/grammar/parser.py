@@ -158,16 +158,17 @@ class _ErrorGate:
         self.shifted = 0
         self.discard_first = index >= len(piece)
         self.last_line = line
+        if report and self.kept >= MAX_SYNTAX_ERRORS_KEPT:
+            # Past the cap only counted, before its message is built: the engine says how many.
+            where = bad.path if bad is not None else piece[-1].path
+            self.result.omitted[where] = self.result.omitted.get(where, 0) + 1
+            return False
+        self.kept += report
         return report
 
     def keep(self, problem: Problem) -> None:
-        """Add a reported syntax error to the result, or past the cap only count it (bounded memory)."""
-        if self.kept < MAX_SYNTAX_ERRORS_KEPT:
-            self.kept += 1
-            self.result.problems.append(problem)
-        else:
-            omitted = self.result.omitted
-            omitted[problem.span.path] = omitted.get(problem.span.path, 0) + 1
+        """Add a reported syntax error to the result."""
+        self.result.problems.append(problem)
 
 
 def _parse_stream(

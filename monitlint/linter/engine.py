@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
+from monitlint.budgets import MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RULE
 from monitlint.config import Config
-from monitlint.diagnostics import Diagnostic
+from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.gc_pause import gc_paused
 from monitlint.grammar.parser import ParseResult, parse_file, parse_text
 from monitlint.linter.context import LintContext
@@ -107,7 +108,67 @@ def lint_parsed(
     if only_paths is not None:
         found = [d for d in found if os.path.realpath(d.span.path) in only_paths]
     found.sort(key=Diagnostic.sort_key)
+    omitted = result.omitted
+    if only_paths is not None:
+        omitted = {path: n for path, n in omitted.items() if os.path.realpath(path) in only_paths}
+    if len(found) > MAX_FINDINGS_PER_RULE or omitted:
+        found = capped(found, omitted)
     return found
+
+
+def capped(found: list[Diagnostic], omitted: dict[str, int] | None = None) -> list[Diagnostic]:
+    """The first ``MAX_FINDINGS_PER_RULE`` findings of each rule in each file (``MAX_FINDINGS_PER_FILE`` in all).
+
+    ``found`` is sorted; each rule cut short in a file gets one more finding, at its first one left
+    out, saying how many were left out (``omitted``: syntax errors the parser only counted, per file).
+    Output stays bounded however many findings one file produces (`if` on 800,000 lines).
+    """
+    from monitlint.diagnostics import ProblemKind
+    from monitlint.linter.registry import rule_for
+
+    per_rule: dict[tuple[str, str], int] = {}
+    per_file: dict[str, int] = {}
+    first_left: dict[tuple[str, str], Diagnostic] = {}  # (path, code) -> where the summary stands
+    count_left: dict[tuple[str, str], int] = {}
+    worst_left: dict[tuple[str, str], Severity] = {}
+    kept: list[Diagnostic] = []
+    for diag in found:
+        key = (diag.span.path, diag.code)
+        if per_rule.get(key, 0) < MAX_FINDINGS_PER_RULE and per_file.get(key[0], 0) < MAX_FINDINGS_PER_FILE:
+            per_rule[key] = per_rule.get(key, 0) + 1
+            per_file[key[0]] = per_file.get(key[0], 0) + 1
+            kept.append(diag)
+            continue
+        first_left.setdefault(key, diag)
+        count_left[key] = count_left.get(key, 0) + 1
+        worst_left[key] = max(worst_left.get(key, diag.severity), diag.severity)
+    if omitted:
+        syntax = rule_for(ProblemKind.SYNTAX_ERROR)
+        last_kept = {(d.span.path, d.code): d for d in kept}
+        for path, count in omitted.items():
+            key = (path, syntax.code)
+            stand_in = last_kept.get(key) or Diagnostic(
+                syntax.code, syntax.name, syntax.severity, "", Span(path, 1, 1, 1, 1)
+            )
+            first_left.setdefault(key, stand_in)
+            count_left[key] = count_left.get(key, 0) + count
+            worst_left[key] = max(worst_left.get(key, syntax.severity), syntax.severity)
+    for key, first in first_left.items():
+        code = key[1]
+        kept.append(
+            Diagnostic(
+                code,
+                first.rule,
+                worst_left[key],
+                f"{count_left[key]} more {code} finding(s) in this file not shown: at most {MAX_FINDINGS_PER_RULE} "
+                f"per rule and {MAX_FINDINGS_PER_FILE} per file are reported",
+                first.span,
+                None,
+                "fix the findings shown and check again",
+            )
+        )
+    kept.sort(key=Diagnostic.sort_key)
+    return kept
 
 
 def lint_file(
