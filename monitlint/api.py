@@ -24,7 +24,7 @@ from dataclasses import field
 from typing import TYPE_CHECKING
 
 from monitlint.config import Config
-from monitlint.diagnostics import Diagnostic
+from monitlint.diagnostics import Diagnostic, bounded
 from monitlint.records import record
 from monitlint.source import SourceError, SourceFile
 from monitlint.span import Span
@@ -261,9 +261,14 @@ class _Run:
             if stored is not None:
                 from monitlint.linter.result import LintResult
 
+                for diag in stored:  # an entry written before findings were clipped
+                    bounded(diag)
                 self.report.results.append(LintResult(name, stored, None))
                 return stored, read
         result = self._lint(item, config)
+        # The one place every finding passes before the formats and the cache: clipped, whoever made it.
+        for diag in result.diagnostics:
+            bounded(diag)
         self.report.results.append(result)
         if result.parse is None:
             return result.diagnostics, read
