@@ -23,8 +23,8 @@ from monitlint.records import record
 # -- expansion: includes, configuration globs and discovery share these, per run ----------------
 MAX_DIR_VISITS = 10_000  # folders entered by include globs, entrypoint globs and discovery
 MAX_FILES_OPENED = 10_000  # included files opened (one file included twice is opened twice, as Monit does)
-MAX_SPLICED_BYTES = 128 * 1024 * 1024  # bytes of included files read (twice the cap on one file)
-MAX_SPLICED_TOKENS = 4_000_000  # tokens of included files spliced into the stream
+MAX_SPLICED_BYTES = 64 * 1024 * 1024  # bytes of included files read (the cap on one file)
+MAX_SPLICED_TOKENS = 1_000_000  # tokens of included files spliced (25 times a 2,000-service config)
 
 # -- rules and regular expressions -----------------------------------------------------------------
 # Close-name suggestions: characters compared (a comparison costs the product of the two lengths
