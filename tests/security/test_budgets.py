@@ -279,6 +279,18 @@ def test_a_long_service_name_in_many_findings_is_clipped_in_json_and_cache(tmp_p
     assert entries and sum(e.stat().st_size for e in entries) < 4_000_000
 
 
+@pytest.mark.parametrize("output_format", ["text", "sarif", "gitlab", "github", "junit"])
+def test_a_long_service_name_is_clipped_in_every_format(tmp_path: Path, output_format: str) -> None:
+    """A variant: the same name, doubled, in each other format: the output does not grow with it."""
+    sizes = {}
+    for length in (125_000, 250_000):
+        path = _long_name_file(tmp_path, length, 1_000)
+        run = run_cli("check", "--no-cache", "--isolated", "--format", output_format, path.name, cwd=tmp_path)
+        assert run.exit_code == 1, run.stderr
+        sizes[length] = run.stdout_bytes
+    assert sizes[250_000] < 2_000_000 and sizes[250_000] <= sizes[125_000] * 1.1, sizes
+
+
 def _finding(i: int) -> Diagnostic:
     return Diagnostic("MON101", "missing-stop-program", Severity.WARNING, "x" * 1_000, Span(f"/f{i}", 1, 1, 1, 2))
 
@@ -381,3 +393,30 @@ def test_regex_compiles_share_one_budget_per_run() -> None:
         assert refused, "the budget never ran out"
         assert all("budget for compiling regular expressions" in d.message for d in refused)
     assert _growth(times[100], times[200]) <= FLAT, times
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        'check process p{i} matching "{pattern}"\n',
+        'check file f{i} with path /f{i}\n  if content = "{pattern}" then alert\n',
+        'check host h{i} with address localhost\n  if failed port 80 send "x" expect "{pattern}" then alert\n',
+    ],
+    ids=["matching", "content", "expect"],
+)
+def test_every_regex_form_spends_the_run_budget(form: str) -> None:
+    """A variant: `content` and `expect` patterns share the budget (lowered here, to keep the test short)."""
+    salt = uuid.uuid4().hex[:8]
+    times = {}
+    for n in (20, 40):
+        text = "set daemon 30\n" + "".join(
+            form.format(i=i, pattern=f"(.*){{{300 - i % 7}}}{salt}n{n}x{i}") for i in range(n)
+        )
+        start = time.process_time()
+        with budgets.run() as budget:
+            budget.regex_atoms = 3_000  # about five of these patterns
+            result = lint_text(text, "/nonexistent/budgets/monitrc")
+        times[n] = time.process_time() - start
+        refused = [d for d in result.diagnostics if d.code == "MON006" and "not checked" in d.message]
+        assert len(refused) >= n - 6, (n, len(refused))
+    assert _growth(times[20], times[40]) <= LINEAR, times
