@@ -24,7 +24,7 @@ from dataclasses import field
 from typing import TYPE_CHECKING
 
 from monitlint.config import Config
-from monitlint.diagnostics import Diagnostic
+from monitlint.diagnostics import Diagnostic, bounded
 from monitlint.records import record
 from monitlint.source import SourceError, SourceFile
 from monitlint.span import Span
@@ -118,13 +118,17 @@ def lint(
 
         jobs = jobs or usable_cpus()
         runner = forking_runner(jobs) if jobs > 1 else None
-    run = _Run(config_for, root, runner, in_entrypoint_context, cache, names or str)
-    for item in inputs:
-        if isinstance(item, Text):
-            run.add(item)
-        else:
-            run.expand(os.fspath(item), skip_non_monit)
-    return run.finish()
+    from monitlint import budgets
+
+    # One budget of work for the whole run: includes, configuration globs and discovery share it.
+    with budgets.run():
+        run = _Run(config_for, root, runner, in_entrypoint_context, cache, names or str)
+        for item in inputs:
+            if isinstance(item, Text):
+                run.add(item)
+            else:
+                run.expand(os.fspath(item), skip_non_monit)
+        return run.finish()
 
 
 class _Run:
@@ -149,9 +153,16 @@ class _Run:
         self.targets: list[Input] = []
         self.spelling: dict[str, str] = {}  # real path -> the one name shown for that file
         self.linters: dict[int, Linter] = {}
+        self.real_paths: dict[str, str] = {}  # realpath per name, once: a CI run names hundreds of files
+        self.parses_seen: set[int] = set()  # parses whose sources are in the report (an entrypoint's, once)
 
     def _real(self, name: str) -> str:
-        return name if name.startswith("<") else os.path.realpath(name)
+        if name.startswith("<"):
+            return name
+        real = self.real_paths.get(name)
+        if real is None:
+            real = self.real_paths[name] = os.path.realpath(name)
+        return real
 
     def spelled(self, name: str) -> str:
         """The one name a file is shown under (the first spelling met)."""
@@ -204,7 +215,7 @@ class _Run:
         for item in sorted(self.targets, key=main_first):
             name = item.name if isinstance(item, Text) else str(item)
             config = self.config_for(name)
-            entries = {os.path.realpath(e) for e in config.entrypoints}
+            entries = {self._real(e) for e in config.entrypoints}
             real = self._real(name)
             if not isinstance(item, Text) and real in covered and real not in entries:
                 self.report.notes.append(f"{self.spelled(name)}: checked as included by {self.spelled(covered[real])}")
@@ -253,17 +264,24 @@ class _Run:
             if stored is not None:
                 from monitlint.linter.result import LintResult
 
+                for diag in stored:  # an entry written before findings were clipped
+                    bounded(diag)
                 self.report.results.append(LintResult(name, stored, None))
                 return stored, read
         result = self._lint(item, config)
+        # The one place every finding passes before the formats and the cache: clipped, whoever made it.
+        for diag in result.diagnostics:
+            bounded(diag)
         self.report.results.append(result)
         if result.parse is None:
             return result.diagnostics, read
-        for path, source in result.parse.sources.items():
-            self.report.sources.setdefault(self.spelled(path), source)
+        if id(result.parse) not in self.parses_seen:  # every file of an entrypoint shares its parse
+            self.parses_seen.add(id(result.parse))
+            for path, source in result.parse.sources.items():
+                self.report.sources.setdefault(self.spelled(path), source)
         if isinstance(item, Text):
             return result.diagnostics, read
-        main = os.path.realpath(result.parse.config.path)
+        main = self._real(result.parse.config.path)
         if main == self._real(name) and main not in entries:
             read = list(result.parse.sources)
         elif main != self._real(name):

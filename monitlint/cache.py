@@ -15,9 +15,11 @@ written entry.  This module imports neither the parser nor Lark.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import stat
 from typing import Any
 
 from monitlint import __version__
@@ -27,7 +29,13 @@ from monitlint.span import Span
 CACHE_FORMAT = 2  # 2: entries record the checked trees and each include's notes
 
 
-MAX_ENTRY_BYTES = 64 * 1024 * 1024  # an entry holds findings; larger is not one monitlint wrote
+MAX_ENTRY_BYTES = 64 * 1024 * 1024  # an entry holds findings; larger is not one monitlint wrote (nor writes)
+MAX_CACHE_BYTES = 256 * 1024 * 1024  # the whole results folder; past it the oldest entries are removed
+_ENTRY_SUFFIX = ".json"
+
+# Bytes in the results folder as this process last measured them plus what it wrote since; None
+# until measured.  Measured once per process (a scan per store would cost a pre-commit run dearly).
+_folder_bytes: int | None = None
 
 
 def cache_dir() -> str | None:
@@ -138,6 +146,9 @@ def lookup(key: str, path: str = "", root: str | None = None, read: list[str] | 
         found = [_diagnostic(d) for d in entry["diagnostics"]]
         if read is not None:
             read.extend(entry["files"])
+        # A hit makes the entry young again: eviction removes the least recently used first.
+        with contextlib.suppress(OSError):
+            os.utime(os.path.join(folder, key + _ENTRY_SUFFIX))
         return found
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
@@ -177,7 +188,50 @@ def store(
         "includes": expansions,
         "diagnostics": [d.to_dict() for d in diagnostics],
     }
-    write_private(folder, key + ".json", json.dumps(entry).encode("utf-8"))
+    data = json.dumps(entry).encode("utf-8")
+    if len(data) > MAX_ENTRY_BYTES:
+        return  # lookup would refuse it: never write an entry that is never read back
+    _make_room(folder, len(data))
+    if write_private(folder, key + _ENTRY_SUFFIX, data):
+        global _folder_bytes
+        _folder_bytes = (_folder_bytes or 0) + len(data)
+
+
+def _make_room(folder: str, incoming: int) -> None:
+    """Remove the oldest entries until the folder and ``incoming`` bytes fit in ``MAX_CACHE_BYTES``.
+
+    Only entries this module names (``<sha256>.json``, regular files) are counted and removed; they
+    go down to three quarters of the cap, so a full cache is not scanned again on every store.
+    """
+    global _folder_bytes
+    if _folder_bytes is not None and _folder_bytes + incoming <= MAX_CACHE_BYTES:
+        return
+    entries: list[tuple[int, str, int]] = []
+    total = 0
+    try:
+        with os.scandir(folder) as listing:
+            for item in listing:
+                name = item.name
+                if not name.endswith(_ENTRY_SUFFIX) or len(name) != 64 + len(_ENTRY_SUFFIX):
+                    continue
+                try:
+                    info = item.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if stat.S_ISREG(info.st_mode):
+                    entries.append((info.st_mtime_ns, name, info.st_size))
+                    total += info.st_size
+    except OSError:
+        return
+    if total + incoming > MAX_CACHE_BYTES:
+        target = MAX_CACHE_BYTES * 3 // 4
+        for _mtime, name, size in sorted(entries):
+            if total + incoming <= target:
+                break
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
+                total -= size
+    _folder_bytes = total
 
 
 def _diagnostic(data: dict[str, Any]) -> Diagnostic:

@@ -344,8 +344,25 @@ def _entrypoint_files(config: Config, pattern: str, path: str) -> list[str]:
 
     resolved = config.resolve(pattern)
     if glob.has_magic(pattern):
-        matches = sorted(m for m in glob.glob(resolved) if not m.endswith("~"))
-        files = [m for m in matches if os.path.isfile(m)]
+        # The include walker, not glob.glob: a committed `a/l0 -> .` would make `a/*/*/*/*/*/monitrc`
+        # walk every path through the loop.  It skips loops and folders leading out of the project,
+        # and its folder visits come from the run's one expansion budget.
+        from monitlint import budgets
+        from monitlint.discovery import match_base
+        from monitlint.include_glob import expand_include
+
+        project = os.path.realpath(match_base(os.path.dirname(os.path.abspath(path))))
+        budget = budgets.current().expansion
+        expansion = expand_include(resolved, trees=[project], budget=budget)
+        if budget.exhausted:
+            raise ConfigError(
+                f"{path}: 'entrypoints' pattern '{pattern}': stopped after {budgets.MAX_DIR_VISITS} folder visits "
+                "in this run (symlink loops or too many folders); name the entrypoints more precisely"
+            )
+        outside = [note for note in expansion.notes if "outside the checked tree" in note]
+        if outside:
+            raise ConfigError(f"{path}: 'entrypoints' leads outside the project ({project}): {outside[0]}")
+        files = sorted(m for m in expansion.files if os.path.isfile(m))
         if not files:
             raise ConfigError(f"{path}: 'entrypoints' pattern '{pattern}' matches no file")
         return files

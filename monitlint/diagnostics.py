@@ -11,6 +11,7 @@ from __future__ import annotations
 from enum import Enum, IntEnum
 from typing import Any
 
+from monitlint.budgets import MESSAGE_WINDOW, NAME_WINDOW, clip
 from monitlint.records import record
 from monitlint.span import Span
 
@@ -85,3 +86,18 @@ class Problem:
     span: Span
     hint: str | None = None
     service: str | None = None
+
+
+def bounded(diag: Diagnostic) -> Diagnostic:
+    """``diag`` with its message and hint clipped to ``MESSAGE_WINDOW`` and its service to ``NAME_WINDOW``.
+
+    A 250 KB quoted service name echoed in 4,000 findings would otherwise write a gigabyte of JSON
+    and of cache; every format and the cache see the clipped text.  Changed in place (and returned).
+    """
+    if len(diag.message) > MESSAGE_WINDOW:
+        diag.message = clip(diag.message, MESSAGE_WINDOW)
+    if diag.hint is not None and len(diag.hint) > MESSAGE_WINDOW:
+        diag.hint = clip(diag.hint, MESSAGE_WINDOW)
+    if diag.service is not None and len(diag.service) > NAME_WINDOW:
+        diag.service = clip(diag.service, NAME_WINDOW)
+    return diag

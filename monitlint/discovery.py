@@ -71,7 +71,7 @@ class Discovery:
     """The Monit control files below a folder, and the files left out with a reason each."""
 
     found: list[str] = field(default_factory=list)
-    outside: list[str] = field(default_factory=list)  # one message per symlink leading out of the folder
+    outside: list[str] = field(default_factory=list)  # per symlink leading out of the folder; a spent budget
     not_monit: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of candidates left out
 
 
@@ -223,7 +223,18 @@ def discover_all(folder: str) -> Discovery:
     result = Discovery()
     base = match_base(folder)
     tree = [os.path.realpath(folder)]
+    from monitlint import budgets
+
+    budget = budgets.current().expansion
     for current, dirs, files in os.walk(folder):
+        # os.walk never follows a symlinked folder (no loops); the folders it enters come from the
+        # run's one expansion budget, as include globs' do.
+        if not budget.spend():
+            result.outside.append(
+                f"{folder}: stopped looking for control files after {budgets.MAX_DIR_VISITS} folder visits "
+                f"in this run; files below {current} and later folders are not checked"
+            )
+            break
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
         for name in sorted(files):
             path = os.path.join(current, name)

@@ -19,29 +19,15 @@ import os
 from collections.abc import Iterator
 from dataclasses import field
 
+from monitlint.budgets import MAX_DIR_VISITS, ExpansionBudget
 from monitlint.records import record
 from monitlint.safe_fs import within
 
-MAX_DIR_VISITS = 10_000  # folders entered per run while expanding globs
 # Working trees that are a host's installed configuration (etckeeper keeps /etc in git), never a checkout.
 INSTALLED_TREES = frozenset({"/etc", "/usr/local/etc"})
 UNLIMITED = 1 << 62
-
-
-@record
-class GlobBudget:
-    """The folder visits left for include globs in one run; shared by every include of a file."""
-
-    visits: int = MAX_DIR_VISITS
-    exhausted: bool = False
-
-    def spend(self) -> bool:
-        """Take one visit; False (and ``exhausted`` set) once there are none left."""
-        if self.visits <= 0:
-            self.exhausted = True
-            return False
-        self.visits -= 1
-        return True
+# The folder visits are one budget per run, shared with the include splicer and discovery (budgets.py).
+GlobBudget = ExpansionBudget
 
 
 @record

@@ -16,6 +16,8 @@ import warnings
 from functools import cache
 from typing import Any
 
+from monitlint import budgets
+
 REG_EXTENDED = 1  # the same value in glibc, musl and the BSDs
 _REGEX_T_BYTES = 1024  # larger than regex_t on every libc we know (glibc: 64)
 # glibc expands bounded repetitions when compiling: `((a{255}){255}){255}` takes seconds and
@@ -166,6 +168,16 @@ def posix_regex_error(pattern: str) -> str | None:
         return TOO_DEEP if error is not None and error.startswith(TOO_BIG) else error
     if size > IN_PROCESS_ATOMS:
         return _trial_compile(pattern)
+    # Each in-process compile is bounded (IN_PROCESS_ATOMS: ~0.1 s, ~100 MB at worst), but many
+    # distinct ones add up: the run's budget of atoms bounds their sum.  Raised, not returned,
+    # so that the cache above never remembers a pattern as refused.
+    budget = budgets.current()
+    if budget.regex_atoms < size:
+        raise RegexBudgetSpent(
+            f"not checked: this run's budget for compiling regular expressions ({budgets.MAX_REGEX_ATOMS} atoms) "
+            "is spent"
+        )
+    budget.regex_atoms -= size
     return _regcomp_error(libc, _c_pattern(pattern))
 
 
@@ -265,6 +277,10 @@ def _trial_compile_once(pattern: str) -> str | None:
 
 class PosixRegexError(ValueError):
     """A pattern that Monit's regcomp would refuse (or that is too big to compile safely); one-line message."""
+
+
+class RegexBudgetSpent(PosixRegexError):
+    """The run's budget of regular-expression atoms is spent: the pattern was not compiled (message in words)."""
 
 
 class PosixRegex:

@@ -22,10 +22,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import field
 
+from monitlint import budgets
+from monitlint.budgets import ExpansionBudget
 from monitlint.diagnostics import Problem, ProblemKind
 from monitlint.grammar.keywords import STATEMENT_STARTS
 from monitlint.grammar.lexer import Comment, IncludeRequest, MToken, Scanner
-from monitlint.include_glob import GlobBudget, checked_trees, expand_include, resolve_pattern
+from monitlint.include_glob import checked_trees, expand_include, resolve_pattern
 from monitlint.model import Include, Span
 from monitlint.records import record
 from monitlint.safe_fs import open_regular, read_fd_bounded
@@ -130,7 +132,9 @@ class IncludeExpander:
     sources: dict[str, SourceFile] = field(default_factory=dict)
     split_includes: bool = False
     trees: list[str] | None = None  # the real folders includes may read from (see checked_trees)
-    budget: GlobBudget = field(default_factory=GlobBudget)
+    # The run's budget (files, bytes and tokens spliced, folder visits), shared by every file it lints.
+    budget: ExpansionBudget = field(default_factory=lambda: budgets.current().expansion)
+    told_spent: bool = False  # the spent budget was reported (once per file linted)
 
     def tokens(self, main: SourceFile, main_real: str) -> Iterator[list[MToken] | SplitInclude]:
         """Yield the main file's tokens, reading included files where they are included.
@@ -188,6 +192,8 @@ class IncludeExpander:
                     for path in reversed(files):
                         stack.append((path, item))
                     break
+                if top.scanner is not None and len(stack) > 1:
+                    self.budget.tokens -= len(item)  # type: ignore[arg-type]
                 yield item  # type: ignore[misc]
             else:
                 if top.scanner is not None:
@@ -284,14 +290,34 @@ class IncludeExpander:
                 "remove the include that leads back to a file being included",
             )
             return None
+        if self.budget.spent is not None:
+            self._report_spent(request)
+            return None
         try:
             source = SourceFile(path, _TEXT_IN_PLACE[real]) if real in _TEXT_IN_PLACE else read_source(path)
         except SourceError as exc:
             kind, hint = _unreadable_include_consequence(path, exc)
             self._report(kind, f"cannot include file: {exc}", request, hint)
             return None
+        # Each include is a new read, as in Monit: `include l0` twice per level doubles per level.
+        if not self.budget.open_file(len(source.text)):
+            self._report_spent(request)
+            return None
         self.sources[source.path] = source
         return self._frame(source, real)
+
+    def _report_spent(self, request: IncludeRequest) -> None:
+        """Say once per file linted that the run's include budget is spent (later includes are not read)."""
+        if self.told_spent:
+            return
+        self.told_spent = True
+        self._report(
+            ProblemKind.INCLUDE_NOT_FOUND,
+            f"not read: this run's include budget is spent ({self.budget.spent}); "
+            "this include and every later one are not checked",
+            request,
+            "include fewer files, or the same file fewer times (each include reads it again, as Monit does)",
+        )
 
     def _report(self, kind: ProblemKind, message: str, request: IncludeRequest, hint: str | None) -> None:
         self.diagnostics.append(Problem(kind, message, _span(request), hint))

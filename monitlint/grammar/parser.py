@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import field
 
+from monitlint.budgets import ERROR_RECOVERY_SHIFTS, MAX_SYNTAX_ERRORS_KEPT
 from monitlint.diagnostics import Diagnostic, Problem, ProblemKind
 from monitlint.gc_pause import gc_paused
 from monitlint.grammar.includes import IncludeExpander, SplitInclude
@@ -52,6 +53,8 @@ class ParseResult:
     sources: dict[str, SourceFile] = field(default_factory=dict)
     # Per file: (line, end line) of every statement; for a check block the end is the block's end.
     statements: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
+    # Per file: syntax errors past MAX_SYNTAX_ERRORS_KEPT, counted, not kept (the engine says how many).
+    omitted: dict[str, int] = field(default_factory=dict)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -116,6 +119,58 @@ def parse_include_group(
         return result
 
 
+class _ErrorGate:
+    """Which syntax errors of one token stream are reported: Bison's rule on each line, and a cap on those kept.
+
+    Bison reports no new syntax error until ``ERROR_RECOVERY_SHIFTS`` tokens were shifted after
+    the last one, and every error (reported or not) starts the count again.  So `if if if …`
+    (each `if` begins a statement the next one breaks) is one error, not one per word.  Here a
+    piece (a statement, or a block's statement) that parses counts all its tokens as shifted; one
+    that fails counts those before the failing token.  A failure at the end of a piece means the
+    bad token is the next piece's first, which is then not counted as shifted.  Unlike Bison, an
+    error on another line than the last one is always reported: separate mistakes on separate
+    lines are each worth a finding (the real-world corpus has many), and a flood of one per line
+    is bounded by the cap on findings per rule instead.
+    """
+
+    __slots__ = ("discard_first", "kept", "last_line", "result", "shifted")
+
+    def __init__(self, result: ParseResult) -> None:
+        self.result = result
+        self.shifted = ERROR_RECOVERY_SHIFTS  # the first error is always reported
+        self.discard_first = False
+        self.last_line: tuple[str, int | None] | None = None  # where the last error's bad token is
+        self.kept = 0
+
+    def accepted(self, count: int) -> None:
+        """``count`` tokens were parsed without error."""
+        if count and self.discard_first:
+            count -= 1
+        self.discard_first = False
+        self.shifted += count
+
+    def failed(self, index: int, piece: list[MToken], after: MToken | None) -> bool:
+        """``piece`` fails at ``index`` (``after`` follows it); True when this error is to be reported."""
+        shifted = index - 1 if self.discard_first and index else index
+        bad = piece[index] if index < len(piece) else after
+        line = (bad.path, bad.line) if bad is not None else None
+        report = self.shifted + shifted >= ERROR_RECOVERY_SHIFTS or line != self.last_line or line is None
+        self.shifted = 0
+        self.discard_first = index >= len(piece)
+        self.last_line = line
+        if report and self.kept >= MAX_SYNTAX_ERRORS_KEPT:
+            # Past the cap only counted, before its message is built: the engine says how many.
+            where = bad.path if bad is not None else piece[-1].path
+            self.result.omitted[where] = self.result.omitted.get(where, 0) + 1
+            return False
+        self.kept += report
+        return report
+
+    def keep(self, problem: Problem) -> None:
+        """Add a reported syntax error to the result."""
+        self.result.problems.append(problem)
+
+
 def _parse_stream(
     tokens: Iterator[list[MToken] | SplitInclude],
     result: ParseResult,
@@ -123,20 +178,21 @@ def _parse_stream(
     parse_split: Callable[[SplitInclude], None] | None,
 ) -> None:
     """Parse a token stream chunk by chunk into ``result``."""
+    gate = _ErrorGate(result)
     previous: list[MToken] | None = None
     for chunk in _chunks(tokens):
         if type(chunk) is SplitInclude:
             if previous is not None:
-                _parse_chunk(previous, result, chunk.first_tokens[0])
+                _parse_chunk(previous, result, chunk.first_tokens[0], gate)
             previous = None
             assert parse_split is not None
             parse_split(chunk)
             continue
         if previous is not None:
-            _parse_chunk(previous, result, chunk[0])  # type: ignore[index]
+            _parse_chunk(previous, result, chunk[0], gate)  # type: ignore[index]
         previous = chunk  # type: ignore[assignment]
     if previous is not None:
-        _parse_chunk(previous, result, last_follower)
+        _parse_chunk(previous, result, last_follower, gate)
 
 
 def _finish(result: ParseResult, expander: IncludeExpander) -> None:
@@ -153,6 +209,8 @@ def _merge(result: ParseResult, expander: IncludeExpander, part: ParseResult) ->
     result.config.services.extend(part.config.services)
     result.config.settings.extend(part.config.settings)
     result.problems.extend(part.problems)
+    for path, count in part.omitted.items():
+        result.omitted[path] = result.omitted.get(path, 0) + count
     expander.comments.extend(part.comments)
     expander.includes.extend(part.config.includes)
     expander.sources.update(part.sources)
@@ -213,25 +271,33 @@ def _record_statements(chunk: list[MToken], result: ParseResult) -> None:
         result.statements.setdefault(tok.path, []).append((tok.line or 1, end_line, block))
 
 
-def _parse_chunk(chunk: list[MToken], result: ParseResult, follower: MToken | None) -> None:
+def _parse_chunk(chunk: list[MToken], result: ParseResult, follower: MToken | None, gate: _ErrorGate) -> None:
     # Statement bounds only matter for suppression comments; skip the work for files without any.
     if any(f is not None and f.may_have_directives for f in set(map(_FILE_OF, chunk))):
         _record_statements(chunk, result)
     parser = get_parser()
     try:
         _add(result, parser.parse(chunk), chunk)
+        gate.accepted(len(chunk))
         return
     except ParseFailure:
         pass
     first = chunk[0]
     if first.type not in STATEMENT_STARTS:
-        result.problems.append(_orphan(first))
+        if gate.failed(0, chunk, follower):
+            gate.keep(_orphan(first))
         return
     if first.type == "SET":
-        result.problems.append(_error(chunk, 0, len(chunk), parser, None, follower=follower))
-        _keep_cut_short_setting(chunk, result, parser)
+        try:
+            parser.parse(chunk, build=False)
+            failure = (len(chunk), set[str]())  # unreachable: the full parse failed above
+        except ParseFailure as exc:
+            failure = (exc.index, exc.expected)
+        if gate.failed(failure[0], chunk, follower):
+            gate.keep(_error(chunk, 0, len(chunk), parser, None, follower=follower, failure=failure))
+        _keep_cut_short_setting(chunk, result, parser, failure[0])
         return
-    _recover_block(chunk, result, parser, follower)
+    _recover_block(chunk, result, parser, follower, gate)
 
 
 # How many tokens before the error a `set` statement cut short may end: the statement is
@@ -239,17 +305,14 @@ def _parse_chunk(chunk: list[MToken], result: ParseResult, follower: MToken | No
 CUT_SHORT_TRIES = 8
 
 
-def _keep_cut_short_setting(chunk: list[MToken], result: ParseResult, parser: Parser) -> None:
+def _keep_cut_short_setting(chunk: list[MToken], result: ParseResult, parser: Parser, failed_at: int) -> None:
     """Keep the longest whole `set` statement that the broken one begins with, for the rules.
 
     ``set httpd unixsocket … allow localhost`` followed by a typo (``chek process …``) is
     still an httpd statement: dropping it would make MON501 claim there is no ``set httpd``.
+    ``failed_at`` is where the whole statement fails to parse.
     """
-    try:
-        parser.parse(chunk, build=False)
-        return
-    except ParseFailure as failure:
-        end = min(failure.index, len(chunk))
+    end = min(failed_at, len(chunk))
     for stop in range(end, max(1, end - CUT_SHORT_TRIES), -1):
         try:
             item = parser.parse(chunk[:stop])
@@ -314,17 +377,22 @@ def _segments(chunk: list[MToken]) -> list[int]:
     return starts
 
 
-def _recover_block(chunk: list[MToken], result: ParseResult, parser: Parser, follower: MToken | None) -> None:
-    """Parse a broken block statement by statement, reporting each bad one."""
+def _recover_block(
+    chunk: list[MToken], result: ParseResult, parser: Parser, follower: MToken | None, gate: _ErrorGate
+) -> None:
+    """Parse a broken block statement by statement, reporting each bad one (as Bison's rule allows)."""
     bounds = [*_segments(chunk), len(chunk)]
     service_type = SERVICE_TYPE_OF_CHECK.get(chunk[0].type)
     header_end = bounds[0]
     accepted: list[MToken] = list(chunk[:header_end])
     walker = parser.walker()
-    if walker.feed(accepted) is not None:
+    header_failure = walker.feed(accepted)
+    if header_failure is not None:
         # The header itself is wrong: one finding for the whole block, as Monit would stop here.
-        result.problems.append(_error(chunk, 0, header_end, parser, service_type, follower=follower))
+        if gate.failed(header_failure[0], accepted, chunk[header_end] if header_end < len(chunk) else follower):
+            gate.keep(_error(chunk, 0, header_end, parser, service_type, follower=follower))
         return
+    gate.accepted(header_end)
     start = header_end
     dropped = 0
     for end in bounds[1:]:
@@ -332,12 +400,14 @@ def _recover_block(chunk: list[MToken], result: ParseResult, parser: Parser, fol
         failure = walker.feed(segment)
         if failure is None:
             accepted.extend(segment)
+            gate.accepted(len(segment))
         else:
             dropped += 1
-            where = (len(accepted) + failure[0], failure[1])  # counted from the start of the block
-            result.problems.append(
-                _error(chunk, start, end, parser, service_type, prefix=accepted, follower=follower, failure=where)
-            )
+            if gate.failed(failure[0], segment, chunk[end] if end < len(chunk) else follower):
+                where = (len(accepted) + failure[0], failure[1])  # counted from the start of the block
+                gate.keep(
+                    _error(chunk, start, end, parser, service_type, prefix=accepted, follower=follower, failure=where)
+                )
         start = end
     item = parser.parse(accepted)
     if isinstance(item, Service):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
+from monitlint.budgets import MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RULE
 from monitlint.config import Config
-from monitlint.diagnostics import Diagnostic
+from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.gc_pause import gc_paused
 from monitlint.grammar.parser import ParseResult, parse_file, parse_text
 from monitlint.linter.context import LintContext
@@ -106,7 +108,67 @@ def lint_parsed(
     if only_paths is not None:
         found = [d for d in found if os.path.realpath(d.span.path) in only_paths]
     found.sort(key=Diagnostic.sort_key)
+    omitted = result.omitted
+    if only_paths is not None:
+        omitted = {path: n for path, n in omitted.items() if os.path.realpath(path) in only_paths}
+    if len(found) > MAX_FINDINGS_PER_RULE or omitted:
+        found = capped(found, omitted)
     return found
+
+
+def capped(found: list[Diagnostic], omitted: dict[str, int] | None = None) -> list[Diagnostic]:
+    """The first ``MAX_FINDINGS_PER_RULE`` findings of each rule in each file (``MAX_FINDINGS_PER_FILE`` in all).
+
+    ``found`` is sorted; each rule cut short in a file gets one more finding, at its first one left
+    out, saying how many were left out (``omitted``: syntax errors the parser only counted, per file).
+    Output stays bounded however many findings one file produces (`if` on 800,000 lines).
+    """
+    from monitlint.diagnostics import ProblemKind
+    from monitlint.linter.registry import rule_for
+
+    per_rule: dict[tuple[str, str], int] = {}
+    per_file: dict[str, int] = {}
+    first_left: dict[tuple[str, str], Diagnostic] = {}  # (path, code) -> where the summary stands
+    count_left: dict[tuple[str, str], int] = {}
+    worst_left: dict[tuple[str, str], Severity] = {}
+    kept: list[Diagnostic] = []
+    for diag in found:
+        key = (diag.span.path, diag.code)
+        if per_rule.get(key, 0) < MAX_FINDINGS_PER_RULE and per_file.get(key[0], 0) < MAX_FINDINGS_PER_FILE:
+            per_rule[key] = per_rule.get(key, 0) + 1
+            per_file[key[0]] = per_file.get(key[0], 0) + 1
+            kept.append(diag)
+            continue
+        first_left.setdefault(key, diag)
+        count_left[key] = count_left.get(key, 0) + 1
+        worst_left[key] = max(worst_left.get(key, diag.severity), diag.severity)
+    if omitted:
+        syntax = rule_for(ProblemKind.SYNTAX_ERROR)
+        last_kept = {(d.span.path, d.code): d for d in kept}
+        for path, count in omitted.items():
+            key = (path, syntax.code)
+            stand_in = last_kept.get(key) or Diagnostic(
+                syntax.code, syntax.name, syntax.severity, "", Span(path, 1, 1, 1, 1)
+            )
+            first_left.setdefault(key, stand_in)
+            count_left[key] = count_left.get(key, 0) + count
+            worst_left[key] = max(worst_left.get(key, syntax.severity), syntax.severity)
+    for key, first in first_left.items():
+        code = key[1]
+        kept.append(
+            Diagnostic(
+                code,
+                first.rule,
+                worst_left[key],
+                f"{count_left[key]} more {code} finding(s) in this file not shown: at most {MAX_FINDINGS_PER_RULE} "
+                f"per rule and {MAX_FINDINGS_PER_FILE} per file are reported",
+                first.span,
+                None,
+                "fix the findings shown and check again",
+            )
+        )
+    kept.sort(key=Diagnostic.sort_key)
+    return kept
 
 
 def lint_file(
@@ -193,6 +255,27 @@ class Linter:
         self.root = root if root is not None else config.root
         self.runner = runner
         self._entrypoints: list[tuple[str, ParseResult, set[str]]] | None = None
+        # Per entrypoint (by index): its findings, linted once, by the real path of their file.  A CI
+        # run names every file an entrypoint includes: linting the whole entrypoint again for each was
+        # quadratic (800 one-service files: 42 s).
+        self._findings: dict[int, dict[str, list[Diagnostic]]] = {}
+        self._real_paths: dict[str, str] = {}
+
+    def _real(self, path: str) -> str:
+        """``os.path.realpath(path)``, once per path (it costs a system call per path component)."""
+        real = self._real_paths.get(path)
+        if real is None:
+            real = self._real_paths[path] = os.path.realpath(path)
+        return real
+
+    def _findings_of(self, index: int, parsed: ParseResult) -> dict[str, list[Diagnostic]]:
+        """Every finding of entrypoint ``index``, by the real path of its file (the rules run once)."""
+        if index not in self._findings:
+            grouped: dict[str, list[Diagnostic]] = {}
+            for diag in lint_parsed(parsed, self.config, complete=True, runner=self.runner):
+                grouped.setdefault(self._real(diag.span.path), []).append(diag)
+            self._findings[index] = grouped
+        return self._findings[index]
 
     def _contexts(self) -> list[tuple[str, ParseResult, set[str]]]:
         if self._entrypoints is None:
@@ -204,18 +287,23 @@ class Linter:
                     parsed = parse_file(entry, root=self.root, runner=self.runner)
                 except SourceError:
                     continue
-                files = {os.path.realpath(f) for f in parsed.config.files}
+                files = {self._real(f) for f in parsed.config.files}
                 self._entrypoints.append((entry, parsed, files))
         return self._entrypoints
 
     def lint(self, path: str) -> LintResult:
         """Lint one path (raises SourceError if it cannot be read)."""
-        real = os.path.realpath(path)
-        for _entry, parsed, files in self._contexts():
+        real = self._real(path)
+        for index, (_entry, parsed, files) in enumerate(self._contexts()):
             if real in files:
-                diags = lint_parsed(parsed, self.config, complete=True, only_paths={real}, runner=self.runner)
-                for diag in diags:  # report the file under the name the user gave, not the include's
-                    diag.span = Span(path, diag.span.line, diag.span.column, diag.span.end_line, diag.span.end_column)
+                diags = [
+                    # Under the name the user gave, not the include's (a copy: the entrypoint's findings are shared).
+                    replace(
+                        diag,
+                        span=Span(path, diag.span.line, diag.span.column, diag.span.end_line, diag.span.end_column),
+                    )
+                    for diag in self._findings_of(index, parsed).get(real, [])
+                ]
                 return LintResult(path, diags, parsed, True)
         from monitlint.discovery import in_include_folder, is_block_fragment
 

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal, TypeVar
 
+from monitlint.budgets import SUGGESTION_BASE_CHARS, SUGGESTION_CHARS_PER_NAME
 from monitlint.model import Action, ControlFile, Program, Service, Setting, Test
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def monit_number(value: int) -> int:
 # quadratic: a config from a stranger with thousands of made-up names took
 # minutes.  These helpers give the same answers as the ``difflib`` calls they
 # replace, looking only at names of a compatible length, and spend at most a
-# budget of comparisons that grows linearly with the config; past it (never on
+# budget of characters compared that grows linearly with the config; past it (never on
 # an ordinary config) they only find names equal but for case.
 
 # Names longer than this are never compared letter by letter: a SequenceMatcher on
@@ -108,14 +109,21 @@ MAX_COMPARED_LENGTH = 128
 
 
 class Budget:
-    """A number of name comparisons that may still be made (shared by the queries of one rule run)."""
+    """Characters that close-name comparisons may still look at (shared by the queries of one rule run).
 
-    def __init__(self, items: int, per_item: int = 8, base: int = 20_000) -> None:
+    Counted by work, not by comparisons: screening a pair (``quick_ratio``) costs the sum of the two
+    lengths, scoring it (``ratio``, quadratic in the worst case) their product.  With 128-character
+    names one scored comparison takes milliseconds, so a count of comparisons allowed a minute.
+    """
+
+    def __init__(
+        self, items: int, per_item: int = SUGGESTION_CHARS_PER_NAME, base: int = SUGGESTION_BASE_CHARS
+    ) -> None:
         self.left = base + per_item * items
 
-    def spend(self) -> bool:
-        """Take one comparison; False when none are left."""
-        self.left -= 1
+    def spend(self, chars: int = 1) -> bool:
+        """Take ``chars`` characters of comparison; False when there are not that many left."""
+        self.left -= chars
         return self.left >= 0
 
 
@@ -151,10 +159,12 @@ class CloseMatcher:
             if length > MAX_COMPARED_LENGTH or 2 * min(length, size) / (length + size) < cutoff:
                 continue
             for name in self.by_length[length]:
-                if not self.budget.spend():
+                if not self.budget.spend(length + size):
                     return None  # out of budget: no suggestion rather than a partial one
                 matcher.set_seq1(name)
                 if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff:
+                    if not self.budget.spend(length * size):
+                        return None
                     score = matcher.ratio()
                     if score >= cutoff and (best is None or (score, name) > best):
                         best = (score, name)

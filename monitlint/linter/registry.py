@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from monitlint.diagnostics import Diagnostic, Problem, ProblemKind, Severity
+from monitlint.diagnostics import Diagnostic, Problem, ProblemKind, Severity, bounded
 from monitlint.records import record
 
 if TYPE_CHECKING:
@@ -36,7 +36,8 @@ class Rule:
         from monitlint.model import Span
 
         assert isinstance(span, Span)
-        return Diagnostic(self.code, self.name, self.severity, message, span, service, hint)
+        # Clipped where it is made: thousands of findings each echoing a 250 KB name must not all be kept.
+        return bounded(Diagnostic(self.code, self.name, self.severity, message, span, service, hint))
 
 
 def rule_from_module(module: ModuleType) -> Rule:
@@ -95,9 +96,11 @@ def stamp(problem: Problem | Diagnostic) -> Diagnostic:
     A :class:`Diagnostic` passes through: producers not yet moved to problems build their own.
     """
     if isinstance(problem, Diagnostic):
-        return problem
+        return bounded(problem)
     rule, severity = _by_kind()[problem.kind]
-    return Diagnostic(rule.code, rule.name, severity, problem.message, problem.span, problem.service, problem.hint)
+    return bounded(
+        Diagnostic(rule.code, rule.name, severity, problem.message, problem.span, problem.service, problem.hint)
+    )
 
 
 def always_on_codes() -> frozenset[str]:

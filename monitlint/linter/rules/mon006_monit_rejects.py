@@ -77,7 +77,7 @@ from monitlint.model import (
     Test,
     TransferTest,
 )
-from monitlint.posix_regex import posix_regex_error
+from monitlint.posix_regex import RegexBudgetSpent, posix_regex_error
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -152,7 +152,11 @@ def _nesting(pattern: str) -> int:
 def _regex_problem(pattern: str) -> str | None:
     if pattern.count("(") > MAX_REGEX_NESTING and _nesting(pattern) > MAX_REGEX_NESTING:
         return None
-    reason = posix_regex_error(pattern)
+    try:
+        reason = posix_regex_error(pattern)
+    except RegexBudgetSpent as spent:
+        # Fail closed: what the linter could not compile it cannot vouch for (`monit -t` can).
+        return f"the regular expression '{pattern}' was {spent}; run `monit -t` to know whether Monit accepts it"
     return None if reason is None else f"the regular expression '{pattern}' does not compile ({reason})"
 
 

@@ -54,7 +54,7 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
         if len(name) <= MAX_COMPARED_LENGTH:
             by_length[len(name)].append((rank, lower))
     # Pairwise by nature: names over 128 characters are only compared without regard to case,
-    # and a config of thousands of made-up names gets comparisons in proportion to its size.
+    # and a config of thousands of made-up names gets characters compared in proportion to its size.
     budget = Budget(sum(counts.values()))
     matcher = difflib.SequenceMatcher()
     for service in ctx.model.services:
@@ -69,13 +69,18 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
                 # Only names at most two letters longer or shorter qualify; visit them by rank and stop at
                 # the first similar one, or at the rank already found.
                 candidates = heapq.merge(*(by_length.get(len(value) + d, ()) for d in range(-2, 3)))
+                size = len(value)
                 for rank, other in candidates:
-                    if rank >= found or not budget.spend():
+                    # The budget counts characters compared (see helpers.Budget): a sum to screen, a product to score.
+                    if rank >= found or not budget.spend(len(other) + size):
                         break
                     matcher.set_seq1(other)
-                    if matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
-                        found = rank
-                        break
+                    if matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8:
+                        if not budget.spend(len(other) * size):
+                            break
+                        if matcher.ratio() >= 0.8:
+                            found = rank
+                            break
             if found < len(common):
                 best = common[found]
                 yield rule.diagnostic(

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
-from monitlint.posix_regex import posix_regex_error
+from monitlint.posix_regex import RegexBudgetSpent, posix_regex_error
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -93,7 +93,16 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
             continue  # too large to check here
         reported = 0
         for number, pattern in patterns(data):
-            error = posix_regex_error(pattern)
+            try:
+                error = posix_regex_error(pattern)
+            except RegexBudgetSpent as spent:
+                yield rule.diagnostic(
+                    f"the patterns of '{ref.path}' from line {number} on were {spent}",
+                    ref.span,
+                    service=ref.service,
+                    hint="run `monit -t` to know whether Monit accepts them",
+                )
+                break
             if error is None:
                 continue
             yield rule.diagnostic(
