@@ -43,8 +43,7 @@ SETS = ("manual", "sample", "errors")
 SYNTAX_CODE = rule_for(ProblemKind.SYNTAX_ERROR).code
 
 # file (relative to tests/data/fidelity) -> why monitlint disagrees with `monit -t` today.
-KNOWN_DIFFERENCES: dict[str, str] = {
-}
+KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
