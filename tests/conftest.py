@@ -17,6 +17,34 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
 CORPUS = REPO.parent / "shared" / "corpus" / "real-world"
 
+# Markers by folder (registered in pyproject.toml): `pytest -m "not slow"` is the fast tier.
+_FOLDER_MARKERS = {
+    "provider": ("daemon", "slow"),  # real Monit daemons and toy services
+    "integrations": ("integration", "slow"),  # the real Puppet and Ansible engines
+}
+
+
+# Heavy tests marked here by name because their folder has no decorator for it yet (tests/security);
+# anywhere else a heavy test carries @pytest.mark.slow itself.  Found with `pytest --durations=60`.
+_SLOW_BY_NAME = {
+    "tests/security/test_provider_hardening.py::test_a_huge_command_line_cannot_hang_process_matching",  # 10 s
+    "tests/security/test_output_injection.py::test_a_long_line_of_findings_prints_a_window_of_it",  # 5 s a format
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests below tests/provider and tests/integrations by folder, and the heavy ones named above."""
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        if item.nodeid.split("[", 1)[0] in _SLOW_BY_NAME:
+            item.add_marker("slow")
+        try:
+            folder = item.path.resolve().relative_to(tests).parts[0]
+        except (ValueError, IndexError):
+            continue
+        for marker in _FOLDER_MARKERS.get(folder, ()):
+            item.add_marker(marker)
+
 
 def require_corpus() -> None:
     """Skip (with the reason shown) when the real-world corpus is absent, as on a fresh clone.

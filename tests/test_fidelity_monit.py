@@ -183,6 +183,7 @@ def describe(j: Judged) -> str:
 
 
 @pytest.mark.parametrize("name", SETS)
+@pytest.mark.slow
 def test_set_agrees_with_monit(name: str) -> None:
     judged = results(name)
     assert judged, f"no control files in {FIDELITY / name}"
@@ -218,6 +219,7 @@ def summary_lines() -> Iterator[str]:
             )
 
 
+@pytest.mark.slow
 def test_print_agreement_summary(capsys: pytest.CaptureFixture[str]) -> None:
     lines = list(summary_lines())
     with capsys.disabled():
