@@ -152,6 +152,7 @@ def test_bad_option_is_a_usage_error(missing_stop: Path) -> None:
     assert run_cli("check").exit_code == 2
 
 
+@pytest.mark.slow
 def test_include_cycle_and_huge_glob(tmp_path: Path) -> None:
     (tmp_path / "many").mkdir()
     for i in range(10_000):

@@ -402,6 +402,7 @@ def nested_includes(folder: Path, depth: int) -> Path:
     return folder / "f0.monitrc"
 
 
+@pytest.mark.slow
 def test_1025_nested_includes(tmp_path: Path) -> None:
     run = check(nested_includes(tmp_path / "deep", 1025), tmp_path, "--format", "json")
     assert run.exit_code == 1, run.stderr
@@ -410,11 +411,13 @@ def test_1025_nested_includes(tmp_path: Path) -> None:
     assert found[0]["path"].endswith("f1024.monitrc")
 
 
+@pytest.mark.slow
 def test_1024_nested_includes_are_fine(tmp_path: Path) -> None:
     run = check(nested_includes(tmp_path / "deep", 1024), tmp_path, "--format", "json")
     assert run.exit_code in (0, 1) and "MON001" not in codes(run)
 
 
+@pytest.mark.slow
 def test_glob_matching_10000_files(tmp_path: Path) -> None:
     conf = tmp_path / "conf.d"
     conf.mkdir()
@@ -563,6 +566,7 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, str]]:
     return state
 
 
+@pytest.mark.slow
 def test_never_writes_to_the_files_it_checks(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
     shutil.copytree(SAMPLES, tree / "samples")
