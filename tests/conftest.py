@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import resource
+import secrets
 import shutil
+import string
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +20,11 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
 CORPUS = REPO.parent / "shared" / "corpus" / "real-world"
+
+# Letters only, fixed length, new for each run of the suite: put it into every name another run on the
+# same machine could also see (a `matching` pattern, a process's command line, a path outside tmp_path),
+# so that two suites running at once never find each other's daemons, toys or files.
+RUN_TOKEN = "".join(secrets.choice(string.ascii_lowercase) for _ in range(10))
 
 # Markers by folder (registered in pyproject.toml): `pytest -m "not slow"` is the fast tier.
 _FOLDER_MARKERS = {
@@ -47,6 +56,60 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         for marker in _FOLDER_MARKERS.get(folder, ()):
             item.add_marker(marker)
+
+
+def wait_until(predicate: Callable[[], object], timeout: float = 30.0, interval: float = 0.05) -> bool:
+    """Poll ``predicate`` until it is true; False if it never was within ``timeout`` seconds.
+
+    For synchronisation with another process (a daemon, a subprocess): wait for the condition
+    itself, never for a guessed time.  ``timeout`` is a generous safety net, not a measurement.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        if predicate():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+
+
+def children_cpu_seconds() -> float:
+    """User + system CPU time of this process's children that have ended (and were waited for) so far.
+
+    The difference around a subprocess run is that run's CPU time: a bound on it holds on a loaded
+    machine, where a wall-clock bound measures the load (tests run one at a time in a session).
+    """
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _system_data_collected(status: str) -> str | None:
+    """The `data collected` time of the System service in the text of `monit status`."""
+    in_system = False
+    for line in status.splitlines():
+        if line and not line[0].isspace():
+            in_system = line.startswith("System '")
+        elif in_system and line.strip().startswith("data collected"):
+            return line.split(None, 2)[2].strip()
+    return None
+
+
+def wait_for_monit_cycles(monit_status: Callable[[], str], cycles: int = 2, timeout: float = 60.0) -> bool:
+    """Poll `monit status` until at least ``cycles - 1`` whole daemon cycles ran after the call.
+
+    Monit checks its System service once per cycle and stamps it to the second; with `set daemon 1` two
+    cycles are more than a second apart, so each new stamp is a new cycle.  After two new stamps a
+    request sent before the call has been acted on: the way to wait for "nothing happened".
+    """
+    seen = [_system_data_collected(monit_status())]
+
+    def new_stamp() -> bool:
+        stamp = _system_data_collected(monit_status())
+        if stamp is not None and stamp != seen[-1]:
+            seen.append(stamp)
+        return len(seen) > cycles
+
+    return wait_until(new_stamp, timeout, interval=0.2)
 
 
 def require_corpus() -> None:

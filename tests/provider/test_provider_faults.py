@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from monitlint.provider import processes
-from tests.conftest import REPO
-from tests.provider.conftest import MonitDaemon, kill_toys, start_monit, toy_block
+from monitlint.provider import processes, staleness
+from tests.conftest import REPO, wait_for_monit_cycles, wait_until
+from tests.provider.conftest import MonitDaemon, kill_toys, start_monit, toy_block, toy_pids
 
 
 def provider_cli(daemon: MonitDaemon, *args: str, timeout: float = 90) -> tuple[int, dict[str, object], str]:
@@ -93,7 +93,7 @@ def test_a_service_named_all_is_refused_and_nothing_else_changes(faults: MonitDa
     code, result, stderr = provider_cli(faults, "stop", name)
     assert code == 2 and result["ok"] is False and "every service" in str(result["message"])
     assert "every service" in stderr and stderr.count("\n") == 1
-    time.sleep(1.5)  # a cycle: a stop, had one been sent, would show now
+    assert wait_for_monit_cycles(lambda: faults.monit_cmd("status").stdout)  # a stop, had one been sent, shows now
     assert running_pids(faults) == before
     assert faults.status_word("all") == "OK"
 
@@ -161,7 +161,8 @@ def test_a_pattern_matching_the_caller_is_never_the_service(faults: MonitDaemon)
 def test_ensure_waits_for_a_pending_stop_instead_of_calling_it_done(faults: MonitDaemon) -> None:
     assert faults.pid("slowstop") is not None
     stopping = provider_async(faults, "stop", "slowstop")
-    time.sleep(0.7)  # the stop is now pending in Monit (its program sleeps 4 s)
+    # the stop is pending in Monit (its program sleeps 4 s)
+    assert wait_until(lambda: "stop pending" in faults.status_word("slowstop"), 60), faults.status_word("slowstop")
     code, result, _ = provider_cli(faults, "ensure", "slowstop", "running")
     stop_out, _ = stopping.communicate(timeout=60)
     stop_result = json.loads(stop_out)
@@ -216,8 +217,10 @@ def test_a_service_waiting_behind_another_slow_start_is_not_failed(tmp_path: Pat
         for name in ("slow", "quick"):
             daemon.monit_cmd("stop", name)
             assert daemon.wait_for(lambda n=name: daemon.status_word(n) == "Not monitored", 20)
+        assert wait_until(lambda: not toy_pids(tmp_path), 20)
         daemon.monit_cmd("start", "slow")
-        time.sleep(0.3)
+        # Monit's loop runs slow's start program (the toy sleeps 9 s before it daemonizes)
+        assert wait_until(lambda: toy_pids(tmp_path), 30)
         started = time.monotonic()
         code, result, _ = provider_cli(daemon, "start", "quick")
         assert code == 0 and result["ok"], show(result)
@@ -249,7 +252,9 @@ def test_a_control_file_edited_after_the_daemon_loaded_it_is_refused(tmp_path: P
     daemon = start_monit(tmp_path, toy_block("solo", tmp_path))
     try:
         assert daemon.wait_for(lambda: daemon.status_word("solo") == "OK", 30)
-        time.sleep(0.5)
+        # an edit counts once it is later than the daemon's start by the gate's tolerance
+        loaded = staleness.process_start_time(processes.pidfile_pid(str(tmp_path / "monit.pid")) or 0)
+        assert loaded is not None and wait_until(lambda: time.time() > loaded + staleness.START_TOLERANCE + 0.1, 10)
         with daemon.control_file.open("a") as handle:
             handle.write("# edited after the daemon started\n")
         pid = daemon.pid("solo")
