@@ -18,8 +18,13 @@ from pathlib import Path
 import pytest
 
 from monitlint.provider import processes, staleness
-from tests.conftest import REPO, wait_for_monit_cycles, wait_until
+from tests.conftest import REPO, RUN_TOKEN, wait_for_monit_cycles, wait_until
 from tests.provider.conftest import MonitDaemon, kill_toys, start_monit, toy_block, toy_pids
+
+# A `matching` pattern sees every process on the machine: these carry the run's token, so that another
+# suite running beside this one neither finds our toys nor lends us its own.
+WEB_PATTERN, WEB_WORD = f"toyweb{RUN_TOKEN}[[:digit:]]+x", f"toyweb{RUN_TOKEN}42x"
+SELFMATCH = f"selfmatch{RUN_TOKEN}"  # the service's name is also its pattern
 
 
 def provider_cli(daemon: MonitDaemon, *args: str, timeout: float = 90) -> tuple[int, dict[str, object], str]:
@@ -65,11 +70,11 @@ def faults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MonitDaemon]:
     blocks = "".join(
         [
             toy_block("a", tmp),
-            toy_block("web", tmp, matching="toyweb[[:digit:]]+x", toy_args="toyweb42x"),
+            toy_block("web", tmp, matching=WEB_PATTERN, toy_args=WEB_WORD),
             toy_block("T_OK", tmp),
             toy_block("slowstop", tmp, stop="slow"),
             toy_block("quick", tmp),
-            toy_block("selfmatch", tmp, matching="selfmatch"),
+            toy_block(SELFMATCH, tmp, matching=SELFMATCH),
             toy_block("all", tmp),
             f'check process pid1 with pidfile {tmp}/pid1.pid\n    start program = "/bin/true"\n'
             '    stop program = "/bin/true"\n',
@@ -144,18 +149,16 @@ def test_matching_uses_posix_classes_like_monit(faults: MonitDaemon) -> None:
 
 def test_a_pattern_matching_the_caller_is_never_the_service(faults: MonitDaemon) -> None:
     """`matching "selfmatch"` also matches `monitlint service ensure selfmatch running` itself."""
-    faults.monit_cmd("stop", "selfmatch")
-    assert faults.wait_for(
-        lambda: faults.pid("selfmatch") is None and faults.status_word("selfmatch") == "Not monitored"
-    )
-    code, result, _ = provider_cli(faults, "ensure", "selfmatch", "running")
-    alive = faults.pid("selfmatch") is not None
+    faults.monit_cmd("stop", SELFMATCH)
+    assert faults.wait_for(lambda: faults.pid(SELFMATCH) is None and faults.status_word(SELFMATCH) == "Not monitored")
+    code, result, _ = provider_cli(faults, "ensure", SELFMATCH, "running")
+    alive = faults.pid(SELFMATCH) is not None
     # Exit 0 only if the toy really runs; Monit may have taken the caller for it and started nothing.
     assert (code == 0) == alive, show(result)
     if not alive:
         assert code == 1 and "caller" in str(result["message"]), show(result)
-    assert result["pid_after"] in (None, faults.pid("selfmatch"))
-    faults.monit_cmd("unmonitor", "selfmatch")
+    assert result["pid_after"] in (None, faults.pid(SELFMATCH))
+    faults.monit_cmd("unmonitor", SELFMATCH)
 
 
 def test_ensure_waits_for_a_pending_stop_instead_of_calling_it_done(faults: MonitDaemon) -> None:
