@@ -275,9 +275,11 @@ def test_file_over_64_mib_is_refused(tmp_path: Path) -> None:
 def test_one_megabyte_single_line(tmp_path: Path, line: str) -> None:
     path = tmp_path / "monitrc"
     path.write_text(line + "\n")
-    run = check(path, tmp_path, "--format", "json")
-    assert run.exit_code in (0, 1), run.stderr  # within CPU_BOUND: check() asserts it
-    json.loads(run.stdout)
+    run = check(path, tmp_path, "--format", "json")  # within CPU_BOUND: check() asserts it
+    assert run.exit_code == 1 and run.stderr == "", run.stderr
+    # one clear finding at the line, not one per token or per character
+    found = [(d["code"], d["line"]) for d in json.loads(run.stdout)["diagnostics"] if d["code"] == "MON001"]
+    assert found == [("MON001", 1)], found
 
 
 # --- binary and malformed text -------------------------------------------------------------------
