@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import resource
 import shutil
 import signal
 import stat
@@ -36,7 +35,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitlint.cli import cli
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, children_cpu_seconds
 
 MIB = 1024 * 1024
 CPU_BOUND = 60.0  # CPU seconds, for every case (a 5 MiB run takes about 3; 50 MiB runs are judged by growth)
@@ -77,11 +76,6 @@ class Run:
     max_rss_mib: float = 0.0
 
 
-def _children_cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _env(tmp: Path) -> dict[str, str]:
     # Results cache and parser tables in the test's own folder; never the checked files' folders.
     return {**os.environ, "NO_COLOR": "1", "XDG_CACHE_HOME": str(tmp / ".cache")}
@@ -93,7 +87,7 @@ def run_monitlint(*args: str, cwd: Path, timeout: float = KILL_AFTER, stdin: int
     Its CPU time is what this process's reaped children used meanwhile: the tests run one at a time.
     """
     start = time.monotonic()
-    cpu_before = _children_cpu_seconds()
+    cpu_before = children_cpu_seconds()
     proc = subprocess.Popen(
         [sys.executable, "-m", "monitlint", *args],
         cwd=cwd,
@@ -110,7 +104,7 @@ def run_monitlint(*args: str, cwd: Path, timeout: float = KILL_AFTER, stdin: int
         proc.communicate()
         pytest.fail(f"monitlint {' '.join(args)} did not finish in {timeout} s")
     seconds = time.monotonic() - start
-    cpu_seconds = _children_cpu_seconds() - cpu_before
+    cpu_seconds = children_cpu_seconds() - cpu_before
     return Run(proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), cpu_seconds, seconds)
 
 
