@@ -1,4 +1,4 @@
-"""Shared helpers: running the CLI, running the real `monit -t`, locating data."""
+"""Shared helpers: running the CLI and the real `monit -t`, locating data, test markers, polling, a per-run token."""
 
 from __future__ import annotations
 
