@@ -39,6 +39,7 @@ def _first_command() -> str:
     return block.group(1).strip()
 
 
+@pytest.mark.slow
 def test_readme_first_command_in_a_fresh_clone(tmp_path: Path) -> None:
     if shutil.which("git") is None or not (REPO / ".git").exists():
         pytest.skip("needs git and a git checkout of monitlint")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -43,8 +44,7 @@ SETS = ("manual", "sample", "errors")
 SYNTAX_CODE = rule_for(ProblemKind.SYNTAX_ERROR).code
 
 # file (relative to tests/data/fidelity) -> why monitlint disagrees with `monit -t` today.
-KNOWN_DIFFERENCES: dict[str, str] = {
-}
+KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -184,6 +184,7 @@ def describe(j: Judged) -> str:
 
 
 @pytest.mark.parametrize("name", SETS)
+@pytest.mark.slow
 def test_set_agrees_with_monit(name: str) -> None:
     judged = results(name)
     assert judged, f"no control files in {FIDELITY / name}"
@@ -219,8 +220,37 @@ def summary_lines() -> Iterator[str]:
             )
 
 
+SUMMARY_LINE = re.compile(
+    r"fidelity (?P<set>\w+) +(?P<part>host-(?:in)?dependent) +(?P<agree>\d+)/(?P<total>\d+) +"
+    r"agree \( *(?P<percent>[\d.]+)%\), monit rejects (?P<rejected>\d+)"
+)
+
+
+@pytest.mark.slow
 def test_print_agreement_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    """The printed summary counts every file of every set once, and says what the per-set test judged."""
     lines = list(summary_lines())
     with capsys.disabled():
         print("\n" + "\n".join(lines))
-    assert len(lines) >= len(SETS)
+    parsed = [SUMMARY_LINE.fullmatch(line) for line in lines]
+    assert all(parsed), lines
+    counted = {(m["set"], m["part"]): m for m in parsed if m}
+    assert len(counted) == len(lines)
+    for name in SETS:
+        files = [p.relative_to(FIDELITY).as_posix() for p in set_files(name)]
+        in_host = [f for f in files if "host" in f.split("/")[1:-1]]
+        for part, expected in (("host-independent", set(files) - set(in_host)), ("host-dependent", set(in_host))):
+            line = counted.get((name, part))
+            if not expected:
+                assert line is None, line
+                continue
+            assert line is not None, f"no summary line for {name} {part}: {lines}"
+            total, agree, rejected = int(line["total"]), int(line["agree"]), int(line["rejected"])
+            assert total == len(expected), (line.group(0), len(expected))
+            # Disagreements are exactly the listed ones (test_set_agrees_with_monit holds the list to that).
+            assert agree == total - len(expected & set(KNOWN_DIFFERENCES)), line.group(0)
+            assert line["percent"] == f"{100 * agree / total:.1f}", line.group(0)
+            assert 0 <= rejected <= total
+    # errors/ holds one file per refusal of Monit's parser and post-parse checks, with accepted twins.
+    errors = counted[("errors", "host-independent")]
+    assert 0 < int(errors["rejected"]) < int(errors["total"]), errors.group(0)

@@ -173,12 +173,39 @@ def test_real_files_are_there() -> None:
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def check_output(output_format: str, stdout: str, source: str) -> None:
-    """The machine-readable formats parse."""
-    if output_format in ("json", "sarif", "gitlab"):
-        json.loads(stdout)
-    elif output_format == "junit" and not XML_ILLEGAL.search(source):
-        xml.dom.minidom.parseString(stdout)
+def findings_in_output(output_format: str, stdout: str, source: str) -> int | None:
+    """How many findings a run's output reports, read the way its consumer reads that format.
+
+    The machine-readable formats must parse to do so.  For JUnit it is the count of failing files, and
+    None when the source holds characters XML 1.0 cannot carry (the report then cannot be parsed).
+    """
+    if output_format == "json":
+        data = json.loads(stdout)
+        assert data["summary"]["total"] == len(data["diagnostics"]), data["summary"]
+        return len(data["diagnostics"])
+    if output_format == "sarif":
+        return sum(len(run["results"]) for run in json.loads(stdout)["runs"])
+    if output_format == "gitlab":
+        return len(json.loads(stdout))
+    if output_format == "junit":
+        if XML_ILLEGAL.search(source):
+            return None
+        return int(xml.dom.minidom.parseString(stdout).documentElement.getAttribute("failures"))
+    if output_format == "github":
+        return sum(line.startswith(("::error ", "::warning ", "::notice ")) for line in stdout.splitlines())
+    assert output_format == "text", output_format
+    last = stdout.rstrip("\n").rsplit("\n", 1)[-1]
+    found = re.fullmatch(r"Found (\d+) problems? \(.*\) in \d+ files?\.", last)
+    assert found or re.fullmatch(r"No problems found in \d+ files?\.", last), last
+    return int(found.group(1)) if found else 0
+
+
+def check_output(output_format: str, stdout: str, source: str, exit_code: int) -> None:
+    """The output parses, and reports findings exactly when the exit status says so (1: findings, 0: none)."""
+    assert exit_code in (0, 1), exit_code
+    count = findings_in_output(output_format, stdout, source)
+    if count is not None:
+        assert (count > 0) == (exit_code == 1), (output_format, exit_code, count, stdout[-2000:])
 
 
 CLI_INPUTS = st.one_of(
@@ -199,7 +226,7 @@ def test_cli_in_process_on_garbage(fuzz_dir: Path, data: bytes, output_format: s
         raise result.exception
     assert result.exit_code in (0, 1, 2), result.output
     if result.exit_code != 2:
-        check_output(output_format, result.stdout, data.decode("utf-8", "replace"))
+        check_output(output_format, result.stdout, data.decode("utf-8", "replace"), result.exit_code)
 
 
 @fuzz(8)
@@ -213,17 +240,27 @@ def test_cli_subprocess_on_garbage(fuzz_dir: Path, data: bytes, output_format: s
     assert result.exit_code in (0, 1, 2), result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
     if result.exit_code == 2:
-        assert result.stderr.startswith("monitlint: error: "), result.stderr
+        assert result.stderr.startswith("monitlint: error: ") and result.stderr.count("\n") == 1, result.stderr
+        assert result.stdout == "" or output_format != "text", result.stdout
     else:
-        check_output(output_format, result.stdout, data.decode("utf-8", "replace"))
+        check_output(output_format, result.stdout, data.decode("utf-8", "replace"), result.exit_code)
 
 
 @fuzz(4)
 @given(text=fs.garbage_text())
 def test_cli_subprocess_on_garbage_stdin(fuzz_dir: Path, text: str) -> None:
-    result = run_cli("check", "--no-cache", "--isolated", "-", cwd=fuzz_dir, stdin=text)
+    result = run_cli("check", "--no-cache", "--isolated", "--format", "json", "-", cwd=fuzz_dir, stdin=text)
     assert result.exit_code in (0, 1, 2), result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    if result.exit_code == 2:
+        assert result.stderr.startswith("monitlint: error: "), result.stderr
+        return
+    check_output("json", result.stdout, text, result.exit_code)
+    # Findings on standard input name it "<stdin>" and point inside the text that was read.
+    lines = text.count("\n") + 1
+    for finding in json.loads(result.stdout)["diagnostics"]:
+        if finding["path"] == "<stdin>":
+            assert 1 <= finding["line"] <= finding["end_line"] <= lines, (finding, lines)
 
 
 # --- (d) generated valid configs against the real monit -t -------------------------------------
@@ -538,8 +575,11 @@ def test_cli_regex_repetition_overflow(tmp_path: Path) -> None:
 def test_cli_deeply_nested_regex(tmp_path: Path) -> None:
     path = tmp_path / "monitrc"
     path.write_text('check process p matching "' + "(" * 2000 + "a" + ")" * 2000 + '"\n')
-    result = run_cli("check", "--no-cache", "--isolated", str(path))
-    assert result.exit_code == 1, result.stderr
+    result = run_cli("check", "--no-cache", "--isolated", "--format", "json", str(path))
+    assert result.exit_code == 1 and result.stderr == "", result.stderr
+    found = {d["code"] for d in json.loads(result.stdout)["diagnostics"]}
+    # Accepted as Monit accepts it: what fails the file is the missing stop program, not the pattern.
+    assert "MON101" in found and not found & LANGUAGE_CODES, found
 
 
 def test_posix_character_class_prints_no_warning(tmp_path: Path) -> None:
@@ -547,6 +587,7 @@ def test_posix_character_class_prints_no_warning(tmp_path: Path) -> None:
     path.write_text('check process p matching "[[:digit:]]+"\n')
     result = run_cli("check", "--no-cache", "--isolated", str(path))
     assert result.exit_code == 1 and result.stderr == "", result.stderr
+    assert "MON101" in result.stdout and "MON006" not in result.stdout, result.stdout  # the class is valid POSIX
 
 
 def test_junit_output_with_control_characters_is_well_formed(tmp_path: Path) -> None:
@@ -554,4 +595,7 @@ def test_junit_output_with_control_characters_is_well_formed(tmp_path: Path) -> 
     path.write_bytes(b"\x07\n")
     result = run_cli("check", "--no-cache", "--isolated", "--format", "junit", str(path))
     assert result.exit_code == 1
-    xml.dom.minidom.parseString(result.stdout)
+    report = xml.dom.minidom.parseString(result.stdout)
+    failures = report.getElementsByTagName("failure")
+    assert failures and report.documentElement.getAttribute("failures") == "1", result.stdout
+    assert not XML_ILLEGAL.search(result.stdout), result.stdout  # the BEL is left out or escaped, never written raw

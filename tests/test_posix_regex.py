@@ -23,9 +23,9 @@ def test_posix_rejects(pattern: str) -> None:
 def test_a_pattern_that_would_take_gigabytes_is_refused_without_compiling() -> None:
     pattern = "((a{255}){255}){255}"
     assert expanded_size(pattern) == 255**3
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: compiling it would take seconds of it and gigabytes
     assert posix_regex_error(pattern) == "Regular expression too big"
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_expanded_size_counts_groups_classes_and_escapes() -> None:

@@ -211,6 +211,7 @@ def _pre_commit(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Comple
     )
 
 
+@pytest.mark.slow
 def test_try_repo_fails_on_a_bad_config_and_shows_the_finding(precommit: Env, tmp_path: Path) -> None:
     files = _project(tmp_path / "bad", precommit.env, good=False)
     proc = _pre_commit(
@@ -223,6 +224,7 @@ def test_try_repo_fails_on_a_bad_config_and_shows_the_finding(precommit: Env, tm
     assert "Found 1 problem (1 error) in 1 file." in output  # README.md was not passed to the hook
 
 
+@pytest.mark.slow
 def test_try_repo_passes_a_good_config(precommit: Env, tmp_path: Path) -> None:
     files = _project(tmp_path / "good", precommit.env, good=True)
     assert "etc/monit/conf.d/nginx.conf" in files
@@ -234,6 +236,7 @@ def test_try_repo_passes_a_good_config(precommit: Env, tmp_path: Path) -> None:
     assert re.search(r"^monitlint\.+Passed$", output, re.MULTILINE), output
 
 
+@pytest.mark.slow
 def test_installed_hook_blocks_a_bad_commit_and_lets_a_good_one_through(precommit: Env, tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     _project(repo, precommit.env, good=False)
@@ -359,6 +362,7 @@ def test_an_infrastructure_repository_with_monitlint_check(tmp_path: Path) -> No
     assert document["summary"]["files"] == INFRA_CHECKED
 
 
+@pytest.mark.slow
 def test_an_infrastructure_repository_with_pre_commit_try_repo(precommit: Env, tmp_path: Path) -> None:
     repo = tmp_path / "infra"
     _infra_repo(repo, precommit.env)

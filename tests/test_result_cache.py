@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_cli
 
 PROBE = """
@@ -86,6 +88,7 @@ def test_no_cache_flag(tmp_path: Path) -> None:
     assert not (cache / "monitlint" / "results").exists()
 
 
+@pytest.mark.slow
 def test_parallel_runs_agree(tmp_path: Path) -> None:
     main = setup_tree(tmp_path)
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}

@@ -79,6 +79,7 @@ def assert_same_with_jobs(main: Path) -> None:
     assert snapshot(parse_file(str(main), runner=two_processes)) == snapshot(parse_file(str(main)))
 
 
+@pytest.mark.slow
 def test_a_clean_tree_parses_the_same_in_two_processes(tmp_path: Path, split_calls: list[int]) -> None:
     main = make_tree(tmp_path)
     assert_same_with_jobs(main)
@@ -86,6 +87,7 @@ def test_a_clean_tree_parses_the_same_in_two_processes(tmp_path: Path, split_cal
     assert len(parse_file(str(main), runner=two_processes).config.services) == 1800
 
 
+@pytest.mark.slow
 def test_syntax_errors_at_file_ends_and_nested_includes(tmp_path: Path, split_calls: list[int]) -> None:
     nested = tmp_path / "nested.cfg"
     nested.write_text("check file nested with path /etc/hostname\n    if failed permission 644 then alert\n")

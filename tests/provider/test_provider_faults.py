@@ -17,9 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from monitlint.provider import processes
-from tests.conftest import REPO
-from tests.provider.conftest import MonitDaemon, kill_toys, start_monit, toy_block
+from monitlint.provider import processes, staleness
+from tests.conftest import REPO, RUN_TOKEN, wait_for_monit_cycles, wait_until
+from tests.provider.conftest import MonitDaemon, kill_toys, start_monit, toy_block, toy_pids
+
+# A `matching` pattern sees every process on the machine: these carry the run's token, so that another
+# suite running beside this one neither finds our toys nor lends us its own.
+WEB_PATTERN, WEB_WORD = f"toyweb{RUN_TOKEN}[[:digit:]]+x", f"toyweb{RUN_TOKEN}42x"
+SELFMATCH = f"selfmatch{RUN_TOKEN}"  # the service's name is also its pattern
 
 
 def provider_cli(daemon: MonitDaemon, *args: str, timeout: float = 90) -> tuple[int, dict[str, object], str]:
@@ -65,11 +70,11 @@ def faults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MonitDaemon]:
     blocks = "".join(
         [
             toy_block("a", tmp),
-            toy_block("web", tmp, matching="toyweb[[:digit:]]+x", toy_args="toyweb42x"),
+            toy_block("web", tmp, matching=WEB_PATTERN, toy_args=WEB_WORD),
             toy_block("T_OK", tmp),
             toy_block("slowstop", tmp, stop="slow"),
             toy_block("quick", tmp),
-            toy_block("selfmatch", tmp, matching="selfmatch"),
+            toy_block(SELFMATCH, tmp, matching=SELFMATCH),
             toy_block("all", tmp),
             f'check process pid1 with pidfile {tmp}/pid1.pid\n    start program = "/bin/true"\n'
             '    stop program = "/bin/true"\n',
@@ -93,7 +98,7 @@ def test_a_service_named_all_is_refused_and_nothing_else_changes(faults: MonitDa
     code, result, stderr = provider_cli(faults, "stop", name)
     assert code == 2 and result["ok"] is False and "every service" in str(result["message"])
     assert "every service" in stderr and stderr.count("\n") == 1
-    time.sleep(1.5)  # a cycle: a stop, had one been sent, would show now
+    assert wait_for_monit_cycles(lambda: faults.monit_cmd("status").stdout)  # a stop, had one been sent, shows now
     assert running_pids(faults) == before
     assert faults.status_word("all") == "OK"
 
@@ -144,24 +149,23 @@ def test_matching_uses_posix_classes_like_monit(faults: MonitDaemon) -> None:
 
 def test_a_pattern_matching_the_caller_is_never_the_service(faults: MonitDaemon) -> None:
     """`matching "selfmatch"` also matches `monitlint service ensure selfmatch running` itself."""
-    faults.monit_cmd("stop", "selfmatch")
-    assert faults.wait_for(
-        lambda: faults.pid("selfmatch") is None and faults.status_word("selfmatch") == "Not monitored"
-    )
-    code, result, _ = provider_cli(faults, "ensure", "selfmatch", "running")
-    alive = faults.pid("selfmatch") is not None
+    faults.monit_cmd("stop", SELFMATCH)
+    assert faults.wait_for(lambda: faults.pid(SELFMATCH) is None and faults.status_word(SELFMATCH) == "Not monitored")
+    code, result, _ = provider_cli(faults, "ensure", SELFMATCH, "running")
+    alive = faults.pid(SELFMATCH) is not None
     # Exit 0 only if the toy really runs; Monit may have taken the caller for it and started nothing.
     assert (code == 0) == alive, show(result)
     if not alive:
         assert code == 1 and "caller" in str(result["message"]), show(result)
-    assert result["pid_after"] in (None, faults.pid("selfmatch"))
-    faults.monit_cmd("unmonitor", "selfmatch")
+    assert result["pid_after"] in (None, faults.pid(SELFMATCH))
+    faults.monit_cmd("unmonitor", SELFMATCH)
 
 
 def test_ensure_waits_for_a_pending_stop_instead_of_calling_it_done(faults: MonitDaemon) -> None:
     assert faults.pid("slowstop") is not None
     stopping = provider_async(faults, "stop", "slowstop")
-    time.sleep(0.7)  # the stop is now pending in Monit (its program sleeps 4 s)
+    # the stop is pending in Monit (its program sleeps 4 s)
+    assert wait_until(lambda: "stop pending" in faults.status_word("slowstop"), 60), faults.status_word("slowstop")
     code, result, _ = provider_cli(faults, "ensure", "slowstop", "running")
     stop_out, _ = stopping.communicate(timeout=60)
     stop_result = json.loads(stop_out)
@@ -222,13 +226,15 @@ def test_a_service_waiting_behind_another_slow_start_is_not_failed(tmp_path: Pat
         for name in ("slow", "quick"):
             daemon.monit_cmd("stop", name)
             assert daemon.wait_for(lambda n=name: daemon.status_word(n) == "Not monitored", 20)
+        assert wait_until(lambda: not toy_pids(tmp_path), 20)
         daemon.monit_cmd("start", "slow")
-        time.sleep(0.3)
-        started = time.monotonic()
+        # Monit's loop runs slow's start program (the toy sleeps 9 s before it daemonizes)
+        assert wait_until(lambda: toy_pids(tmp_path), 30)
         code, result, _ = provider_cli(daemon, "start", "quick")
         assert code == 0 and result["ok"], show(result)
         assert daemon.pid("quick") is not None
-        assert time.monotonic() - started > 5, "the start had to wait for Monit's loop to reach it"
+        # asked while slow's start program ran, quick's start had to wait for it to end
+        assert daemon.pid("slow") is not None, "quick's start did not wait for Monit's loop to reach it"
     finally:
         daemon.stop_daemon()
         kill_toys(tmp_path)
@@ -255,7 +261,9 @@ def test_a_control_file_edited_after_the_daemon_loaded_it_is_refused(tmp_path: P
     daemon = start_monit(tmp_path, toy_block("solo", tmp_path))
     try:
         assert daemon.wait_for(lambda: daemon.status_word("solo") == "OK", 30)
-        time.sleep(0.5)
+        # an edit counts once it is later than the daemon's start by the gate's tolerance
+        loaded = staleness.process_start_time(processes.pidfile_pid(str(tmp_path / "monit.pid")) or 0)
+        assert loaded is not None and wait_until(lambda: time.time() > loaded + staleness.START_TOLERANCE + 0.1, 10)
         with daemon.control_file.open("a") as handle:
             handle.write("# edited after the daemon started\n")
         pid = daemon.pid("solo")
