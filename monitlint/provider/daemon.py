@@ -138,7 +138,10 @@ class Daemon:
                 f"run `monit -c {self.control_file} reload` (or pass --reload)"
             )
         if "daemon is not running" in text:
-            return DaemonUnavailable(f"the Monit daemon is not running ({self.control_file}): start it with `monit`")
+            return DaemonUnavailable(
+                f"monit says its daemon is not running ({self.control_file}; monit finds it by its pid file): "
+                f"start it with `monit -c {self.control_file}`"
+            )
         if "HTTP interface is not enabled" in text or "http interface" in text.lower():
             return DaemonUnavailable(
                 "monit cannot talk to its daemon: the control file has no usable `set httpd` "

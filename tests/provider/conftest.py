@@ -137,7 +137,7 @@ def toy_pids(tmp: Path) -> list[int]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             line = processes.cmdline(int(entry.name)) or ""
-            if str(TOY) in line and str(tmp) in line and int(entry.name) != os.getpid():
+            if str(TOY) in line and f"{tmp}/" in line and int(entry.name) != os.getpid():
                 found.append(int(entry.name))
     return found
 

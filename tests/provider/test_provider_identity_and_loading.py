@@ -289,3 +289,17 @@ def test_a_daemon_that_quits_after_the_action_was_sent_is_reported_with_the_step
     finally:
         daemon.stop_daemon()
         kill_toys(tmp_path)
+
+
+def test_a_daemon_whose_pid_file_is_gone_is_refused_in_words(web: MonitDaemon) -> None:
+    # monit finds its daemon by the pid file: without it, nothing is sent and the result says why.
+    pidfile = web.dir / "monit.pid"
+    saved = pidfile.read_text()
+    pidfile.unlink()
+    try:
+        pid = web.pid("web")
+        code, result, _ = provider_cli(web, "stop", "web")
+        assert code == 2 and "not running" in str(result["message"]), show(result)
+        assert result["steps"] == [] and web.pid("web") == pid
+    finally:
+        pidfile.write_text(saved)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import children_cpu_seconds
+
 GIB = 1024 * 1024 * 1024
 
 
@@ -24,8 +26,9 @@ class Run:
     exit_code: int
     stdout: str
     stderr: str
-    seconds: float
+    seconds: float  # wall clock, for messages only
     stdout_bytes: int
+    cpu_seconds: float = 0.0  # user + system CPU of monitlint and the children it waited for
 
 
 def _limit_memory(limit: int) -> Callable[[], None]:
@@ -38,12 +41,12 @@ def _limit_memory(limit: int) -> Callable[[], None]:
 def monitlint(
     *args: str,
     cwd: Path,
-    timeout: float = 30.0,
+    timeout: float = 300.0,
     memory: int = 2 * GIB,
     env: dict[str, str] | None = None,
     keep_stdout: bool = True,
 ) -> Run:
-    """Run ``monitlint ARGS``; a run over ``timeout`` seconds is killed and fails the test.
+    """Run ``monitlint ARGS``; a run over ``timeout`` seconds (a hang, not a slow run) is killed and fails the test.
 
     The address space is limited to ``memory`` bytes, and standard error is a pipe
     (as in CI), which is what a symlink to ``/dev/stderr`` would block reading.
@@ -54,6 +57,7 @@ def monitlint(
         if value == "<unset>":
             del environment[key]
     start = time.monotonic()
+    cpu_before = children_cpu_seconds()
     proc = subprocess.Popen(
         [sys.executable, "-m", "monitlint", *args],
         cwd=cwd,
@@ -72,4 +76,5 @@ def monitlint(
         pytest.fail(f"monitlint {' '.join(args)} did not finish in {timeout} s")
     seconds = time.monotonic() - start
     text = out.decode("utf-8", "replace") if keep_stdout else ""
-    return Run(proc.returncode, text, err.decode("utf-8", "replace"), seconds, len(out))
+    cpu = children_cpu_seconds() - cpu_before
+    return Run(proc.returncode, text, err.decode("utf-8", "replace"), seconds, len(out), cpu)

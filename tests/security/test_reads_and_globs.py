@@ -87,7 +87,7 @@ def test_ten_symlinks_to_the_folder_itself_do_not_explode_a_glob(tmp_path: Path)
         (repo / f"l{i}").symlink_to(".")
     (repo / "monitrc").write_text("set daemon 30\ninclude l*/l*/l*/l*/l*/l*/l*/x*\n")
     run = monitlint("check", "--no-cache", "--isolated", "--format", "json", "monitrc", cwd=repo, memory=GIB)
-    assert run.seconds < 20
+    assert run.cpu_seconds < 20, run.cpu_seconds
     found = [d["message"] for d in _json(run.stdout)["diagnostics"] if d["code"] == "MON002"]
     assert any("not followed" in m for m in found), found
 
@@ -97,7 +97,7 @@ def test_proc_root_globs_end_quickly(tmp_path: Path) -> None:
         pytest.skip("no /proc")
     (tmp_path / "monitrc").write_text("set daemon 30\ninclude /proc/*/root/proc/*/root/proc/*/x\n")
     run = monitlint("check", "--no-cache", "--isolated", "--format", "json", "monitrc", cwd=tmp_path, memory=GIB)
-    assert run.exit_code in (0, 1) and run.seconds < 30, run.stderr
+    assert run.exit_code in (0, 1) and run.cpu_seconds < 30, run.stderr
 
 
 def test_the_folder_visit_budget_is_reported_in_words(tmp_path: Path) -> None:
