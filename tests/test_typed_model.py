@@ -6,12 +6,17 @@ import ast
 import json
 import pickle
 import re
+from collections.abc import Iterator
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from typing import Any
 
+from monitlint import model
+from monitlint.grammar import build_tests
 from monitlint.grammar.parser import parse_text
 from monitlint.model import (
+    Allow,
+    AllowKind,
     AllowUser,
     ConnectionTest,
     ControlFile,
@@ -24,15 +29,21 @@ from monitlint.model import (
     Operator,
     PortTest,
     ResourceTest,
+    Service,
+    ServiceType,
+    Setting,
+    SettingKind,
     SocketType,
     Subject,
+    TargetKind,
     TransferTest,
     Unit,
     plain,
 )
 from tests.conftest import REPO
 
-LINTER = REPO / "monitlint" / "linter"
+PACKAGE = REPO / "monitlint"
+LINTER = PACKAGE / "linter"
 # Reading the parser's bookkeeping or the old untyped dicts instead of typed fields (`SslSetting.options`
 # is a typed field, so only subscripts and `.get(` of `options`/`values` count).
 _RAW_ACCESS = re.compile(r"\.tokens\b|\boptions\[|\bvalues\[|\.values\.get\(|\.options\.get\(")
@@ -210,3 +221,122 @@ def test_the_model_pickles_and_serialises_to_plain_json() -> None:
     no_enums(data)
     first = data["services"][0]["tests"][0]["conditions"][0]
     assert (first["subject"], first["operator"], type(first["subject"])) == ("total memory", ">", str)
+
+
+# --- kinds are enums, compared as enums --------------------------------------------------------------
+
+_KIND_FIELDS = {"type", "target_kind", "kind"}
+# `ServiceStatus.type` (provider/status.py) is Monit's status word ("process", "remote host" …), not
+# the model's ServiceType: these comparisons of it may use strings, and only these.
+_STATUS_WORDS = {
+    ("monitlint/provider/daemon.py", "s.type"),
+    ("monitlint/provider/provider.py", "s.type"),
+    ("monitlint/provider/provider.py", "status.type"),
+    ("monitlint/provider/results.py", "status.type"),
+}
+
+
+def _has_string(node: ast.AST) -> bool:
+    """A string literal, or a tuple, list or set literal holding one."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return any(_has_string(item) for item in node.elts)
+    return False
+
+
+def _kind_compared_to_strings(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """(line, expression) of each ``X.type``/``X.target_kind``/``X.kind`` compared with a string literal."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            if any(_has_string(o) for o in operands):
+                for operand in operands:
+                    if isinstance(operand, ast.Attribute) and operand.attr in _KIND_FIELDS:
+                        yield node.lineno, ast.unparse(operand)
+        elif isinstance(node, ast.Match):
+            subject = node.subject
+            strings = any(
+                isinstance(p, ast.MatchValue) and _has_string(p.value)
+                for case in node.cases
+                for p in ast.walk(case.pattern)
+            )
+            if strings and isinstance(subject, ast.Attribute) and subject.attr in _KIND_FIELDS:
+                yield node.lineno, ast.unparse(subject)
+
+
+def test_the_kind_check_finds_string_comparisons() -> None:
+    source = """
+if service.type == "process": pass
+if "matching" != s.target_kind: pass
+if setting.kind in ("daemon", "log"): pass
+if test.kind not in {"port"}: pass
+if service.type is ServiceType.PROCESS and action.kind in (ActionKind.EXEC,): pass
+if tok.value == "x" and len(kinds) == 2: pass
+match service.type:
+    case "host": pass
+"""
+    found = [expr for _line, expr in sorted(_kind_compared_to_strings(ast.parse(source)))]
+    assert found == ["service.type", "s.target_kind", "setting.kind", "test.kind", "service.type"]
+
+
+def test_no_code_outside_the_grammar_compares_a_kind_with_a_string() -> None:
+    """Service.type, Service.target_kind, Setting.kind, Test.kind, Allow.kind and Action.kind are enums.
+
+    Only the model builders (monitlint/grammar/, which read token types) may compare ``.type`` with
+    strings; everywhere else a kind is compared with its enum (``service.type is ServiceType.PROCESS``).
+    """
+    found = []
+    exempt = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(REPO).as_posix()
+        if relative.startswith("monitlint/grammar/"):
+            continue
+        for line, expr in _kind_compared_to_strings(ast.parse(path.read_text())):
+            if (relative, expr) in _STATUS_WORDS:
+                exempt.add((relative, expr))
+            else:
+                found.append(f"{relative}:{line}: {expr}")
+    assert found == []
+    assert exempt  # the walk still sees the provider's status words
+
+
+def _kinds_of(config: ControlFile) -> list[tuple[Any, type[Enum]]]:
+    out: list[tuple[Any, type[Enum]]] = []
+    for node in _walk(config):
+        if isinstance(node, Service):
+            out.append((node.type, ServiceType))
+            if node.target_kind is not None:
+                out.append((node.target_kind, TargetKind))
+        elif isinstance(node, Setting):
+            out.append((node.kind, SettingKind))
+        elif isinstance(node, model.Test):
+            out.append((node.kind, model.TestKind))
+        elif isinstance(node, Allow):
+            out.append((node.kind, AllowKind))
+    return out
+
+
+def test_the_builders_set_enums_with_the_written_words() -> None:
+    config = _model()
+    kinds = _kinds_of(config)
+    assert {enum for _value, enum in kinds} == {ServiceType, TargetKind, SettingKind, model.TestKind, AllowKind}
+    assert all(type(value) is enum for value, enum in kinds), [v for v, e in kinds if type(v) is not e]
+    app, network, filesystem, program = config.services
+    assert (app.type, app.target_kind) == (ServiceType.PROCESS, TargetKind.PIDFILE)
+    assert (network.type, network.target_kind) == (ServiceType.NETWORK, TargetKind.INTERFACE)
+    assert (filesystem.type, filesystem.target_kind, program.type) == (
+        ServiceType.FILESYSTEM,
+        TargetKind.PATH,
+        ServiceType.PROGRAM,
+    )
+    # the JSON form keeps the words
+    data = config.to_dict()
+    assert (data["services"][0]["type"], data["services"][0]["target_kind"]) == ("process", "pidfile")
+    assert [s["kind"] for s in data["settings"]] == ["daemon", "log", "httpd", "httpd", "mailserver", "init"]
+    assert json.dumps(app.type) == '"process"' and f"{SettingKind.MAIL_FORMAT}" == "mail-format"
+
+
+def test_every_test_kind_has_a_grammar_rule() -> None:
+    built = {kind for kind, _read in build_tests.TEST_RULES.values()}
+    assert built | {model.TestKind.RESTART_LIMIT} == set(model.TestKind)

@@ -28,6 +28,7 @@ from monitlint.model import (
     Allow,
     AllowHost,
     AllowHtpasswd,
+    AllowKind,
     AllowPam,
     AllowUser,
     DaemonSetting,
@@ -49,6 +50,7 @@ from monitlint.model import (
     OnRebootSetting,
     PathSetting,
     Setting,
+    SettingKind,
     Span,
     SslOptions,
     SslSetting,
@@ -95,18 +97,18 @@ Reader = Callable[[Span, list[Any]], Setting]
 
 def _daemon(span: Span, children: list[Any]) -> Setting:
     delay = int(children[-1]) if len(children) > 3 else None
-    return DaemonSetting("daemon", span, interval=int(children[2]), start_delay=delay)
+    return DaemonSetting(SettingKind.DAEMON, span, interval=int(children[2]), start_delay=delay)
 
 
 def _log(span: Span, children: list[Any]) -> Setting:
     target = children[2]
     if target.type != "SYSLOG":
-        return LogSetting("log", span, path=str(target))
+        return LogSetting(SettingKind.LOG, span, path=str(target))
     facility = str(children[-1]) if len(children) > 3 else None
-    return LogSetting("log", span, syslog=True, facility=facility)
+    return LogSetting(SettingKind.LOG, span, syslog=True, facility=facility)
 
 
-def _path_setting(kind: str) -> Reader:
+def _path_setting(kind: SettingKind) -> Reader:
     def read(span: Span, children: list[Any]) -> Setting:
         return PathSetting(kind, span, path=str(children[2]))
 
@@ -114,7 +116,7 @@ def _path_setting(kind: str) -> Reader:
 
 
 def _eventqueue(span: Span, children: list[Any]) -> Setting:
-    setting = EventQueueSetting("eventqueue", span)
+    setting = EventQueueSetting(SettingKind.EVENTQUEUE, span)
     for index, tok in enumerate(children[:-1]):
         if tok.type == "BASEDIR":
             setting.basedir = str(children[index + 1])
@@ -125,7 +127,7 @@ def _eventqueue(span: Span, children: list[Any]) -> Setting:
 
 def _expectbuffer(span: Span, children: list[Any]) -> Setting:
     units = children[3].tokens() if len(children) > 3 else []
-    return ExpectBufferSetting("expectbuffer", span, size=quantity(children[2], units, Unit.BYTES))
+    return ExpectBufferSetting(SettingKind.EXPECTBUFFER, span, size=quantity(children[2], units, Unit.BYTES))
 
 
 _LIMIT_NAMES = {
@@ -142,7 +144,7 @@ _LIMIT_NAMES = {
 
 
 def _limits(span: Span, children: list[Any]) -> Setting:
-    setting = LimitsSetting("limits", span)
+    setting = LimitsSetting(SettingKind.LIMITS, span)
     for child in children:
         if isinstance(child, Node) and child.data == "limit":
             toks = child.tokens()
@@ -157,26 +159,26 @@ def _ssl(span: Span, children: list[Any]) -> Setting:
     for child in children:
         if isinstance(child, Node) and child.data == "ssl_option":
             ssl_option(options, child.tokens())
-    return SslSetting("ssl", span, options=options)
+    return SslSetting(SettingKind.SSL, span, options=options)
 
 
 def _mailformat(span: Span, children: list[Any]) -> Setting:
-    return MailFormatSetting("mail-format", span, format=mail_format(children))
+    return MailFormatSetting(SettingKind.MAIL_FORMAT, span, format=mail_format(children))
 
 
 def _alert(span: Span, children: list[Any]) -> Setting:
-    return AlertSetting("alert", span, recipient=recipient(children[1:]))
+    return AlertSetting(SettingKind.ALERT, span, recipient=recipient(children[1:]))
 
 
 def _onreboot(span: Span, children: list[Any]) -> Setting:
-    return OnRebootSetting("onreboot", span, choice=" ".join(words(children[2:])).lower())
+    return OnRebootSetting(SettingKind.ONREBOOT, span, choice=" ".join(words(children[2:])).lower())
 
 
-def _flag(kind: str) -> Reader:
-    classes: dict[str, Callable[[str, Span], Setting]] = {
-        "init": InitSetting,
-        "terminal": TerminalSetting,
-        "fips": FipsSetting,
+def _flag(kind: SettingKind) -> Reader:
+    classes: dict[SettingKind, Callable[[SettingKind, Span], Setting]] = {
+        SettingKind.INIT: InitSetting,
+        SettingKind.TERMINAL: TerminalSetting,
+        SettingKind.FIPS: FipsSetting,
     }
     make = classes[kind]
 
@@ -215,7 +217,7 @@ def _mailserver_entry(node: Node) -> MailServer:
 
 
 def _mailserver(span: Span, children: list[Any]) -> Setting:
-    setting = MailServerSetting("mailserver", span)
+    setting = MailServerSetting(SettingKind.MAILSERVER, span)
     for child in children:
         if not isinstance(child, Node):
             continue
@@ -229,7 +231,7 @@ def _mailserver(span: Span, children: list[Any]) -> Setting:
 
 
 def _mmonit(span: Span, children: list[Any]) -> Setting:
-    setting = MMonitSetting("mmonit", span)
+    setting = MMonitSetting(SettingKind.MMONIT, span)
     for child in children:
         if not isinstance(child, Node):
             continue
@@ -251,16 +253,16 @@ def _allow(node: Node) -> Allow | None:
     span = token_span(toks[0], toks[-1])
     data = node.data
     if data == "allow_user":
-        return AllowUser("user", span, user=str(toks[1]), password=str(toks[3]), read_only=len(toks) > 4)
+        return AllowUser(AllowKind.USER, span, user=str(toks[1]), password=str(toks[3]), read_only=len(toks) > 4)
     if data == "allow_pam":
-        return AllowPam("pam", span, group=str(toks[2]), read_only=len(toks) > 3)
+        return AllowPam(AllowKind.PAM, span, group=str(toks[2]), read_only=len(toks) > 3)
     if data == "allow_htpasswd":
         path_at = next(i for i, t in enumerate(toks) if t.type == "PATH")
         digest = str(toks[1]).lower() if path_at > 1 else None
         users = [str(t) for t in toks[path_at + 1 :]]
-        return AllowHtpasswd("htpasswd", span, file=str(toks[path_at]), digest=digest, users=users)
+        return AllowHtpasswd(AllowKind.HTPASSWD, span, file=str(toks[path_at]), digest=digest, users=users)
     if data == "allow_host":
-        return AllowHost("host", span, host=str(toks[1]))
+        return AllowHost(AllowKind.HOST, span, host=str(toks[1]))
     return None
 
 
@@ -284,7 +286,7 @@ def _unixsocket(node: Node) -> HttpdUnixSocket:
 
 
 def _httpd(span: Span, children: list[Any]) -> Setting:
-    setting = HttpdSetting("httpd", span)
+    setting = HttpdSetting(SettingKind.HTTPD, span)
     old_forms: list[str] = []  # the pre-5.21 `pemfile PATH` / `clientpemfile PATH`, in order
     for child in children[2:]:
         if not isinstance(child, Node):
@@ -335,20 +337,20 @@ SETTING_RULES: dict[str, Reader] = {
     "set_daemon": _daemon,
     "set_eventqueue": _eventqueue,
     "set_expectbuffer": _expectbuffer,
-    "set_fips": _flag("fips"),
+    "set_fips": _flag(SettingKind.FIPS),
     "set_httpd": _httpd,
-    "set_idfile": _path_setting("idfile"),
-    "set_init": _flag("init"),
+    "set_idfile": _path_setting(SettingKind.IDFILE),
+    "set_init": _flag(SettingKind.INIT),
     "set_limits": _limits,
     "set_log": _log,
     "set_mailformat": _mailformat,
     "set_mailserver": _mailserver,
     "set_mmonit": _mmonit,
     "set_onreboot": _onreboot,
-    "set_pidfile": _path_setting("pidfile"),
+    "set_pidfile": _path_setting(SettingKind.PIDFILE),
     "set_ssl": _ssl,
-    "set_statefile": _path_setting("statefile"),
-    "set_terminal": _flag("terminal"),
+    "set_statefile": _path_setting(SettingKind.STATEFILE),
+    "set_terminal": _flag(SettingKind.TERMINAL),
 }
 
 

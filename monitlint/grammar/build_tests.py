@@ -62,6 +62,7 @@ from monitlint.model import (
     StatusTest,
     Subject,
     Test,
+    TestKind,
     TimestampTest,
     TransferTest,
     Unit,
@@ -70,7 +71,7 @@ from monitlint.model import (
     UrlTest,
 )
 
-Reader = Callable[[str, Span, str, list[Token], list[Any]], Test]
+Reader = Callable[[TestKind, Span, str, list[Token], list[Any]], Test]
 
 # --- resources ------------------------------------------------------------------------------------
 
@@ -132,7 +133,7 @@ def resource_condition(toks: list[Token]) -> Condition:
     return condition
 
 
-def _resource(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _resource(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     conditions = [resource_condition(item.tokens()) for item in items if type(item) is Node]
     return ResourceTest(kind, span, text, conditions=conditions)
 
@@ -147,7 +148,7 @@ _TIMESTAMPS = {
 }
 
 
-def _filedescriptors(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _filedescriptors(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     if toks[0].type == "TOTAL":
         limit = comparison(Subject.TOTAL_FILEDESCRIPTORS, toks, 2, Unit.COUNT)
     else:
@@ -155,58 +156,58 @@ def _filedescriptors(kind: str, span: Span, text: str, toks: list[Token], items:
     return FileDescriptorsTest(kind, span, text, limit=limit)
 
 
-def _uptime(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _uptime(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     return UptimeTest(kind, span, text, limit=comparison(Subject.UPTIME, toks, 1, Unit.SECONDS))
 
 
-def _timestamp(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _timestamp(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     if toks[0].type == "CHANGED":
         return TimestampTest(kind, span, text, limit=changed(_TIMESTAMPS[toks[1].type], toks))
     return TimestampTest(kind, span, text, limit=comparison(_TIMESTAMPS[toks[0].type], toks, 1, Unit.SECONDS))
 
 
-def _size(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _size(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     if toks[0].type == "CHANGED":
         return SizeTest(kind, span, text, limit=changed(Subject.SIZE, toks))
     return SizeTest(kind, span, text, limit=comparison(Subject.SIZE, toks, 1, Unit.BYTES))
 
 
-def _status(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _status(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     if toks[0].type == "CHANGED":
         return StatusTest(kind, span, text, limit=changed(Subject.STATUS, toks))
     return StatusTest(kind, span, text, limit=comparison(Subject.STATUS, toks, 1, Unit.COUNT))
 
 
-def _space(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _space(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     free = len(toks) > 1 and toks[1].type == "TFREE"
     subject = Subject.SPACE_FREE if free else Subject.SPACE
     return SpaceTest(kind, span, text, limit=comparison(subject, toks, 2 if free else 1, Unit.BYTES))
 
 
-def _inode(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _inode(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     free = len(toks) > 1 and toks[1].type == "TFREE"
     subject = Subject.INODE_FREE if free else Subject.INODE
     return InodeTest(kind, span, text, limit=comparison(subject, toks, 2 if free else 1, Unit.COUNT))
 
 
-def _filesystem_io(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _filesystem_io(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     subject = Subject.READ if toks[0].type == "READ" else Subject.WRITE
     limit = comparison(subject, toks, 1, Unit.BYTES_PER_SECOND, per_second=True)
     return FilesystemIoTest(kind, span, text, limit=limit)
 
 
-def _servicetime(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _servicetime(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     return ServiceTimeTest(kind, span, text, limit=comparison(Subject.SERVICE_TIME, toks, 1, Unit.SECONDS))
 
 
-def _saturation(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _saturation(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     return SaturationTest(kind, span, text, limit=comparison(Subject.SATURATION, toks, 1, Unit.PERCENT))
 
 
 _PERIODS = {"MINUTE": "minute", "HOUR": "hour", "DAY": "day"}
 
 
-def _transfer(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _transfer(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     if toks[0].type != "TOTAL":
         subject = Subject.UPLOAD if toks[0].type == "UPLOAD" else Subject.DOWNLOAD
         limit = comparison(subject, toks, 1, Unit.BYTES_PER_SECOND, per_second=True)
@@ -226,28 +227,28 @@ def _transfer(kind: str, span: Span, text: str, toks: list[Token], items: list[A
 # --- files, programs, processes -------------------------------------------------------------------
 
 
-def _exist(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _exist(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     return ExistTest(kind, span, text, exists=toks[0].type != "NOT")
 
 
-def _pid(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _pid(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     return PidChangeTest(kind, span, text)
 
 
-def _owner(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _owner(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     return OwnerTest(kind, span, text, owner=user_or_id(toks[-1]))
 
 
-def _secattr(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _secattr(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     return SecurityAttributeTest(kind, span, text, attribute=str(toks[-1]))
 
 
-def _permission(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _permission(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     mode = str(toks[-1]) if toks[-1].type == "NUMBER" else None
     return PermissionTest(kind, span, text, mode=mode)
 
 
-def _checksum(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _checksum(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     stated = next((HASH_TYPES[t.type] for t in toks if t.type in HASH_TYPES), None)
     test = ChecksumTest(kind, span, text, changed=toks[0].type == "CHANGED", hash=stated)
     if len(toks) > 2 and toks[-2].type == "EXPECT":
@@ -255,7 +256,7 @@ def _checksum(kind: str, span: Span, text: str, toks: list[Token], items: list[A
     return test
 
 
-def _content(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _content(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     """``[ignore] content =|!= X`` and ``[ignore] [not] match X``."""
     pattern = toks[-1]
     return ContentTest(
@@ -269,11 +270,11 @@ def _content(kind: str, span: Span, text: str, toks: list[Token], items: list[An
     )
 
 
-def _fsflags(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _fsflags(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     return FsFlagsTest(kind, span, text)
 
 
-def _link(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _link(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     first, second = toks[0].type, toks[1].type
     if first == "FAILED":
         state = LinkState.FAILED
@@ -289,7 +290,7 @@ def _link(kind: str, span: Span, text: str, toks: list[Token], items: list[Any])
 _PING_FAMILIES = {"PING": "ping", "PING4": "ping4", "PING6": "ping6", "ICMP": "icmp"}
 
 
-def _ping(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _ping(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     test = PingTest(kind, span, text, succeeded=toks[0].type == "SUCCEEDED")
     for item in items:
         if type(item) is not Node:
@@ -453,16 +454,16 @@ def _port_target(test: ConnectionTest, children: list[Any]) -> None:
                 test.port = int(children[index + 1])
 
 
-def _port(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _port(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     return _connection(PortTest(kind, span, text), items)
 
 
-def _url(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _url(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     url = next((str(t) for t in items if type(t) is Token and t.type == "URLOBJECT"), "")
     return _connection(UrlTest(kind, span, text, url=url), items)
 
 
-def _unixsocket(kind: str, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+def _unixsocket(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
     path = next((str(t) for t in items if type(t) is Token and t.type == "PATH"), "")
     return _connection(UnixSocketTest(kind, span, text, path=path), items)
 
@@ -471,45 +472,45 @@ def _unixsocket(kind: str, span: Span, text: str, toks: list[Token], items: list
 
 # Each test rule of the grammar: (kind, reader).  Explicit, never a name prefix: a rule missing here
 # would silently become a Node and drop out of the model (tests/test_model_mapping.py catches it).
-TEST_RULES: dict[str, tuple[str, Reader]] = {
-    "test_exist": ("exist", _exist),
-    "test_pid": ("pid", _pid),
-    "test_ppid": ("ppid", _pid),
-    "test_uid": ("uid", _owner),
-    "test_euid": ("euid", _owner),
-    "test_gid": ("gid", _owner),
-    "test_secattr": ("secattr", _secattr),
-    "test_filedescriptors": ("filedescriptors", _filedescriptors),
-    "test_total_filedescriptors": ("total_filedescriptors", _filedescriptors),
-    "test_uptime": ("uptime", _uptime),
-    "test_timestamp": ("timestamp", _timestamp),
-    "test_permission": ("permission", _permission),
-    "test_checksum": ("checksum", _checksum),
-    "test_size": ("size", _size),
-    "test_file_content": ("file_content", _content),
-    "ignore_content": ("ignore_content", _content),
-    "test_match": ("match", _content),
-    "ignore_match": ("ignore_match", _content),
-    "test_status": ("status", _status),
-    "test_program_content": ("program_content", _content),
-    "test_space": ("space", _space),
-    "test_inode": ("inode", _inode),
-    "test_filesystem_io": ("filesystem_io", _filesystem_io),
-    "test_servicetime": ("servicetime", _servicetime),
-    "test_fsflags": ("fsflags", _fsflags),
-    "test_link": ("link", _link),
-    "test_saturation": ("saturation", _saturation),
-    "test_transfer": ("transfer", _transfer),
-    "test_ping": ("ping", _ping),
-    "test_process_resource": ("process_resource", _resource),
-    "test_system_resource": ("system_resource", _resource),
-    "test_port": ("port", _port),
-    "test_url": ("url", _url),
-    "test_unixsocket": ("unixsocket", _unixsocket),
+TEST_RULES: dict[str, tuple[TestKind, Reader]] = {
+    "test_exist": (TestKind.EXIST, _exist),
+    "test_pid": (TestKind.PID, _pid),
+    "test_ppid": (TestKind.PPID, _pid),
+    "test_uid": (TestKind.UID, _owner),
+    "test_euid": (TestKind.EUID, _owner),
+    "test_gid": (TestKind.GID, _owner),
+    "test_secattr": (TestKind.SECATTR, _secattr),
+    "test_filedescriptors": (TestKind.FILEDESCRIPTORS, _filedescriptors),
+    "test_total_filedescriptors": (TestKind.TOTAL_FILEDESCRIPTORS, _filedescriptors),
+    "test_uptime": (TestKind.UPTIME, _uptime),
+    "test_timestamp": (TestKind.TIMESTAMP, _timestamp),
+    "test_permission": (TestKind.PERMISSION, _permission),
+    "test_checksum": (TestKind.CHECKSUM, _checksum),
+    "test_size": (TestKind.SIZE, _size),
+    "test_file_content": (TestKind.FILE_CONTENT, _content),
+    "ignore_content": (TestKind.IGNORE_CONTENT, _content),
+    "test_match": (TestKind.MATCH, _content),
+    "ignore_match": (TestKind.IGNORE_MATCH, _content),
+    "test_status": (TestKind.STATUS, _status),
+    "test_program_content": (TestKind.PROGRAM_CONTENT, _content),
+    "test_space": (TestKind.SPACE, _space),
+    "test_inode": (TestKind.INODE, _inode),
+    "test_filesystem_io": (TestKind.FILESYSTEM_IO, _filesystem_io),
+    "test_servicetime": (TestKind.SERVICETIME, _servicetime),
+    "test_fsflags": (TestKind.FSFLAGS, _fsflags),
+    "test_link": (TestKind.LINK, _link),
+    "test_saturation": (TestKind.SATURATION, _saturation),
+    "test_transfer": (TestKind.TRANSFER, _transfer),
+    "test_ping": (TestKind.PING, _ping),
+    "test_process_resource": (TestKind.PROCESS_RESOURCE, _resource),
+    "test_system_resource": (TestKind.SYSTEM_RESOURCE, _resource),
+    "test_port": (TestKind.PORT, _port),
+    "test_url": (TestKind.URL, _url),
+    "test_unixsocket": (TestKind.UNIXSOCKET, _unixsocket),
 }
 
 
-def build(kind: str, read: Reader, children: list[Any]) -> Test:
+def build(kind: TestKind, read: Reader, children: list[Any]) -> Test:
     """A test from its rule's children: the shared fields here, the condition by ``read``."""
     toks: list[Token] = []  # the condition's tokens, in order
     items: list[Any] = []
@@ -543,7 +544,7 @@ def restart_limit(children: list[Any]) -> Test:
     last = children[-1]
     action = last if isinstance(last, Action) else Action(ActionKind.TIMEOUT, token_span(last))
     return RestartLimitTest(
-        "restart_limit",
+        TestKind.RESTART_LIMIT,
         span_of(children),
         " ".join(map(str, children[1:5])),
         action=action,

@@ -23,7 +23,9 @@ from monitlint.model import (
     Program,
     Rate,
     Service,
+    ServiceType,
     Span,
+    TargetKind,
     Test,
 )
 
@@ -40,6 +42,12 @@ _SERVICE_RULES = (
     "program_service",
     "network_service",
 )
+
+# The type of each `check` keyword, and how a block's first words name its target (a process's
+# `path FILE` is its pidfile, as Monit reads it).
+_SERVICE_TYPES = {check: ServiceType(word) for check, word in SERVICE_TYPE_OF_CHECK.items()}
+_PROCESS_TARGETS = {"PIDFILE": TargetKind.PIDFILE, "PATHTOK": TargetKind.PIDFILE, "MATCH": TargetKind.MATCHING}
+_TARGETS = {"PATHTOK": TargetKind.PATH, "ADDRESS": TargetKind.ADDRESS, "INTERFACE": TargetKind.INTERFACE}
 
 
 # Every grammar rule is accounted for (tests/test_model_mapping.py checks it against monitrc.lark):
@@ -216,7 +224,7 @@ class ModelBuilder:
     def _service(self, children: list[Any]) -> Service:
         check, name = children[0], children[1]
         service = Service(
-            type=SERVICE_TYPE_OF_CHECK[check.type],
+            type=_SERVICE_TYPES[check.type],
             name=str(name),
             span=token_span(check, name),
             name_span=token_span(name),
@@ -233,11 +241,11 @@ class ModelBuilder:
         for item in children[2:first_statement]:
             if isinstance(item, Node) and item.data == "process_target":
                 keyword, value = item.children
-                service.target_kind = {"PIDFILE": "pidfile", "PATHTOK": "pidfile", "MATCH": "matching"}[keyword.type]
+                service.target_kind = _PROCESS_TARGETS[keyword.type]
                 service.target = str(value)
-            elif isinstance(item, Token) and item.type in ("PATHTOK", "ADDRESS", "INTERFACE"):
-                service.target_kind = {"PATHTOK": "path", "ADDRESS": "address", "INTERFACE": "interface"}[item.type]
-            elif isinstance(item, Token) and service.type == "program":
+            elif isinstance(item, Token) and item.type in _TARGETS:
+                service.target_kind = _TARGETS[item.type]
+            elif isinstance(item, Token) and service.type is ServiceType.PROGRAM:
                 if service.program is None:
                     service.program = Program([], token_span(item))
                 service.program.argv.append(str(item))
@@ -257,7 +265,7 @@ class ModelBuilder:
                 service.alerts.append(item)
             elif isinstance(item, Statement):
                 _apply_statement(service, item)
-        if service.type == "program" and service.program is not None:
+        if service.type is ServiceType.PROGRAM and service.program is not None:
             service.target = " ".join(service.program.argv)
         return service
 

@@ -25,9 +25,12 @@ from monitlint.model import (
     PathSetting,
     Program,
     Service,
+    ServiceType,
+    SettingKind,
     Span,
     SslOptions,
     SslSetting,
+    TestKind,
 )
 from monitlint.records import record
 
@@ -108,7 +111,7 @@ def _httpd_settings(model: ControlFile) -> list[HttpdSetting]:
 def _ids(model: ControlFile, kind: str) -> list[IdRef]:
     """Users (``kind`` = "uid") or groups ("gid") named in tests, program options and `set httpd unixsocket`."""
     refs: list[IdRef] = []
-    test_kinds = ("uid", "euid") if kind == "uid" else ("gid",)
+    test_kinds = (TestKind.UID, TestKind.EUID) if kind == "uid" else (TestKind.GID,)
     for setting in _httpd_settings(model):
         socket = setting.unixsocket
         value = None if socket is None else (socket.uid if kind == "uid" else socket.gid)
@@ -146,7 +149,7 @@ def checked_programs(model: ControlFile) -> list[ProgramRef]:
     return [
         ProgramRef(s.program.argv[0], "check program", s.program.span, s.name)
         for s in model.services
-        if s.type == "program" and s.program is not None and s.program.argv and s.name != STAND_IN
+        if s.type is ServiceType.PROGRAM and s.program is not None and s.program.argv and s.name != STAND_IN
     ]
 
 
@@ -237,7 +240,7 @@ def log_file(model: ControlFile) -> tuple[str, Span] | None:
 
 def id_file(model: ControlFile) -> tuple[str, Span] | None:
     """The file of the last `set idfile` statement, or None."""
-    ids = [s for s in model.settings if isinstance(s, PathSetting) and s.kind == "idfile" and s.path]
+    ids = [s for s in model.settings if isinstance(s, PathSetting) and s.kind is SettingKind.IDFILE and s.path]
     return (ids[-1].path, ids[-1].span) if ids else None
 
 
@@ -246,7 +249,7 @@ def checksum_files(model: ControlFile) -> list[tuple[Service, ChecksumTest]]:
     return [
         (service, test)
         for service in model.services
-        if service.type == "file" and service.target and service.name != STAND_IN
+        if service.type is ServiceType.FILE and service.target and service.name != STAND_IN
         for test in service.tests
         if isinstance(test, ChecksumTest) and test.expected is None
     ]
@@ -254,8 +257,8 @@ def checksum_files(model: ControlFile) -> list[tuple[Service, ChecksumTest]]:
 
 def service_names(model: ControlFile) -> tuple[list[Service], list[Service]]:
     """(every service but `check system`, the `check system` blocks)."""
-    systems = [s for s in model.services if s.type == "system"]
-    return [s for s in model.services if s.type != "system"], systems
+    systems = [s for s in model.services if s.type is ServiceType.SYSTEM]
+    return [s for s in model.services if s.type is not ServiceType.SYSTEM], systems
 
 
 def control_file_owner(model: ControlFile) -> int | None:

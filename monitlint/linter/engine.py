@@ -13,7 +13,7 @@ from monitlint.grammar.parser import ParseResult, parse_file, parse_text
 from monitlint.linter.context import LintContext
 from monitlint.linter.registry import Rule, all_rules, selector_matches, stamp
 from monitlint.linter.result import LintResult
-from monitlint.model import Span
+from monitlint.model import DaemonSetting, Span
 from monitlint.work import Runner
 
 
@@ -30,7 +30,7 @@ def is_complete(result: ParseResult, path: str, config: Config) -> bool:
     if config.entrypoints:
         real = os.path.realpath(path)
         return any(os.path.realpath(e) == real for e in config.entrypoints)
-    if any(s.kind == "daemon" for s in result.config.settings):
+    if any(isinstance(s, DaemonSetting) for s in result.config.settings):
         return True
     return not in_include_folder(path)
 

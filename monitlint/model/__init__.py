@@ -6,14 +6,15 @@ by ``include`` points into the included file.  The model is built by
 
 - ``core``: spans, programs, rates, actions, checksums, TLS options, alert recipients, comments;
 - ``values``: :class:`Subject`, :class:`Operator`, :class:`Unit`, :class:`Quantity`, :class:`Condition`;
-- ``service_tests``: one class per kind of test (:class:`PortTest`, :class:`ResourceTest` …);
-- ``settings``: one class per ``set`` statement (:class:`HttpdSetting`, :class:`DaemonSetting` …);
-- ``control_file``: :class:`Service`, :class:`ControlFile` and its JSON form.
+- ``service_tests``: one class per kind of test (:class:`PortTest`, :class:`ResourceTest` …), :class:`TestKind`;
+- ``settings``: one class per ``set`` statement (:class:`HttpdSetting`, :class:`DaemonSetting` …), :class:`SettingKind`;
+- ``control_file``: :class:`Service` (its :class:`ServiceType` and :class:`TargetKind`), :class:`ControlFile`
+  and its JSON form.
 """
 
 from __future__ import annotations
 
-from monitlint.model.control_file import ControlFile, Service, plain
+from monitlint.model.control_file import ControlFile, Service, ServiceType, TargetKind, plain
 from monitlint.model.core import (
     Action,
     ActionKind,
@@ -57,6 +58,7 @@ from monitlint.model.service_tests import (
     SpaceTest,
     StatusTest,
     Test,
+    TestKind,
     ThresholdTest,
     TimestampTest,
     TransferTest,
@@ -69,6 +71,7 @@ from monitlint.model.settings import (
     Allow,
     AllowHost,
     AllowHtpasswd,
+    AllowKind,
     AllowPam,
     AllowUser,
     DaemonSetting,
@@ -89,6 +92,7 @@ from monitlint.model.settings import (
     OnRebootSetting,
     PathSetting,
     Setting,
+    SettingKind,
     SslSetting,
     TerminalSetting,
 )
@@ -103,6 +107,7 @@ __all__ = [
     "Allow",
     "AllowHost",
     "AllowHtpasswd",
+    "AllowKind",
     "AllowPam",
     "AllowUser",
     "Checksum",
@@ -158,7 +163,9 @@ __all__ = [
     "SendExpect",
     "Service",
     "ServiceTimeTest",
+    "ServiceType",
     "Setting",
+    "SettingKind",
     "SizeTest",
     "SocketType",
     "SpaceTest",
@@ -167,8 +174,10 @@ __all__ = [
     "SslSetting",
     "StatusTest",
     "Subject",
+    "TargetKind",
     "TerminalSetting",
     "Test",
+    "TestKind",
     "ThresholdTest",
     "TimestampTest",
     "TransferTest",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import field, fields
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 from monitlint.model.core import AlertRecipient, Include, Name, Program
@@ -13,15 +13,42 @@ from monitlint.records import record
 from monitlint.span import Span
 
 
+class ServiceType(StrEnum):
+    """What a ``check`` block watches: the word after ``check``."""
+
+    PROCESS = "process"
+    FILE = "file"
+    FIFO = "fifo"
+    FILESYSTEM = "filesystem"
+    DIRECTORY = "directory"
+    HOST = "host"
+    SYSTEM = "system"
+    PROGRAM = "program"
+    NETWORK = "network"
+
+
+class TargetKind(StrEnum):
+    """How a ``check`` block names its target: ``pidfile``, ``matching``, ``path``, ``address``, ``interface``.
+
+    A process's ``path FILE`` is its pidfile, as Monit reads it.
+    """
+
+    PIDFILE = "pidfile"
+    PATH = "path"
+    MATCHING = "matching"
+    ADDRESS = "address"
+    INTERFACE = "interface"
+
+
 @record(slots=True)
 class Service:
     """A ``check`` block: its type, name, target and everything inside it."""
 
-    type: str  # process, file, fifo, filesystem, directory, host, system, program, network
+    type: ServiceType
     name: str
     span: Span  # the ``check`` line through the name
     name_span: Span
-    target_kind: str | None = None  # pidfile, path, matching, address, interface
+    target_kind: TargetKind | None = None
     target: str | None = None
     start: Program | None = None
     stop: Program | None = None

@@ -1,6 +1,6 @@
 """The tests of a service (``if … then …``, ``ignore …``), one dataclass per kind.
 
-Every test shares :class:`Test`'s fields; ``kind`` names the form (``port``, ``checksum``,
+Every test shares :class:`Test`'s fields; ``kind`` (a :class:`TestKind`) names the form (``port``, ``checksum``,
 ``process_resource`` …; several related forms share a class, e.g. ``uid``/``euid``/``gid``).
 """
 
@@ -15,6 +15,46 @@ from monitlint.records import record
 from monitlint.span import Span
 
 
+class TestKind(StrEnum):
+    """The form of a test: one per test rule of the grammar (``ignore match`` is ``ignore_match``)."""
+
+    EXIST = "exist"
+    PID = "pid"
+    PPID = "ppid"
+    UID = "uid"
+    EUID = "euid"
+    GID = "gid"
+    SECATTR = "secattr"
+    FILEDESCRIPTORS = "filedescriptors"
+    TOTAL_FILEDESCRIPTORS = "total_filedescriptors"
+    UPTIME = "uptime"
+    TIMESTAMP = "timestamp"
+    PERMISSION = "permission"
+    CHECKSUM = "checksum"
+    SIZE = "size"
+    FILE_CONTENT = "file_content"
+    IGNORE_CONTENT = "ignore_content"
+    MATCH = "match"
+    IGNORE_MATCH = "ignore_match"
+    STATUS = "status"
+    PROGRAM_CONTENT = "program_content"
+    SPACE = "space"
+    INODE = "inode"
+    FILESYSTEM_IO = "filesystem_io"
+    SERVICETIME = "servicetime"
+    FSFLAGS = "fsflags"
+    LINK = "link"
+    SATURATION = "saturation"
+    TRANSFER = "transfer"
+    PING = "ping"
+    PROCESS_RESOURCE = "process_resource"
+    SYSTEM_RESOURCE = "system_resource"
+    PORT = "port"
+    URL = "url"
+    UNIXSOCKET = "unixsocket"
+    RESTART_LIMIT = "restart_limit"
+
+
 @record(slots=True)
 class Test:
     """What every test has: its kind, span, action and rate, the `else` branch, the condition's words.
@@ -23,7 +63,7 @@ class Test:
     written, for messages.
     """
 
-    kind: str
+    kind: TestKind
     span: Span
     condition: str
     action: Action | None = None

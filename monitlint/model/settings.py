@@ -1,13 +1,14 @@
 """The ``set`` statements, one dataclass per statement.
 
-Every setting has ``kind`` (``daemon``, ``log``, ``httpd``, ``mailserver``, ``alert``,
-``mail-format``, ``limits`` …, what follows ``set``) and ``span``.  When a statement names an
+Every setting has ``kind`` (a :class:`SettingKind`: ``daemon``, ``log``, ``httpd``, ``mailserver``,
+``alert``, ``mail-format``, ``limits`` …, what follows ``set``) and ``span``.  When a statement names an
 option twice, the last one written wins, as in Monit.
 """
 
 from __future__ import annotations
 
 from dataclasses import field
+from enum import StrEnum
 
 from monitlint.model.core import AlertRecipient, Checksum, MailFormat, SslOptions
 from monitlint.model.values import Quantity
@@ -15,11 +16,34 @@ from monitlint.records import record
 from monitlint.span import Span
 
 
+class SettingKind(StrEnum):
+    """Which ``set`` statement a setting is: the word after ``set``."""
+
+    DAEMON = "daemon"
+    INIT = "init"
+    TERMINAL = "terminal"
+    FIPS = "fips"
+    ONREBOOT = "onreboot"
+    LOG = "log"
+    PIDFILE = "pidfile"
+    IDFILE = "idfile"
+    STATEFILE = "statefile"
+    EVENTQUEUE = "eventqueue"
+    EXPECTBUFFER = "expectbuffer"
+    LIMITS = "limits"
+    SSL = "ssl"
+    MAIL_FORMAT = "mail-format"
+    ALERT = "alert"
+    MAILSERVER = "mailserver"
+    MMONIT = "mmonit"
+    HTTPD = "httpd"
+
+
 @record(slots=True)
 class Setting:
     """A ``set`` statement."""
 
-    kind: str
+    kind: SettingKind
     span: Span
 
 
@@ -171,11 +195,20 @@ class MMonitSetting(Setting):
     servers: list[MMonitServer] = field(default_factory=list)
 
 
+class AllowKind(StrEnum):
+    """Which form an ``allow`` of ``set httpd`` takes."""
+
+    USER = "user"
+    PAM = "pam"
+    HTPASSWD = "htpasswd"
+    HOST = "host"
+
+
 @record(slots=True)
 class Allow:
     """One ``allow`` of ``set httpd``; ``kind`` is ``user``, ``pam``, ``htpasswd`` or ``host``."""
 
-    kind: str
+    kind: AllowKind
     span: Span
 
 

@@ -28,7 +28,7 @@ import os
 import re
 from enum import StrEnum
 
-from monitlint.model import Service
+from monitlint.model import Service, ServiceType
 from monitlint.provider import processes
 from monitlint.records import record
 from monitlint.safe_fs import read_bounded
@@ -125,7 +125,7 @@ def consistent_with_start_program(pid: int, service: Service, others: list[Servi
         return False
     theirs: set[str] = set()
     for other in others:
-        if other is not service and other.type == "process":
+        if other is not service and other.type is ServiceType.PROCESS:
             theirs |= _identity_words(other) or set()
     own = expected - theirs
     return not (own and expected & theirs) or _carries(found, own)

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.model import ControlFile, Service
+from monitlint.model import ControlFile, Service, ServiceType
 from monitlint.provider.control_file import GateVerdict
 from monitlint.provider.errors import EXIT_FAILED, EXIT_REFUSED, ProviderError
 from monitlint.provider.status import ServiceStatus
@@ -170,7 +170,11 @@ def state_of(service: Service | None, status: ServiceStatus | None, view: Proces
     """The state a result reports, judged from the process table first, then from Monit's words."""
     if service is None and status is not None and status.type == "process":
         return State.RUNNING if view.pids else State.UNKNOWN
-    is_process = service.type == "process" if service is not None else (status is not None and status.type == "process")
+    is_process = (
+        service.type is ServiceType.PROCESS
+        if service is not None
+        else (status is not None and status.type == "process")
+    )
     if not is_process:
         if status is None:
             return State.UNKNOWN

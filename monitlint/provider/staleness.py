@@ -35,7 +35,7 @@ import json
 import os
 import time
 
-from monitlint.model import ControlFile, PathSetting
+from monitlint.model import ControlFile, PathSetting, ServiceType, SettingKind
 from monitlint.provider import processes
 from monitlint.records import record
 from monitlint.safe_fs import open_regular, read_bounded, read_private, write_private
@@ -46,7 +46,10 @@ RECORD_MAX_BYTES = 1024 * 1024
 
 
 def _pidfile(config: ControlFile) -> str | None:
-    return next((s.path for s in reversed(config.settings) if isinstance(s, PathSetting) and s.kind == "pidfile"), None)
+    return next(
+        (s.path for s in reversed(config.settings) if isinstance(s, PathSetting) and s.kind is SettingKind.PIDFILE),
+        None,
+    )
 
 
 def _pidfiles(config: ControlFile) -> list[str]:
@@ -192,7 +195,7 @@ def _compare_services(config: ControlFile, daemon_services: list[str] | None) ->
     """Why the daemon's service list is not the control file's; None when they agree or are unknown."""
     if daemon_services is None:
         return None
-    ours = {s.name.lower() for s in config.services if s.type != "system"}
+    ours = {s.name.lower() for s in config.services if s.type is not ServiceType.SYSTEM}
     theirs = {name.lower() for name in daemon_services}
     if ours == theirs:
         return None

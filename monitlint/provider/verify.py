@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+from monitlint.model import ServiceType
 from monitlint.provider import processes
 from monitlint.provider.daemon import SLACK, Clock, Daemon
 from monitlint.provider.results import (
@@ -106,7 +107,7 @@ class Verifier:
         name = call.name
         before = call.before
         assert before is not None
-        if call.service.type != "process":
+        if call.service.type is not ServiceType.PROCESS:
             if after.failed or not after.monitored:
                 return self.failure(call, after, None, f"{action} of '{name}' failed: Monit says {monit_words(after)}")
             changed = not before.monitored or action is Action.RESTART
@@ -184,7 +185,7 @@ class Verifier:
         if view.unknown:
             return False
         running = call.target is State.RUNNING
-        if call.service.type != "process":
+        if call.service.type is not ServiceType.PROCESS:
             return status.monitored == running and not (running and status.failed)
         if running:
             return bool(view.pids) and status.monitored and not status.failed

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import field
 
-from monitlint.model import ControlFile, Service
+from monitlint.model import ControlFile, Service, ServiceType, TargetKind
 from monitlint.provider import processes
 from monitlint.provider.identity import PidVerdict, judge_pidfile_pid
 from monitlint.provider.locking import other_callers
@@ -84,14 +84,14 @@ class ProcessTable:
         for a service the control file does not describe.
         """
         view = ProcessView()
-        if service is not None and service.type != "process":
+        if service is not None and service.type is not ServiceType.PROCESS:
             return view
         excluded = self.excluded(config)
         monit_pid = status.pid if status is not None else None
         if monit_pid is not None and monit_pid in excluded:
             if monit_pid != 1:
                 view.monit_took_caller = True
-            pidfile = service.target if service is not None and service.target_kind == "pidfile" else None
+            pidfile = service.target if service is not None and service.target_kind is TargetKind.PIDFILE else None
             if processes.pidfile_pid(pidfile) != monit_pid:  # else the pidfile's own judgement says it
                 view.problems.append(f"Monit names pid {monit_pid}, which is {excluded[monit_pid]}: not the service")
 
@@ -109,9 +109,9 @@ class ProcessTable:
             if monit_pid is not None and monit_pid not in excluded:
                 count(monit_pid, "Monit")
             return view
-        if service.target_kind == "pidfile":
+        if service.target_kind is TargetKind.PIDFILE:
             self._pidfile(service, config.services if config is not None else [], excluded, view, count)
-        elif service.target_kind == "matching":
+        elif service.target_kind is TargetKind.MATCHING:
             try:
                 pid = processes.matching_pid(service.target, set(excluded))
             except processes.ScanFailed as exc:

@@ -74,7 +74,10 @@ from monitlint.model import (
     PingTest,
     Rate,
     RestartLimitTest,
+    ServiceType,
+    TargetKind,
     Test,
+    TestKind,
     TransferTest,
 )
 from monitlint.posix_regex import RegexBudgetSpent, posix_regex_error
@@ -249,18 +252,18 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
             yield rule.diagnostic(
                 f"service name '{service.name}' must not start with '/'", service.name_span, service=service.name
             )
-        if service.target_kind == "matching" and service.target:
+        if service.target_kind is TargetKind.MATCHING and service.target:
             problem = _regex_problem(service.target)
             if problem:
                 yield rule.diagnostic(problem, service.span, service=service.name)
         kinds = {t.kind for t in service.tests}
-        if service.type == "host" and not kinds & {"port", "url", "ping"}:
+        if service.type is ServiceType.HOST and not kinds & {TestKind.PORT, TestKind.URL, TestKind.PING}:
             yield rule.diagnostic(
                 f"'check host {service.name}' is incomplete: add a port, url or ping test",
                 service.span,
                 service=service.name,
             )
-        if service.type == "program" and not kinds & {"status", "program_content"}:
+        if service.type is ServiceType.PROGRAM and not kinds & {TestKind.STATUS, TestKind.PROGRAM_CONTENT}:
             yield rule.diagnostic(
                 f"'check program {service.name}' is incomplete: add a status or content test",
                 service.span,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
+from monitlint.model import ServiceType
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -42,7 +43,7 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     for service in ctx.model.services:
         if service.syntax_errors:
             continue  # a broken statement may be the very program; MON001 already says so
-        if service.type != "process" or service.stop is not None:
+        if service.type is not ServiceType.PROCESS or service.stop is not None:
             continue
         yield rule.diagnostic(
             f"process service '{service.name}' has no stop program: `monit stop {service.name}` "

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
+from monitlint.model import ServiceType
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -42,7 +43,7 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     for service in ctx.model.services:
         if service.syntax_errors:
             continue  # a broken statement may be the very program; MON001 already says so
-        if service.type == "process" and service.start is None and service.mode != "passive":
+        if service.type is ServiceType.PROCESS and service.start is None and service.mode != "passive":
             yield rule.diagnostic(
                 f"process service '{service.name}' has no start program: Monit cannot start or restart it",
                 service.span,

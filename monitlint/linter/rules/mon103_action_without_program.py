@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.helpers import actions
 from monitlint.linter.registry import Rule
-from monitlint.model import Service
+from monitlint.model import ActionKind, Service, ServiceType
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -41,12 +41,12 @@ SUMMARY = "a restart, start or stop action in a service without the program it n
 COST = 3
 
 
-def _missing(service: Service, kind: str) -> str | None:
-    if kind == "restart" and service.restart is None and service.start is None:
+def _missing(service: Service, kind: ActionKind) -> str | None:
+    if kind is ActionKind.RESTART and service.restart is None and service.start is None:
         return "a restart program or a start program"
-    if kind == "start" and service.start is None:
+    if kind is ActionKind.START and service.start is None:
         return "a start program"
-    if kind == "stop" and service.stop is None:
+    if kind is ActionKind.STOP and service.stop is None:
         return "a stop program"
     return None
 
@@ -56,7 +56,7 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     for service in ctx.model.services:
         if service.syntax_errors:
             continue  # a broken statement may be the very program; MON001 already says so
-        if service.type == "system":
+        if service.type is ServiceType.SYSTEM:
             continue
         for test in service.tests:
             for action in actions(test):

@@ -25,8 +25,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.linter.helpers import actions, settings
+from monitlint.linter.helpers import actions, settings_of
 from monitlint.linter.registry import Rule
+from monitlint.model import ActionKind, AlertSetting, MMonitSetting
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -41,14 +42,14 @@ SCOPE = "config"
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report unmonitor/timeout actions when no alert recipient exists for the service."""
     config = ctx.model
-    if settings(config, "alert") or settings(config, "mmonit"):
+    if any(settings_of(config, cls) for cls in (AlertSetting, MMonitSetting)):
         return  # mail alerts, or M/Monit receiving every event
     for service in config.services:
-        if service.alerts or any(a.kind == "exec" for t in service.tests for a in actions(t)):
+        if service.alerts or any(a.kind is ActionKind.EXEC for t in service.tests for a in actions(t)):
             continue  # its own recipient, or an alert script
         for test in service.tests:
             for action in actions(test):
-                if action.kind in ("unmonitor", "timeout"):
+                if action.kind in (ActionKind.UNMONITOR, ActionKind.TIMEOUT):
                     yield rule.diagnostic(
                         f"'{service.name}' can stop being monitored (`then {action.kind}`) and no alert "
                         "recipient will be told",

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
+from monitlint.model import TargetKind
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -62,7 +63,7 @@ GENERIC = {
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report process services matched by a short or generic pattern."""
     for service in ctx.model.services:
-        if service.target_kind != "matching" or not service.target:
+        if service.target_kind is not TargetKind.MATCHING or not service.target:
             continue
         pattern = service.target
         core = re.sub(r"^\^|\$$", "", pattern)

@@ -27,9 +27,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.linter.helpers import settings, settings_of
+from monitlint.linter.helpers import settings_of
 from monitlint.linter.registry import Rule
-from monitlint.model import HttpdSetting
+from monitlint.model import DaemonSetting, HttpdSetting
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -45,7 +45,7 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report a control file whose daemon the CLI cannot reach."""
     config = ctx.model
     httpd = settings_of(config, HttpdSetting)
-    daemon = settings(config, "daemon")
+    daemon = settings_of(config, DaemonSetting)
     if not httpd:
         anchor = daemon[0].span if daemon else (config.settings[0].span if config.settings else None)
         if anchor is not None:

@@ -23,8 +23,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.linter.helpers import settings
+from monitlint.linter.helpers import settings_of
 from monitlint.linter.registry import Rule
+from monitlint.model import AlertSetting, MailServerSetting
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -39,9 +40,9 @@ SCOPE = "config"
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report the first alert of a file that has no mail server."""
     config = ctx.model
-    if settings(config, "mailserver"):
+    if settings_of(config, MailServerSetting):
         return
-    alerts = settings(config, "alert")
+    alerts = settings_of(config, AlertSetting)
     span = alerts[0].span if alerts else next((a.span for s in config.services for a in s.alerts), None)
     if span is not None:
         yield rule.diagnostic(

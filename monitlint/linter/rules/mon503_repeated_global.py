@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.linter.registry import Rule
+from monitlint.model import ServiceType, SettingKind
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
@@ -34,12 +35,21 @@ NAME = "repeated-global"
 SEVERITY = Severity.WARNING
 SUMMARY = "a global setting (set daemon, check system ...) given twice: the last silently wins"
 
-ONCE = {"daemon", "log", "pidfile", "idfile", "statefile", "mail-format", "eventqueue", "limits"}
+ONCE = {
+    SettingKind.DAEMON,
+    SettingKind.LOG,
+    SettingKind.PIDFILE,
+    SettingKind.IDFILE,
+    SettingKind.STATEFILE,
+    SettingKind.MAIL_FORMAT,
+    SettingKind.EVENTQUEUE,
+    SettingKind.LIMITS,
+}
 
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report each repeated global setting at its later occurrence."""
-    seen: dict[str, tuple[str, int]] = {}
+    seen: dict[SettingKind, tuple[str, int]] = {}
     for setting in ctx.model.settings:
         if setting.kind not in ONCE:
             continue
@@ -51,7 +61,7 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
                 hint="keep one",
             )
         seen[setting.kind] = (setting.span.path, setting.span.line)
-    systems = [s for s in ctx.model.services if s.type == "system"]
+    systems = [s for s in ctx.model.services if s.type is ServiceType.SYSTEM]
     for service in systems[1:]:
         yield rule.diagnostic(
             f"a second `check system` ('{service.name}'; the first is '{systems[0].name}'); Monit uses only the "

@@ -28,12 +28,14 @@ from monitlint.linter.registry import Rule
 from monitlint.model import (
     Checksum,
     ConnectionTest,
+    ExpectBufferSetting,
     HttpdSetting,
     LinkState,
     LinkTest,
     MailServerSetting,
     MMonitSetting,
     Setting,
+    TestKind,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +50,7 @@ SUMMARY = "syntax that Monit deprecates (set expectbuffer, mode manual, if match
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report deprecated statements with their replacement."""
     for setting in ctx.model.settings:
-        if setting.kind == "expectbuffer":
+        if isinstance(setting, ExpectBufferSetting):
             yield rule.diagnostic(
                 "`set expectbuffer` is deprecated", setting.span, hint="use `set limits { sendExpectBuffer: N kB }`"
             )
@@ -69,9 +71,9 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
             if isinstance(test, ConnectionTest):
                 for checksum in test.certificate_checksums:
                     yield from _certmd5(checksum, rule, service.name)
-            if test.kind in ("match", "ignore_match"):
+            if test.kind in (TestKind.MATCH, TestKind.IGNORE_MATCH):
                 yield rule.diagnostic(
-                    f"`{'ignore' if test.kind == 'ignore_match' else 'if'} match` is deprecated",
+                    f"`{'ignore' if test.kind is TestKind.IGNORE_MATCH else 'if'} match` is deprecated",
                     test.span,
                     service=service.name,
                     hint="use `content =` / `content !=`",
