@@ -88,16 +88,9 @@ def not_done(
     name: str, action: str, message: str, exit_code: int, findings: list[Diagnostic] | None = None
 ) -> ActionResult:
     """A result for a call that sent nothing (refused, or stopped by an error): state unknown."""
-    return ActionResult(
-        service=name,
-        action=action,
-        ok=False,
-        changed=False,
-        state=State.UNKNOWN,
-        message=message,
-        exit_code=exit_code,
-        findings=list(findings or []),
-    )
+    result = new_result(name, action, None, None, ProcessView(), message)
+    result.ok, result.exit_code, result.findings = False, exit_code, list(findings or [])
+    return result
 
 
 def blocking_summary(diagnostic: Diagnostic) -> str:
@@ -266,7 +259,7 @@ def refused(name: str, action: Action, gate: GateVerdict, dry_run: bool = False)
 
 def new_result(
     name: str,
-    action: Action,
+    action: str,
     status: ServiceStatus | None,
     view_before: ProcessView | None,
     view: ProcessView,
