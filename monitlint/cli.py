@@ -10,12 +10,12 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from monitlint import __version__
+from monitlint.cli_options import config_file_option
 from monitlint.output import FORMATS as OUTPUT_FORMATS
 
 
@@ -39,9 +39,6 @@ def _use_colour(choice: str) -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-_Command = TypeVar("_Command", bound=Callable[..., Any])
-
-
 def _root_option(function: Any) -> Any:
     return click.option(
         "--root",
@@ -49,17 +46,6 @@ def _root_option(function: Any) -> Any:
         default=None,
         help="Resolve absolute include paths under this folder (lint a checkout as if installed).",
     )(function)
-
-
-def config_file_option(help_text: str) -> Callable[[_Command], _Command]:
-    """The ``--config FILE`` option, for ``check`` and ``service`` (which differ only in what it means)."""
-    return click.option(
-        "--config",
-        "config_file",
-        type=click.Path(dir_okay=False, readable=False),
-        default=None,
-        help=help_text,
-    )
 
 
 class _Commands(click.Group):
@@ -94,7 +80,8 @@ def _usage_error(text: str) -> None:
 def _selectors(values: tuple[str, ...], option: str) -> list[str]:
     """Split --select/--ignore values; an unknown rule is a one-line usage error, never silently nothing."""
     from monitlint.config import cannot_turn_off
-    from monitlint.linter.registry import all_rules, selector_matches
+    from monitlint.linter.catalog import all_rules
+    from monitlint.linter.registry import selector_matches
 
     selectors = _split(values)
     for selector in selectors:
@@ -325,7 +312,7 @@ def check(
 @click.argument("key")
 def rule(key: str) -> None:
     """Explain a rule: KEY is a code (MON101) or a name (missing-stop-program)."""
-    from monitlint.linter.registry import find_rule
+    from monitlint.linter.catalog import find_rule
 
     found = find_rule(key)
     if found is None:
@@ -339,7 +326,7 @@ def rule(key: str) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules(output_format: str) -> None:
     """List every rule with its code, name, default severity and summary."""
-    from monitlint.linter.registry import all_rules
+    from monitlint.linter.catalog import all_rules
 
     listed = all_rules()
     if output_format == "json":
@@ -395,13 +382,15 @@ def parse(path: str, output_format: str, root: str | None, stdin_filename: str |
     except SourceError as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)
+    from monitlint.linter.catalog import stamp
+
     document = {
         "version": 2,  # 2: the typed model (one object per test kind and per set statement, enums as strings)
         "config": result.config.to_dict(),
-        "diagnostics": [d.to_dict() for d in result.diagnostics],
+        "diagnostics": [stamp(problem).to_dict() for problem in result.problems],
     }
     click.echo(json.dumps(document, indent=2))
-    sys.exit(EXIT_FINDINGS if result.diagnostics else EXIT_OK)
+    sys.exit(EXIT_FINDINGS if result.problems else EXIT_OK)
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "root", "entry
 
 def always_reported() -> frozenset[str]:
     """What Monit itself refuses (MON001, MON006): always reported, always fails `check` (rules declare ALWAYS_ON)."""
-    from monitlint.linter.registry import always_on_codes
+    from monitlint.linter.catalog import always_on_codes
 
     return always_on_codes()
 
@@ -76,7 +76,7 @@ def protected_rule(selector: str) -> str | None:
     A prefix (``MON0``) or ``ALL`` names no rule in particular: the others it covers are switched off,
     these two stay on (see :func:`keep_always_reported`).
     """
-    from monitlint.linter.registry import find_rule
+    from monitlint.linter.catalog import find_rule
 
     rule = find_rule(selector)
     if rule is not None and rule.code in always_reported():
@@ -104,7 +104,8 @@ def keep_always_reported(config: Config) -> Config:
     selects_all = any(s.strip().upper() == "ALL" for s in config.select)
     if selects_all and not config.ignore and not config.per_file_ignores and not config.severity:
         return config  # nothing to change: the rules need not be imported (a cache hit never runs them)
-    from monitlint.linter.registry import all_rules, selector_matches
+    from monitlint.linter.catalog import all_rules
+    from monitlint.linter.registry import selector_matches
 
     rules = all_rules()
     protected = always_reported()
@@ -238,7 +239,8 @@ def _rule_codes(selector: str, key: str, path: str) -> list[str]:
 
     A mistyped selector must not pass silently: ``select = ["MON1O1"]`` would switch every rule off.
     """
-    from monitlint.linter.registry import all_rules, selector_matches
+    from monitlint.linter.catalog import all_rules
+    from monitlint.linter.registry import selector_matches
 
     codes = [rule.code for rule in all_rules() if selector_matches(rule, selector)]
     if not codes:

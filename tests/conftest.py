@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,3 +127,10 @@ def first_syntax_error(verdict: MonitVerdict) -> tuple[str, int, str] | None:
         if match:
             return Path(match.group("file")).name, int(match.group("line")), line
     return None
+
+
+def findings_of(parsed: Any) -> list[Any]:
+    """A parse's problems as findings, stamped with their rule as the engine stamps them."""
+    from monitlint.linter.catalog import stamp
+
+    return [stamp(problem) for problem in parsed.problems]

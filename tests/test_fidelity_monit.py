@@ -35,7 +35,7 @@ import pytest
 import monitlint
 from monitlint.config import Config
 from monitlint.diagnostics import ProblemKind, Severity
-from monitlint.linter.registry import rule_for
+from monitlint.linter.catalog import rule_for
 from tests.conftest import REPO, monit_executable
 
 FIDELITY = REPO / "tests" / "data" / "fidelity"
@@ -43,8 +43,7 @@ SETS = ("manual", "sample", "errors")
 SYNTAX_CODE = rule_for(ProblemKind.SYNTAX_ERROR).code
 
 # file (relative to tests/data/fidelity) -> why monitlint disagrees with `monit -t` today.
-KNOWN_DIFFERENCES: dict[str, str] = {
-}
+KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from monitlint.model import (
     Unit,
     plain,
 )
-from tests.conftest import REPO
+from tests.conftest import REPO, findings_of
 
 LINTER = REPO / "monitlint" / "linter"
 # Reading the parser's bookkeeping or the old untyped dicts instead of typed fields (`SslSetting.options`
@@ -98,7 +98,7 @@ check program job with path "/bin/job --a --b"
 
 def _model() -> ControlFile:
     result = parse_text(CONFIG, "typed.monitrc")
-    assert result.diagnostics == []
+    assert findings_of(result) == []
     return result.config
 
 

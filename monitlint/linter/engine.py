@@ -10,8 +10,9 @@ from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.gc_pause import gc_paused
 from monitlint.grammar.parser import ParseResult, parse_file, parse_text
+from monitlint.linter.catalog import all_rules, stamp
 from monitlint.linter.context import LintContext
-from monitlint.linter.registry import Rule, all_rules, selector_matches, stamp
+from monitlint.linter.registry import Rule, selector_matches
 from monitlint.linter.result import LintResult
 from monitlint.model import Span
 from monitlint.work import Runner
@@ -124,7 +125,7 @@ def capped(found: list[Diagnostic], omitted: dict[str, int] | None = None) -> li
     Output stays bounded however many findings one file produces (`if` on 800,000 lines).
     """
     from monitlint.diagnostics import ProblemKind
-    from monitlint.linter.registry import rule_for
+    from monitlint.linter.catalog import rule_for
 
     per_rule: dict[tuple[str, str], int] = {}
     per_file: dict[str, int] = {}
@@ -220,7 +221,7 @@ def lint_fragment(path: str, root: str | None = None, config: Config | None = No
     config = config or Config()
     source = read_source(path)
     from monitlint.diagnostics import ProblemKind
-    from monitlint.linter.registry import rule_for
+    from monitlint.linter.catalog import rule_for
 
     syntax_code = rule_for(ProblemKind.SYNTAX_ERROR).code
     best: tuple[int, list[Diagnostic], ParseResult] | None = None

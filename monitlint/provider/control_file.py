@@ -96,7 +96,7 @@ def _refused_by_monit() -> frozenset[str]:
 def _syntax_code() -> str:
     """The code of syntax errors, which block every action (the registry names it)."""
     from monitlint.diagnostics import ProblemKind
-    from monitlint.linter.registry import rule_for
+    from monitlint.linter.catalog import rule_for
 
     return rule_for(ProblemKind.SYNTAX_ERROR).code
 
@@ -118,5 +118,8 @@ def gate_all(control_file: str, config: Config | None = None) -> GateReport:
     (result,) = report.results
     assert result.parse is not None
     parsed = result.parse
-    syntax = [d for d in parsed.diagnostics if d.code == _syntax_code()]
+    from monitlint.diagnostics import ProblemKind
+    from monitlint.linter.catalog import stamp
+
+    syntax = [stamp(p) for p in parsed.problems if p.kind is ProblemKind.SYNTAX_ERROR]
     return GateReport(parsed.config, syntax, result.diagnostics)

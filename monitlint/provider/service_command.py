@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from monitlint.cli import config_file_option
+from monitlint.cli_options import config_file_option
 from monitlint.provider.errors import EXIT_ENVIRONMENT, EXIT_REFUSED, ProviderError
 
 if TYPE_CHECKING:  # the provider is imported only when the command runs: `monitlint check` stays fast
