@@ -79,18 +79,13 @@ def _usage_error(text: str) -> None:
 
 def _selectors(values: tuple[str, ...], option: str) -> list[str]:
     """Split --select/--ignore values; an unknown rule is a one-line usage error, never silently nothing."""
-    from monitlint.config import cannot_turn_off
-    from monitlint.linter.catalog import all_rules
-    from monitlint.linter.registry import selector_matches
+    from monitlint.selection import selector_problem
 
     selectors = _split(values)
     for selector in selectors:
-        if not any(selector_matches(rule, selector) for rule in all_rules()):
-            _usage_error(f"unknown rule '{selector}' in {option} (see `monitlint rules`)")
-        if option == "--ignore":
-            problem = cannot_turn_off(selector, "--ignore")
-            if problem is not None:
-                _usage_error(problem)
+        problem = selector_problem(selector, option)
+        if problem is not None:
+            _usage_error(problem)
     return selectors
 
 
@@ -101,7 +96,8 @@ def _split(values: tuple[str, ...]) -> list[str]:
 class _Configs:
     """The configuration of each linted file: the closest one above its folder (or the one named), cached.
 
-    Command-line options override every one of them; MON001 and MON006 are kept on in all.
+    Command-line options override every one of them (see :class:`monitlint.selection.RuleSelection`);
+    what Monit refuses is kept on in all.
     """
 
     def __init__(
@@ -144,26 +140,33 @@ class _Configs:
     def _load(self, source: str | None, discovered: bool = False) -> Any:
         if source in self._loaded:
             return self._loaded[source]
-        from monitlint.config import ConfigError, keep_always_reported, load_config
+        import dataclasses
+
+        from monitlint.config import ConfigError, load_config
         from monitlint.diagnostics import Severity
+        from monitlint.selection import RuleSelection, Settings
 
         try:
             # A file found by walking up must belong to the caller or root (see config.trusted_owners);
             # one named with --config is trusted as every path on the command line is.
             config = load_config(source, trusted_only=discovered)
+            # The one selection for every file under this configuration: the file's, overridden by the options.
+            selection = RuleSelection.checked(
+                config,
+                select=self.select,
+                ignore=self.ignore,
+                fail_on=Severity.parse(self.fail_on) if self.fail_on else None,
+            )
         except ConfigError as exc:
             _error(str(exc))
             sys.exit(EXIT_ERROR)
-        if self.select is not None:
-            config.select = list(self.select)
-        config.ignore = [*config.ignore, *self.ignore]
-        if self.fail_on:
-            config.fail_on = Severity.parse(self.fail_on)
-        if self.host:
-            config.host = True
-        if self.root is not None:  # host checks look under it too
-            config.root = os.path.abspath(self.root)
-        self._loaded[source] = keep_always_reported(config)
+        if self.host or self.root is not None:  # host checks look under --root too
+            config = dataclasses.replace(
+                config,
+                host=config.host or self.host,
+                root=os.path.abspath(self.root) if self.root is not None else config.root,
+            )
+        self._loaded[source] = Settings(config, selection)
         return self._loaded[source]
 
 

@@ -10,8 +10,7 @@ import pytest
 from monitlint.config import Config
 from monitlint.diagnostics import Severity
 from monitlint.linter.catalog import always_on_codes
-from monitlint.linter.engine import lint_text
-from tests.conftest import run_cli
+from tests.conftest import lint_text, run_cli
 
 BROKEN = "set daemon 30\ncheck process broken with pidfile\n"  # MON001 on line 2
 REJECTED = 'set daemon 30\ncheck process a matching "("\n'  # MON006 on line 2

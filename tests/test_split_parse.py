@@ -14,9 +14,8 @@ import pytest
 
 from monitlint import parallel
 from monitlint.grammar.parser import ParseResult, parse_file
-from monitlint.linter.engine import lint_file
 from monitlint.parallel import forking_runner, run_sliced, slices
-from tests.conftest import findings_of
+from tests.conftest import findings_of, lint_file
 
 pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="parsing apart needs fork (Linux)")
 

@@ -285,7 +285,7 @@ def _covering(diagnostics: list[Diagnostic], directives: list[Directive]) -> lis
 
 
 def apply_suppressions(
-    diagnostics: list[Diagnostic], directives: list[Directive], enabled: Callable[[str], set[str]]
+    diagnostics: list[Diagnostic], directives: list[Directive], enabled: Callable[[str], Collection[str]]
 ) -> tuple[list[Diagnostic], list[Problem]]:
     """Drop suppressed findings; return (kept, problems for the directives that suppressed nothing)."""
     covering = _covering(diagnostics, directives)

@@ -88,9 +88,9 @@ class GateReport:
 
 def _refused_by_monit() -> frozenset[str]:
     """The codes of what Monit itself refuses (syntax errors, post-grammar and host refusals)."""
-    from monitlint.config import always_reported
+    from monitlint.selection import always_on
 
-    return always_reported()
+    return always_on()
 
 
 def _syntax_code() -> str:
