@@ -161,3 +161,11 @@ def test_only_the_api_wires_in_processes() -> None:
     # posix_regex asks parallel.can_fork() only (it bounds a regex compile in a child)
     importers = sorted(m for m, targets in graph.items() if "monitlint.parallel" in targets)
     assert importers == ["monitlint.api", "monitlint.posix_regex"]
+
+
+def test_config_and_registry_import_no_rule() -> None:
+    graph = import_graph()
+    # config.py only reads TOML (the selection resolves rule names); registry.py is what rule modules import
+    assert not [t for t in graph["monitlint.config"] if t.startswith("monitlint.linter")]
+    assert not [t for t in graph["monitlint.linter.registry"] if t.startswith("monitlint.linter.rules")]
+    assert "monitlint.cli" not in graph["monitlint.provider.service_command"]
