@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING
 from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic, bounded
 from monitlint.records import record
+from monitlint.selection import Settings
 from monitlint.source import SourceError, SourceFile
-from monitlint.span import Span
 
 if TYPE_CHECKING:  # the engine is imported when a file is linted: a result-cache hit never loads the parser
-    from monitlint.linter.engine import Linter
+    from monitlint.linter.engine import EngineContext
     from monitlint.linter.result import LintResult
     from monitlint.work import Runner
 
@@ -44,7 +44,9 @@ class Text:
 
 
 Input = str | os.PathLike[str] | Text
-ConfigFor = Callable[[str], Config]  # the configuration of one linted file (the CLI's closest config file)
+# The configuration of one linted file (the CLI's: the closest configuration file, with the command
+# line's selection): a Config (its own selection) or Settings (a Config and a RuleSelection).
+ConfigFor = Callable[[str], Config | Settings]
 
 
 @record
@@ -80,7 +82,7 @@ def display_name(path: str) -> str:
 
 def lint(
     paths_or_sources: Input | Iterable[Input],
-    config: Config | ConfigFor | None = None,
+    config: Config | Settings | ConfigFor | None = None,
     *,
     root: str | None = None,
     jobs: int | None = 1,
@@ -91,14 +93,17 @@ def lint(
 ) -> Report:
     """Lint control files, folders and texts; never raises for unreadable input.
 
-    ``config`` is one :class:`Config` for every file (default: every rule at its default
-    severity) or a function giving each file's configuration.  ``root`` (default: the
+    ``config`` is one :class:`Config` (or :class:`~monitlint.selection.Settings`: a configuration
+    and the rules selected) for every file (default: every rule at its default severity), or a
+    function giving each file's.  ``root`` (default: the
     configuration's) is the folder absolute include paths are looked up under; ``jobs`` > 1
     (None: the usable CPUs) parses a large include, and runs the rules of a large config, in that
     many processes.
     With ``in_entrypoint_context`` (the CLI's way), a file a configured entrypoint reaches reports
-    only its own findings, found in that entrypoint's context; without it each path is linted as a
-    whole control file with its includes (the provider's gate: the file the daemon reads).
+    only its own findings, found in that entrypoint's context, and a block fragment is linted as one;
+    without it each path is linted as a whole control file with its includes (the provider's gate:
+    the file the daemon reads).  Each file goes through the engine's one entry,
+    :func:`monitlint.linter.engine.lint_unit`.
     ``cache`` reads and writes the result cache (see :mod:`monitlint.cache`); ``skip_non_monit``
     judges named files as folder contents are judged (the pre-commit hook's way).  ``names``
     gives the one name a file is reported under (default: as first given; the CLI passes
@@ -149,12 +154,23 @@ class _Run:
         self.runner = runner
         self.in_context = in_context
         self.cache = cache
-        self.report = Report(config_for("<string>"))
+        self.settings_of: dict[int, Settings] = {}  # by id of the Config given: its selection, built once
+        self.report = Report(self.settings("<string>").config)
         self.targets: list[Input] = []
         self.spelling: dict[str, str] = {}  # real path -> the one name shown for that file
-        self.linters: dict[int, Linter] = {}
+        self.contexts: dict[int, EngineContext] = {}  # by id of the settings
         self.real_paths: dict[str, str] = {}  # realpath per name, once: a CI run names hundreds of files
         self.parses_seen: set[int] = set()  # parses whose sources are in the report (an entrypoint's, once)
+
+    def settings(self, name: str) -> Settings:
+        """The configuration and rule selection of the file ``name``."""
+        given = self.config_for(name)
+        if isinstance(given, Settings):
+            return given
+        settings = self.settings_of.get(id(given))
+        if settings is None:
+            settings = self.settings_of[id(given)] = Settings.of(given)
+        return settings
 
     def _real(self, name: str) -> str:
         if name.startswith("<"):
@@ -208,21 +224,19 @@ class _Run:
                 return 0
             return 2 if is_block_fragment(str(item)) else 1
 
-        from monitlint.config import always_reported
-
         covered: dict[str, str] = {}  # real path -> the file whose lint read it
         found: list[Diagnostic] = []
         for item in sorted(self.targets, key=main_first):
             name = item.name if isinstance(item, Text) else str(item)
-            config = self.config_for(name)
-            entries = {self._real(e) for e in config.entrypoints}
+            settings = self.settings(name)
+            entries = {self._real(e) for e in settings.config.entrypoints}
             real = self._real(name)
             if not isinstance(item, Text) and real in covered and real not in entries:
                 self.report.notes.append(f"{self.spelled(name)}: checked as included by {self.spelled(covered[real])}")
                 self.report.checked.append(self.spelled(name))
                 continue
             try:
-                diagnostics, read = self._lint_one(item, config, entries)
+                diagnostics, read = self._lint_one(item, settings, entries)
             except SourceError as exc:
                 self.report.errors.append((self.spelled(name), str(exc)))
                 continue
@@ -230,24 +244,23 @@ class _Run:
                 covered.setdefault(self._real(file), name)
             self.report.checked.append(self.spelled(name))
             found.extend(diagnostics)
-            # What Monit refuses fails whatever --fail-on says; asked only when nothing else failed,
-            # since knowing which rules those are imports every rule (a cache hit imports none).
-            self.report.failed = self.report.failed or any(d.severity >= config.fail_on for d in diagnostics)
-            if not self.report.failed and diagnostics:
-                protected = always_reported()
-                self.report.failed = any(d.code in protected for d in diagnostics)
+            # What Monit refuses fails whatever --fail-on says (see RuleSelection.fails).
+            self.report.failed = self.report.failed or settings.selection.fails(diagnostics)
         self.report.findings = self._each_once(found)
         return self.report
 
-    def _linter(self, config: Config) -> Linter:
-        from monitlint.linter.engine import Linter
+    def _context(self, settings: Settings) -> EngineContext:
+        """The engine context of one configuration (its entrypoints parsed and linted once in it)."""
+        from monitlint.linter.engine import EngineContext
 
-        if id(config) not in self.linters:
-            self.linters[id(config)] = Linter(config, self.root, self.runner)
-        return self.linters[id(config)]
+        context = self.contexts.get(id(settings))
+        if context is None:
+            context = self.contexts[id(settings)] = EngineContext(settings, self.root, self.runner, self.in_context)
+        return context
 
-    def _lint_one(self, item: Input, config: Config, entries: set[str]) -> tuple[list[Diagnostic], list[str]]:
+    def _lint_one(self, item: Input, settings: Settings, entries: set[str]) -> tuple[list[Diagnostic], list[str]]:
         """The findings of one file or text, and the files its lint read (for "each file once")."""
+        config = settings.config
         name = item.name if isinstance(item, Text) else str(item)
         root = self.root if self.root is not None else config.root
         key = None
@@ -259,19 +272,20 @@ class _Run:
         if self.cache and not config.entrypoints and not host and not isinstance(item, Text):
             from monitlint import cache
 
-            key = cache.entry_key(name, f"{config!r}|root={root!r}")
+            key = cache.entry_key(name, f"{settings.selection.key()}|root={root!r}")
             stored = cache.lookup(key, name, root, read)
             if stored is not None:
                 from monitlint.linter.result import LintResult
 
-                for diag in stored:  # an entry written before findings were clipped
-                    bounded(diag)
+                stored = [bounded(diag) for diag in stored]  # an entry written before findings were clipped
                 self.report.results.append(LintResult(name, stored, None))
                 return stored, read
-        result = self._lint(item, config)
+        from monitlint.linter.engine import Unit, lint_unit
+
+        unit = Unit(item.name, item.text) if isinstance(item, Text) else Unit(name)
+        result = lint_unit(unit, self._context(settings))
         # The one place every finding passes before the formats and the cache: clipped, whoever made it.
-        for diag in result.diagnostics:
-            bounded(diag)
+        result.diagnostics = [bounded(diag) for diag in result.diagnostics]
         self.report.results.append(result)
         if result.parse is None:
             return result.diagnostics, read
@@ -305,26 +319,14 @@ class _Run:
         if note is not None and all(text != note for _path, text in self.report.warnings):
             self.report.warnings.append((self.spelled(name), note))
 
-    def _lint(self, item: Input, config: Config) -> LintResult:
-        from monitlint.linter.engine import lint_file, lint_text
-
-        if isinstance(item, Text):
-            if self.in_context:
-                return self._linter(config).lint_text(item.text, item.name)
-            return lint_text(item.text, item.name, root=self.root, config=config)
-        if self.in_context:
-            return self._linter(config).lint(str(item))
-        return lint_file(str(item), self.root, config, self.runner)
-
     def _each_once(self, found: list[Diagnostic]) -> list[Diagnostic]:
         """Every finding under its file's one name, each once."""
         unique: list[Diagnostic] = []
         seen: set[tuple[object, ...]] = set()
         for diag in found:
             shown = self.spelled(diag.span.path)
+            diag = diag.relocated(shown)
             span = diag.span
-            if shown != span.path:
-                diag.span = span = Span(shown, span.line, span.column, span.end_line, span.end_column)
             identity = (shown, span.line, span.column, span.end_line, span.end_column, diag.code, diag.message)
             if identity not in seen:
                 seen.add(identity)

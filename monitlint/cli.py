@@ -10,12 +10,12 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from monitlint import __version__
+from monitlint.cli_options import config_file_option
 from monitlint.output import FORMATS as OUTPUT_FORMATS
 
 
@@ -39,9 +39,6 @@ def _use_colour(choice: str) -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-_Command = TypeVar("_Command", bound=Callable[..., Any])
-
-
 def _root_option(function: Any) -> Any:
     return click.option(
         "--root",
@@ -49,17 +46,6 @@ def _root_option(function: Any) -> Any:
         default=None,
         help="Resolve absolute include paths under this folder (lint a checkout as if installed).",
     )(function)
-
-
-def config_file_option(help_text: str) -> Callable[[_Command], _Command]:
-    """The ``--config FILE`` option, for ``check`` and ``service`` (which differ only in what it means)."""
-    return click.option(
-        "--config",
-        "config_file",
-        type=click.Path(dir_okay=False, readable=False),
-        default=None,
-        help=help_text,
-    )
 
 
 class _Commands(click.Group):
@@ -93,17 +79,13 @@ def _usage_error(text: str) -> None:
 
 def _selectors(values: tuple[str, ...], option: str) -> list[str]:
     """Split --select/--ignore values; an unknown rule is a one-line usage error, never silently nothing."""
-    from monitlint.config import cannot_turn_off
-    from monitlint.linter.registry import all_rules, selector_matches
+    from monitlint.selection import selector_problem
 
     selectors = _split(values)
     for selector in selectors:
-        if not any(selector_matches(rule, selector) for rule in all_rules()):
-            _usage_error(f"unknown rule '{selector}' in {option} (see `monitlint rules`)")
-        if option == "--ignore":
-            problem = cannot_turn_off(selector, "--ignore")
-            if problem is not None:
-                _usage_error(problem)
+        problem = selector_problem(selector, option)
+        if problem is not None:
+            _usage_error(problem)
     return selectors
 
 
@@ -114,7 +96,8 @@ def _split(values: tuple[str, ...]) -> list[str]:
 class _Configs:
     """The configuration of each linted file: the closest one above its folder (or the one named), cached.
 
-    Command-line options override every one of them; MON001 and MON006 are kept on in all.
+    Command-line options override every one of them (see :class:`monitlint.selection.RuleSelection`);
+    what Monit refuses is kept on in all.
     """
 
     def __init__(
@@ -157,26 +140,33 @@ class _Configs:
     def _load(self, source: str | None, discovered: bool = False) -> Any:
         if source in self._loaded:
             return self._loaded[source]
-        from monitlint.config import ConfigError, keep_always_reported, load_config
+        import dataclasses
+
+        from monitlint.config import ConfigError, load_config
         from monitlint.diagnostics import Severity
+        from monitlint.selection import RuleSelection, Settings
 
         try:
             # A file found by walking up must belong to the caller or root (see config.trusted_owners);
             # one named with --config is trusted as every path on the command line is.
             config = load_config(source, trusted_only=discovered)
+            # The one selection for every file under this configuration: the file's, overridden by the options.
+            selection = RuleSelection.checked(
+                config,
+                select=self.select,
+                ignore=self.ignore,
+                fail_on=Severity.parse(self.fail_on) if self.fail_on else None,
+            )
         except ConfigError as exc:
             _error(str(exc))
             sys.exit(EXIT_ERROR)
-        if self.select is not None:
-            config.select = list(self.select)
-        config.ignore = [*config.ignore, *self.ignore]
-        if self.fail_on:
-            config.fail_on = Severity.parse(self.fail_on)
-        if self.host:
-            config.host = True
-        if self.root is not None:  # host checks look under it too
-            config.root = os.path.abspath(self.root)
-        self._loaded[source] = keep_always_reported(config)
+        if self.host or self.root is not None:  # host checks look under --root too
+            config = dataclasses.replace(
+                config,
+                host=config.host or self.host,
+                root=os.path.abspath(self.root) if self.root is not None else config.root,
+            )
+        self._loaded[source] = Settings(config, selection)
         return self._loaded[source]
 
 
@@ -325,7 +315,7 @@ def check(
 @click.argument("key")
 def rule(key: str) -> None:
     """Explain a rule: KEY is a code (MON101) or a name (missing-stop-program)."""
-    from monitlint.linter.registry import find_rule
+    from monitlint.linter.catalog import find_rule
 
     found = find_rule(key)
     if found is None:
@@ -339,7 +329,7 @@ def rule(key: str) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules(output_format: str) -> None:
     """List every rule with its code, name, default severity and summary."""
-    from monitlint.linter.registry import all_rules
+    from monitlint.linter.catalog import all_rules
 
     listed = all_rules()
     if output_format == "json":
@@ -395,13 +385,15 @@ def parse(path: str, output_format: str, root: str | None, stdin_filename: str |
     except SourceError as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)
+    from monitlint.linter.catalog import stamp
+
     document = {
         "version": 2,  # 2: the typed model (one object per test kind and per set statement, enums as strings)
         "config": result.config.to_dict(),
-        "diagnostics": [d.to_dict() for d in result.diagnostics],
+        "diagnostics": [stamp(problem).to_dict() for problem in result.problems],
     }
     click.echo(json.dumps(document, indent=2))
-    sys.exit(EXIT_FINDINGS if result.diagnostics else EXIT_OK)
+    sys.exit(EXIT_FINDINGS if result.problems else EXIT_OK)
 
 
 def main() -> None:

@@ -3,11 +3,13 @@
 The file is found by walking up from the current directory; ``--config FILE``
 names one, ``--isolated`` ignores all.  Paths in it (``root``, ``entrypoints``,
 ``per-file-ignores`` patterns) are relative to the folder of the file.
+
+This module only reads the file (TOML, types, paths): which rules those selectors pick, and
+what the command line overrides, is :class:`monitlint.selection.RuleSelection`.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import stat
 from dataclasses import field
@@ -20,26 +22,23 @@ MAX_CONFIG_BYTES = 16 * 1024 * 1024
 KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "root", "entrypoints", "fail-on", "host"}
 
 
-def always_reported() -> frozenset[str]:
-    """What Monit itself refuses (MON001, MON006): always reported, always fails `check` (rules declare ALWAYS_ON)."""
-    from monitlint.linter.registry import always_on_codes
-
-    return always_on_codes()
-
-
 class ConfigError(Exception):
     """The configuration file is wrong; the message is one line for users."""
 
 
 @record
 class Config:
-    """Effective settings, from the configuration file and the command line."""
+    """What a configuration file says (the defaults without one); not changed once read.
+
+    The rules it selects, with the command line's overrides, are a
+    :class:`~monitlint.selection.RuleSelection` built from it.
+    """
 
     source: str | None = None  # the file they came from
     base: str = "."  # folder that relative paths are resolved against
     select: list[str] = field(default_factory=lambda: ["ALL"])
     ignore: list[str] = field(default_factory=list)
-    severity: dict[str, Severity] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)  # selector (code, prefix, name) -> severity
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     root: str | None = None
     entrypoints: list[str] = field(default_factory=list)
@@ -54,76 +53,6 @@ class Config:
     def resolve(self, path: str) -> str:
         """A configured path, made absolute against the configuration file's folder."""
         return path if os.path.isabs(path) else os.path.normpath(os.path.join(self.base, path))
-
-    def ignored_for(self, path: str) -> list[str]:
-        """Rule selectors that ``per-file-ignores`` switches off for ``path``."""
-        out: list[str] = []
-        absolute = os.path.abspath(path)
-        relative = os.path.relpath(absolute, os.path.abspath(self.base))
-        for pattern, codes in self.per_file_ignores.items():
-            if (
-                fnmatch.fnmatch(relative, pattern)
-                or fnmatch.fnmatch(absolute, pattern)
-                or fnmatch.fnmatch(os.path.basename(path), pattern)
-            ):
-                out.extend(codes)
-        return out
-
-
-def protected_rule(selector: str) -> str | None:
-    """``CODE (name)`` when ``selector`` names a rule that cannot be turned off by its code or name, else None.
-
-    A prefix (``MON0``) or ``ALL`` names no rule in particular: the others it covers are switched off,
-    these two stay on (see :func:`keep_always_reported`).
-    """
-    from monitlint.linter.registry import find_rule
-
-    rule = find_rule(selector)
-    if rule is not None and rule.code in always_reported():
-        return f"{rule.code} ({rule.name})"
-    return None
-
-
-def cannot_turn_off(selector: str, where: str) -> str | None:
-    """The one-line error for naming an always-reported rule in ``where`` (an ignore list), else None."""
-    named = protected_rule(selector)
-    if named is None:
-        return None
-    return (
-        f"{named} cannot be turned off in {where}: it is what Monit itself refuses, "
-        "so monitlint always reports it and it always fails `check`"
-    )
-
-
-def keep_always_reported(config: Config) -> Config:
-    """``config`` with MON001 and MON006 always selected and never ignored (prefixes in ignore lists are expanded).
-
-    Names and codes of those rules in ignore lists were refused when read (:func:`cannot_turn_off`);
-    here a prefix such as ``MON0`` or ``ALL`` becomes the codes it covers, less those two.
-    """
-    selects_all = any(s.strip().upper() == "ALL" for s in config.select)
-    if selects_all and not config.ignore and not config.per_file_ignores and not config.severity:
-        return config  # nothing to change: the rules need not be imported (a cache hit never runs them)
-    from monitlint.linter.registry import all_rules, selector_matches
-
-    rules = all_rules()
-    protected = always_reported()
-
-    def without_protected(selectors: list[str]) -> list[str]:
-        codes: list[str] = []
-        for selector in selectors:
-            for rule in rules:
-                if selector_matches(rule, selector) and rule.code not in protected and rule.code not in codes:
-                    codes.append(rule.code)
-        return codes
-
-    if not selects_all:
-        config.select = [*config.select, *sorted(c for c in protected if c not in config.select)]
-    config.ignore = without_protected(config.ignore)
-    config.per_file_ignores = {k: without_protected(v) for k, v in config.per_file_ignores.items()}
-    for code in protected:
-        config.severity.pop(code, None)
-    return config
 
 
 def trusted_owners() -> set[int]:
@@ -233,19 +162,6 @@ def _string_list(value: Any, key: str, path: str) -> list[str]:
     return list(value)
 
 
-def _rule_codes(selector: str, key: str, path: str) -> list[str]:
-    """The codes a selector (``ALL``, a code, a prefix such as ``MON1``, or a name) picks; unknown ones are errors.
-
-    A mistyped selector must not pass silently: ``select = ["MON1O1"]`` would switch every rule off.
-    """
-    from monitlint.linter.registry import all_rules, selector_matches
-
-    codes = [rule.code for rule in all_rules() if selector_matches(rule, selector)]
-    if not codes:
-        raise ConfigError(f"{path}: unknown rule '{selector}' in '{key}' (see `monitlint rules`)")
-    return codes
-
-
 def load_config(path: str | None, *, trusted_only: bool = False) -> Config:
     """Read a configuration file (None: the defaults).
 
@@ -277,36 +193,20 @@ def load_config(path: str | None, *, trusted_only: bool = False) -> Config:
     config = Config(source=path, base=os.path.dirname(os.path.abspath(path)))
     if "select" in data:
         config.select = _string_list(data["select"], "select", path)
-        for selector in config.select:
-            _rule_codes(selector, "select", path)
     if "ignore" in data:
         config.ignore = _string_list(data["ignore"], "ignore", path)
-        for selector in config.ignore:
-            _rule_codes(selector, "ignore", path)
-            _refuse_protected(selector, "'ignore'", path)
     if "severity" in data:
         if not isinstance(data["severity"], dict):
             raise ConfigError(f"{path}: 'severity' must be a table of CODE = \"error|warning|info\"")
-        for key, level in data["severity"].items():
-            severity = _severity(level, f"{path}: severity of {key}")
-            # by code, prefix or name, like select and ignore; later entries win
-            for code in _rule_codes(key, "severity", path):
-                if code in always_reported() and severity != Severity.ERROR:
-                    if protected_rule(key):
-                        raise ConfigError(
-                            f"{path}: the severity of {protected_rule(key)} is always error: Monit refuses such a file"
-                        )
-                    continue  # a prefix (MON0 = "warning") lowers the others only
-                config.severity[code] = severity
+        # by code, prefix or name, like select and ignore; later entries win (see monitlint.selection)
+        config.severity = {
+            key: _severity(level, f"{path}: severity of {key}") for key, level in data["severity"].items()
+        }
     if "per-file-ignores" in data:
         table = data["per-file-ignores"]
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: 'per-file-ignores' must be a table of \"glob\" = [codes]")
         config.per_file_ignores = {k: _string_list(v, f"per-file-ignores.{k}", path) for k, v in table.items()}
-        for pattern, selectors in config.per_file_ignores.items():
-            for selector in selectors:
-                _rule_codes(selector, f"per-file-ignores.{pattern}", path)
-                _refuse_protected(selector, f"'per-file-ignores' ({pattern})", path)
     if "root" in data:
         if not isinstance(data["root"], str):
             raise ConfigError(f"{path}: 'root' must be a string")
@@ -326,12 +226,6 @@ def load_config(path: str | None, *, trusted_only: bool = False) -> Config:
             raise ConfigError(f"{path}: 'host' must be true or false (check users, groups and files on this machine)")
         config.host_selected = data["host"]
     return config
-
-
-def _refuse_protected(selector: str, where: str, path: str) -> None:
-    problem = cannot_turn_off(selector, where)
-    if problem is not None:
-        raise ConfigError(f"{path}: {problem}")
 
 
 def _entrypoint_files(config: Config, pattern: str, path: str) -> list[str]:

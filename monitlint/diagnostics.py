@@ -8,6 +8,7 @@ which stamps the rule's code, name and severity.  Rule checks build findings thr
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum, IntEnum
 from typing import Any
 
@@ -32,9 +33,9 @@ class Severity(IntEnum):
         return cls[text.strip().upper()]
 
 
-@record
+@record(frozen=True)
 class Diagnostic:
-    """One finding: a rule code and name, a severity, a message and where it is."""
+    """One finding: a rule code and name, a severity, a message and where it is (never changed once made)."""
 
     code: str
     rule: str
@@ -47,6 +48,24 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order findings by file, line, column, then code."""
         return (self.span.path, self.span.line, self.span.column, self.code)
+
+    def relocated(self, path: str | None = None, line_shift: int = 0) -> Diagnostic:
+        """This finding under another file name and/or moved ``line_shift`` lines (a copy; ``self`` is kept).
+
+        The one way a finding's location changes: a file linted in its entrypoint's context is
+        reported under the name it was given, a block fragment's lines are counted in the fragment.
+        """
+        span = self.span
+        if (path is None or path == span.path) and not line_shift:
+            return self
+        moved = Span(
+            span.path if path is None else path,
+            span.line + line_shift,
+            span.column,
+            span.end_line + line_shift,
+            span.end_column,
+        )
+        return replace(self, span=moved)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the finding in the JSON output's shape."""
@@ -92,12 +111,19 @@ def bounded(diag: Diagnostic) -> Diagnostic:
     """``diag`` with its message and hint clipped to ``MESSAGE_WINDOW`` and its service to ``NAME_WINDOW``.
 
     A 250 KB quoted service name echoed in 4,000 findings would otherwise write a gigabyte of JSON
-    and of cache; every format and the cache see the clipped text.  Changed in place (and returned).
+    and of cache; every format and the cache see the clipped text.  ``diag`` itself when nothing is
+    clipped, else a clipped copy.
     """
-    if len(diag.message) > MESSAGE_WINDOW:
-        diag.message = clip(diag.message, MESSAGE_WINDOW)
-    if diag.hint is not None and len(diag.hint) > MESSAGE_WINDOW:
-        diag.hint = clip(diag.hint, MESSAGE_WINDOW)
-    if diag.service is not None and len(diag.service) > NAME_WINDOW:
-        diag.service = clip(diag.service, NAME_WINDOW)
-    return diag
+    message, hint, service = diag.message, diag.hint, diag.service
+    if (
+        len(message) <= MESSAGE_WINDOW
+        and (hint is None or len(hint) <= MESSAGE_WINDOW)
+        and (service is None or len(service) <= NAME_WINDOW)
+    ):
+        return diag
+    return replace(
+        diag,
+        message=clip(message, MESSAGE_WINDOW),
+        hint=None if hint is None else clip(hint, MESSAGE_WINDOW),
+        service=None if service is None else clip(service, NAME_WINDOW),
+    )

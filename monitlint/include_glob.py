@@ -70,16 +70,6 @@ def checked_trees(main_real: str, root: str | None) -> list[str]:
     return trees
 
 
-def expand_pattern(resolved: str) -> tuple[list[str], str | None]:
-    """Expand a resolved include pattern to files in Monit's reading order (unbounded by tree; budgeted).
-
-    Returns the files and, when nothing can be included because a plain file
-    or a glob's folder is missing, or a plain path names a folder, a message saying so.
-    """
-    expansion = expand_include(resolved)
-    return expansion.files, expansion.problem
-
-
 def expand_include(
     resolved: str,
     *,

@@ -20,7 +20,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(REPO))
 
-from monitlint.linter.registry import Rule, all_rules  # noqa: E402
+from monitlint.linter.catalog import all_rules  # noqa: E402
+from monitlint.linter.registry import Rule  # noqa: E402
 
 OUTPUT = REPO / "docs" / "rules.md"
 SECTIONS = ("What it detects", "Why it matters", "Bad", "Good")

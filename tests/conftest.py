@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -242,3 +243,26 @@ def first_syntax_error(verdict: MonitVerdict) -> tuple[str, int, str] | None:
         if match:
             return Path(match.group("file")).name, int(match.group("line")), line
     return None
+
+
+def findings_of(parsed: Any) -> list[Any]:
+    """A parse's problems as findings, stamped with their rule as the engine stamps them."""
+    from monitlint.linter.catalog import stamp
+
+    return [stamp(problem) for problem in parsed.problems]
+
+
+def lint_text(text: str, name: str = "<stdin>", root: str | None = None, config: Any = None) -> Any:
+    """A text's ``LintResult`` through the engine's one entry, linted on its own (no entrypoint context)."""
+    from monitlint.linter.engine import EngineContext, Unit, lint_unit
+    from monitlint.selection import Settings
+
+    return lint_unit(Unit(name, text), EngineContext(Settings.of(config), root, in_entrypoint_context=False))
+
+
+def lint_file(path: str, root: str | None = None, config: Any = None, runner: Any = None) -> Any:
+    """A file's ``LintResult`` (with its includes) through the engine's one entry, linted as a whole control file."""
+    from monitlint.linter.engine import EngineContext, Unit, lint_unit
+    from monitlint.selection import Settings
+
+    return lint_unit(Unit(path), EngineContext(Settings.of(config), root, runner, in_entrypoint_context=False))

@@ -9,9 +9,8 @@ import pytest
 
 from monitlint.config import Config
 from monitlint.diagnostics import Severity
-from monitlint.linter.engine import lint_text
-from monitlint.linter.registry import always_on_codes
-from tests.conftest import run_cli
+from monitlint.linter.catalog import always_on_codes
+from tests.conftest import lint_text, run_cli
 
 BROKEN = "set daemon 30\ncheck process broken with pidfile\n"  # MON001 on line 2
 REJECTED = 'set daemon 30\ncheck process a matching "("\n'  # MON006 on line 2

@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from monitlint.linter.registry import all_rules
+from monitlint.linter.catalog import all_rules
 from tests.conftest import CORPUS, require_corpus, run_cli
 
 RECORDED_FILES = 160

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from monitlint.grammar.parser import parse_file
-from tests.conftest import CORPUS, DEBIAN_MONIT, MonitVerdict, first_syntax_error, require_corpus
+from tests.conftest import CORPUS, DEBIAN_MONIT, MonitVerdict, findings_of, first_syntax_error, require_corpus
 
 # Files where monitlint and Monit knowingly disagree, with the reason.
 KNOWN_DIFFERENCES: dict[str, str] = {}
@@ -29,7 +29,7 @@ MonitT = Callable[[Path, Path | None], MonitVerdict]
 def assert_agrees(path: Path, verdict: MonitVerdict, root: str | None = None, display: str | None = None) -> None:
     """monitlint reports MON001 exactly where `monit -t` reports a language error."""
     result = parse_file(str(path), root=root)
-    ours = [d for d in result.diagnostics if d.code == "MON001"]
+    ours = [d for d in findings_of(result) if d.code == "MON001"]
     theirs = first_syntax_error(verdict)
     name = display or path.name
     if theirs is None:

@@ -14,9 +14,7 @@ from pathlib import Path
 import pytest
 
 from monitlint.grammar.lexer import MAX_LEXEME_BYTES
-from monitlint.grammar.parser import parse_file
-from monitlint.linter.engine import lint_parsed
-from tests.conftest import monit_executable
+from tests.conftest import lint_file, monit_executable
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="monit -t is run as root here, like the forms suite")
 
@@ -64,7 +62,7 @@ def test_buffer_overflow_agrees_with_monit(name: str, tmp_path: Path) -> None:
     assert monit_ok is accepted, output
     if not accepted:
         assert "input buffer overflow" in output
-    findings = [d for d in lint_parsed(parse_file(str(path))) if d.code == "MON001"]
+    findings = [d for d in lint_file(str(path)).diagnostics if d.code == "MON001"]
     if accepted:
         assert findings == []
     else:
@@ -81,7 +79,7 @@ def test_byte_order_mark_is_refused_in_words(first: str, tmp_path: Path) -> None
     path.chmod(0o600)
     monit_ok, output = monit_accepts(path)
     assert not monit_ok and "syntax error" in output, output
-    findings = [d for d in lint_parsed(parse_file(str(path))) if d.code == "MON001"]
+    findings = [d for d in lint_file(str(path)).diagnostics if d.code == "MON001"]
     assert len(findings) == 1 and findings[0].span.line == 1
     assert "byte-order mark (U+FEFF)" in findings[0].message
     assert "\ufeff" not in findings[0].message

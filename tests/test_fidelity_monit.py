@@ -36,7 +36,7 @@ import pytest
 import monitlint
 from monitlint.config import Config
 from monitlint.diagnostics import ProblemKind, Severity
-from monitlint.linter.registry import rule_for
+from monitlint.linter.catalog import rule_for
 from tests.conftest import REPO, monit_executable
 
 FIDELITY = REPO / "tests" / "data" / "fidelity"

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from monitlint.linter.engine import lint_file
-from tests.conftest import MonitVerdict, first_syntax_error
+from tests.conftest import MonitVerdict, first_syntax_error, lint_file
 from tests.forms import ACCEPTED, REJECTED, REJECTED_SEMANTIC
 
 MonitT = Callable[[Path, Path | None], MonitVerdict]

@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from monitlint.grammar.parser import parse_file
-from monitlint.linter.engine import lint_parsed
-from tests.conftest import MonitVerdict, first_syntax_error, monit_executable
+from tests.conftest import MonitVerdict, first_syntax_error, lint_file, monit_executable
 
 FORMS = Path(__file__).resolve().parent / "data" / "forms"
 REJECTING_CODES = {"MON001", "MON006"}
@@ -66,10 +64,9 @@ def rejections(path: Path) -> list[tuple[int, str]]:
     cwd = os.getcwd()
     os.chdir(path.parent)
     try:
-        result = parse_file(path.name)
+        findings = lint_file(path.name).diagnostics
     finally:
         os.chdir(cwd)
-    findings = lint_parsed(result)
     return [(d.span.line, f"{d.code} {d.message}") for d in findings if d.code in REJECTING_CODES]
 
 

@@ -33,10 +33,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from monitlint.cli import FORMATS, cli
-from monitlint.linter.engine import LintResult, lint_file, lint_text
+from monitlint.linter.result import LintResult
 from monitlint.source import SourceError, decode_text
 from tests import fuzz_strategies as fs
-from tests.conftest import CORPUS, SAMPLES, monit_executable, run_cli
+from tests.conftest import CORPUS, SAMPLES, lint_file, lint_text, monit_executable, run_cli
 from tests.forms import ACCEPTED, REJECTED
 
 LANGUAGE_CODES = {"MON001", "MON006", "MON201", "MON202", "MON203"}

@@ -25,7 +25,7 @@ import pytest
 import monitlint
 from monitlint.config import Config, ConfigError, load_config
 from monitlint.host import HostView
-from monitlint.linter.registry import find_rule
+from monitlint.linter.catalog import find_rule
 from tests.conftest import monit_executable, run_cli
 
 IS_ROOT = os.geteuid() == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from monitlint.linter.engine import lint_file, lint_text
+from tests.conftest import lint_file, lint_text
 
 
 def mon101(text: str) -> list[tuple[int, str | None]]:

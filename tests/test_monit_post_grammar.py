@@ -13,7 +13,7 @@ import pytest
 
 import monitlint
 from monitlint.diagnostics import Diagnostic, ProblemKind
-from monitlint.linter.registry import all_rules, rule_for
+from monitlint.linter.catalog import all_rules, rule_for
 
 HOST = "set daemon 30\ncheck host h with address 127.0.0.1\n"
 SYNTAX_CODE = rule_for(ProblemKind.SYNTAX_ERROR).code

@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from monitlint.linter.registry import all_rules
+from monitlint.linter.catalog import all_rules
 from tests.conftest import REPO, run_cli
 
 MISSING_STOP = "samples/missing-stop/monitrc"

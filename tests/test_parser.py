@@ -18,7 +18,7 @@ from monitlint.model import (
     RestartLimitTest,
     Subject,
 )
-from tests.conftest import run_cli
+from tests.conftest import findings_of, run_cli
 
 FULL = """\
 set daemon 30 with start delay 60
@@ -53,7 +53,7 @@ check system $HOST
 
 def test_full_config_model() -> None:
     result = parse_text(FULL, "full.monitrc")
-    assert result.diagnostics == []
+    assert findings_of(result) == []
     config = result.config
     assert [s.kind for s in config.settings] == ["daemon", "log", "httpd", "mailserver", "alert"]
     daemon = config.settings[0]
@@ -121,7 +121,7 @@ def test_users_and_groups_are_ids_when_unquoted_numbers_and_names_otherwise() ->
         "  if failed uid '0' then alert\n  if failed gid 0 then alert\n"
     )
     result = parse_text(text, "monitrc")
-    assert result.diagnostics == []
+    assert findings_of(result) == []
     service = result.config.services[0]
     assert service.start is not None and service.stop is not None
     assert (service.start.uid, service.start.gid, service.start.argv) == (0, "0", ["/bin/true"])
@@ -155,7 +155,7 @@ check process c with pidfile /run/c.pid
     start program = "/bin/c"
 """
     result = parse_text(text, "t.monitrc")
-    errors = [(d.span.line, d.span.column, d.message) for d in result.diagnostics]
+    errors = [(d.span.line, d.span.column, d.message) for d in findings_of(result)]
     assert [(line, col) for line, col, _ in errors] == [(2, 31), (5, 17), (6, 19)]
     assert "expected `then` after the condition" in errors[0][2]
     assert "separated by a space" in errors[1][2]
@@ -170,37 +170,37 @@ def test_statement_illegal_for_type_and_missing_target() -> None:
     result = parse_text(
         'check file f with path /x\n  if cpu > 5% then alert\ncheck process p\n  start program = "/x"\n'
     )
-    messages = [d.message for d in result.diagnostics]
+    messages = [d.message for d in findings_of(result)]
     assert "`cpu` cannot be tested in a `check file` block" in messages[0]
     assert "needs `with pidfile" in messages[1]
 
 
 def test_error_at_end_of_file_points_at_last_token() -> None:
     result = parse_text("check process a with pidfile /run/a.pid\n  if cpu > 80%")
-    (diag,) = result.diagnostics
+    (diag,) = findings_of(result)
     assert diag.span.line == 2 and "`then`" in diag.message
 
 
 def test_set_statement_error_reported_at_next_statement_like_monit() -> None:
     result = parse_text("set eventqueue\n\ncheck system x\n")
-    (diag,) = result.diagnostics
+    (diag,) = findings_of(result)
     assert diag.span.line == 3 and "basedir" in diag.message
 
 
 def test_lines_outside_a_block_are_reported() -> None:
     result = parse_text("if failed port 80 then alert\n")
-    (diag,) = result.diagnostics
+    (diag,) = findings_of(result)
     assert "outside a `check` block" in diag.message
 
 
 def test_empty_and_comment_only_files_are_fine() -> None:
-    assert parse_text("").diagnostics == []
-    assert parse_text("# nothing\n   \n").diagnostics == []
+    assert findings_of(parse_text("")) == []
+    assert findings_of(parse_text("# nothing\n   \n")) == []
 
 
 def test_crlf_and_no_final_newline() -> None:
     result = parse_text("set daemon 30\r\ncheck system x\r\n  if cpu > 80% then alert")
-    assert result.diagnostics == []
+    assert findings_of(result) == []
     assert result.config.services[0].tests[0].kind == "system_resource"
 
 
@@ -220,7 +220,7 @@ def test_include_positions_point_into_the_included_file(tmp_path: Path) -> None:
         "include conf.d/*\n"
     )
     result = parse_file(str(main))
-    assert result.diagnostics == []
+    assert findings_of(result) == []
     services = result.config.services
     # Monit reads one glob's matches in reverse sorted order; `~` files are skipped
     assert [s.name for s in services] == ["bin", "b", "a"]
@@ -244,7 +244,7 @@ def test_include_problems_are_findings(tmp_path: Path) -> None:
     main = tmp_path / "monitrc"
     main.write_text("include /nonexistent-dir/*\ninclude missing.conf\ninclude monitrc\n")
     result = parse_file(str(main))
-    codes = [(d.code, d.span.line) for d in result.diagnostics]
+    codes = [(d.code, d.span.line) for d in findings_of(result)]
     assert codes == [("MON002", 1), ("MON002", 2), ("MON003", 3)]
 
 
@@ -252,7 +252,7 @@ def test_include_cycle_between_two_files(tmp_path: Path) -> None:
     (tmp_path / "a").write_text("include b\ncheck system a\n")
     (tmp_path / "b").write_text("include a\n")
     result = parse_file(str(tmp_path / "a"))
-    assert [d.code for d in result.diagnostics] == ["MON003"]
+    assert [d.code for d in findings_of(result)] == ["MON003"]
     assert [s.name for s in result.config.services] == ["a"]
 
 
@@ -260,7 +260,7 @@ def test_unreadable_included_file_is_a_finding(tmp_path: Path) -> None:
     (tmp_path / "bin").write_bytes(b"\x00\x01binary")
     (tmp_path / "main").write_text("include bin\n")
     result = parse_file(str(tmp_path / "main"))
-    (diag,) = result.diagnostics
+    (diag,) = findings_of(result)
     assert diag.code == "MON002" and "binary" in diag.message
 
 
@@ -269,7 +269,7 @@ def test_deep_include_nesting_is_bounded(tmp_path: Path) -> None:
         (tmp_path / f"f{i}").write_text(f"include f{i + 1}\n")
     (tmp_path / "f1030").write_text("check system deep\n")
     result = parse_file(str(tmp_path / "f0"))
-    assert any("limit" in d.message for d in result.diagnostics)
+    assert any("limit" in d.message for d in findings_of(result))
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ import types
 from collections.abc import Iterator
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.linter.catalog import find_rule
 from monitlint.linter.context import LintContext
-from monitlint.linter.registry import Rule, find_rule, rule_from_module
+from monitlint.linter.registry import Rule, rule_from_module
 from monitlint.model import ResourceTest, Subject
 
 

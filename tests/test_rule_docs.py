@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from monitlint.linter.registry import Rule, all_rules
+from monitlint.linter.catalog import all_rules
+from monitlint.linter.registry import Rule
 from tests.conftest import REPO, run_cli
 
 GENERATOR = REPO / "scripts" / "generate_rules_doc.py"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from monitlint.diagnostics import Problem, ProblemKind, Severity
-from monitlint.linter.registry import all_rules, rule_for, stamp
+from monitlint.linter.catalog import all_rules, rule_for, stamp
 from monitlint.model import Span
 from tests.conftest import REPO
 

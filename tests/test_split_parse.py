@@ -14,8 +14,8 @@ import pytest
 
 from monitlint import parallel
 from monitlint.grammar.parser import ParseResult, parse_file
-from monitlint.linter.engine import lint_file
 from monitlint.parallel import forking_runner, run_sliced, slices
+from tests.conftest import findings_of, lint_file
 
 pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="parsing apart needs fork (Linux)")
 
@@ -51,7 +51,7 @@ def snapshot(result: ParseResult) -> str:
         "settings": [dataclasses.asdict(s) for s in config.settings],
         "includes": [dataclasses.asdict(i) for i in config.includes],
         "files": config.files,
-        "diagnostics": sorted(repr(d) for d in result.diagnostics),
+        "diagnostics": sorted(repr(d) for d in findings_of(result)),
         "comments": sorted((c.path, c.line, c.column, c.text, c.own_line) for c in result.comments),
         "statements": {path: sorted(records) for path, records in result.statements.items()},
         "sources": {path: source.text for path, source in result.sources.items()},
@@ -100,7 +100,7 @@ def test_syntax_errors_at_file_ends_and_nested_includes(tmp_path: Path, split_ca
     main = make_tree(tmp_path, extra=extra)
     assert_same_with_jobs(main)
     assert split_calls
-    codes = [d.code for d in parse_file(str(main), runner=two_processes).diagnostics]
+    codes = [d.code for d in findings_of(parse_file(str(main), runner=two_processes))]
     assert codes.count("MON001") == 2 and "MON003" in codes
 
 

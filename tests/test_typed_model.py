@@ -40,7 +40,7 @@ from monitlint.model import (
     Unit,
     plain,
 )
-from tests.conftest import REPO
+from tests.conftest import REPO, findings_of
 
 PACKAGE = REPO / "monitlint"
 LINTER = PACKAGE / "linter"
@@ -109,7 +109,7 @@ check program job with path "/bin/job --a --b"
 
 def _model() -> ControlFile:
     result = parse_text(CONFIG, "typed.monitrc")
-    assert result.diagnostics == []
+    assert findings_of(result) == []
     return result.config
 
 

@@ -18,12 +18,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import field
 
 from monitlint.budgets import ERROR_RECOVERY_SHIFTS, MAX_SYNTAX_ERRORS_KEPT
-from monitlint.diagnostics import Diagnostic, Problem, ProblemKind
+from monitlint.diagnostics import Problem, ProblemKind
 from monitlint.gc_pause import gc_paused
 from monitlint.grammar.includes import IncludeExpander, SplitInclude
 from monitlint.grammar.keywords import BLOCK_STATEMENT_STARTS, SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
 from monitlint.grammar.lalr import ParseFailure, Parser, load_tables
-from monitlint.grammar.lexer import MToken
 from monitlint.grammar.messages import TOP_LEVEL_WORDS, did_you_mean, syntax_message
 from monitlint.grammar.tokens import Token
 from monitlint.grammar.transformer import ModelBuilder, Node, token_span
@@ -46,22 +45,14 @@ class ParseResult:
     """A parsed control file, its syntax and include problems, comments and source texts."""
 
     config: ControlFile
-    # What the parser and the include expander found; the engine names them (a Diagnostic here
-    # comes from a producer that still names its rule itself).
-    problems: list[Problem | Diagnostic] = field(default_factory=list)
+    # What the parser and the include expander found; the engine names them (stamps their rule).
+    problems: list[Problem] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     # Per file: (line, end line) of every statement; for a check block the end is the block's end.
     statements: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
     # Per file: syntax errors past MAX_SYNTAX_ERRORS_KEPT, counted, not kept (the engine says how many).
     omitted: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def diagnostics(self) -> list[Diagnostic]:
-        """The problems as findings, named by the rule registry (a new list on each call)."""
-        from monitlint.linter.registry import stamp
-
-        return [stamp(problem) for problem in self.problems]
 
 
 def parse_file(path: str, root: str | None = None, runner: Runner | None = None) -> ParseResult:
@@ -149,7 +140,7 @@ class _ErrorGate:
         self.discard_first = False
         self.shifted += count
 
-    def failed(self, index: int, piece: list[MToken], after: MToken | None) -> bool:
+    def failed(self, index: int, piece: list[Token], after: Token | None) -> bool:
         """``piece`` fails at ``index`` (``after`` follows it); True when this error is to be reported."""
         shifted = index - 1 if self.discard_first and index else index
         bad = piece[index] if index < len(piece) else after
@@ -172,14 +163,14 @@ class _ErrorGate:
 
 
 def _parse_stream(
-    tokens: Iterator[list[MToken] | SplitInclude],
+    tokens: Iterator[list[Token] | SplitInclude],
     result: ParseResult,
-    last_follower: MToken | None,
+    last_follower: Token | None,
     parse_split: Callable[[SplitInclude], None] | None,
 ) -> None:
     """Parse a token stream chunk by chunk into ``result``."""
     gate = _ErrorGate(result)
-    previous: list[MToken] | None = None
+    previous: list[Token] | None = None
     for chunk in _chunks(tokens):
         if type(chunk) is SplitInclude:
             if previous is not None:
@@ -218,14 +209,14 @@ def _merge(result: ParseResult, expander: IncludeExpander, part: ParseResult) ->
         result.statements.setdefault(path, []).extend(records)
 
 
-def _chunks(pieces: Iterator[list[MToken] | SplitInclude]) -> Iterator[list[MToken] | SplitInclude]:
+def _chunks(pieces: Iterator[list[Token] | SplitInclude]) -> Iterator[list[Token] | SplitInclude]:
     """Join the scanner's pieces into statements: a new one at each `set` and `check`.
 
     A statement that does not begin with one is kept as its first token only: it is
     reported there, and the rest of it (a log file passed by mistake can be
     millions of words) would only take memory.
     """
-    chunk: list[MToken] = []
+    chunk: list[Token] = []
     orphan = False
     for piece in pieces:
         if type(piece) is SplitInclude:
@@ -248,7 +239,7 @@ def _chunks(pieces: Iterator[list[MToken] | SplitInclude]) -> Iterator[list[MTok
         yield chunk
 
 
-def _add(result: ParseResult, item: object, chunk: list[MToken]) -> None:
+def _add(result: ParseResult, item: object, chunk: list[Token]) -> None:
     if isinstance(item, Service):
         item.end = token_span(chunk[-1])
         result.config.services.append(item)
@@ -256,7 +247,7 @@ def _add(result: ParseResult, item: object, chunk: list[MToken]) -> None:
         result.config.settings.append(item)
 
 
-def _record_statements(chunk: list[MToken], result: ParseResult) -> None:
+def _record_statements(chunk: list[Token], result: ParseResult) -> None:
     """Remember where statements start and end, for suppression comments."""
     first = chunk[0]
     starts = [0, *_segments(chunk)] if first.type in SERVICE_TYPE_OF_CHECK else [0]
@@ -271,7 +262,7 @@ def _record_statements(chunk: list[MToken], result: ParseResult) -> None:
         result.statements.setdefault(tok.path, []).append((tok.line or 1, end_line, block))
 
 
-def _parse_chunk(chunk: list[MToken], result: ParseResult, follower: MToken | None, gate: _ErrorGate) -> None:
+def _parse_chunk(chunk: list[Token], result: ParseResult, follower: Token | None, gate: _ErrorGate) -> None:
     # Statement bounds only matter for suppression comments; skip the work for files without any.
     if any(f is not None and f.may_have_directives for f in set(map(_FILE_OF, chunk))):
         _record_statements(chunk, result)
@@ -305,7 +296,7 @@ def _parse_chunk(chunk: list[MToken], result: ParseResult, follower: MToken | No
 CUT_SHORT_TRIES = 8
 
 
-def _keep_cut_short_setting(chunk: list[MToken], result: ParseResult, parser: Parser, failed_at: int) -> None:
+def _keep_cut_short_setting(chunk: list[Token], result: ParseResult, parser: Parser, failed_at: int) -> None:
     """Keep the longest whole `set` statement that the broken one begins with, for the rules.
 
     ``set httpd unixsocket … allow localhost`` followed by a typo (``chek process …``) is
@@ -322,7 +313,7 @@ def _keep_cut_short_setting(chunk: list[MToken], result: ParseResult, parser: Pa
         return
 
 
-def _orphan(first: MToken) -> Problem:
+def _orphan(first: Token) -> Problem:
     if first.type == "LEXERROR":
         message = str(first)
     elif _raw(first).startswith("\ufeff"):  # Monit refuses it too: "syntax error '\ufeffset'"
@@ -351,7 +342,7 @@ def _orphan(first: MToken) -> Problem:
     )
 
 
-def _segments(chunk: list[MToken]) -> list[int]:
+def _segments(chunk: list[Token]) -> list[int]:
     """Indexes where a block statement probably starts (used only to recover from errors)."""
     starts = []
     for i in range(1, len(chunk)):
@@ -378,13 +369,13 @@ def _segments(chunk: list[MToken]) -> list[int]:
 
 
 def _recover_block(
-    chunk: list[MToken], result: ParseResult, parser: Parser, follower: MToken | None, gate: _ErrorGate
+    chunk: list[Token], result: ParseResult, parser: Parser, follower: Token | None, gate: _ErrorGate
 ) -> None:
     """Parse a broken block statement by statement, reporting each bad one (as Bison's rule allows)."""
     bounds = [*_segments(chunk), len(chunk)]
     service_type = SERVICE_TYPE_OF_CHECK.get(chunk[0].type)
     header_end = bounds[0]
-    accepted: list[MToken] = list(chunk[:header_end])
+    accepted: list[Token] = list(chunk[:header_end])
     walker = parser.walker()
     header_failure = walker.feed(accepted)
     if header_failure is not None:
@@ -423,13 +414,13 @@ def _raw(tok: Token) -> str:
 
 
 def _error(
-    chunk: list[MToken],
+    chunk: list[Token],
     start: int,
     end: int,
     parser: Parser,
     service_type: str | None,
-    prefix: list[MToken] | None = None,
-    follower: MToken | None = None,
+    prefix: list[Token] | None = None,
+    follower: Token | None = None,
     failure: tuple[int, set[str]] | None = None,
 ) -> Problem:
     """Locate the first syntax error in chunk[start:end] and describe it.

@@ -1,4 +1,20 @@
-"""Run the parser and the rules over control files, honouring configuration and suppressions."""
+"""The engine: one entry, :func:`lint_unit`, lints one file or text in an explicit :class:`EngineContext`.
+
+``monitlint.lint()`` (the CLI, the provider's gate, library users) calls it for each file; an
+editor server would call it for each buffer.  A unit is linted in one of three ways:
+
+- reached by a configured entrypoint (``in_entrypoint_context``): the entrypoint is linted whole,
+  once per context, and the unit gets the findings located in it (a text is read in place of the
+  file it names, as an editor's unsaved buffer);
+- a block fragment (an ``if`` line in an include folder such as Debian's ``templates/``): its
+  statements inside a stand-in ``check`` block;
+- otherwise a whole control file, with its includes.
+
+Only the rules the context's :class:`~monitlint.selection.RuleSelection` selects run (and the
+always-on ones); producers' problems are stamped with their rule here, then suppression
+comments, per-file selection and severity overrides apply.  Findings are never changed in
+place: a relocated finding is a copy (:meth:`Diagnostic.relocated`).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +25,136 @@ from monitlint.budgets import MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RULE
 from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.gc_pause import gc_paused
-from monitlint.grammar.parser import ParseResult, parse_file, parse_text
+from monitlint.grammar.parser import ParseResult, parse_file, parse_source
+from monitlint.linter.catalog import all_rules, stamp
 from monitlint.linter.context import LintContext
-from monitlint.linter.registry import Rule, all_rules, selector_matches, stamp
 from monitlint.linter.result import LintResult
 from monitlint.model import DaemonSetting, Span
+from monitlint.records import record
+from monitlint.selection import Settings
+from monitlint.source import SourceError, SourceFile
 from monitlint.work import Runner
+
+
+@record(frozen=True)
+class Unit:
+    """One thing to lint: the file ``name`` on disk, or ``text`` reported under ``name``."""
+
+    name: str
+    text: str | None = None
+
+
+class EngineContext:
+    """What linting a unit depends on, given explicitly, and what units linted in it share.
+
+    ``settings``: the configuration and its rule selection; ``root``: where absolute includes are
+    looked up (default: the configuration's); ``runner``: hands out independent groups of a large
+    include and of the rules of a large config (see :mod:`monitlint.work`); ``in_entrypoint_context``:
+    a file a configured entrypoint reaches gets its findings from that entrypoint's lint (the CLI's
+    way), else every unit is linted on its own (the provider's gate).  Each entrypoint is parsed and
+    linted once per context, however many of its files are linted.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        root: str | None = None,
+        runner: Runner | None = None,
+        in_entrypoint_context: bool = True,
+    ) -> None:
+        self.config: Config = settings.config
+        self.selection = settings.selection
+        self.root = root if root is not None else settings.config.root
+        self.runner = runner
+        self.in_entrypoint_context = in_entrypoint_context
+        self._entrypoints: list[tuple[ParseResult, set[str]]] | None = None
+        # Per entrypoint (by index): its findings by the real path of their file.  A CI run names every
+        # file an entrypoint includes: linting the entrypoint again for each was quadratic (800 files: 42 s).
+        self._findings: dict[int, dict[str, list[Diagnostic]]] = {}
+        self._real_paths: dict[str, str] = {}
+
+    def real(self, path: str) -> str:
+        """``os.path.realpath(path)``, once per path (it costs a system call per path component)."""
+        real = self._real_paths.get(path)
+        if real is None:
+            real = self._real_paths[path] = os.path.realpath(path)
+        return real
+
+    def entrypoints(self) -> list[tuple[ParseResult, set[str]]]:
+        """Each readable entrypoint's parse and the real paths of the files it reads."""
+        if self._entrypoints is None:
+            self._entrypoints = []
+            for entry in self.config.entrypoints:
+                try:
+                    parsed = parse_file(entry, root=self.root, runner=self.runner)
+                except SourceError:
+                    continue
+                self._entrypoints.append((parsed, {self.real(f) for f in parsed.config.files}))
+        return self._entrypoints
+
+    def findings_of(self, index: int, parsed: ParseResult) -> dict[str, list[Diagnostic]]:
+        """Every finding of entrypoint ``index``, by the real path of its file (the rules run once)."""
+        if index not in self._findings:
+            grouped: dict[str, list[Diagnostic]] = {}
+            for diag in _findings(parsed, self, complete=True):
+                grouped.setdefault(self.real(diag.span.path), []).append(diag)
+            self._findings[index] = grouped
+        return self._findings[index]
+
+
+def lint_unit(unit: Unit, context: EngineContext) -> LintResult:
+    """Lint one file or text in ``context``: the engine's one entry (raises SourceError if a file cannot be read)."""
+    name = unit.name
+    if context.in_entrypoint_context and context.config.entrypoints:
+        found = _in_entrypoint(unit, context)
+        if found is not None:
+            return found
+    if unit.text is None and context.in_entrypoint_context:
+        from monitlint.discovery import in_include_folder, is_block_fragment
+
+        # A file that starts inside a check block (`if …`) is a block fragment where the user says
+        # it is one (an include folder such as Debian's templates/, or a configuration naming the
+        # main files); passed on its own, it is a whole control file, which Monit refuses.
+        if (in_include_folder(name) or context.config.entrypoints) and is_block_fragment(name):
+            return _fragment(name, context)
+    if unit.text is None:
+        parsed = parse_file(name, root=context.root, runner=context.runner)
+    else:
+        parsed = parse_source(SourceFile(name, unit.text), os.path.realpath(name), context.root, context.runner)
+    complete = is_complete(parsed, name, context.config)
+    return LintResult(name, _findings(parsed, context, complete), parsed, complete)
+
+
+def _in_entrypoint(unit: Unit, context: EngineContext) -> LintResult | None:
+    """The findings of ``unit`` in the context of the entrypoint that reads it, or None when none does."""
+    name = unit.name
+    real = context.real(name)
+    if unit.text is None:
+        for index, (parsed, files) in enumerate(context.entrypoints()):
+            if real in files:
+                # Under the name the user gave, not the include's (copies: the entrypoint's findings are shared).
+                found = [d.relocated(name) for d in context.findings_of(index, parsed).get(real, [])]
+                return LintResult(name, found, parsed, True)
+        return None
+    if name == "<stdin>":
+        return None
+    from monitlint.grammar.includes import text_in_place_of
+
+    # An editor's unsaved buffer, `check --stdin-filename`: each entrypoint is parsed with the text read
+    # in place of the file it names; an entrypoint named itself is linted whole, as any text.
+    with text_in_place_of(real, unit.text):
+        for entry in context.config.entrypoints:
+            if context.real(entry) == real:
+                return None
+            try:
+                parsed = parse_file(entry, root=context.root, runner=context.runner)
+            except SourceError:
+                continue
+            if real in {os.path.realpath(f) for f in parsed.config.files}:
+                found = [d.relocated(name) for d in _findings(parsed, context, complete=True, only_paths={real})]
+                parsed.sources = {name: SourceFile(name, unit.text)}
+                return LintResult(name, found, parsed, True)
+    return None
 
 
 def is_complete(result: ParseResult, path: str, config: Config) -> bool:
@@ -35,52 +175,30 @@ def is_complete(result: ParseResult, path: str, config: Config) -> bool:
     return not in_include_folder(path)
 
 
-def enabled_rules(config: Config, path: str | None = None) -> list[Rule]:
-    """Rules selected by ``select``/``ignore`` (and ``per-file-ignores`` for ``path``).
-
-    A rule that is always on (what Monit itself refuses) is enabled whatever the selection says:
-    the configuration layer refuses to name it, and this is the backstop for every other caller.
-    """
-    ignored = list(config.ignore) + (config.ignored_for(path) if path else [])
-    return [
-        rule
-        for rule in all_rules()
-        if rule.always_on
-        or (
-            any(selector_matches(rule, s) for s in config.select)
-            and not any(selector_matches(rule, s) for s in ignored)
-        )
-    ]
-
-
 # Below this many services the rules take milliseconds: handing them out in groups costs more than it saves.
 RULE_GROUPS_MIN_SERVICES = 2000
 
 
-def lint_parsed(
-    result: ParseResult,
-    config: Config | None = None,
-    complete: bool = True,
-    only_paths: set[str] | None = None,
-    runner: Runner | None = None,
+def _findings(
+    result: ParseResult, context: EngineContext, complete: bool, only_paths: set[str] | None = None
 ) -> list[Diagnostic]:
-    """Run the enabled rules over a parsed file; apply suppressions and severity overrides.
+    """Run the selected rules over a parse; stamp the producers' problems; apply suppressions and overrides.
 
     ``only_paths`` keeps the findings located in those files (a file linted in an entrypoint's context).
-    With a ``runner`` (see :mod:`monitlint.work`) the rules of a large config are handed to it in
-    groups weighted by their ``COST`` (the findings are the same).
+    With the context's runner the rules of a large config are handed out in groups weighted by their
+    ``COST`` (the findings are the same).
     """
     from monitlint.linter.suppressions import apply_suppressions, parse_directives
 
-    config = config or Config()
-    context = LintContext.of(result, config, complete)
-    rules = all_rules()
+    selection = context.selection
+    lint_context = LintContext.of(result, context.config, complete)
     found = [stamp(problem) for problem in result.problems]
-    active = [rule for rule in rules if rule.check is not None and (rule.scope != "config" or complete)]
+    active = [rule for rule in selection.rules() if rule.check is not None and (rule.scope != "config" or complete)]
 
     def run(first: int, stop: int) -> list[Diagnostic]:
-        return [diag for rule in active[first:stop] for diag in rule.check(context, rule)]  # type: ignore[misc]
+        return [diag for rule in active[first:stop] for diag in rule.check(lint_context, rule)]  # type: ignore[misc]
 
+    runner = context.runner
     with gc_paused():  # the rules walk a large model and create no cycles
         if runner is not None and len(result.config.services) >= RULE_GROUPS_MIN_SERVICES:
             for part in runner([rule.cost for rule in active], run):
@@ -88,23 +206,30 @@ def lint_parsed(
         else:
             found.extend(run(0, len(active)))
     # Selection is per file of the finding, so per-file-ignores apply to included files too.
-    enabled_by_path: dict[str, set[str]] = {}
+    enabled_by_path: dict[str, frozenset[str]] = {}
 
-    def enabled(path: str) -> set[str]:
-        if path not in enabled_by_path:
-            enabled_by_path[path] = {r.code for r in enabled_rules(config, path)}
-        return enabled_by_path[path]
+    def enabled(path: str) -> frozenset[str]:
+        codes = enabled_by_path.get(path)
+        if codes is None:
+            codes = enabled_by_path[path] = selection.codes(path)
+        return codes
 
     found = [d for d in found if d.code in enabled(d.span.path)]
+    rules = all_rules()  # a suppression may name any rule, selected or not
     resolve = {r.code.lower(): r.code for r in rules} | {r.name: r.code for r in rules}
     protected = frozenset(r.code for r in rules if r.always_on)
-    directives, bad = parse_directives(context.comments, context.statements, resolve, protected, context.sources)
+    directives, bad = parse_directives(
+        lint_context.comments, lint_context.statements, resolve, protected, lint_context.sources
+    )
     found, unused = apply_suppressions(found, directives, enabled)
     found.extend(d for d in map(stamp, bad + unused) if d.code in enabled(d.span.path))
-    for diag in found:
+    overrides = selection.overrides()
+    if overrides:
         # What Monit refuses stays an error, whatever a severity override says.
-        if diag.code in config.severity and diag.code not in protected:
-            diag.severity = config.severity[diag.code]
+        found = [
+            replace(d, severity=overrides[d.code]) if d.code in overrides and d.code not in protected else d
+            for d in found
+        ]
     if only_paths is not None:
         found = [d for d in found if os.path.realpath(d.span.path) in only_paths]
     found.sort(key=Diagnostic.sort_key)
@@ -124,7 +249,7 @@ def capped(found: list[Diagnostic], omitted: dict[str, int] | None = None) -> li
     Output stays bounded however many findings one file produces (`if` on 800,000 lines).
     """
     from monitlint.diagnostics import ProblemKind
-    from monitlint.linter.registry import rule_for
+    from monitlint.linter.catalog import rule_for
 
     per_rule: dict[tuple[str, str], int] = {}
     per_file: dict[str, int] = {}
@@ -171,28 +296,6 @@ def capped(found: list[Diagnostic], omitted: dict[str, int] | None = None) -> li
     return kept
 
 
-def lint_file(
-    path: str, root: str | None = None, config: Config | None = None, runner: Runner | None = None
-) -> LintResult:
-    """Lint a control file from disk (raises SourceError if it cannot be read).
-
-    A ``runner`` (see :mod:`monitlint.work`) is handed the independent groups of a large include and
-    of the rules of a large config.
-    """
-    config = config or Config()
-    parsed = parse_file(path, root=root if root is not None else config.root, runner=runner)
-    complete = is_complete(parsed, path, config)
-    return LintResult(path, lint_parsed(parsed, config, complete, runner=runner), parsed, complete)
-
-
-def lint_text(text: str, path: str = "<stdin>", root: str | None = None, config: Config | None = None) -> LintResult:
-    """Lint control-file text."""
-    config = config or Config()
-    parsed = parse_text(text, path, root=root if root is not None else config.root)
-    complete = is_complete(parsed, path, config)
-    return LintResult(path, lint_parsed(parsed, config, complete), parsed, complete)
-
-
 # A block fragment (Debian's templates/*: `if` lines meant for inclusion inside a check block) is
 # parsed inside a stand-in block of each of these types; the type that reads it best is kept.
 STAND_INS = (
@@ -208,27 +311,26 @@ STAND_INS = (
 )
 
 
-def lint_fragment(path: str, root: str | None = None, config: Config | None = None) -> LintResult:
+def _fragment(path: str, context: EngineContext) -> LintResult:
     """Lint a block fragment on its own: its statements inside a stand-in ``check`` block.
 
     Lines keep their numbers in the file.  Whole-config rules do not run (a fragment is not complete),
     and findings about the stand-in block itself (its `check` line) are dropped: what remains is
     about the fragment's own statements.
     """
-    from monitlint.source import SourceFile, read_source
-
-    config = config or Config()
-    source = read_source(path)
     from monitlint.diagnostics import ProblemKind
-    from monitlint.linter.registry import rule_for
+    from monitlint.linter.catalog import rule_for
+    from monitlint.source import read_source
 
+    source = read_source(path)
     syntax_code = rule_for(ProblemKind.SYNTAX_ERROR).code
+    real = os.path.realpath(path)
     best: tuple[int, list[Diagnostic], ParseResult] | None = None
     for header in STAND_INS:
-        parsed = parse_text(f"{header}\n{source.text}", path, root=root if root is not None else config.root)
+        parsed = parse_source(SourceFile(path, f"{header}\n{source.text}"), real, context.root)
         found = [
             d
-            for d in lint_parsed(parsed, config, complete=False)
+            for d in _findings(parsed, context, complete=False)
             if d.span.line > 1 and d.service in (None, "__fragment__")
         ]
         errors = sum(1 for d in found if d.code == syntax_code)
@@ -238,106 +340,6 @@ def lint_fragment(path: str, root: str | None = None, config: Config | None = No
             break
     assert best is not None
     _errors, found, parsed = best
-    for diag in found:
-        span = diag.span
-        diag.span = Span(span.path, span.line - 1, span.column, span.end_line - 1, span.end_column)
-        if diag.service == "__fragment__":
-            diag.service = None
+    found = [(replace(d, service=None) if d.service == "__fragment__" else d).relocated(line_shift=-1) for d in found]
     parsed.sources = {**parsed.sources, path: SourceFile(path, source.text)}
     return LintResult(path, found, parsed, False)
-
-
-class Linter:
-    """Lints many paths; files reached by a configured entrypoint are linted in its context."""
-
-    def __init__(self, config: Config, root: str | None = None, runner: Runner | None = None) -> None:
-        self.config = config
-        self.root = root if root is not None else config.root
-        self.runner = runner
-        self._entrypoints: list[tuple[str, ParseResult, set[str]]] | None = None
-        # Per entrypoint (by index): its findings, linted once, by the real path of their file.  A CI
-        # run names every file an entrypoint includes: linting the whole entrypoint again for each was
-        # quadratic (800 one-service files: 42 s).
-        self._findings: dict[int, dict[str, list[Diagnostic]]] = {}
-        self._real_paths: dict[str, str] = {}
-
-    def _real(self, path: str) -> str:
-        """``os.path.realpath(path)``, once per path (it costs a system call per path component)."""
-        real = self._real_paths.get(path)
-        if real is None:
-            real = self._real_paths[path] = os.path.realpath(path)
-        return real
-
-    def _findings_of(self, index: int, parsed: ParseResult) -> dict[str, list[Diagnostic]]:
-        """Every finding of entrypoint ``index``, by the real path of its file (the rules run once)."""
-        if index not in self._findings:
-            grouped: dict[str, list[Diagnostic]] = {}
-            for diag in lint_parsed(parsed, self.config, complete=True, runner=self.runner):
-                grouped.setdefault(self._real(diag.span.path), []).append(diag)
-            self._findings[index] = grouped
-        return self._findings[index]
-
-    def _contexts(self) -> list[tuple[str, ParseResult, set[str]]]:
-        if self._entrypoints is None:
-            from monitlint.source import SourceError
-
-            self._entrypoints = []
-            for entry in self.config.entrypoints:
-                try:
-                    parsed = parse_file(entry, root=self.root, runner=self.runner)
-                except SourceError:
-                    continue
-                files = {self._real(f) for f in parsed.config.files}
-                self._entrypoints.append((entry, parsed, files))
-        return self._entrypoints
-
-    def lint(self, path: str) -> LintResult:
-        """Lint one path (raises SourceError if it cannot be read)."""
-        real = self._real(path)
-        for index, (_entry, parsed, files) in enumerate(self._contexts()):
-            if real in files:
-                diags = [
-                    # Under the name the user gave, not the include's (a copy: the entrypoint's findings are shared).
-                    replace(
-                        diag,
-                        span=Span(path, diag.span.line, diag.span.column, diag.span.end_line, diag.span.end_column),
-                    )
-                    for diag in self._findings_of(index, parsed).get(real, [])
-                ]
-                return LintResult(path, diags, parsed, True)
-        from monitlint.discovery import in_include_folder, is_block_fragment
-
-        # A file that starts inside a check block (`if …`) is a block fragment where the user says
-        # it is one (an include folder such as Debian's templates/, or a configuration naming the
-        # main files); passed on its own, it is a whole control file, which Monit refuses.
-        if (in_include_folder(path) or self.config.entrypoints) and is_block_fragment(path):
-            return lint_fragment(path, self.root, self.config)
-        return lint_file(path, self.root, self.config, self.runner)
-
-    def lint_text(self, text: str, name: str = "<stdin>") -> LintResult:
-        """Lint control-file text as the file ``name``: in its entrypoint's context when one includes that file.
-
-        The entrypoint is parsed with ``text`` read in place of ``name`` (an editor's unsaved
-        buffer, ``check --stdin-filename``); otherwise the text is linted on its own.
-        """
-        from monitlint.grammar.includes import text_in_place_of
-        from monitlint.source import SourceError, SourceFile
-
-        real = os.path.realpath(name)
-        if name != "<stdin>":
-            with text_in_place_of(real, text):
-                for entry in self.config.entrypoints:
-                    if os.path.realpath(entry) == real:
-                        break  # the text is an entrypoint itself: lint it whole, below
-                    try:
-                        parsed = parse_file(entry, root=self.root)
-                    except SourceError:
-                        continue
-                    if real in {os.path.realpath(f) for f in parsed.config.files}:
-                        found = lint_parsed(parsed, self.config, complete=True, only_paths={real})
-                        for diag in found:  # under the name given, as for a file on disk
-                            span = diag.span
-                            diag.span = Span(name, span.line, span.column, span.end_line, span.end_column)
-                        parsed.sources = {name: SourceFile(name, text)}
-                        return LintResult(name, found, parsed, True)
-        return lint_text(text, name, root=self.root, config=self.config)

@@ -1,7 +1,6 @@
 """Helpers that rules share: one module, so that no rule imports another.
 
-- Walking the model: :func:`actions`, :func:`programs`, :func:`settings_of`,
-  :func:`has_alert_recipient`.
+- Walking the model: :func:`actions`, :func:`programs`, :func:`settings_of`.
 - Where a file lives: :func:`installed`, :func:`in_checkout` (file modes only matter once deployed).
 - Numbers as Monit reads them: :func:`monit_number`.
 - Host checks: :func:`unknown_accounts` (users and groups this machine does not have).
@@ -17,7 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from monitlint.budgets import SUGGESTION_BASE_CHARS, SUGGESTION_CHARS_PER_NAME
-from monitlint.model import Action, AlertSetting, ControlFile, Program, Service, Setting, Test
+from monitlint.model import Action, ControlFile, Program, Service, Setting, Test
 
 if TYPE_CHECKING:
     from monitlint.diagnostics import Diagnostic
@@ -54,11 +53,6 @@ def programs(service: Service) -> Iterator[tuple[str, Program]]:
 def settings_of(config: ControlFile, cls: type[S]) -> list[S]:
     """Every ``set`` statement of one class (``HttpdSetting``, ``DaemonSetting`` …), in order."""
     return [s for s in config.settings if isinstance(s, cls)]
-
-
-def has_alert_recipient(config: ControlFile) -> bool:
-    """True when some alert (global or per service) can reach someone."""
-    return bool(settings_of(config, AlertSetting)) or any(s.alerts for s in config.services)
 
 
 # --- where a file lives -------------------------------------------------------------------------

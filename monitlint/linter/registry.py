@@ -1,13 +1,16 @@
-"""The rule registry: every rule declared once, beside its check."""
+"""What a rule is: :class:`Rule`, read from a rule module's declarations, and how selectors name rules.
+
+This module imports no rule (every rule module imports :class:`Rule` from here); the
+catalogue of every rule, and the lookups over it, are in :mod:`monitlint.linter.catalog`.
+"""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from monitlint.diagnostics import Diagnostic, Problem, ProblemKind, Severity, bounded
+from monitlint.diagnostics import Diagnostic, ProblemKind, Severity, bounded
 from monitlint.records import record
 
 if TYPE_CHECKING:
@@ -57,13 +60,6 @@ def rule_from_module(module: ModuleType) -> Rule:
     )
 
 
-def all_rules() -> list[Rule]:
-    """Every rule, in code order."""
-    from monitlint.linter.rules import RULES
-
-    return sorted(RULES, key=lambda r: r.code)
-
-
 def selector_matches(rule: Rule, selector: str) -> bool:
     """True when a selector (``ALL``, a code, a code prefix such as ``MON1``, or a name) picks ``rule``."""
     wanted = selector.strip()
@@ -72,46 +68,3 @@ def selector_matches(rule: Rule, selector: str) -> bool:
     if wanted.lower() == rule.name:
         return True
     return rule.code.startswith(wanted.upper()) and wanted[:3].upper() == "MON"
-
-
-@functools.lru_cache(maxsize=1)
-def _by_kind() -> dict[ProblemKind, tuple[Rule, Severity]]:
-    index: dict[ProblemKind, tuple[Rule, Severity]] = {}
-    for rule in all_rules():
-        for kind, severity in rule.kinds:
-            if kind in index:
-                raise RuntimeError(f"{kind} is declared by {index[kind][0].code} and {rule.code}")
-            index[kind] = (rule, severity)
-    return index
-
-
-def rule_for(kind: ProblemKind) -> Rule:
-    """The rule that reports problems of ``kind``."""
-    return _by_kind()[kind][0]
-
-
-def stamp(problem: Problem | Diagnostic) -> Diagnostic:
-    """The finding for a producer's problem: its rule's code and name, and the severity declared for its kind.
-
-    A :class:`Diagnostic` passes through: producers not yet moved to problems build their own.
-    """
-    if isinstance(problem, Diagnostic):
-        return bounded(problem)
-    rule, severity = _by_kind()[problem.kind]
-    return bounded(
-        Diagnostic(rule.code, rule.name, severity, problem.message, problem.span, problem.service, problem.hint)
-    )
-
-
-def always_on_codes() -> frozenset[str]:
-    """The codes of the rules that cannot be turned off (declared ``ALWAYS_ON`` in their module)."""
-    return frozenset(rule.code for rule in all_rules() if rule.always_on)
-
-
-def find_rule(key: str) -> Rule | None:
-    """Look a rule up by code (``MON101``) or name (``missing-stop-program``)."""
-    wanted = key.strip().lower()
-    for rule in all_rules():
-        if rule.code.lower() == wanted or rule.name == wanted:
-            return rule
-    return None

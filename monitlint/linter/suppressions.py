@@ -38,14 +38,6 @@ class Directive:
     last_line: int
     used: set[str] = field(default_factory=set)
 
-    def covers(self, diag: Diagnostic) -> bool:
-        """True when this directive suppresses ``diag``."""
-        return (
-            diag.code in self.codes
-            and diag.span.path == self.path
-            and self.first_line <= diag.span.line <= self.last_line
-        )
-
 
 def _span(comment: Comment) -> Span:
     return Span(comment.path, comment.line, comment.column, comment.line, comment.column + len(comment.text))
@@ -285,7 +277,7 @@ def _covering(diagnostics: list[Diagnostic], directives: list[Directive]) -> lis
 
 
 def apply_suppressions(
-    diagnostics: list[Diagnostic], directives: list[Directive], enabled: Callable[[str], set[str]]
+    diagnostics: list[Diagnostic], directives: list[Directive], enabled: Callable[[str], Collection[str]]
 ) -> tuple[list[Diagnostic], list[Problem]]:
     """Drop suppressed findings; return (kept, problems for the directives that suppressed nothing)."""
     covering = _covering(diagnostics, directives)

@@ -93,7 +93,7 @@ def render(
     ``error`` and make ``executionSuccessful`` false; files left out (``warnings``) are
     notifications of level ``warning``.
     """
-    from monitlint.linter.registry import all_rules
+    from monitlint.linter.catalog import all_rules
 
     rules = all_rules()
     index = {rule.code: i for i, rule in enumerate(rules)}

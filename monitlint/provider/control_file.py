@@ -88,15 +88,15 @@ class GateReport:
 
 def _refused_by_monit() -> frozenset[str]:
     """The codes of what Monit itself refuses (syntax errors, post-grammar and host refusals)."""
-    from monitlint.config import always_reported
+    from monitlint.selection import always_on
 
-    return always_reported()
+    return always_on()
 
 
 def _syntax_code() -> str:
     """The code of syntax errors, which block every action (the registry names it)."""
     from monitlint.diagnostics import ProblemKind
-    from monitlint.linter.registry import rule_for
+    from monitlint.linter.catalog import rule_for
 
     return rule_for(ProblemKind.SYNTAX_ERROR).code
 
@@ -118,5 +118,8 @@ def gate_all(control_file: str, config: Config | None = None) -> GateReport:
     (result,) = report.results
     assert result.parse is not None
     parsed = result.parse
-    syntax = [d for d in parsed.diagnostics if d.code == _syntax_code()]
+    from monitlint.diagnostics import ProblemKind
+    from monitlint.linter.catalog import stamp
+
+    syntax = [stamp(p) for p in parsed.problems if p.kind is ProblemKind.SYNTAX_ERROR]
     return GateReport(parsed.config, syntax, result.diagnostics)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from monitlint.cli import config_file_option
+from monitlint.cli_options import config_file_option
 from monitlint.provider.errors import EXIT_ENVIRONMENT, EXIT_REFUSED, ProviderError
 
 if TYPE_CHECKING:  # the provider is imported only when the command runs: `monitlint check` stays fast
@@ -124,9 +124,12 @@ def service(
 def gate_config(config_file: str | None) -> Config:
     """The configuration the lint gate honours: the file the caller named, else none (never discovered)."""
     from monitlint.config import Config, ConfigError, load_config
+    from monitlint.selection import RuleSelection
 
     try:
-        return load_config(config_file) if config_file else Config()
+        config = load_config(config_file) if config_file else Config()
+        RuleSelection.checked(config)  # its rule names checked here: a mistake is a usage error, not a failed lint
+        return config
     except ConfigError as exc:
         raise ProviderError(str(exc)) from None
 

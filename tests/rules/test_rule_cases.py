@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from monitlint.linter.registry import all_rules
+from monitlint.linter.catalog import all_rules
 from tests.conftest import run_cli
 
 CASES = Path(__file__).with_name("cases")

@@ -35,8 +35,8 @@ import monitlint
 from monitlint import budgets, cache
 from monitlint.config import Config, load_config
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.linter.engine import lint_text
 from monitlint.span import Span
+from tests.conftest import lint_text
 from tests.security._run import GIB, Run
 from tests.security._run import monitlint as run_cli
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from monitlint.grammar.parser import get_parser
-from monitlint.linter.engine import lint_text
+from tests.conftest import lint_text
 
 MAX_GROWTH = 2.5  # per doubling; linear is 2, quadratic 4
 REPEATS = 2
