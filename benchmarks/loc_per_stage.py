@@ -18,17 +18,17 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     (
         "scan",
         (
-            "source.py",
+            "files/source.py",
             "grammar/lexer.py",
             "grammar/tokens.py",
             "grammar/keywords.py",
             "grammar/messages.py",
             "grammar/includes.py",
-            "include_glob.py",
+            "grammar/include_glob.py",
         ),
     ),
     ("parse", ("grammar/parser.py", "grammar/monitrc.lark", "grammar/lalr.py")),
-    ("build model", ("grammar/transformer.py", "grammar/build_", "model", "span.py", "records.py")),
+    ("build model", ("grammar/transformer.py", "grammar/build_", "model", "span.py", "runtime/records.py")),
     ("run rules", ("linter/",)),
     ("host facts", ("host/",)),
     (
@@ -39,14 +39,14 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "cli.py",
             "diagnostics.py",
             "config.py",
-            "discovery.py",
+            "files/discovery.py",
             "cache.py",
             "__init__.py",
             "__main__.py",
         ),
     ),
-    ("performance seams", ("parallel.py", "work.py", "gc_pause.py")),
-    ("shared (safe reads, POSIX regex)", ("safe_fs.py", "posix_regex.py", "grammar/__init__.py")),
+    ("performance seams", ("runtime/parallel.py", "runtime/work.py", "runtime/gc_pause.py", "runtime/budgets.py")),
+    ("shared (safe reads, POSIX regex)", ("files/safe_fs.py", "posix_regex.py", "grammar/__init__.py")),
 ]
 LEFT_OUT = ("provider/",)
 

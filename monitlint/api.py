@@ -10,7 +10,7 @@ always fails, whatever the configuration says.
     >>> report.failed, [d.code for d in report.diagnostics]
 
 A path names a control file on disk (its includes are read as Monit reads them) or a folder
-(every Monit control file below it, see :mod:`monitlint.discovery`); a :class:`Text` is
+(every Monit control file below it, see :mod:`monitlint.files.discovery`); a :class:`Text` is
 control-file text with the name to report it under.  Each file is linted once, however many
 inputs or includes reach it; files reached by a configured entrypoint are linted in that
 entrypoint's context.  With ``cache=True`` unchanged files are answered from the result cache.
@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING
 
 from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic, bounded
-from monitlint.records import record
+from monitlint.files.source import SourceError, SourceFile
+from monitlint.runtime.records import record
 from monitlint.selection import Settings
-from monitlint.source import SourceError, SourceFile
 
 if TYPE_CHECKING:  # the engine is imported when a file is linted: a result-cache hit never loads the parser
     from monitlint.linter.engine import EngineContext
     from monitlint.linter.result import LintResult
-    from monitlint.work import Runner
+    from monitlint.runtime.work import Runner
 
 
 @record(frozen=True)
@@ -119,11 +119,11 @@ def lint(
     )
     runner = None
     if jobs is None or jobs > 1:  # the one place that chooses processes: parser and engine only see a Runner
-        from monitlint.parallel import forking_runner, usable_cpus
+        from monitlint.runtime.parallel import forking_runner, usable_cpus
 
         jobs = jobs or usable_cpus()
         runner = forking_runner(jobs) if jobs > 1 else None
-    from monitlint import budgets
+    from monitlint.runtime import budgets
 
     # One budget of work for the whole run: includes, configuration globs and discovery share it.
     with budgets.run():
@@ -195,7 +195,7 @@ class _Run:
 
     def expand(self, path: str, skip_non_monit: bool) -> None:
         """Queue a path: a folder's Monit control files, or the file itself."""
-        from monitlint.discovery import classify, discover_all, relative_to_tree
+        from monitlint.files.discovery import classify, discover_all, relative_to_tree
 
         if os.path.isdir(path):
             found = discover_all(path)
@@ -216,7 +216,7 @@ class _Run:
 
     def finish(self) -> Report:
         """Lint the queued files (main files first, block fragments last) and collect the findings."""
-        from monitlint.discovery import is_block_fragment, named_like_monitrc
+        from monitlint.files.discovery import is_block_fragment, named_like_monitrc
 
         # A file another one includes is then checked in that file's context, not again on its own.
         def main_first(item: Input) -> int:

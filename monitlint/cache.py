@@ -39,8 +39,8 @@ _folder_bytes: int | None = None
 
 
 def cache_dir() -> str | None:
-    """Where results are kept (``<cache root>/results``, see :func:`monitlint.safe_fs.cache_root`), or None."""
-    from monitlint.safe_fs import cache_root, private_dir
+    """Where results are kept (``<cache root>/results``, see :func:`monitlint.files.safe_fs.cache_root`), or None."""
+    from monitlint.files.safe_fs import cache_root, private_dir
 
     root = cache_root()
     if root is None:
@@ -82,8 +82,8 @@ def entry_key(path: str, settings: str) -> str:
 
 def _file_state(path: str) -> list[Any] | None:
     """Hash, mode and owner of a file, read like a control file (bounded, never blocking); None if unreadable."""
-    from monitlint.safe_fs import open_regular, read_fd_bounded
-    from monitlint.source import MAX_FILE_BYTES
+    from monitlint.files.safe_fs import open_regular, read_fd_bounded
+    from monitlint.files.source import MAX_FILE_BYTES
 
     try:
         fd = open_regular(path)
@@ -106,7 +106,7 @@ def _expansion_state(resolved_pattern: str, files: list[str], trees: list[str]) 
 
     One match more than were recorded is asked for, so a new match is a miss.
     """
-    from monitlint.include_glob import expand_include
+    from monitlint.grammar.include_glob import expand_include
 
     expansion = expand_include(resolved_pattern, limit=len(files) + 1, trees=trees)
     if expansion.truncated or any("folder visits" in note for note in expansion.notes):
@@ -118,13 +118,13 @@ def lookup(key: str, path: str = "", root: str | None = None, read: list[str] | 
     """The stored findings for ``key`` if every file and include is unchanged, else None.
 
     The entry is read only from a private folder, as a file owned by the caller
-    (see :func:`monitlint.safe_fs.read_private`); its files are re-read with the
+    (see :func:`monitlint.files.safe_fs.read_private`); its files are re-read with the
     same bounded reads as the linter's, so a file swapped for ``/dev/zero`` or a
     FIFO since the last run is a miss, not a hang.  On a hit, ``read`` (when given) receives the
     files the stored lint read.
     """
-    from monitlint.include_glob import checked_trees
-    from monitlint.safe_fs import read_private
+    from monitlint.files.safe_fs import read_private
+    from monitlint.grammar.include_glob import checked_trees
 
     folder = cache_dir()
     if folder is None:
@@ -163,8 +163,8 @@ def store(
     root: str | None = None,
 ) -> None:
     """Record a result; silently does nothing when the cache cannot be written."""
-    from monitlint.include_glob import checked_trees
-    from monitlint.safe_fs import write_private
+    from monitlint.files.safe_fs import write_private
+    from monitlint.grammar.include_glob import checked_trees
 
     folder = cache_dir()
     if folder is None:

@@ -256,8 +256,8 @@ def check(
     Exit status: 0 nothing found, 1 findings, 2 a file could not be read or a usage error.
     """
     from monitlint.api import Text, display_name, lint
+    from monitlint.files.source import SourceError, read_stream
     from monitlint.output import WITH_STATISTICS, FormatOptions, render
-    from monitlint.source import SourceError, read_stream
 
     if stdin_filename is not None and "-" not in paths:
         _usage_error("--stdin-filename names standard input: pass `-` among the paths")
@@ -371,8 +371,8 @@ def parse(path: str, output_format: str, root: str | None, stdin_filename: str |
     """
     import json
 
+    from monitlint.files.source import SourceError, read_stream
     from monitlint.grammar.parser import parse_file, parse_text
-    from monitlint.source import SourceError, read_stream
 
     if stdin_filename is not None and path != "-":
         _usage_error("--stdin-filename names standard input: pass `-` as the path")
@@ -399,7 +399,7 @@ def parse(path: str, output_format: str, root: str | None, stdin_filename: str |
 def main() -> None:
     """Entry point: run the CLI, then leave without the interpreter's teardown."""
     # A short-lived process that builds a large, cycle-free model: the cyclic collector
-    # would only re-scan it (see monitlint.gc_pause); reference counting frees the rest.
+    # would only re-scan it (see monitlint.runtime.gc_pause); reference counting frees the rest.
     gc.disable()
     try:
         _dispatch()

@@ -16,7 +16,7 @@ from dataclasses import field
 from typing import Any
 
 from monitlint.diagnostics import Severity
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
 KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "root", "entrypoints", "fail-on", "host"}
@@ -95,7 +95,7 @@ def find_config_file(start: str | None = None, untrusted: list[str] | None = Non
     With ``untrusted`` (``check``'s way), a file owned by another user or writable by others
     is passed over as if it were not there, and a one-line reason for it is appended.
     """
-    from monitlint.safe_fs import read_bounded
+    from monitlint.files.safe_fs import read_bounded
 
     def believed(path: str) -> bool:
         why = _untrusted_config(path) if untrusted is not None else None
@@ -130,8 +130,8 @@ def _read_trusted(path: str) -> str:
     Checked again here, not only when it was found: between the two, a file in a folder
     others can write may have been swapped.
     """
-    from monitlint.safe_fs import open_regular, read_fd_bounded
-    from monitlint.source import SourceError, decode_text, read_source
+    from monitlint.files.safe_fs import open_regular, read_fd_bounded
+    from monitlint.files.source import SourceError, decode_text, read_source
 
     try:
         fd = open_regular(path)
@@ -172,7 +172,7 @@ def load_config(path: str | None, *, trusted_only: bool = False) -> Config:
         return Config()
     import tomllib
 
-    from monitlint.source import SourceError, read_source
+    from monitlint.files.source import SourceError, read_source
 
     try:
         # The same checks as for control files: one-line errors, and a FIFO never blocks.
@@ -241,9 +241,9 @@ def _entrypoint_files(config: Config, pattern: str, path: str) -> list[str]:
         # The include walker, not glob.glob: a committed `a/l0 -> .` would make `a/*/*/*/*/*/monitrc`
         # walk every path through the loop.  It skips loops and folders leading out of the project,
         # and its folder visits come from the run's one expansion budget.
-        from monitlint import budgets
-        from monitlint.discovery import match_base
-        from monitlint.include_glob import expand_include
+        from monitlint.files.discovery import match_base
+        from monitlint.grammar.include_glob import expand_include
+        from monitlint.runtime import budgets
 
         project = os.path.realpath(match_base(os.path.dirname(os.path.abspath(path))))
         budget = budgets.current().expansion
@@ -273,8 +273,8 @@ def _inside_project(target: str, key: str, path: str) -> str:
     The configuration file may come from a stranger's pull request: ``root = "/"``
     would let its includes read the whole machine (see include_glob.checked_trees).
     """
-    from monitlint.discovery import working_tree
-    from monitlint.safe_fs import within
+    from monitlint.files.discovery import working_tree
+    from monitlint.files.safe_fs import within
 
     # The working tree, or outside any checkout the file's own folder (never all of "/": a file
     # in a shared folder would otherwise reach any entrypoint or root on the machine).

@@ -12,8 +12,8 @@ from dataclasses import replace
 from enum import Enum, IntEnum
 from typing import Any
 
-from monitlint.budgets import MESSAGE_WINDOW, NAME_WINDOW, clip
-from monitlint.records import record
+from monitlint.runtime.budgets import MESSAGE_WINDOW, NAME_WINDOW, clip
+from monitlint.runtime.records import record
 from monitlint.span import Span
 
 

@@ -16,7 +16,7 @@ import warnings
 from functools import cache
 from typing import Any
 
-from monitlint import budgets
+from monitlint.runtime import budgets
 
 REG_EXTENDED = 1  # the same value in glibc, musl and the BSDs
 _REGEX_T_BYTES = 1024  # larger than regex_t on every libc we know (glibc: 64)
@@ -213,7 +213,7 @@ def _trial_compile(pattern: str) -> str | None:
     global _trials_left, _trial_seconds_left
     import time
 
-    from monitlint.parallel import can_fork
+    from monitlint.runtime.parallel import can_fork
 
     if not can_fork() or _trials_left <= 0 or _trial_seconds_left <= 0:
         return TOO_BIG

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from monitlint.config import Config, ConfigError
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 if TYPE_CHECKING:
     from monitlint.linter.registry import Rule

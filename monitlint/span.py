@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 
 @record(slots=True)

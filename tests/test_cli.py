@@ -127,7 +127,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def deny(*args: object, **kwargs: object) -> int:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("monitlint.source.os.open", deny)
+    monkeypatch.setattr("monitlint.files.source.os.open", deny)
     result = CliRunner().invoke(cli, ["check", str(path)])
     assert result.exit_code == 2
     assert "permission denied" in result.output

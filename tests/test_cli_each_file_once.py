@@ -305,12 +305,12 @@ def test_the_hosts_etc_monit_monitrc_reads_conf_d() -> None:
 
 def test_etc_kept_in_git_by_etckeeper_is_still_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
     """/etc/.git (etckeeper) does not make /etc a checkout: an installed monitrc's includes are not contained."""
-    import monitlint.discovery
-    from monitlint.include_glob import checked_trees
+    import monitlint.files.discovery
+    from monitlint.grammar.include_glob import checked_trees
 
-    monkeypatch.setattr(monitlint.discovery, "match_base", lambda folder: "/etc")
+    monkeypatch.setattr(monitlint.files.discovery, "match_base", lambda folder: "/etc")
     assert checked_trees("/etc/monit/monitrc", None) == ["/"]
-    monkeypatch.setattr(monitlint.discovery, "match_base", lambda folder: "/home/ci/checkout")
+    monkeypatch.setattr(monitlint.files.discovery, "match_base", lambda folder: "/home/ci/checkout")
     assert checked_trees("/home/ci/checkout/etc/monit/monitrc", None) == ["/home/ci/checkout"]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from monitlint.discovery import classify, discover_all
+from monitlint.files.discovery import classify, discover_all
 from tests.conftest import run_cli
 
 CHECK = "check process app with pidfile /run/app.pid\n"

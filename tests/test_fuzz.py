@@ -33,8 +33,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from monitlint.cli import FORMATS, cli
+from monitlint.files.source import SourceError, decode_text
 from monitlint.linter.result import LintResult
-from monitlint.source import SourceError, decode_text
 from tests import fuzz_strategies as fs
 from tests.conftest import CORPUS, SAMPLES, lint_file, lint_text, monit_executable, run_cli
 from tests.forms import ACCEPTED, REJECTED

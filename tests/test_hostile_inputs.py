@@ -470,7 +470,7 @@ def test_unreadable_files_via_a_refusing_open(tmp_path: Path, monkeypatch: pytes
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr("monitlint.source.os.open", refusing_open)
+    monkeypatch.setattr("monitlint.files.source.os.open", refusing_open)
     runner = CliRunner()
     cpu_start = time.process_time()  # in process: this process's own CPU time
     result = runner.invoke(cli, ["check", "--no-cache", "--isolated", str(secret)])

@@ -159,7 +159,7 @@ def test_the_model_and_the_grammar_import_no_rules_config_or_front_ends() -> Non
 def test_only_the_api_wires_in_processes() -> None:
     graph = import_graph()
     # posix_regex asks parallel.can_fork() only (it bounds a regex compile in a child)
-    importers = sorted(m for m, targets in graph.items() if "monitlint.parallel" in targets)
+    importers = sorted(m for m, targets in graph.items() if "monitlint.runtime.parallel" in targets)
     assert importers == ["monitlint.api", "monitlint.posix_regex"]
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from monitlint.files.source import SourceFile
 from monitlint.grammar.lexer import MToken, Scanner, unquote
-from monitlint.source import SourceFile
 
 
 def scan(text: str) -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from monitlint.discovery import MONIT_FILES, discover
+from monitlint.files.discovery import MONIT_FILES, discover
 from tests.conftest import REPO, SAMPLES, run_cli
 
 HOOKS_FILE = REPO / ".pre-commit-hooks.yaml"

@@ -1,4 +1,4 @@
-"""``monitlint.records.record`` makes the same classes ``dataclass`` makes, with less work at import."""
+"""``monitlint.runtime.records.record`` makes the same classes ``dataclass`` makes, with less work at import."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 import monitlint
-from monitlint import records
-from monitlint.records import record
+from monitlint.runtime import records
+from monitlint.runtime.records import record
 
 
 def _every_record_class() -> list[type]:
@@ -35,7 +35,7 @@ RECORDS = _every_record_class()
 
 
 def test_the_package_has_no_plain_dataclass() -> None:
-    # A class made by @dataclass would compile its methods at import again (see monitlint.records).
+    # A class made by @dataclass would compile its methods at import again (see monitlint.runtime.records).
     assert len(RECORDS) > 70
     plain = [cls.__qualname__ for cls in RECORDS if "__reduce__" not in vars(cls)]
     assert plain == []

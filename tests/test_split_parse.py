@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from monitlint import parallel
 from monitlint.grammar.parser import ParseResult, parse_file
-from monitlint.parallel import forking_runner, run_sliced, slices
+from monitlint.runtime import parallel
+from monitlint.runtime.parallel import forking_runner, run_sliced, slices
 from tests.conftest import findings_of, lint_file
 
 pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="parsing apart needs fork (Linux)")
@@ -192,13 +192,15 @@ def test_the_command_line_reports_the_same_with_one_or_two_jobs(tmp_path: Path) 
 
 
 def test_only_the_api_knows_about_processes() -> None:
-    # The parser and the engine are handed a Runner (monitlint.work); parallel.py is wired in by api.py only.
+    # The parser and the engine are handed a Runner (monitlint.runtime.work); parallel.py is wired in by api.py only.
     import re
 
     from tests.conftest import REPO
 
     imports = re.compile(
-        r"^\s*(from monitlint\.parallel import|import monitlint\.parallel|from monitlint import.*\bparallel\b)", re.M
+        r"^\s*(from monitlint\.runtime\.parallel import|import monitlint\.runtime\.parallel|"
+        r"from monitlint\.runtime import.*\bparallel\b)",
+        re.M,
     )
     importers = sorted(
         str(path.relative_to(REPO))

@@ -22,7 +22,7 @@ from monitlint.model import (
     Subject,
     Unit,
 )
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 
 class Node:

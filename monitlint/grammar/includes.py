@@ -22,16 +22,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import field
 
-from monitlint import budgets
-from monitlint.budgets import ExpansionBudget
 from monitlint.diagnostics import Problem, ProblemKind
+from monitlint.files.safe_fs import open_regular, read_fd_bounded
+from monitlint.files.source import BinarySourceError, SourceError, SourceFile, read_source
+from monitlint.grammar.include_glob import checked_trees, expand_include, resolve_pattern
 from monitlint.grammar.keywords import STATEMENT_STARTS
 from monitlint.grammar.lexer import Comment, IncludeRequest, MToken, Scanner
-from monitlint.include_glob import checked_trees, expand_include, resolve_pattern
 from monitlint.model import Include, Span
-from monitlint.records import record
-from monitlint.safe_fs import open_regular, read_fd_bounded
-from monitlint.source import BinarySourceError, SourceError, SourceFile, read_source
+from monitlint.runtime import budgets
+from monitlint.runtime.budgets import ExpansionBudget
+from monitlint.runtime.records import record
 
 MAX_INCLUDE_DEPTH = 1024  # Monit's own limit (src/l.l)
 SPLIT_MIN_BYTES = 256 * 1024  # below this, parsing apart costs more than it saves

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from monitlint.grammar.tokens import Token
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 GRAMMAR_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "monitrc.lark")
 TABLE_FORMAT = 4  # bump when the layout of Tables changes
@@ -123,7 +123,7 @@ def _lark_version() -> str:
     import importlib.util
     import re
 
-    from monitlint.safe_fs import read_bounded
+    from monitlint.files.safe_fs import read_bounded
 
     try:
         spec = importlib.util.find_spec("lark")
@@ -137,7 +137,7 @@ def _lark_version() -> str:
 
 def _cache_name() -> str:
     """The tables' file name: the grammar's hash, the table layout, Python's and Lark's versions."""
-    from monitlint.safe_fs import read_bounded
+    from monitlint.files.safe_fs import read_bounded
 
     digest = hashlib.sha256(read_bounded(GRAMMAR_FILE, 1 << 20)).hexdigest()[:16]
     version = f"{TABLE_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}-lark{_lark_version()}"
@@ -158,13 +158,13 @@ def load_tables() -> Tables:
     """The LALR tables: from the cache when it is there and trusted, else built and cached (atomically).
 
     A cached file is loaded only from a private cache folder, when it is owned by
-    the caller and writable by nobody else (see :func:`monitlint.safe_fs.read_private`),
+    the caller and writable by nobody else (see :func:`monitlint.files.safe_fs.read_private`),
     and the unpickler accepts only the ``Tables`` class: a pickle planted by
     another user would otherwise run code, as root when monitlint runs as root.
     """
     import io
 
-    from monitlint.safe_fs import cache_root, read_private, write_private
+    from monitlint.files.safe_fs import cache_root, read_private, write_private
 
     folder = cache_root()
     name = _cache_name()

@@ -23,11 +23,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
+from monitlint.files.source import SourceFile
 from monitlint.grammar.keywords import CHECK_TYPES, CPU_STATES, KEYWORDS, NOISE_WORDS, STATEMENT_STARTS
 from monitlint.grammar.tokens import Token
 from monitlint.model import Comment as Comment  # re-exported: the include expander imports it from here
-from monitlint.records import record
-from monitlint.source import SourceFile
+from monitlint.runtime.records import record
 
 # A "word" character in Monit's scanner: any byte from 0x22 up except these.
 _W = r"[^\x00-\x21\"';(),%@:{}]"

@@ -17,9 +17,8 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import field
 
-from monitlint.budgets import ERROR_RECOVERY_SHIFTS, MAX_SYNTAX_ERRORS_KEPT
 from monitlint.diagnostics import Problem, ProblemKind
-from monitlint.gc_pause import gc_paused
+from monitlint.files.source import SourceFile, read_source
 from monitlint.grammar.includes import IncludeExpander, SplitInclude
 from monitlint.grammar.keywords import BLOCK_STATEMENT_STARTS, SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
 from monitlint.grammar.lalr import ParseFailure, Parser, load_tables
@@ -27,9 +26,10 @@ from monitlint.grammar.messages import TOP_LEVEL_WORDS, did_you_mean, syntax_mes
 from monitlint.grammar.tokens import Token
 from monitlint.grammar.transformer import ModelBuilder, Node, token_span
 from monitlint.model import Comment, ControlFile, Service, Setting, Span
-from monitlint.records import record
-from monitlint.source import SourceFile, read_source
-from monitlint.work import Runner
+from monitlint.runtime.budgets import ERROR_RECOVERY_SHIFTS, MAX_SYNTAX_ERRORS_KEPT
+from monitlint.runtime.gc_pause import gc_paused
+from monitlint.runtime.records import record
+from monitlint.runtime.work import Runner
 
 _FILE_OF = operator.attrgetter("file")
 
@@ -58,9 +58,9 @@ class ParseResult:
 def parse_file(path: str, root: str | None = None, runner: Runner | None = None) -> ParseResult:
     """Parse a control file and everything it includes.
 
-    With a ``runner`` (see :mod:`monitlint.work`), the files of a large include of the main
+    With a ``runner`` (see :mod:`monitlint.runtime.work`), the files of a large include of the main
     file are parsed as independent groups handed to it (the result is the same).  Raises
-    :class:`monitlint.source.SourceError` when the file itself cannot be read; problems with
+    :class:`monitlint.files.source.SourceError` when the file itself cannot be read; problems with
     included files are findings.
     """
     source = read_source(path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from monitlint.source import SourceFile
+    from monitlint.files.source import SourceFile
 
 
 class Token(str):

@@ -32,7 +32,7 @@ from monitlint.model import (
     SslSetting,
     TestKind,
 )
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 # The stand-in block a fragment is linted in (engine.STAND_INS): its path is not the user's.
 STAND_IN = "__fragment__"

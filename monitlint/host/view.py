@@ -15,7 +15,7 @@ answers the same questions about one of three machines:
 
 Under a root, symbolic links are followed inside the root only: an absolute link target
 is taken relative to the root and ``..`` never climbs above it.  Files are read only
-through :mod:`monitlint.safe_fs` (bounded, regular files only, never blocking on a FIFO).
+through :mod:`monitlint.files.safe_fs` (bounded, regular files only, never blocking on a FIFO).
 A user database that cannot be read (missing, a FIFO, too large) makes the user and group
 questions unanswerable (``None``), never an exception.
 """
@@ -27,8 +27,8 @@ import os
 import stat
 from functools import cached_property
 
-from monitlint.records import record
-from monitlint.safe_fs import read_bounded, within
+from monitlint.files.safe_fs import read_bounded, within
+from monitlint.runtime.records import record
 
 # passwd/group files of real systems are kilobytes; LDAP-sized ones a few megabytes.
 MAX_DATABASE_BYTES = 16 * 1024 * 1024
@@ -345,7 +345,7 @@ def view_for(*, live: bool, in_tree: bool, root: str | None, main_path: str) -> 
     ``live``: the command line (``--host``) or the calling code asked; ``in_tree``: only a
     configuration file did (``host = true``), which may select the checks but never make the
     machine be read.  With ``root`` everything is read under it.  Otherwise the file's checked
-    tree (its git or hg working tree, see :func:`monitlint.include_glob.checked_trees`) bounds
+    tree (its git or hg working tree, see :func:`monitlint.grammar.include_glob.checked_trees`) bounds
     every lookup, exactly as for includes; only outside any checkout, and only when ``live``,
     is the machine itself read.
     """
@@ -361,7 +361,7 @@ def view_for(*, live: bool, in_tree: bool, root: str | None, main_path: str) -> 
 
 def checked_tree(main_path: str) -> str:
     """The real folder a control file's includes and host lookups stay in ("/": not in any checkout)."""
-    from monitlint.include_glob import checked_trees
+    from monitlint.grammar.include_glob import checked_trees
 
     return checked_trees(os.path.realpath(main_path), None)[0]
 

@@ -7,9 +7,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from monitlint.config import Config
+from monitlint.files.source import SourceFile
 from monitlint.model import Comment, ControlFile
-from monitlint.records import record
-from monitlint.source import SourceFile
+from monitlint.runtime.records import record
 
 if TYPE_CHECKING:
     from monitlint.grammar.parser import ParseResult

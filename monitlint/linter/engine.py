@@ -21,19 +21,19 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from monitlint.budgets import MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RULE
 from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.gc_pause import gc_paused
+from monitlint.files.source import SourceError, SourceFile
 from monitlint.grammar.parser import ParseResult, parse_file, parse_source
 from monitlint.linter.catalog import all_rules, stamp
 from monitlint.linter.context import LintContext
 from monitlint.linter.result import LintResult
 from monitlint.model import DaemonSetting, Span
-from monitlint.records import record
+from monitlint.runtime.budgets import MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RULE
+from monitlint.runtime.gc_pause import gc_paused
+from monitlint.runtime.records import record
+from monitlint.runtime.work import Runner
 from monitlint.selection import Settings
-from monitlint.source import SourceError, SourceFile
-from monitlint.work import Runner
 
 
 @record(frozen=True)
@@ -49,7 +49,7 @@ class EngineContext:
 
     ``settings``: the configuration and its rule selection; ``root``: where absolute includes are
     looked up (default: the configuration's); ``runner``: hands out independent groups of a large
-    include and of the rules of a large config (see :mod:`monitlint.work`); ``in_entrypoint_context``:
+    include and of the rules of a large config (see :mod:`monitlint.runtime.work`); ``in_entrypoint_context``:
     a file a configured entrypoint reaches gets its findings from that entrypoint's lint (the CLI's
     way), else every unit is linted on its own (the provider's gate).  Each entrypoint is parsed and
     linted once per context, however many of its files are linted.
@@ -110,7 +110,7 @@ def lint_unit(unit: Unit, context: EngineContext) -> LintResult:
         if found is not None:
             return found
     if unit.text is None and context.in_entrypoint_context:
-        from monitlint.discovery import in_include_folder, is_block_fragment
+        from monitlint.files.discovery import in_include_folder, is_block_fragment
 
         # A file that starts inside a check block (`if …`) is a block fragment where the user says
         # it is one (an include folder such as Debian's templates/, or a configuration naming the
@@ -163,9 +163,9 @@ def is_complete(result: ParseResult, path: str, config: Config) -> bool:
     With ``entrypoints`` configured, the configuration names the main files: those are whole,
     every other file is a fragment.  Without, a file is whole unless it is a drop-in file in
     an include folder (``conf.d/``, ``conf-enabled/`` …, see
-    :func:`monitlint.discovery.in_include_folder`) that has no ``set daemon``.
+    :func:`monitlint.files.discovery.in_include_folder`) that has no ``set daemon``.
     """
-    from monitlint.discovery import in_include_folder
+    from monitlint.files.discovery import in_include_folder
 
     if config.entrypoints:
         real = os.path.realpath(path)
@@ -319,8 +319,8 @@ def _fragment(path: str, context: EngineContext) -> LintResult:
     about the fragment's own statements.
     """
     from monitlint.diagnostics import ProblemKind
+    from monitlint.files.source import read_source
     from monitlint.linter.catalog import rule_for
-    from monitlint.source import read_source
 
     source = read_source(path)
     syntax_code = rule_for(ProblemKind.SYNTAX_ERROR).code

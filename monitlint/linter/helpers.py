@@ -15,8 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal, TypeVar
 
-from monitlint.budgets import SUGGESTION_BASE_CHARS, SUGGESTION_CHARS_PER_NAME
 from monitlint.model import Action, ControlFile, Program, Service, Setting, Test
+from monitlint.runtime.budgets import SUGGESTION_BASE_CHARS, SUGGESTION_CHARS_PER_NAME
 
 if TYPE_CHECKING:
     from monitlint.diagnostics import Diagnostic
@@ -69,7 +69,7 @@ def installed(path: str) -> bool:
 
 def in_checkout(path: str) -> bool:
     """True when ``path`` lies inside a git (or hg) working tree (one walk up, shared with discovery)."""
-    from monitlint.discovery import working_tree
+    from monitlint.files.discovery import working_tree
 
     return working_tree(os.path.dirname(os.path.abspath(path))) is not None
 

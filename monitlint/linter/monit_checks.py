@@ -30,7 +30,7 @@ from monitlint.model import (
     SslSetting,
     Test,
 )
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 
 @record(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, ProblemKind, Severity, bounded
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext

@@ -6,7 +6,7 @@ from dataclasses import field
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 if TYPE_CHECKING:
     from monitlint.grammar.parser import ParseResult

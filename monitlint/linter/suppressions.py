@@ -19,9 +19,9 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import field
 
 from monitlint.diagnostics import Diagnostic, Problem, ProblemKind
+from monitlint.files.source import SourceFile
 from monitlint.model import Comment, Span
-from monitlint.records import record
-from monitlint.source import SourceFile
+from monitlint.runtime.records import record
 
 _DIRECTIVE = re.compile(r"#\s*monitlint\s*:\s*(?P<body>.*)$", re.IGNORECASE)
 _BODY = re.compile(r"(?P<kind>disable-file|disable)\s*=\s*(?P<codes>[^#]*)(#.*)?$", re.IGNORECASE)

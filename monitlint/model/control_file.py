@@ -9,7 +9,7 @@ from typing import Any
 from monitlint.model.core import AlertRecipient, Include, Name, Program
 from monitlint.model.service_tests import Test
 from monitlint.model.settings import Setting
-from monitlint.records import record
+from monitlint.runtime.records import record
 from monitlint.span import Span
 
 

@@ -1,6 +1,6 @@
 """The pieces every part of the model shares: spans, programs, rates, actions, names, comments.
 
-Every class of the model is a slotted record (see :mod:`monitlint.records`): a dataclass compared
+Every class of the model is a slotted record (see :mod:`monitlint.runtime.records`): a dataclass compared
 by value, pickled as its fields.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import field
 from enum import StrEnum
 
-from monitlint.records import record
+from monitlint.runtime.records import record
 from monitlint.span import Span
 
 

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from monitlint.model.core import Action, Checksum, HashType, Rate, SslOptions
 from monitlint.model.values import Condition
-from monitlint.records import record
+from monitlint.runtime.records import record
 from monitlint.span import Span
 
 

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from monitlint.model.core import AlertRecipient, Checksum, MailFormat, SslOptions
 from monitlint.model.values import Quantity
-from monitlint.records import record
+from monitlint.runtime.records import record
 from monitlint.span import Span
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from monitlint.records import record
+from monitlint.runtime.records import record
 from monitlint.span import Span
 
 

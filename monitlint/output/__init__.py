@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 if TYPE_CHECKING:
     from monitlint.api import Report
@@ -68,7 +68,7 @@ def line_texts(report: Report) -> list[str]:
     """The source line of each finding, in order (a file not read by the lint is read here)."""
     import contextlib
 
-    from monitlint.source import SourceError, read_source
+    from monitlint.files.source import SourceError, read_source
 
     sources = report.sources
     texts: dict[tuple[str, int], str] = {}  # one string per line, shared: a 100 KB line with 33,000 findings

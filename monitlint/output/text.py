@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.files.source import SourceFile
 from monitlint.output.sanitize import clip_line, message
-from monitlint.source import SourceFile
 
 if TYPE_CHECKING:
     from monitlint.api import Report

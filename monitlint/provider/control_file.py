@@ -9,7 +9,7 @@ from monitlint.config import Config
 from monitlint.diagnostics import Diagnostic, Severity
 from monitlint.model import ControlFile, Service
 from monitlint.provider.errors import ControlFileError
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 
 def search_order() -> list[str]:

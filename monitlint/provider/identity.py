@@ -28,10 +28,10 @@ import os
 import re
 from enum import StrEnum
 
+from monitlint.files.safe_fs import read_bounded
 from monitlint.model import Service, ServiceType
 from monitlint.provider import processes
-from monitlint.records import record
-from monitlint.safe_fs import read_bounded
+from monitlint.runtime.records import record
 
 # A process that started this much after its pidfile was written did not write it (clock ticks are
 # 10 ms; a daemon writes its pidfile right after it starts, so the file is never older than the process).

@@ -6,7 +6,7 @@ lock or, through a symlinked lock file, make root create files anywhere.  So
 root locks under ``/run/monitlint``, other users under ``$XDG_RUNTIME_DIR``
 (their own, mode 0700), and only as a last resort under the temporary folder;
 the folder is refused unless it is the caller's own and private
-(:func:`monitlint.safe_fs.private_dir`), and lock files are opened with
+(:func:`monitlint.files.safe_fs.private_dir`), and lock files are opened with
 ``O_NOFOLLOW``.
 """
 
@@ -21,8 +21,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from monitlint.files.safe_fs import private_dir
 from monitlint.provider.errors import ProviderError
-from monitlint.safe_fs import private_dir
 
 
 class LockError(ProviderError):

@@ -8,7 +8,7 @@ import subprocess
 import time
 
 from monitlint.provider.errors import DaemonUnavailable, MonitNotInstalled
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 # Monit's own CLI gives up after 5 s when the daemon does not answer; wait a little longer.
 DEFAULT_CALL_TIMEOUT = 10.0

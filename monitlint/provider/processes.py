@@ -15,8 +15,8 @@ import signal
 import struct
 
 from monitlint import posix_regex
-from monitlint.records import record
-from monitlint.safe_fs import read_bounded
+from monitlint.files.safe_fs import read_bounded
+from monitlint.runtime.records import record
 
 PROC = "/proc"
 PIDFILE_MAX_BYTES = 64  # a pid is at most 7 digits; anything longer is not a pidfile

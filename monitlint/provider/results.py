@@ -16,7 +16,7 @@ from monitlint.provider.control_file import GateVerdict
 from monitlint.provider.errors import EXIT_FAILED, EXIT_REFUSED, ProviderError
 from monitlint.provider.status import ServiceStatus
 from monitlint.provider.view import ProcessView
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 # Monit's status word for a process it has not seen since its last check: right after a start it may
 # still show it, though the process runs (the next cycle clears it).

@@ -35,10 +35,10 @@ import json
 import os
 import time
 
+from monitlint.files.safe_fs import open_regular, read_bounded, read_private, write_private
 from monitlint.model import ControlFile, PathSetting, ServiceType, SettingKind
 from monitlint.provider import processes
-from monitlint.records import record
-from monitlint.safe_fs import open_regular, read_bounded, read_private, write_private
+from monitlint.runtime.records import record
 
 DEFAULT_PIDFILES = ("/run/monit.pid", "/var/run/monit.pid", "~/.monit.pid")
 FILE_MAX_BYTES = 64 * 1024 * 1024  # the engine's own cap on a control file

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 _HEADER = re.compile(r"^(Process|File|Fifo|Filesystem|Directory|Remote Host|System|Program|Network) '(.*)'$")
 _PENDING = re.compile(r"^(?P<base>.*) - (?P<action>start|stop|restart|monitor|unmonitor) pending$")

@@ -18,7 +18,7 @@ from monitlint.provider.identity import PidVerdict, judge_pidfile_pid
 from monitlint.provider.locking import other_callers
 from monitlint.provider.staleness import daemon_pid, process_start_time
 from monitlint.provider.status import ServiceStatus
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 # A process older than the request by more than this is not the one the request started
 # (start times are known to about 10 ms; the clocks behind them may drift a little).

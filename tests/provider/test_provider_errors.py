@@ -191,7 +191,7 @@ def test_a_bad_pidfile_is_a_finding_never_a_crash_or_a_hang(tmp_path: Path, kind
 def test_lock_folder_of_another_user_or_world_writable_is_refused(tmp_path: Path) -> None:
     import os
 
-    from monitlint.safe_fs import UnsafeFile, private_dir
+    from monitlint.files.safe_fs import UnsafeFile, private_dir
 
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o777)

@@ -32,9 +32,10 @@ from pathlib import Path
 import pytest
 
 import monitlint
-from monitlint import budgets, cache
+from monitlint import cache
 from monitlint.config import Config, load_config
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.runtime import budgets
 from monitlint.span import Span
 from tests.conftest import lint_text
 from tests.security._run import GIB, Run

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from monitlint import safe_fs
+from monitlint.files import safe_fs
 from monitlint.grammar import lalr
 from tests.security._run import GIB, monitlint
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from monitlint import safe_fs
+from monitlint.files import safe_fs
+from monitlint.files.source import MAX_FILE_BYTES
 from monitlint.provider.processes import read_pidfile
-from monitlint.source import MAX_FILE_BYTES
 from tests.security._run import monitlint
 
 MIB = 1024 * 1024

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from monitlint import safe_fs
-from monitlint.include_glob import MAX_DIR_VISITS, GlobBudget, expand_include
+from monitlint.files import safe_fs
+from monitlint.grammar.include_glob import MAX_DIR_VISITS, GlobBudget, expand_include
 from tests.security._run import GIB, monitlint
 
 BLOCK = (

@@ -28,8 +28,8 @@ from monitlint.linter.registry import Rule
 from monitlint.model import Span
 
 if TYPE_CHECKING:
+    from monitlint.files.source import SourceFile
     from monitlint.linter.context import LintContext
-    from monitlint.source import SourceFile
 
 CODE = "MON404"
 NAME = "noise-word-trap"

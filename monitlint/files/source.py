@@ -8,8 +8,8 @@ import os
 import stat
 from dataclasses import field
 
-from monitlint.records import record
-from monitlint.safe_fs import UnsafeFile, open_regular, read_fd_bounded
+from monitlint.files.safe_fs import UnsafeFile, open_regular, read_fd_bounded
+from monitlint.runtime.records import record
 
 # Larger files are refused rather than read: Monit control files are kilobytes,
 # and a linter must never hang or exhaust memory on a stray log or image.
@@ -90,7 +90,7 @@ def decode_text(data: bytes, display: str) -> str:
 def read_source(path: str, display: str | None = None) -> SourceFile:
     """Read a control file, refusing directories, devices, FIFOs, huge and binary files.
 
-    The read goes through :mod:`monitlint.safe_fs`: it never blocks (a FIFO or a
+    The read goes through :mod:`monitlint.files.safe_fs`: it never blocks (a FIFO or a
     symlink to ``/dev/stderr`` is refused at once) and never reads more than
     ``MAX_FILE_BYTES`` (a symlink to ``/dev/zero`` is refused, not read).
     """

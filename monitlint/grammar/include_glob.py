@@ -19,9 +19,9 @@ import os
 from collections.abc import Iterator
 from dataclasses import field
 
-from monitlint.budgets import MAX_DIR_VISITS, ExpansionBudget
-from monitlint.records import record
-from monitlint.safe_fs import within
+from monitlint.files.safe_fs import within
+from monitlint.runtime.budgets import MAX_DIR_VISITS, ExpansionBudget
+from monitlint.runtime.records import record
 
 # Working trees that are a host's installed configuration (etckeeper keeps /etc in git), never a checkout.
 INSTALLED_TREES = frozenset({"/etc", "/usr/local/etc"})
@@ -57,7 +57,7 @@ def checked_trees(main_real: str, root: str | None) -> list[str]:
     anything, as Monit would.  A committed ``include /etc/shadow`` or a symlink
     ``conf.d/x -> /etc/passwd`` in a pull request must not have its lines shown.
     """
-    from monitlint.discovery import match_base
+    from monitlint.files.discovery import match_base
 
     tree = os.path.realpath(match_base(os.path.dirname(main_real) or "."))
     if tree in INSTALLED_TREES:

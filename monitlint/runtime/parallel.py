@@ -1,7 +1,7 @@
 """Run a piece of work over contiguous slices of a list in forked processes.
 
 The one module that knows about processes.  :mod:`monitlint.api` wires
-:func:`forking_runner` in as the :data:`monitlint.work.Runner` that the parser
+:func:`forking_runner` in as the :data:`monitlint.runtime.work.Runner` that the parser
 hands the files of a large ``include`` (each slice parsed in its own process)
 and the engine hands the rules of a large config (each slice of rules run over
 the whole model, which a forked child sees without copying).  The parent takes the first
@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO, TypeVar
 
-from monitlint.work import Runner
+from monitlint.runtime.work import Runner
 
 T = TypeVar("T")
 PARENT_LEAD = 1.2  # measured: a child also pickles what it parsed, the parent unpickles it
@@ -86,7 +86,7 @@ def run_sliced(weights: Sequence[int], parts: int, work: Callable[[int, int], T]
 
 
 def forking_runner(jobs: int) -> Runner:
-    """A :data:`monitlint.work.Runner` over ``jobs`` processes (this one included)."""
+    """A :data:`monitlint.runtime.work.Runner` over ``jobs`` processes (this one included)."""
 
     def run(weights: Sequence[int], work: Callable[[int, int], Any]) -> list[Any]:
         return run_sliced(weights, jobs, work)

@@ -18,7 +18,7 @@ import os
 import re
 from dataclasses import field
 
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 # Keep in sync with `files:` in .pre-commit-hooks.yaml (a test checks they are equal): the candidates,
 # which classify() then judges by name or by content.
@@ -144,7 +144,7 @@ def classify(path: str, relative_path: str) -> str | None:
 
 def _head(path: str) -> str | None:
     """The first bytes of a file as text (a NUL byte kept), read safely (never blocking); None if unreadable."""
-    from monitlint.safe_fs import open_regular, read_fd_bounded
+    from monitlint.files.safe_fs import open_regular, read_fd_bounded
 
     try:
         fd = open_regular(path)
@@ -218,12 +218,12 @@ def discover_all(folder: str) -> Discovery:
     ``monit.d/x -> /etc/passwd`` is left out, so no line of it is ever shown.
     Symlinked folders are not descended into.
     """
-    from monitlint.safe_fs import within
+    from monitlint.files.safe_fs import within
 
     result = Discovery()
     base = match_base(folder)
     tree = [os.path.realpath(folder)]
-    from monitlint import budgets
+    from monitlint.runtime import budgets
 
     budget = budgets.current().expansion
     for current, dirs, files in os.walk(folder):

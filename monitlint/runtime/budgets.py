@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import field
 
-from monitlint.records import record
+from monitlint.runtime.records import record
 
 # -- expansion: includes, configuration globs and discovery share these, per run ----------------
 MAX_DIR_VISITS = 10_000  # folders entered by include globs, entrypoint globs and discovery

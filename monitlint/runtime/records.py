@@ -8,7 +8,7 @@ made without the code ``dataclass`` generates and compiles for every class when 
   dozen of monitlint's ~80 classes;
 - ``__eq__``, ``__repr__`` and, for frozen records, ``__hash__``, ``__setattr__`` and
   ``__delattr__`` are shared functions over the fields;
-- a record pickles as ``cls(*fields)``: a forked parsing child (see ``monitlint.parallel``)
+- a record pickles as ``cls(*fields)``: a forked parsing child (see ``monitlint.runtime.parallel``)
   sends its part of the model to the parent that way, half the size and about twice as fast
   as a dict of slots.
 
