@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import os
 import pickle
 import sys
@@ -214,6 +215,16 @@ def _reduce_mode(size: int, expand1: bool, splice: bool, helpers: bool) -> int:
     return _PLAIN
 
 
+_TYPE_OF = operator.attrgetter("type")
+
+
+class _Numbers(dict[str, int]):
+    """Symbol numbers by name; -1 for a name the grammar does not have (``LEXERROR``), refused by every state."""
+
+    def __missing__(self, name: str) -> int:
+        return -1
+
+
 class Parser:
     """Runs the tables over a token list, calling ``builder.<rule>(children)`` on each reduction.
 
@@ -226,7 +237,7 @@ class Parser:
         self.tables = tables
         self._builder = builder
         self._default = default
-        self._number = {name: index for index, name in enumerate(tables.symbols)}
+        self._number = _Numbers((name, index) for index, name in enumerate(tables.symbols))
         self._end_symbol = self._number["$END"]
         # Each rule's builder method is looked up when the rule is first reduced: a run reduces
         # a few hundred of the grammar's 1,100 rules, and most lookups fail (Node rules), slowly.
@@ -254,8 +265,7 @@ class Parser:
 
     def symbols(self, tokens: Sequence[Token]) -> list[int]:
         """The tokens' symbol numbers (-1 for a type the grammar does not know: refused where it stands)."""
-        number = self._number.get
-        return [number(token.type, -1) for token in tokens]
+        return list(map(self._number.__getitem__, map(_TYPE_OF, tokens)))
 
     def walker(self) -> Walker:
         """A resumable grammar check, for error recovery (see :class:`Walker`)."""
@@ -309,6 +319,12 @@ class Parser:
                     break
                 rule = -1 - action
                 origin, size, mode, callback = info[rule]
+                if mode == _PASS:  # one child, handed up unchanged: only the state changes
+                    state = actions[states[-2]][origin]
+                    states[-1] = state
+                    if state == end_state and symbol == end_symbol:
+                        return index + 1
+                    continue
                 if size:
                     del states[-size:]
                 state = actions[states[-1]][origin]
@@ -330,7 +346,7 @@ class Parser:
                             values[-1].append(child)  # type: ignore[index]
                     elif mode == _WRAP:
                         values[-1] = _Splice([values[-1]])  # type: ignore[index]
-                    elif mode != _PASS:  # _PASS: the single child is handed up unchanged
+                    else:
                         self._reduce(values, rule, callback)  # type: ignore[arg-type]
                 if state == end_state and symbol == end_symbol:
                     return index + 1
