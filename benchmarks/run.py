@@ -8,11 +8,13 @@ a cold start on the sample next to `python3 -c pass` and `python3 -c "import lar
 
     python benchmarks/run.py                 # the full table (about 3 minutes, most of it monit -t)
     python benchmarks/run.py --sizes 10,100  # a quick look
-    git worktree add /tmp/base <rev> && python benchmarks/run.py --baseline /tmp/base
-                                             # before/after: that checkout's monitlint in the same run
+    python benchmarks/run.py --baseline 7e4d72a --sizes 2000 --one-file 20000 --runs 5
+                                             # before/after: that revision's monitlint in the same run
 
-With ``--baseline DIR`` every measurement also runs the monitlint of the checkout in DIR
-(imported through PYTHONPATH), alternating with this one, and prints the ratio now/before.
+With ``--baseline DIR`` (a checkout) or ``--baseline REV`` (a git revision of this repository,
+exported with ``git archive`` into the temporary folder) every measurement also runs that
+monitlint (imported through PYTHONPATH), alternating with this one, and prints now/before.
+``--one-file`` adds sizes whose services are all in the main control file (no conf.d).
 
 Standard library plus the project; needs Debian's `monit` on PATH.
 """
@@ -96,6 +98,28 @@ def generate(folder: Path, services: int) -> Path:
     return main
 
 
+def generate_one_file(folder: Path, services: int) -> Path:
+    """The same services and settings as :func:`generate`, all in one control file (no include)."""
+    main = generate(folder, services)
+    conf = main.parent / "conf.d"
+    parts = sorted(conf.glob("*.conf"), reverse=True)  # Monit reads a glob's matches in reverse order
+    head = main.read_text().split("include ")[0]
+    main.write_text(head + "\n".join(part.read_text() for part in parts) + "\n")
+    shutil.rmtree(conf)
+    return main
+
+
+def export_revision(revision: str, work: Path) -> Path:
+    """``git archive`` a revision of this repository into ``work``; returns the folder."""
+    folder = work / f"baseline-{revision}"
+    folder.mkdir()
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", revision], capture_output=True, check=False)
+    if archive.returncode != 0:
+        sys.exit(f"{revision}: not a checkout folder nor a revision ({archive.stderr.decode().strip()})")
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
+
+
 def run(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
     """Run a command; return (wall seconds, peak RSS in MiB of that child)."""
     started = time.perf_counter()
@@ -127,12 +151,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,1000,2000,5000,20000")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--baseline", type=Path, default=None, help="a checkout of an earlier monitlint to compare")
+    parser.add_argument("--one-file", default="", help="sizes to generate as one control file, e.g. 20000")
+    parser.add_argument(
+        "--baseline", default=None, help="an earlier monitlint to compare: a checkout folder or a git revision"
+    )
     args = parser.parse_args()
     monit = shutil.which("monit")
     if monit is None:
         sys.exit("monit is not installed (apt-get install monit)")
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if s]
     work = Path(tempfile.mkdtemp(prefix="monitlint-bench-"))
     env = {**os.environ, "HOME": str(work), "NO_COLOR": "1", "LC_ALL": "C"}
     # Measure an installed tool: with PYTHONDONTWRITEBYTECODE (set in some CI images) an editable
@@ -141,11 +168,15 @@ def main() -> None:
     lint = [sys.executable, "-m", "monitlint", "check", "--isolated", "--no-cache"]
     lint_cached = [sys.executable, "-m", "monitlint", "check", "--isolated"]
     base_env = None
-    if args.baseline is not None:
-        if not (args.baseline / "monitlint" / "__init__.py").is_file():
-            sys.exit(f"{args.baseline}: not a monitlint checkout")
-        base_env = {**env, "PYTHONPATH": str(args.baseline.resolve())}
     try:
+        if args.baseline is not None:
+            baseline = Path(args.baseline)
+            if not baseline.is_dir():
+                baseline = export_revision(args.baseline, work)
+            if not (baseline / "monitlint" / "__init__.py").is_file():
+                sys.exit(f"{args.baseline}: not a monitlint checkout")
+            base_env = {**env, "PYTHONPATH": str(baseline.resolve())}
+            print(f"baseline: {args.baseline}")
         # Warm the table cache and the bytecode once, so every timed run is a normal (not first-ever) run.
         subprocess.run([*lint, "--no-cache", str(SAMPLE)], env=env, capture_output=True)
         if base_env is not None:
@@ -208,6 +239,9 @@ def main() -> None:
         before_rows: dict[str, tuple[float, int]] = {}
         for size in sizes:
             targets.append((str(size), generate(work / f"n{size}", size), runs_for(size, args.runs)))
+        for size in [int(s) for s in args.one_file.split(",") if s]:
+            # monit -t reads one file fast (about 3.6 s at 20,000 services): the runs asked for.
+            targets.append((f"one{size}", generate_one_file(work / f"one{size}", size), args.runs))
         for label, main_file, count in targets:
             ours: list[tuple[float, int]] = []
             theirs: list[tuple[float, int]] = []
@@ -227,6 +261,8 @@ def main() -> None:
             f"{'services':>8} {'runs':>4} {'monitlint':>10} {'peak MiB':>9} {'monit -t':>9} {'peak MiB':>9} "
             f"{'ratio':>6}"
         )
+        if args.one_file:
+            print("(oneN: N services in one control file, no conf.d)")
         for label, lt, lm, mt, mm, count in rows:
             line = f"{label:>8} {count:>4} {lt:9.3f}s {lm:9d} {mt:8.3f}s {mm:9d} {lt / mt:6.2f}"
             if label in before_rows:

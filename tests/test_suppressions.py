@@ -280,3 +280,23 @@ def test_suppressed_findings_do_not_fail_the_run(tmp_path: Path) -> None:
         '    start program = "/bin/a start" with timeout 5 seconds\n'
     )
     assert lint(path) == (0, [])
+
+
+def test_an_upper_case_directive_alone_covers_its_block(tmp_path: Path) -> None:
+    # The statement bounds a directive needs are recorded for a file holding a directive in any
+    # case (they were recorded only where the lower-case word appeared somewhere in the file).
+    text = HEADER + (
+        "# MONITLINT: disable=unitless-threshold\n"  # 3
+        "check process a with pidfile /run/a.pid\n"  # 4
+        '    start program = "/bin/a start" with timeout 5 seconds\n'
+        + STOP.format("a")  # 5, 6
+        + "    if memory > 200 then alert\n"  # 7 suppressed: the directive covers the block
+    )
+    assert lint_text(tmp_path, text) == []
+
+
+def test_the_word_monitlint_alone_is_no_directive() -> None:
+    from monitlint.files.source import SourceFile
+
+    assert not SourceFile("monitrc", "set log /srv/monitlint-ci/monit.log\n").may_have_directives
+    assert SourceFile("monitrc", "#  MonitLint : disable=MON101\n").may_have_directives

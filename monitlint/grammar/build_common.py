@@ -73,7 +73,9 @@ def token_span(first: Token, last: Token | None = None) -> Span:
     """Span from the start of ``first`` to the end of ``last`` (both from the scanner)."""
     if last is None:
         last = first
-    return Span(first.path, first.line, first.column, last.end_line, last.end_column)
+    file = first.file  # not first.path: a property call, and this runs for most tokens
+    path = file.path if file is not None else "<input>"
+    return Span(path, first.line, first.column, last.end_line, last.end_column)
 
 
 def _first_token(item: Any) -> Token | None:
@@ -96,30 +98,34 @@ def _last_token(item: Any) -> Token | None:
 
 def span_of(children: list[Any]) -> Span:
     """Span covering a rule's children (tokens, nodes, or model objects with spans)."""
-    start: tuple[str, int, int] | None = None
+    # Runs on most reductions: tokens are read directly (not through Token.path) and no tuple is made.
+    path: str | None = None
+    line = column = 0
     for child in children:
         kind = type(child)
         tok = child if kind is Token else _first_token(child) if kind is Node else None
         if tok is not None:
-            start = (tok.path, tok.line, tok.column)
+            file = tok.file
+            path, line, column = file.path if file is not None else "<input>", tok.line, tok.column
             break
         span = getattr(child, "span", None)
         if span is not None:
-            start = (span.path, span.line, span.column)
+            path, line, column = span.path, span.line, span.column
             break
-    end: tuple[int, int] | None = None
     for child in reversed(children):
         kind = type(child)
         tok = child if kind is Token else _last_token(child) if kind is Node else None
         if tok is not None:
-            end = (tok.end_line, tok.end_column)
+            end_line, end_column = tok.end_line, tok.end_column
             break
         span = getattr(child, "span", None)
         if span is not None:
-            end = (span.end_line, span.end_column)
+            end_line, end_column = span.end_line, span.end_column
             break
-    assert start is not None and end is not None
-    return Span(start[0], start[1], start[2], end[0], end[1])
+    else:
+        path = None
+    assert path is not None
+    return Span(path, line, column, end_line, end_column)
 
 
 def words(children: list[Any]) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import os
 import pickle
 import sys
@@ -24,20 +25,22 @@ from monitlint.grammar.tokens import Token
 from monitlint.runtime.records import record
 
 GRAMMAR_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "monitrc.lark")
-TABLE_FORMAT = 4  # bump when the layout of Tables changes
+TABLE_FORMAT = 5  # bump when the layout of Tables changes (5: symbols numbered)
 
 
 @record
 class Tables:
-    """LALR tables as plain data.
+    """LALR tables as plain data, every grammar symbol numbered.
 
-    ``actions[state][symbol]`` is ``state >= 0`` to shift (or go to, for a rule
+    ``symbols[n]`` is the name of symbol ``n`` (a terminal, ``$END`` or a rule name);
+    ``actions[state][n]`` is ``state >= 0`` to shift symbol ``n`` (or go to, for a rule
     name), or ``-1 - rule`` to reduce by ``rules[rule]``.
     """
 
-    actions: list[dict[str, int]]
-    # origin, size, callback name, expand single, splice (a helper rule), has helper children
-    rules: list[tuple[str, int, str, bool, bool, bool]]
+    symbols: list[str]
+    actions: list[dict[int, int]]
+    # origin (a symbol number), size, callback name, expand single, splice (a helper rule), has helper children
+    rules: list[tuple[int, int, str, bool, bool, bool]]
     start: int
     end: int
 
@@ -72,14 +75,23 @@ def build_tables() -> Tables:
     lark = Lark(grammar, parser="lalr", lexer=_NoLexer, start="chunk")
     refuse_unsupported(lark.rules)
     table = lark.parser.parser.parser.parse_table  # type: ignore[attr-defined]
+    symbols: list[str] = []
+    number: dict[str, int] = {}
+
+    def symbol_number(name: Any) -> int:
+        name = str.__str__(name)  # plain str: unpickling must never need Lark's classes
+        if name not in number:
+            number[name] = len(symbols)
+            symbols.append(name)
+        return number[name]
+
     rule_index: dict[Any, int] = {}
-    rules: list[tuple[str, int, str, bool, bool, bool]] = []
-    actions: list[dict[str, int]] = [{} for _ in range(max(table.states) + 1)]
+    rules: list[tuple[int, int, str, bool, bool, bool]] = []
+    actions: list[dict[int, int]] = [{} for _ in range(max(table.states) + 1)]
     for state, row in table.states.items():
         for symbol, (action, arg) in row.items():
-            symbol = str.__str__(symbol)  # plain str: unpickling must never need Lark's classes
             if action.name == "Shift":
-                actions[state][symbol] = int(arg)
+                actions[state][symbol_number(symbol)] = int(arg)
             else:
                 if arg not in rule_index:
                     rule_index[arg] = len(rules)
@@ -88,9 +100,11 @@ def build_tables() -> Tables:
                     helpers = any(not sym.is_term and sym.name.startswith("_") for sym in arg.expansion)
                     # As Lark's ExpandSingleChild: an aliased `?rule` alternative is never expanded.
                     expand1 = bool(arg.options.expand1) and not arg.alias
-                    rules.append((name, len(arg.expansion), callback, expand1, name.startswith("_"), helpers))
-                actions[state][symbol] = -1 - rule_index[arg]
-    return Tables(actions, rules, int(table.start_states["chunk"]), int(table.end_states["chunk"]))
+                    origin = symbol_number(name)
+                    rules.append((origin, len(arg.expansion), callback, expand1, name.startswith("_"), helpers))
+                actions[state][symbol_number(symbol)] = -1 - rule_index[arg]
+    symbol_number("$END")
+    return Tables(symbols, actions, rules, int(table.start_states["chunk"]), int(table.end_states["chunk"]))
 
 
 def refuse_unsupported(rules: Sequence[Any]) -> None:
@@ -182,9 +196,33 @@ def load_tables() -> Tables:
     return tables
 
 
-# Reduction shapes: hand the single child up unchanged; call the builder with the children;
-# or shape them as Lark does (splice helper rules, expand a single child) first.
-_PASS, _PLAIN, _SHAPED = 0, 1, 2
+# How a reduction shapes its children (see Parser._run): hand the single child up unchanged;
+# call the builder with them; append to the list a left-recursive helper rule (`x*`) grows;
+# start such a list; or shape them in full as Lark does (splice helper rules, expand a
+# single child) first.  Most reductions are one of the first four.
+_PASS, _PLAIN, _APPEND, _WRAP, _SHAPED = 0, 1, 2, 3, 4
+
+
+def _reduce_mode(size: int, expand1: bool, splice: bool, helpers: bool) -> int:
+    if size == 1 and expand1 and not splice and not helpers:
+        return _PASS
+    if splice and helpers and size == 2:
+        return _APPEND
+    if splice and not helpers and size == 1:
+        return _WRAP
+    if splice or helpers or (expand1 and size == 1):
+        return _SHAPED
+    return _PLAIN
+
+
+_TYPE_OF = operator.attrgetter("type")
+
+
+class _Numbers(dict[str, int]):
+    """Symbol numbers by name; -1 for a name the grammar does not have (``LEXERROR``), refused by every state."""
+
+    def __missing__(self, name: str) -> int:
+        return -1
 
 
 class Parser:
@@ -199,20 +237,13 @@ class Parser:
         self.tables = tables
         self._builder = builder
         self._default = default
+        self._number = _Numbers((name, index) for index, name in enumerate(tables.symbols))
+        self._end_symbol = self._number["$END"]
         # Each rule's builder method is looked up when the rule is first reduced: a run reduces
         # a few hundred of the grammar's 1,100 rules, and most lookups fail (Node rules), slowly.
         self._rule_info = [
-            (origin, size, expand1, splice, helpers, self._first_call(index))
+            (origin, size, _reduce_mode(size, expand1, splice, helpers), self._first_call(index))
             for index, (origin, size, _name, expand1, splice, helpers) in enumerate(tables.rules)
-        ]
-        # How each reduction shapes its children (see parse): most rules are _PLAIN or _PASS.
-        self._reduce_mode = [
-            _PASS
-            if size == 1 and expand1 and not splice and not helpers
-            else _SHAPED
-            if splice or helpers or (expand1 and size == 1)
-            else _PLAIN
-            for _origin, size, _name, expand1, splice, helpers in tables.rules
         ]
 
     def _first_call(self, index: int) -> Callable[[list[Any]], Any]:
@@ -222,14 +253,19 @@ class Parser:
             name = self.tables.rules[index][2]
             method = getattr(self._builder, name, None)
             callback = method if method is not None else functools.partial(self._default, name)
-            self._rule_info[index] = (*self._rule_info[index][:5], callback)
+            self._rule_info[index] = (*self._rule_info[index][:3], callback)
             return callback(children)
 
         return first_call
 
     def expected(self, state: int) -> set[str]:
         """Terminals acceptable in a parser state."""
-        return {symbol for symbol in self.tables.actions[state] if symbol.isupper() or symbol == "$END"}
+        names = self.tables.symbols
+        return {name for name in map(names.__getitem__, self.tables.actions[state]) if name.isupper() or name == "$END"}
+
+    def symbols(self, tokens: Sequence[Token]) -> list[int]:
+        """The tokens' symbol numbers (-1 for a type the grammar does not know: refused where it stands)."""
+        return list(map(self._number.__getitem__, map(_TYPE_OF, tokens)))
 
     def walker(self) -> Walker:
         """A resumable grammar check, for error recovery (see :class:`Walker`)."""
@@ -240,64 +276,85 @@ class Parser:
 
         With ``build=False`` only the grammar is checked and nothing is built.
         """
+        states = [self.tables.start]
+        symbols = self.symbols(tokens)
+        symbols.append(self._end_symbol)
+        values: list[Any] | None = [] if build else None
+        stop = self._run(states, symbols, tokens, values)
+        if stop < len(symbols):
+            raise ParseFailure(stop, set() if states[-1] < 0 else self.expected(states[-1]))
+        return values[-1] if values is not None else None
+
+    def _run(self, states: list[int], symbols: list[int], tokens: Sequence[Token], values: list[Any] | None) -> int:
+        """The LALR loop: shift ``symbols`` (and reduce as they ask) onto ``states``, in place.
+
+        Returns how many symbols were consumed: ``len(symbols)`` when every one was shifted
+        (or, for ``$END``, accepted); else the index of the one refused, ``states`` left as
+        they were when it was refused (with ``-1`` on top when it was ``$END``, which is
+        accepted by a reduction, never shifted).  With ``values``, tokens and what the
+        builder makes of them are pushed there (the result is its last item).
+        """
         actions = self.tables.actions
         end_state = self.tables.end
+        end_symbol = self._end_symbol
         info = self._rule_info
-        modes = self._reduce_mode
-        state = self.tables.start
-        states = [state]
         push_state = states.append
-        values: list[Any] = []
-        push = values.append
-        count = len(tokens)
-        symbols = [token.type for token in tokens]
-        symbols.append("$END")
-        index = 0
-        while True:
-            action = actions[state].get(symbols[index])
-            if action is None:
-                raise ParseFailure(index, self.expected(state))
-            if action >= 0:
-                if index == count:  # the end is accepted by a reduction, never shifted
-                    raise ParseFailure(index, set())
-                state = action
+        build = values is not None
+        push = values.append if values is not None else None
+        state = states[-1]
+        for index, symbol in enumerate(symbols):
+            while True:
+                try:
+                    action = actions[state][symbol]
+                except KeyError:
+                    return index
+                if action >= 0:
+                    if symbol == end_symbol:
+                        push_state(-1)
+                        return index
+                    state = action
+                    push_state(state)
+                    if build:
+                        push(tokens[index])  # type: ignore[misc]
+                    break
+                rule = -1 - action
+                origin, size, mode, callback = info[rule]
+                if mode == _PASS:  # one child, handed up unchanged: only the state changes
+                    state = actions[states[-2]][origin]
+                    states[-1] = state
+                    if state == end_state and symbol == end_symbol:
+                        return index + 1
+                    continue
+                if size:
+                    del states[-size:]
+                state = actions[states[-1]][origin]
                 push_state(state)
                 if build:
-                    push(tokens[index])
-                index += 1
-                continue
-            rule = -1 - action
-            origin, size, expand1, splice, helpers, callback = info[rule]
-            if size:
-                del states[-size:]
-            state = actions[states[-1]][origin]
-            push_state(state)
-            if build:
-                # Inlined for the common shapes: this runs once per reduction (100,000 for 2,000 services).
-                mode = modes[rule]
-                if mode == _PLAIN:
-                    if size:
-                        children = values[-size:]
-                        del values[-size:]
-                        push(callback(children))
+                    # Inlined for the common shapes: this runs once per reduction (100,000 for 2,000 services).
+                    if mode == _PLAIN:
+                        if size:
+                            children = values[-size:]  # type: ignore[index]
+                            del values[-size:]  # type: ignore[union-attr]
+                            push(callback(children))  # type: ignore[misc]
+                        else:
+                            push(callback([]))  # type: ignore[misc]
+                    elif mode == _APPEND and type(values[-2]) is _Splice:  # type: ignore[index]
+                        child = values.pop()  # type: ignore[union-attr]
+                        if type(child) is _Splice:
+                            values[-1].extend(child)  # type: ignore[index]
+                        else:
+                            values[-1].append(child)  # type: ignore[index]
+                    elif mode == _WRAP:
+                        values[-1] = _Splice([values[-1]])  # type: ignore[index]
                     else:
-                        push(callback([]))
-                elif mode == _SHAPED:
-                    self._reduce(values, size, expand1, splice, helpers, callback)
-                # _PASS: the single child is handed up unchanged
-            if index == count and state == end_state:
-                return values[-1] if build else None
+                        self._reduce(values, rule, callback)  # type: ignore[arg-type]
+                if state == end_state and symbol == end_symbol:
+                    return index + 1
+        return len(symbols)
 
-    @staticmethod
-    def _reduce(
-        values: list[Any],
-        size: int,
-        expand1: bool,
-        splice: bool,
-        helpers: bool,
-        callback: Callable[[list[Any]], Any],
-    ) -> None:
-        """Replace the top ``size`` values by what the rule makes of them."""
+    def _reduce(self, values: list[Any], rule: int, callback: Callable[[list[Any]], Any]) -> None:
+        """Replace the top values by what ``rule`` makes of them, shaped as Lark shapes them."""
+        _origin, size, _name, expand1, splice, helpers = self.tables.rules[rule]
         if size:
             children = values[-size:]
             del values[-size:]
@@ -334,36 +391,12 @@ class Walker:
     accepted prefix with each new statement was quadratic (a block of 4,000 good
     statements and one bad one took a minute); the walker keeps the parser's
     state stack after the accepted tokens and checks only the new statement.
+    It runs :meth:`Parser._run`, the one LALR loop.
     """
 
     def __init__(self, parser: Parser) -> None:
-        tables = parser.tables
-        self._actions = tables.actions
-        self._rules = tables.rules
-        self._end = tables.end
-        self._expected = parser.expected
-        self._states = [tables.start]  # after the accepted tokens, before any lookahead
-
-    def _step(self, states: list[int], symbol: str) -> bool:
-        """Reduce as ``symbol`` asks, then shift it (or accept at the end); False when it cannot be."""
-        actions = self._actions
-        rules = self._rules
-        while True:
-            action = actions[states[-1]].get(symbol)
-            if action is None:
-                return False
-            if action >= 0:
-                if symbol == "$END":  # as in Parser.parse: the end is accepted by a reduction, never shifted
-                    states.append(-1)
-                    return False
-                states.append(action)
-                return True
-            origin, size = rules[-1 - action][0], rules[-1 - action][1]
-            if size:
-                del states[-size:]
-            states.append(actions[states[-1]][origin])
-            if symbol == "$END" and states[-1] == self._end:
-                return True
+        self._parser = parser
+        self._states = [parser.tables.start]  # after the accepted tokens, before any lookahead
 
     def feed(self, tokens: Sequence[Token]) -> tuple[int, set[str]] | None:
         """Check the accepted tokens + ``tokens`` as a whole chunk.
@@ -372,12 +405,13 @@ class Walker:
         index in ``tokens`` (``len(tokens)`` for the end) where it fails and the
         terminals expected there, as :class:`ParseFailure` would give them.
         """
+        parser = self._parser
         states = list(self._states)
-        for index, token in enumerate(tokens):
-            if not self._step(states, token.type):
-                return index, self._expected(states[-1])
+        stop = parser._run(states, parser.symbols(tokens), tokens, None)
+        if stop < len(tokens):
+            return stop, parser.expected(states[-1])
         after = list(states)
-        if not self._step(states, "$END"):
-            return len(tokens), set() if states[-1] == -1 else self._expected(states[-1])
+        if not parser._run(states, [parser._end_symbol], (), None):
+            return len(tokens), set() if states[-1] < 0 else parser.expected(states[-1])
         self._states = after
         return None

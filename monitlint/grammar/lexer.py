@@ -185,6 +185,30 @@ def unquote(raw: str) -> str:
 MToken = Token  # kept as a name: tokens made by this scanner always carry their file
 
 
+def _new_token(
+    type_: str,
+    value: str,
+    start: int,
+    line: int,
+    column: int,
+    end_line: int,
+    end_column: int,
+    end: int,
+    file: SourceFile,
+) -> MToken:
+    """``Token(...)``, made without the Python-level ``__new__`` call (a third of a token's cost)."""
+    token = str.__new__(Token, value)
+    token.type = type_
+    token.start_pos = start
+    token.line = line
+    token.column = column
+    token.end_line = end_line
+    token.end_column = end_column
+    token.end_pos = end
+    token.file = file
+    return token
+
+
 # Monit's scanner (src/l.l) in the ADDRESS state: {address} and {addrname}.
 _MAIL_ADDRESS = re.compile(r"[^\x00-\x20!<>{}\[\]]+")
 _MAIL_NAME = re.compile(r"[^\x00-\x1f@<>{}\[\]]+")
@@ -223,6 +247,11 @@ class Scanner:
         self.source = source
         self.text = source.text
         self.line_starts = source.line_starts
+        # Line starts and a bound past the end: the line of offset o is the index i with
+        # bounds[i] <= o < bounds[i + 1].  Tokens come in order, so the line is found by
+        # walking on from the last one (a line at a time) rather than by a search per token.
+        self._bounds = [*source.line_starts, len(self.text) + 1]
+        self._line = 0  # the index of the last token's line
         self.comments: list[Comment] = []
         self._program_flag = False  # set after "check program" (src/l.l)
         self._no_quote_from = len(self.text)  # no "'" at or after this offset (once a search failed)
@@ -230,16 +259,21 @@ class Scanner:
     # -- token construction -------------------------------------------------
 
     def _token(self, type_: str, value: str, start: int, end: int) -> MToken:
-        starts = self.line_starts
-        index = bisect_right(starts, start) - 1
-        line, column = index + 1, start - starts[index] + 1
+        bounds = self._bounds
+        index = self._line
+        if start < bounds[index]:
+            index = bisect_right(bounds, start) - 1
+        while start >= bounds[index + 1]:
+            index += 1
+        self._line = index
+        line, column = index + 1, start - bounds[index] + 1
         if end <= start:
             end_line, end_column = line, column
         elif self.text.find("\n", start, end) != -1:
             end_line, end_column = self.source.position(end)
         else:
             end_line, end_column = line, column + end - start
-        return Token(type_, value, start, line, column, end_line, end_column, end, self.source)
+        return _new_token(type_, value, start, line, column, end_line, end_column, end, self.source)
 
     def _error(self, message: str, start: int, end: int) -> MToken:
         return self._token("LEXERROR", message, start, max(end, start + 1))
@@ -274,8 +308,10 @@ class Scanner:
         pos = 0
         size = len(text)
         master = _MASTER.match
-        starts = self.line_starts
+        bounds = self._bounds
+        line_index = 0
         source = self.source
+        new_str = str.__new__
         piece: list[MToken] = []
         add = piece.append
         while pos < size:
@@ -297,6 +333,7 @@ class Scanner:
                 if type_ is None and lower.startswith("cpuusage"):  # `cpuusage(user)`: l.l's cpu[ ]*(usage)*
                     type_ = _COMPOSITE
                 if type_ is _COMPOSITE or (type_ is None and lower.startswith(_METHOD_PREFIXES)):
+                    self._line = line_index
                     result = self._composite(lower, pos, end)
                     if result is not None:
                         for item in result[0]:
@@ -351,10 +388,19 @@ class Scanner:
                     yield piece
                     piece = []
                     add = piece.append
-                # The hot path: a word never spans lines, so its position is one lookup.
-                index = bisect_right(starts, start) - 1
-                column = start - starts[index] + 1
-                add(Token(type_, word, start, index + 1, column, index + 1, column + end - start, end, source))
+                # The hot path: a word never spans lines, and its line is the last token's or a later one.
+                while start >= bounds[line_index + 1]:
+                    line_index += 1
+                # Token(...) inlined (a Python __new__ call is a third of a word's cost).
+                token = new_str(Token, word)
+                token.type = type_
+                token.start_pos = start
+                token.line = token.end_line = line_index + 1
+                token.column = column = start - bounds[line_index] + 1
+                token.end_column = column + end - start
+                token.end_pos = end
+                token.file = source
+                add(token)
             elif kind == "eof":
                 break
             elif kind == "comment":
