@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from monitlint.files.source import SourceFile
-from monitlint.grammar.lexer import MToken, Scanner, unquote
+from monitlint.grammar.lexer import Scanner, unquote
+from monitlint.grammar.tokens import Token
 
 
 def scan(text: str) -> list[tuple[str, str]]:
     """(type, value) of every token of `text`."""
-    return [(t.type, str(t)) for t in Scanner(SourceFile("t", text)).scan() if isinstance(t, MToken)]
+    return [(t.type, str(t)) for t in Scanner(SourceFile("t", text)).scan() if isinstance(t, Token)]
 
 
 def types(text: str) -> list[str]:
@@ -126,11 +127,11 @@ def test_composite_lexemes() -> None:
 
 def test_include_is_a_request_not_a_token() -> None:
     items = list(Scanner(SourceFile("t", "include /etc/monit/conf.d/*\nset daemon 5")).scan())
-    assert not isinstance(items[0], MToken)
+    assert not isinstance(items[0], Token)
     assert items[0].pattern == "/etc/monit/conf.d/*"  # type: ignore[union-attr]
 
 
 def test_positions_are_one_based_with_exclusive_end() -> None:
-    toks = [t for t in Scanner(SourceFile("t", "set daemon 30\n  check system x")).scan() if isinstance(t, MToken)]
+    toks = [t for t in Scanner(SourceFile("t", "set daemon 30\n  check system x")).scan() if isinstance(t, Token)]
     check = toks[3]
     assert (check.line, check.column, check.end_line, check.end_column) == (2, 3, 2, 15)

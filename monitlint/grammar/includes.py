@@ -27,7 +27,8 @@ from monitlint.files.safe_fs import open_regular, read_fd_bounded
 from monitlint.files.source import BinarySourceError, SourceError, SourceFile, read_source
 from monitlint.grammar.include_glob import checked_trees, expand_include, resolve_pattern
 from monitlint.grammar.keywords import STATEMENT_STARTS
-from monitlint.grammar.lexer import Comment, IncludeRequest, MToken, Scanner
+from monitlint.grammar.lexer import Comment, IncludeRequest, Scanner
+from monitlint.grammar.tokens import Token
 from monitlint.model import Include, Span
 from monitlint.runtime import budgets
 from monitlint.runtime.budgets import ExpansionBudget
@@ -83,7 +84,7 @@ def _unreadable_include_consequence(path: str, error: SourceError) -> tuple[Prob
 @record
 class _Frame:
     scanner: Scanner | None  # None: a stand-in for a file read elsewhere
-    tokens: Iterator[list[MToken] | IncludeRequest]
+    tokens: Iterator[list[Token] | IncludeRequest]
     real: str
 
 
@@ -94,11 +95,11 @@ class SplitInclude:
     request: IncludeRequest
     files: list[str]  # in Monit's reading order
     sizes: list[int]
-    first_tokens: list[MToken]  # each file's first token: a `set` or `check`
-    following: MToken | None  # the main file's next token after the include, None at its end
+    first_tokens: list[Token]  # each file's first token: a `set` or `check`
+    following: Token | None  # the main file's next token after the include, None at its end
 
 
-def _first_item(path: str) -> MToken | None:
+def _first_item(path: str) -> Token | None:
     """The first token of a file when it starts a statement; None when it does not (or may not)."""
     try:
         # Never a plain open(): a committed `conf.d/zz -> /dev/stderr` would block this read forever.
@@ -136,7 +137,7 @@ class IncludeExpander:
     budget: ExpansionBudget = field(default_factory=lambda: budgets.current().expansion)
     told_spent: bool = False  # the spent budget was reported (once per file linted)
 
-    def tokens(self, main: SourceFile, main_real: str) -> Iterator[list[MToken] | SplitInclude]:
+    def tokens(self, main: SourceFile, main_real: str) -> Iterator[list[Token] | SplitInclude]:
         """Yield the main file's tokens, reading included files where they are included.
 
         With ``split_includes`` set, a large include of the main file whose files
@@ -150,7 +151,7 @@ class IncludeExpander:
 
     def group_tokens(
         self, main_real: str, split: SplitInclude, first: int, stop: int
-    ) -> Iterator[list[MToken] | SplitInclude]:
+    ) -> Iterator[list[Token] | SplitInclude]:
         """The tokens of ``split.files[first:stop]`` as if read in the main file's place.
 
         The include stack is rebuilt as Monit would hold it at that point (the
@@ -167,7 +168,7 @@ class IncludeExpander:
 
     def _drain(
         self, stack: list[_Frame | tuple[str, IncludeRequest]], floor: int
-    ) -> Iterator[list[MToken] | SplitInclude]:
+    ) -> Iterator[list[Token] | SplitInclude]:
         """Read the frames above ``floor`` to the end, in pieces of tokens (see Scanner.pieces).
 
         The include stack is kept by hand (not by recursion) so that Monit's
@@ -217,7 +218,7 @@ class IncludeExpander:
             sizes.append(info.st_size)
         if len(files) < 2 or sum(sizes) < SPLIT_MIN_BYTES:
             return None
-        firsts: list[MToken] = []
+        firsts: list[Token] = []
         for path in files:
             first = _first_item(path)
             if first is None or os.path.realpath(path) == main.real:

@@ -182,9 +182,6 @@ def unquote(raw: str) -> str:
     return unescape(raw[1:-1].strip(" \t\r\n\"'"))
 
 
-MToken = Token  # kept as a name: tokens made by this scanner always carry their file
-
-
 def _new_token(
     type_: str,
     value: str,
@@ -195,7 +192,7 @@ def _new_token(
     end_column: int,
     end: int,
     file: SourceFile,
-) -> MToken:
+) -> Token:
     """``Token(...)``, made without the Python-level ``__new__`` call (a third of a token's cost)."""
     token = str.__new__(Token, value)
     token.type = type_
@@ -241,7 +238,7 @@ def _too_long(text: str, start: int, end: int) -> int:
 
 
 class Scanner:
-    """Scans one file; yields ``MToken`` and ``IncludeRequest`` objects in order."""
+    """Scans one file; yields ``Token`` and ``IncludeRequest`` objects in order."""
 
     def __init__(self, source: SourceFile) -> None:
         self.source = source
@@ -258,7 +255,7 @@ class Scanner:
 
     # -- token construction -------------------------------------------------
 
-    def _token(self, type_: str, value: str, start: int, end: int) -> MToken:
+    def _token(self, type_: str, value: str, start: int, end: int) -> Token:
         bounds = self._bounds
         index = self._line
         if start < bounds[index]:
@@ -275,10 +272,10 @@ class Scanner:
             end_line, end_column = line, column + end - start
         return _new_token(type_, value, start, line, column, end_line, end_column, end, self.source)
 
-    def _error(self, message: str, start: int, end: int) -> MToken:
+    def _error(self, message: str, start: int, end: int) -> Token:
         return self._token("LEXERROR", message, start, max(end, start + 1))
 
-    def _overflow(self, size: int, start: int) -> MToken:
+    def _overflow(self, size: int, start: int) -> Token:
         """Monit stops at a lexeme its input buffer cannot hold; so does the scan."""
         message = (
             f"input buffer overflow: this lexeme is {size} bytes, "
@@ -288,7 +285,7 @@ class Scanner:
 
     # -- <INITIAL>: the main loop: keywords, noise words, words, numbers, strings, comments ---------
 
-    def scan(self) -> Iterator[MToken | IncludeRequest]:
+    def scan(self) -> Iterator[Token | IncludeRequest]:
         """Yield the file's tokens and include requests in source order."""
         for item in self.pieces():
             if type(item) is list:
@@ -296,7 +293,7 @@ class Scanner:
             else:
                 yield item  # type: ignore[misc]
 
-    def pieces(self) -> Iterator[list[MToken] | IncludeRequest]:
+    def pieces(self) -> Iterator[list[Token] | IncludeRequest]:
         """Yield the file's tokens in pieces, and its include requests, in source order.
 
         A new piece starts at each `set` or `check` token (where Monit's top-level
@@ -312,7 +309,7 @@ class Scanner:
         line_index = 0
         source = self.source
         new_str = str.__new__
-        piece: list[MToken] = []
+        piece: list[Token] = []
         add = piece.append
         while pos < size:
             if len(piece) >= PIECE_MAX:  # text that is not Monit can be millions of words
@@ -450,7 +447,7 @@ class Scanner:
 
     # -- <INITIAL>: composite lexemes (a keyword and more text) and the switches into other states --
 
-    def _composite(self, lower: str, pos: int, word_end: int) -> tuple[list[MToken | IncludeRequest], int] | None:
+    def _composite(self, lower: str, pos: int, word_end: int) -> tuple[list[Token | IncludeRequest], int] | None:
         """Try the multi-part lexemes a word may begin; None means 'plain word'."""
         text = self.text
         wlen = word_end - pos
@@ -462,7 +459,7 @@ class Scanner:
                 kind = m.group(1)
                 type_ = CHECK_TYPES[kind.lower()] if kind else "CHECKPROC"
                 self._program_flag = type_ == "CHECKPROGRAM"
-                tokens: list[MToken | IncludeRequest] = [self._token(type_, m.group(), pos, m.end())]
+                tokens: list[Token | IncludeRequest] = [self._token(type_, m.group(), pos, m.end())]
                 name, after = self._service_name(m.end())
                 if name is not None:
                     tokens.append(name)
@@ -574,7 +571,7 @@ class Scanner:
 
     def _simple(
         self, regex: re.Pattern[str], type_: str, pos: int, wlen: int
-    ) -> tuple[list[MToken | IncludeRequest], int] | None:
+    ) -> tuple[list[Token | IncludeRequest], int] | None:
         m = regex.match(self.text, pos)
         if m and m.end() - pos > wlen:
             return [self._token(type_, m.group(), pos, m.end())], m.end()
@@ -582,7 +579,7 @@ class Scanner:
 
     # -- <SERVICE_COND>: the name after `check <type>` (and `check program`'s state) ---------------
 
-    def _service_name(self, pos: int) -> tuple[MToken | None, int]:
+    def _service_name(self, pos: int) -> tuple[Token | None, int]:
         """SERVICE state: the name after ``check <type>``."""
         text = self.text
         size = len(text)
@@ -608,7 +605,7 @@ class Scanner:
             return None, pos
         return self._token("SERVICENAME", m.group(), pos, m.end()), m.end()
 
-    def _service_name_inline(self, pos: int) -> tuple[MToken | None, int]:
+    def _service_name_inline(self, pos: int) -> tuple[Token | None, int]:
         text = self.text
         if pos >= len(text):
             return None, pos
@@ -631,7 +628,7 @@ class Scanner:
 
     # -- <DEPEND_COND>: `depends on a, b, c` -------------------------------------------------------
 
-    def _depend_list(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+    def _depend_list(self, start: int, pos: int) -> tuple[list[Token | IncludeRequest], int]:
         """DEPEND state: service names after ``depends on``, rule by rule as flex reads them.
 
         At each position the longest of these wins (a tie goes to the first): blanks and
@@ -642,7 +639,7 @@ class Scanner:
         """
         text = self.text
         size = len(text)
-        tokens: list[MToken | IncludeRequest] = [self._token("DEPENDS", text[start:pos].rstrip(), start, pos)]
+        tokens: list[Token | IncludeRequest] = [self._token("DEPENDS", text[start:pos].rstrip(), start, pos)]
         while pos < size:
             blank = _DEPEND_BLANKS.match(text, pos)
             newline = _DEPEND_NEWLINE.match(text, pos)
@@ -667,11 +664,11 @@ class Scanner:
 
     # -- <ARGUMENT_COND>: the words of a double-quoted program string (start/stop/restart/exec/path) ---
 
-    def _arguments(self, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+    def _arguments(self, pos: int) -> tuple[list[Token | IncludeRequest], int]:
         """ARGUMENT state: split a double-quoted program string into argv (no shell)."""
         text = self.text
         size = len(text)
-        tokens: list[MToken | IncludeRequest] = []
+        tokens: list[Token | IncludeRequest] = []
         while True:
             while pos < size and text[pos] in " \t\r\n":
                 pos += 1
@@ -712,7 +709,7 @@ class Scanner:
 
     # -- <URL_COND>: `scheme://user:password@host:port/path?query` ---------------------------------
 
-    def _url(self, pos: int) -> Iterator[MToken]:
+    def _url(self, pos: int) -> Iterator[Token]:
         """URL state: ``scheme://user:password@host:port/path?query#fragment``, rule by rule as flex reads it.
 
         At each position the longest match among Monit's URL rules wins (a tie goes to the rule
@@ -776,7 +773,7 @@ class Scanner:
 
     # -- <ADDRESS_COND>: `from:` / `reply-to:` in a mail-format block ------------------------------
 
-    def _mail_address(self, type_: str, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+    def _mail_address(self, type_: str, start: int, pos: int) -> tuple[list[Token | IncludeRequest], int]:
         """ADDRESS state: a ``from:``/``reply-to:`` line of a mail-format block."""
         text = self.text
         end = pos
@@ -808,7 +805,7 @@ class Scanner:
 
     # -- <STRING_COND>: the name after `group` -----------------------------------------------------
 
-    def _group_name(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+    def _group_name(self, start: int, pos: int) -> tuple[list[Token | IncludeRequest], int]:
         """STRING state: exactly one group name, no spaces even inside quotes."""
         text = self.text
         size = len(text)
@@ -833,7 +830,7 @@ class Scanner:
 
     # -- <EVERY_COND>: `every N cycles` or a cron spec ---------------------------------------------
 
-    def _every(self, type_: str, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+    def _every(self, type_: str, start: int, pos: int) -> tuple[list[Token | IncludeRequest], int]:
         """EVERY state: a number of cycles or a quoted five-field cron spec."""
         text = self.text
         size = len(text)
@@ -860,7 +857,7 @@ class Scanner:
 
     # -- <HTTP_HEADER_COND>: `http headers [Name: value, ...]` -------------------------------------
 
-    def _http_headers(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+    def _http_headers(self, start: int, pos: int) -> tuple[list[Token | IncludeRequest], int]:
         """HTTP_HEADER state: ``http headers [Name: value, ...]``, rule by rule as flex reads it.
 
         At each position the longest of Monit's rules wins (a tie goes to the first, see
@@ -870,7 +867,7 @@ class Scanner:
         """
         text = self.text
         size = len(text)
-        tokens: list[MToken | IncludeRequest] = [self._token("LSQB", "http headers", start, pos)]
+        tokens: list[Token | IncludeRequest] = [self._token("LSQB", "http headers", start, pos)]
         name = ""
         name_start = pos
         while pos < size:
@@ -900,7 +897,7 @@ class Scanner:
 
     # -- <INCLUDE>: the pattern after `include` ----------------------------------------------------
 
-    def _include(self, start: int, pos: int) -> tuple[list[MToken | IncludeRequest], int]:
+    def _include(self, start: int, pos: int) -> tuple[list[Token | IncludeRequest], int]:
         """INCLUDE state: read the pattern; the caller splices the files in."""
         text = self.text
         size = len(text)
