@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import wait_for_monit_cycles
 from tests.integrations.conftest import (
     NOSTOP,
     MonitDaemon,
@@ -65,7 +65,8 @@ def crash(daemon: MonitDaemon) -> None:
 
 
 def stays_stopped(daemon: MonitDaemon, name: str) -> bool:
-    time.sleep(2.5)  # more than two Monit cycles (set daemon 1): Monit would have started it again
+    # three whole Monit cycles: by then Monit would have started it again
+    assert wait_for_monit_cycles(lambda: daemon.monit_cmd("status").stdout, 3)
     return not running(daemon, name) and not monitored(daemon, name)
 
 
@@ -86,7 +87,7 @@ def test_puppet_waits_for_a_pending_stop_before_deciding(puppet: Puppet) -> None
     applied = puppet.apply(manifest({SLOW: "running"}))
     assert applied.exit_code == 2 and not applied.failed(), applied.output
     assert running(puppet.daemon, SLOW), applied.output
-    time.sleep(1.5)
+    assert wait_for_monit_cycles(lambda: puppet.daemon.monit_cmd("status").stdout, 2)
     assert running(puppet.daemon, SLOW), "the queued stop must not win after Puppet reported running"
 
 

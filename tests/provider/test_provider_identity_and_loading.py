@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from monitlint.provider import processes
+from tests.conftest import wait_for_monit_cycles
 from tests.provider.conftest import TOY, MonitDaemon, kill_toys, start_monit, toy_block
 from tests.provider.test_provider_faults import provider_cli, show
 
@@ -224,7 +225,8 @@ def test_a_crashed_monitored_service_is_not_stopped_in_sync(web: MonitDaemon) ->
     code, result, _ = provider_cli(web, "ensure", "web", "stopped")
     assert code == 0 and result["ok"] and result["changed"], show(result)
     assert result["monitored"] is False and web.pid("web") is None
-    time.sleep(2.5)  # two Monit cycles: Monit must not bring it back
+    # Three whole Monit cycles later, Monit has not brought it back.
+    assert wait_for_monit_cycles(lambda: web.monit_cmd("status").stdout, 3)
     assert web.pid("web") is None
 
 
