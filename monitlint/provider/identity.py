@@ -209,7 +209,12 @@ def _same_program(a: str, b: str) -> bool:
 
 
 def _shown(pid: int) -> str:
-    line = processes.cmdline(pid) or "an unreadable command line"
+    line = processes.cmdline(pid)
+    if not line:  # a kernel thread has no command line: ps shows its name in brackets
+        try:
+            line = "[" + read_bounded(f"{processes.PROC}/{pid}/comm", 64).decode("utf-8", "replace").strip() + "]"
+        except OSError:
+            line = "an unreadable command line"
     return f"`{line[:SHOWN_COMMAND]}`" + ("…" if len(line) > SHOWN_COMMAND else "")
 
 
