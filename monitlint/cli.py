@@ -230,6 +230,8 @@ class _Configs:
     "In a git or hg checkout without --root, only files inside the checkout are looked at.",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes (see `monitlint rule CODE`) and report what is left.")
+@click.option("--diff", is_flag=True, help="Print the safe fixes as a unified diff and change nothing (exit 1 if any).")
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -248,6 +250,8 @@ def check(
     skip_non_monit: bool,
     host: bool,
     verbose: bool,
+    fix: bool,
+    diff: bool,
 ) -> None:
     """Check control files and report problems with their location.
 
@@ -285,15 +289,31 @@ def check(
                 unreadable.append((name, str(exc)))
         else:
             inputs.append(path)
-    report = lint(
-        inputs,
-        configs.for_path,
-        root=root,
-        jobs=jobs,
-        cache=not no_cache,
-        skip_non_monit=skip_non_monit,
-        names=display_name,
-    )
+    if (fix or diff) and "-" in paths:
+        _usage_error("--fix and --diff change files: they do not read standard input")
+
+    def run_lint() -> Any:
+        return lint(
+            inputs,
+            configs.for_path,
+            root=root,
+            jobs=jobs,
+            cache=not (no_cache or fix or diff),  # fixes need each file's parse, which a cache hit has not
+            skip_non_monit=skip_non_monit,
+            names=display_name,
+        )
+
+    if fix and diff:
+        _usage_error("--fix writes the fixes and --diff only shows them: pass one of them")
+
+    def root_for(main: str) -> str | None:
+        return root if root is not None else configs.for_path(main).config.root
+
+    report = run_lint()
+    if fix:
+        from monitlint.fixes.command import fix_files
+
+        report = fix_files(report, run_lint, root_for, list(paths))
     report.errors[:0] = unreadable
     for _path, text in report.warnings:
         _error(text, "warning")
@@ -302,6 +322,11 @@ def check(
     if verbose:
         for text in report.notes:
             _error(text, "note")
+    if diff:
+        from monitlint.fixes.command import show_diff
+
+        changed = show_diff(report, root_for)
+        sys.exit(EXIT_ERROR if report.errors else (EXIT_FINDINGS if changed else EXIT_OK))
     colour = output_format == "text" and _use_colour(color)
     output = render(output_format, report, FormatOptions(colour=colour, statistics=statistics))
     if output:
@@ -322,6 +347,8 @@ def rule(key: str) -> None:
         _error(f"no rule '{key}' (see `monitlint rules`)")
         sys.exit(EXIT_ERROR)
     click.echo(f"{found.code} {found.name} ({found.severity})\n")
+    if found.fix_summary:
+        click.echo(f"Fix: {found.fix_summary}, safe (`monitlint check --fix`; `--diff` to preview)\n")
     click.echo(found.doc)
 
 

@@ -16,6 +16,12 @@ Bad
 
 Good
     onreboot laststate
+
+Fix
+    `check --fix` rewrites `mode manual` as `onreboot laststate` and `if failed link` as
+    `if link down`, which Monit parses to the same thing (its own grammar maps the old forms
+    to the new ones). The other forms need a person: their replacements move the text into
+    another statement (`set limits`, `with ssl { … }`).
 """
 
 from __future__ import annotations
@@ -39,12 +45,16 @@ from monitlint.model import (
 )
 
 if TYPE_CHECKING:
+    from monitlint.files.source import SourceFile
+    from monitlint.fixes.edits import Fix, Word
     from monitlint.linter.context import LintContext
+    from monitlint.model import ControlFile, Service
 
 CODE = "MON504"
 NAME = "deprecated-syntax"
 SEVERITY = Severity.INFO
 SUMMARY = "syntax that Monit deprecates (set expectbuffer, mode manual, if match, httpd pemfile, certmd5 ...)"
+FIX = "rewrites `mode manual` as `onreboot laststate` and `if failed link` as `if link down`"
 
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
@@ -120,3 +130,84 @@ def _certmd5(checksum: Checksum, rule: Rule, service: str | None) -> Iterator[Di
             service=service,
             hint=f'use `certificate checksum md5 "{checksum.value}"`',
         )
+
+
+def fix(ctx: LintContext, diagnostic: Diagnostic) -> Fix | None:
+    """Rewrite `mode manual` and `if failed link` in their current form (None for the other forms)."""
+    from monitlint.fixes.apply import same_place
+
+    for service in ctx.model.services:
+        if service.mode == "manual" and same_place(service.span, diagnostic.span):
+            return _mode_manual(ctx, service)
+        for test in service.tests:
+            if isinstance(test, LinkTest) and test.state is LinkState.FAILED and same_place(test.span, diagnostic.span):
+                return _failed_link(ctx, test)
+    return None
+
+
+def _pairs(source: SourceFile, start: int, first: str, second: str, stop: set[str]) -> list[tuple[Word, Word]]:
+    """Each `first second` (two words, any case) from ``start`` until a word of ``stop``."""
+    from monitlint.fixes.edits import words
+
+    found: list[tuple[Word, Word]] = []
+    previous: Word | None = None
+    for word in words(source.text, start):
+        lowered = word.text.lower()
+        if lowered in stop:
+            break
+        if previous is not None and previous.text.lower() == first and lowered == second:
+            found.append((previous, word))
+        previous = word
+    return found
+
+
+def _mode_manual(ctx: LintContext, service: Service) -> Fix | None:
+    from monitlint.fixes.edits import Edit, Fix, offset, span_at
+
+    if service.onreboot is not None:  # which of the two Monit keeps depends on their order
+        return None
+    source = ctx.sources.get(service.span.path)
+    if source is None:
+        return None
+    start = offset(source, service.span.end_line, service.span.end_column)
+    pairs = _pairs(source, start, "mode", "manual", {"check", "set", "include"})
+    if not pairs:
+        return None
+    target = service.span
+
+    def change(model: ControlFile) -> bool:
+        for candidate in model.services:
+            if candidate.span == target:
+                candidate.mode, candidate.onreboot = None, "laststate"
+                return True
+        return False
+
+    edits = tuple(Edit(span_at(source, mode.start, manual.end), "onreboot laststate") for mode, manual in pairs)
+    return Fix(edits, change)
+
+
+def _failed_link(ctx: LintContext, test: LinkTest) -> Fix | None:
+    from monitlint.fixes.edits import Edit, Fix, offset
+
+    source = ctx.sources.get(test.span.path)
+    if source is None:
+        return None
+    start = offset(source, test.span.line, test.span.column)
+    end = offset(source, test.span.end_line, test.span.end_column)
+    pairs = [pair for pair in _pairs(source, start, "failed", "link", {"then"}) if pair[1].end <= end]
+    if len(pairs) != 1:
+        return None
+    failed, link = pairs[0]
+    target = test.span
+
+    def change(model: ControlFile) -> bool:
+        for service in model.services:
+            for candidate in service.tests:
+                if isinstance(candidate, LinkTest) and candidate.span == target:
+                    candidate.state, candidate.condition = LinkState.DOWN, "link down"
+                    return True
+        return False
+
+    from monitlint.fixes.edits import span_at
+
+    return Fix((Edit(span_at(source, failed.start, link.end), "link down"),), change)

@@ -1,0 +1,134 @@
+"""``check --fix`` and ``check --diff``: the safe fixes of a lint report, proven, then shown or written.
+
+A round takes every finding of the report whose rule declares a fix, asks the rule for its
+edits in the context the finding was found in (the whole control file that read its file), and
+keeps each fix only when :func:`monitlint.fixes.verify.proven` shows the file then means the
+same to Monit but for the intended change.  Fixes of one file are made from its end backwards,
+so a fix never moves the text another one edits.  ``--fix`` writes the fixed files and lints
+again, to a fixed point (at most :data:`MAX_ROUNDS` rounds); ``--diff`` shows one round.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable
+from dataclasses import field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from monitlint.runtime.records import record
+from monitlint.span import Span
+
+if TYPE_CHECKING:
+    from monitlint.api import Report
+    from monitlint.diagnostics import Diagnostic
+    from monitlint.linter.context import LintContext
+
+MAX_ROUNDS = 5  # no fix makes another one possible today; the bound keeps a future one from looping
+
+
+@lru_cache(maxsize=4096)
+def _real(path: str) -> str:
+    return os.path.realpath(path)
+
+
+def same_place(span: Span, other: Span) -> bool:
+    """Whether two spans are the same text of the same file (named alike or not)."""
+    return (span.line, span.column, span.end_line, span.end_column) == (
+        other.line,
+        other.column,
+        other.end_line,
+        other.end_column,
+    ) and (span.path == other.path or _real(span.path) == _real(other.path))
+
+
+@record
+class FixRound:
+    """What one round fixed: the new text of each file (by its shown name), and how many fixes each got."""
+
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (old text, new text)
+    applied: dict[str, int] = field(default_factory=dict)  # name -> fixes made
+    refused: int = 0  # fixable findings whose fix could not be proven safe
+
+
+def _fragment(context: LintContext) -> bool:
+    # A block fragment is linted inside a stand-in check block: its parse is not the file's text.
+    return any(service.name == "__fragment__" for service in context.model.services)
+
+
+def plan(report: Report, root_for: Callable[[str], str | None]) -> FixRound:
+    """One round of safe fixes over ``report`` (linted without the result cache), in memory."""
+    from monitlint.files.source import SourceError, read_source
+    from monitlint.fixes.verify import proven
+    from monitlint.linter.catalog import find_rule
+    from monitlint.linter.context import LintContext
+
+    outcome = FixRound()
+    # (real path of the finding's file) -> [(finding, main file, its context)], each finding once.
+    wanted: dict[str, list[tuple[Diagnostic, str, LintContext]]] = {}
+    seen: set[tuple[object, ...]] = set()
+    for result in report.results:
+        if result.parse is None:
+            continue
+        context: LintContext | None = None
+        for diag in result.diagnostics:
+            rule = find_rule(diag.code)
+            if rule is None or rule.fix is None:
+                continue
+            real = _real(diag.span.path)
+            key = (real, diag.span.line, diag.span.column, diag.span.end_line, diag.span.end_column, diag.code)
+            if key in seen:
+                continue
+            seen.add(key)
+            if context is None:
+                context = LintContext.of(result.parse)
+            if _fragment(context):
+                outcome.refused += 1
+                continue
+            wanted.setdefault(real, []).append((diag, result.parse.config.path, context))
+    overlay: dict[str, str] = {}
+    for real, found in wanted.items():
+        name = found[0][0].span.path
+        try:
+            old = read_source(name).text
+        except SourceError:
+            outcome.refused += len(found)
+            continue
+        found.sort(key=lambda item: (item[0].span.line, item[0].span.column), reverse=True)
+        made = 0
+        for diag, main, context in found:
+            rule = find_rule(diag.code)
+            assert rule is not None and rule.fix is not None
+            fix = rule.fix(context, diag)
+            new = None if fix is None else proven(fix, name, main, root_for(main), overlay)
+            if new is None:
+                outcome.refused += 1
+                continue
+            overlay[real] = new
+            made += 1
+        if made:
+            outcome.texts[name] = (old, overlay[real])
+            outcome.applied[name] = made
+    return outcome
+
+
+def unified_diff(fixes: FixRound) -> str:
+    """The round's changes as a unified diff (``a/NAME`` → ``b/NAME``), every line made printable."""
+    from monitlint.output.sanitize import printable
+
+    out: list[str] = []
+    for name in sorted(fixes.texts):
+        old, new = fixes.texts[name]
+        shown = printable(name)
+        for line in difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            f"a/{shown.lstrip('/')}",
+            f"b/{shown.lstrip('/')}",
+        ):
+            body = line[:-1] if line.endswith("\n") else line
+            out.append(printable(body, keep="\t"))
+            if not line.endswith("\n") and line[:1] in " +-":
+                out.append("\\ No newline at end of file")
+    return "\n".join(out)

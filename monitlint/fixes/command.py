@@ -1,0 +1,54 @@
+"""The ``check --fix`` and ``check --diff`` steps of the command line (messages on stderr, diff on stdout)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import click
+
+from monitlint.fixes.apply import MAX_ROUNDS, plan, unified_diff
+from monitlint.fixes.write import checked_trees, write_fixed
+
+if TYPE_CHECKING:
+    from monitlint.api import Report
+
+
+def _say(text: str, kind: str) -> None:
+    from monitlint.output.sanitize import message
+
+    click.echo(f"monitlint: {kind}: {message(text)}", err=True)
+
+
+def fix_files(
+    report: Report, relint: Callable[[], Report], root_for: Callable[[str], str | None], paths: list[str]
+) -> Report:
+    """Write the safe fixes, lint again, until nothing more is fixed (bounded); the last report."""
+    trees = checked_trees([path for path in paths if path != "-"])
+    fixed = files = 0
+    for _round in range(MAX_ROUNDS):
+        found = plan(report, root_for)
+        written = 0
+        for name, (old, new) in sorted(found.texts.items()):
+            problem = write_fixed(name, old, new, trees)
+            if problem is None:
+                written += found.applied[name]
+                files += 1
+            else:
+                _say(f"{name}: {problem}", "warning")
+        if not written:
+            break
+        fixed += written
+        report = relint()
+    if fixed:
+        _say(f"fixed {fixed} finding(s) in {files} file(s); what is left is reported below", "note")
+    return report
+
+
+def show_diff(report: Report, root_for: Callable[[str], str | None]) -> bool:
+    """Print the safe fixes as a unified diff on stdout; whether there is any."""
+    found = plan(report, root_for)
+    text = unified_diff(found)
+    if text:
+        click.echo(text)
+    return bool(found.texts)
