@@ -137,6 +137,10 @@ class _Configs:
                 _error(text, "warning")
         return self._load(found, discovered=True)
 
+    def loaded(self) -> list[Any]:
+        """The settings of every configuration read so far."""
+        return list(self._loaded.values())
+
     def _load(self, source: str | None, discovered: bool = False) -> Any:
         if source in self._loaded:
             return self._loaded[source]
@@ -232,6 +236,19 @@ class _Configs:
 @click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (see `monitlint rule CODE`) and report what is left.")
 @click.option("--diff", is_flag=True, help="Print the safe fixes as a unified diff and change nothing (exit 1 if any).")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, readable=False),
+    default=None,
+    help="Leave out the findings recorded in this baseline file (default: `baseline` in the configuration).",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, readable=False),
+    default=None,
+    help="Record today's findings in this file (JSON), for --baseline; what Monit refuses is never recorded.",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -252,6 +269,8 @@ def check(
     verbose: bool,
     fix: bool,
     diff: bool,
+    baseline_file: str | None,
+    write_baseline: str | None,
 ) -> None:
     """Check control files and report problems with their location.
 
@@ -315,6 +334,10 @@ def check(
 
         report = fix_files(report, run_lint, root_for, list(paths))
     report.errors[:0] = unreadable
+    if baseline_file or write_baseline or any(s.config.baseline for s in configs.loaded()):
+        from monitlint.baseline_command import apply_baseline
+
+        apply_baseline(report, configs.for_path, baseline_file, write_baseline, verbose)
     for _path, text in report.warnings:
         _error(text, "warning")
     for _path, text in report.errors:
