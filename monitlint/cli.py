@@ -237,6 +237,11 @@ class _Configs:
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (see `monitlint rule CODE`) and report what is left.")
 @click.option("--diff", is_flag=True, help="Print the safe fixes as a unified diff and change nothing (exit 1 if any).")
 @click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Add `# monitlint: disable=CODE` comments for the current findings (never for what Monit refuses).",
+)
+@click.option(
     "--baseline",
     "baseline_file",
     type=click.Path(dir_okay=False, readable=False),
@@ -269,6 +274,7 @@ def check(
     verbose: bool,
     fix: bool,
     diff: bool,
+    add_noqa: bool,
     baseline_file: str | None,
     write_baseline: str | None,
 ) -> None:
@@ -317,13 +323,16 @@ def check(
             configs.for_path,
             root=root,
             jobs=jobs,
-            cache=not (no_cache or fix or diff),  # fixes need each file's parse, which a cache hit has not
+            # fixes and suppressions need each file's parse, which a cache hit has not
+            cache=not (no_cache or fix or diff or add_noqa),
             skip_non_monit=skip_non_monit,
             names=display_name,
         )
 
     if fix and diff:
         _usage_error("--fix writes the fixes and --diff only shows them: pass one of them")
+    if add_noqa and (diff or "-" in paths):
+        _usage_error("--add-noqa changes files: it does not work with --diff or standard input")
 
     def root_for(main: str) -> str | None:
         return root if root is not None else configs.for_path(main).config.root
@@ -333,6 +342,10 @@ def check(
         from monitlint.fixes.command import fix_files
 
         report = fix_files(report, run_lint, root_for, list(paths))
+    if add_noqa:
+        from monitlint.fixes.command import suppress_findings
+
+        report = suppress_findings(report, run_lint, root_for, list(paths))
     report.errors[:0] = unreadable
     if baseline_file or write_baseline or any(s.config.baseline for s in configs.loaded()):
         from monitlint.baseline_command import apply_baseline

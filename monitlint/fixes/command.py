@@ -52,3 +52,22 @@ def show_diff(report: Report, root_for: Callable[[str], str | None]) -> bool:
     if text:
         click.echo(text)
     return bool(found.texts)
+
+
+def suppress_findings(
+    report: Report, relint: Callable[[], Report], root_for: Callable[[str], str | None], paths: list[str]
+) -> Report:
+    """Add suppression comments for the findings of ``report``, then lint again; the new report."""
+    from monitlint.fixes.noqa import add_noqa
+    from monitlint.linter.catalog import always_on_codes
+
+    trees = checked_trees(paths)
+    added, files, problems = add_noqa(
+        report, root_for, lambda name, old, new: write_fixed(name, old, new, trees), always_on_codes()
+    )
+    for problem in problems:
+        _say(problem, "warning")
+    if not added:
+        return report
+    _say(f"added {added} suppression comment(s) in {files} file(s); what is left is reported below", "note")
+    return relint()
