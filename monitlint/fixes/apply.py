@@ -23,7 +23,9 @@ from monitlint.span import Span
 if TYPE_CHECKING:
     from monitlint.api import Report
     from monitlint.diagnostics import Diagnostic
+    from monitlint.fixes.edits import Fix
     from monitlint.linter.context import LintContext
+    from monitlint.model import ControlFile
 
 MAX_ROUNDS = 5  # no fix makes another one possible today; the bound keeps a future one from looping
 
@@ -96,21 +98,52 @@ def plan(report: Report, root_for: Callable[[str], str | None]) -> FixRound:
             outcome.refused += len(found)
             continue
         found.sort(key=lambda item: (item[0].span.line, item[0].span.column), reverse=True)
-        made = 0
+        fixes: list[tuple[Fix | None, str]] = []
         for diag, main, context in found:
             rule = find_rule(diag.code)
             assert rule is not None and rule.fix is not None
-            fix = rule.fix(context, diag)
-            new = None if fix is None else proven(fix, name, main, root_for(main), overlay)
-            if new is None:
-                outcome.refused += 1
-                continue
-            overlay[real] = new
-            made += 1
+            fixes.append((rule.fix(context, diag), main))
+        made = _all_at_once(fixes, name, real, root_for, overlay)
+        if made is None:  # one of them is not safe: each on its own, from the end of the file backwards
+            made = 0
+            for fix, main in fixes:
+                new = None if fix is None else proven(fix, name, main, root_for(main), overlay)
+                if new is not None:
+                    overlay[real] = new
+                    made += 1
+        outcome.refused += len(found) - made
         if made:
             outcome.texts[name] = (old, overlay[real])
             outcome.applied[name] = made
     return outcome
+
+
+def _all_at_once(
+    fixes: list[tuple[Fix | None, str]],
+    name: str,
+    real: str,
+    root_for: Callable[[str], str | None],
+    overlay: dict[str, str],
+) -> int | None:
+    """Every fix of one file proven in one parse (the common case: two parses, not two per fix), or None."""
+    from monitlint.fixes.verify import proven
+
+    mains = {main for _fix, main in fixes}
+    made = [fix for fix, _main in fixes if fix is not None]
+    if len(made) != len(fixes) or len(mains) != 1:
+        return None
+    (main,) = mains
+
+    def change(model: ControlFile) -> bool:
+        return all(fix.change(model) for fix in made)
+
+    from monitlint.fixes.edits import Fix
+
+    new = proven(Fix(tuple(edit for fix in made for edit in fix.edits), change), name, main, root_for(main), overlay)
+    if new is None:
+        return None
+    overlay[real] = new
+    return len(made)
 
 
 def unified_diff(fixes: FixRound) -> str:

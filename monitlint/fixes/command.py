@@ -25,9 +25,10 @@ def fix_files(
 ) -> Report:
     """Write the safe fixes, lint again, until nothing more is fixed (bounded); the last report."""
     trees = checked_trees([path for path in paths if path != "-"])
-    fixed = files = 0
+    fixed = files = refused = 0
     for _round in range(MAX_ROUNDS):
         found = plan(report, root_for)
+        refused = found.refused
         written = 0
         for name, (old, new) in sorted(found.texts.items()):
             problem = write_fixed(name, old, new, trees)
@@ -42,6 +43,12 @@ def fix_files(
         report = relint()
     if fixed:
         _say(f"fixed {fixed} finding(s) in {files} file(s); what is left is reported below", "note")
+    if refused:
+        _say(
+            f"{refused} finding(s) of rules with a fix left as they are: the fix would not be sure to keep "
+            "the meaning there",
+            "note",
+        )
     return report
 
 
