@@ -11,7 +11,7 @@ MON006 …) is never recorded and never left out.
 The file is JSON::
 
     {"version": 1, "tool": "monitlint",
-     "findings": [{"fingerprint": "<64 hex>", "code": "MON107", "path": "etc/monit/monitrc",
+     "findings": [{"fingerprint": "<64 hex>", "code": "<rule code>", "path": "etc/monit/monitrc",
                    "service": "nginx", "message": "…"}]}
 
 Only ``fingerprint`` counts when matching; the other fields are there for people reviewing it.

@@ -65,12 +65,16 @@ def suppress_findings(
     report: Report, relint: Callable[[], Report], root_for: Callable[[str], str | None], paths: list[str]
 ) -> Report:
     """Add suppression comments for the findings of ``report``, then lint again; the new report."""
+    from monitlint.diagnostics import ProblemKind
     from monitlint.fixes.noqa import add_noqa
-    from monitlint.linter.catalog import always_on_codes
+    from monitlint.linter.catalog import always_on_codes, rule_for
 
     trees = checked_trees(paths)
+    # What cannot be suppressed, and the rules about suppressions (a comment about comments helps no one).
+    about_comments = {rule_for(kind).code for kind in (ProblemKind.UNUSED_SUPPRESSION, ProblemKind.BAD_SUPPRESSION)}
+    protected = always_on_codes() | about_comments
     added, files, problems = add_noqa(
-        report, root_for, lambda name, old, new: write_fixed(name, old, new, trees), always_on_codes()
+        report, root_for, lambda name, old, new: write_fixed(name, old, new, trees), protected
     )
     for problem in problems:
         _say(problem, "warning")

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 # A `disable=` directive (never `disable-file=`) and where its list of codes ends.
 _DISABLE = re.compile(r"#\s*monitlint\s*:\s*disable\s*=\s*(?P<codes>[^#]*?)\s*(#.*)?$", re.IGNORECASE)
-NOT_SUPPRESSIBLE_PREFIX = "MON9"  # the suppression rules: a comment about comments helps no one
 
 
 def _line_end(source: SourceFile, line: int) -> int:
@@ -76,7 +75,7 @@ def add_noqa(
     write: Callable[[str, str, str], str | None],
     protected: frozenset[str],
 ) -> tuple[int, int, list[str]]:
-    """Add suppression comments for the findings of ``report`` (linted without the cache).
+    """Add suppression comments for the findings of ``report`` (linted without the cache), but for ``protected`` codes.
 
     ``write(name, old, new)`` writes a file (None, or why not). Returns how many comments were
     added or extended, in how many files, and one-line problems.
@@ -87,7 +86,7 @@ def add_noqa(
     wanted: dict[str, dict[int, list[str]]] = {}  # real path -> line -> codes
     names: dict[str, str] = {}
     for diag in report.findings:
-        if diag.code in protected or diag.code.startswith(NOT_SUPPRESSIBLE_PREFIX) or diag.span.path.startswith("<"):
+        if diag.code in protected or diag.span.path.startswith("<"):
             continue
         real = os.path.realpath(diag.span.path)
         names.setdefault(real, diag.span.path)
