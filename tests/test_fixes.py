@@ -18,6 +18,7 @@ from tests.conftest import monit_executable, run_cli
 
 BEFORE = """\
 set daemon 30
+set mailserver localhost port 465 certmd5 "0123456789abcdef0123456789abcdef"
 check process a with pidfile /run/a.pid
   start program = "/bin/true" as uid root and gid root
   stop program = "/bin/true"   # a comment stays
@@ -32,6 +33,7 @@ check process b with pidfile /run/b.pid
 
 AFTER = """\
 set daemon 30
+set mailserver localhost port 465 certificate checksum md5 "0123456789abcdef0123456789abcdef"
 check process a with pidfile /run/a.pid
   start program = "/bin/true" as uid root and gid root with timeout 30 seconds
   stop program = "/bin/true" with timeout 30 seconds   # a comment stays
@@ -137,7 +139,7 @@ def test_fix_writes_atomically_keeps_the_mode_and_reports_what_is_left(tmp_path:
     assert path.read_text() == AFTER
     assert (path.stat().st_mode & 0o777, path.stat().st_uid) == (0o640, os.getuid())
     assert path.stat().st_ino != inode  # replaced, not rewritten in place
-    assert "fixed 5 finding(s) in 1 file(s)" in result.stderr
+    assert "fixed 6 finding(s) in 1 file(s)" in result.stderr
     assert "MON107" not in result.stdout and "MON504" not in result.stdout
     assert "MON501" in result.stdout and result.exit_code == 1  # no `set httpd`: no fix, still reported
     assert [p.name for p in tmp_path.iterdir()] == ["monitrc"]  # no temporary file left behind
@@ -190,11 +192,12 @@ def test_monit_parses_the_fixed_file_to_the_same_configuration(tmp_path: Path) -
     before = _write(tmp_path / "before" / "monitrc", BEFORE)
     after = _write(tmp_path / "after" / "monitrc", BEFORE)
     result = run_cli("check", "--fix", str(after), cwd=tmp_path)
-    assert "fixed 5 finding(s)" in result.stderr
+    assert "fixed 6 finding(s)" in result.stderr
     assert after.read_text() == AFTER
     home = tmp_path / "home"
     home.mkdir()
     view = _monit_view(monit, after, home)
     assert view == _monit_view(monit, before, home)
     assert " Start program        = '/bin/true' as uid 0 as gid 0 timeout 30 s" in view
+    assert " Mail server(s)     = localhost:465 using TLS and certificate checksum MD5 equal to" in "\n".join(view)
     assert " On reboot            = laststate" in view and " Link status          = if down then alert" in view

@@ -18,10 +18,11 @@ Good
     onreboot laststate
 
 Fix
-    `check --fix` rewrites `mode manual` as `onreboot laststate` and `if failed link` as
-    `if link down`, which Monit parses to the same thing (its own grammar maps the old forms
-    to the new ones). The other forms need a person: their replacements move the text into
-    another statement (`set limits`, `with ssl { … }`).
+    `check --fix` rewrites `mode manual` as `onreboot laststate`, `if failed link` as
+    `if link down`, and a mail or M/Monit server's `certmd5 X` as `certificate checksum md5 X`,
+    which Monit parses to the same thing (its own grammar maps the old forms to the new ones).
+    The other forms need a person: their replacements move the text into another statement
+    (`set limits`, `with ssl { … }`), and a port test takes no `certificate checksum`.
 """
 
 from __future__ import annotations
@@ -54,7 +55,10 @@ CODE = "MON504"
 NAME = "deprecated-syntax"
 SEVERITY = Severity.INFO
 SUMMARY = "syntax that Monit deprecates (set expectbuffer, mode manual, if match, httpd pemfile, certmd5 ...)"
-FIX = "rewrites `mode manual` as `onreboot laststate` and `if failed link` as `if link down`"
+FIX = (
+    "rewrites `mode manual` as `onreboot laststate`, `if failed link` as `if link down` and a mail or "
+    "M/Monit server's `certmd5 X` as `certificate checksum md5 X`"
+)
 
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
@@ -136,6 +140,9 @@ def fix(ctx: LintContext, diagnostic: Diagnostic) -> Fix | None:
     """Rewrite `mode manual` and `if failed link` in their current form (None for the other forms)."""
     from monitlint.fixes.apply import same_place
 
+    for checksum in _all_checksums(ctx.model):
+        if checksum.certmd5 and same_place(checksum.span, diagnostic.span):
+            return _certmd5_fix(ctx, checksum)
     for service in ctx.model.services:
         if service.mode == "manual" and same_place(service.span, diagnostic.span):
             return _mode_manual(ctx, service)
@@ -211,3 +218,34 @@ def _failed_link(ctx: LintContext, test: LinkTest) -> Fix | None:
     from monitlint.fixes.edits import span_at
 
     return Fix((Edit(span_at(source, failed.start, link.end), "link down"),), change)
+
+
+def _all_checksums(model: ControlFile) -> Iterator[Checksum]:
+    for setting in model.settings:
+        yield from _setting_checksums(setting)
+    for service in model.services:
+        for test in service.tests:
+            if isinstance(test, ConnectionTest):
+                yield from test.certificate_checksums
+
+
+def _certmd5_fix(ctx: LintContext, checksum: Checksum) -> Fix | None:
+    """`certmd5 X` → `certificate checksum md5 X` where Monit's grammar takes both (mail and M/Monit servers)."""
+    from monitlint.fixes.edits import Edit, Fix, offset, span_at, words
+
+    source = ctx.sources.get(checksum.span.path)
+    if source is None:
+        return None
+    first = next(words(source.text, offset(source, checksum.span.line, checksum.span.column)), None)
+    if first is None or first.text.lower() != "certmd5":
+        return None
+    target = checksum.span
+
+    def change(model: ControlFile) -> bool:
+        for candidate in _all_checksums(model):
+            if candidate.span == target:
+                candidate.certmd5 = False
+                return True
+        return False
+
+    return Fix((Edit(span_at(source, first.start, first.end), "certificate checksum md5"),), change)
