@@ -201,3 +201,31 @@ def test_monit_parses_the_fixed_file_to_the_same_configuration(tmp_path: Path) -
     assert " Start program        = '/bin/true' as uid 0 as gid 0 timeout 30 s" in view
     assert " Mail server(s)     = localhost:465 using TLS and certificate checksum MD5 equal to" in "\n".join(view)
     assert " On reboot            = laststate" in view and " Link status          = if down then alert" in view
+
+
+NOISE = """\
+set daemon 30
+check process app without pidfile /run/app.pid
+  start program = "/bin/true without pidfile" with timeout 5 seconds
+  stop program = "/bin/true" with timeout 5 seconds
+  depends onnginx
+check process nginx with pidfile /run/n.pid
+  start program = "/bin/true" with timeout 5 seconds
+  stop program = "/bin/true" with timeout 5 seconds
+"""
+
+
+def test_noise_word_traps_are_written_as_monit_reads_them_but_not_inside_a_string(tmp_path: Path) -> None:
+    fixed = _fixed(_write(tmp_path / "monitrc", NOISE))
+    assert fixed == NOISE.replace("app without pidfile", "app with pidfile").replace("onnginx", "on nginx")
+
+
+@pytest.mark.slow
+def test_monit_reads_the_noise_word_fixes_the_same(tmp_path: Path) -> None:
+    monit = monit_executable()
+    before = _write(tmp_path / "before" / "monitrc", NOISE)
+    after = _write(tmp_path / "after" / "monitrc", NOISE)
+    assert "fixed 2 finding(s)" in run_cli("check", "--fix", str(after), cwd=tmp_path).stderr
+    home = tmp_path / "home"
+    home.mkdir()
+    assert _monit_view(monit, after, home) == _monit_view(monit, before, home)
