@@ -65,3 +65,27 @@ def test_merge_into_an_existing_directive_and_crlf_lines() -> None:
 def test_add_noqa_refuses_diff_and_stdin(tmp_path: Path) -> None:
     assert run_cli("check", "--add-noqa", "--diff", "x", cwd=tmp_path).exit_code == 2
     assert run_cli("check", "--add-noqa", "-", stdin="set daemon 30\n", cwd=tmp_path).exit_code == 2
+
+
+def test_one_comment_per_statement_and_none_inside_a_continued_program(tmp_path: Path) -> None:
+    path = tmp_path / "monitrc"
+    path.write_text(
+        "set daemon 30\n"
+        "set httpd port 2812 and\n"
+        "    use address 0.0.0.0\n"
+        "    allow 0.0.0.0/0\n"
+        "check process redis with pidfile /run/redis.pid\n"
+        '  start program = "/usr/bin/redis start" with timeout 5 seconds\n'
+        '  stop program = "/usr/bin/redis stop \\\n'
+        '    && sleep 1" with timeout 5 seconds\n'
+    )
+    result = run_cli("check", "--add-noqa", "--fail-on", "info", "--no-cache", "monitrc", cwd=tmp_path)
+    lines = path.read_text().splitlines()
+    # Two MON303 findings in one `set httpd`: one comment covers the statement, so no MON901 follows.
+    assert [line for line in lines if "MON303" in line] == ["set httpd port 2812 and  # monitlint: disable=MON303"]
+    # The stop program's first line ends inside its quoted, continued text: the comment goes on its last line.
+    assert lines[6:8] == [
+        '  stop program = "/usr/bin/redis stop \\',
+        '    && sleep 1" with timeout 5 seconds  # monitlint: disable=MON105',
+    ]
+    assert result.exit_code == 0 and "No problems found" in result.stdout, result.stdout

@@ -1,28 +1,34 @@
 """``check --add-noqa``: a suppression comment for each finding, where the suppression reader honours it.
 
-Each finding gets ``# monitlint: disable=CODE`` at the end of its first line: there it covers the
-statement around that line (the ``check`` line only, for a finding on a ``check`` line), as
-:mod:`monitlint.linter.suppressions` reads it.  Codes of one line share one comment; a
-``disable=`` comment already on the line gets the new codes added to it; an other comment on the
-line is kept, the directive follows it.  What cannot be suppressed (what Monit refuses, MON001,
-MON006 …, and the suppression rules MON9xx themselves) gets no comment.  Each file's new text is
-proven to parse to the same model before it is written, so a comment can never change what Monit
-reads; a second run adds nothing.
+Each finding gets ``# monitlint: disable=CODE`` at the end of its first line (its last, when the
+first ends inside a quoted program continued with ``\\``): there it covers the statement around
+that line (the ``check`` line only, for a finding on a ``check`` line), as
+:mod:`monitlint.linter.suppressions` reads it.  Codes of one line share one comment; a comment
+another one already covers (two findings of one statement) is left out; a ``disable=`` comment
+already on the line gets the new codes added to it; an other comment on the line is kept, the
+directive follows it.  What cannot be suppressed (what Monit refuses, and the rules about
+suppressions themselves) gets no comment.  Each file's new text is proven to parse to the same
+model before it is written, so a comment can never change what Monit reads (a line where it
+would, after a syntax error, is named in a warning); a second run adds nothing.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from monitlint.files.source import SourceFile
 from monitlint.fixes.edits import Edit, Fix, offset
+from monitlint.runtime.records import record
 from monitlint.span import Span
 
 if TYPE_CHECKING:
     from monitlint.api import Report
+    from monitlint.grammar.parser import ParseResult
     from monitlint.model import Comment
 
 # A `disable=` directive (never `disable-file=`) and where its list of codes ends.
@@ -69,6 +75,77 @@ def _point(source: SourceFile, at: int) -> Span:
     return Span(source.path, line, column, line, column)
 
 
+@record(frozen=True)
+class _Wanted:
+    """One finding to suppress: its code, its line, and the line its comment goes on."""
+
+    code: str
+    line: int
+    end_line: int
+    at: int
+
+
+def _by_line(found: list[_Wanted]) -> dict[int, list[str]]:
+    lines: dict[int, list[str]] = {}
+    for item in sorted(found, key=lambda w: (w.at, w.code)):
+        codes = lines.setdefault(item.at, [])
+        if item.code not in codes:
+            codes.append(item.code)
+    return lines
+
+
+class _File:
+    """The suppression comments of one file, proven before they are written."""
+
+    def __init__(self, name: str, source: SourceFile, comments: list[Comment], main: str, root: str | None) -> None:
+        self.name, self.source, self.comments, self.main, self.root = name, source, comments, main, root
+
+    def prove(self, found: list[_Wanted]) -> tuple[str, ParseResult] | None:
+        from monitlint.fixes.verify import proven_with_parse
+
+        edits = edits_for(self.source, _by_line(found), self.comments)
+        if not edits:
+            return None
+        # Comments never change the model: proven like a fix whose intended change is none.
+        return proven_with_parse(Fix(tuple(edits), lambda _model: True), self.name, self.main, self.root, {})
+
+    def placed(self, found: list[_Wanted]) -> tuple[list[_Wanted], list[str]]:
+        """The findings whose comments can be added (each line proven on its own when all at once fails)."""
+        if self.prove(found) is not None:
+            return found, []
+        kept: list[_Wanted] = []
+        problems: list[str] = []
+        for line, group in itertools.groupby(sorted(found, key=lambda w: w.at), key=lambda w: w.at):
+            items = list(group)
+            if self.prove([*kept, *items]) is not None:
+                kept.extend(items)
+                continue
+            # The end of a statement's first line may lie inside a quoted program continued with `\`:
+            # the comment then goes at the end of the finding's last line, in the same statement.
+            moved = [replace(w, at=w.end_line) for w in items]
+            if any(w.end_line != line for w in items) and self.prove([*kept, *moved]) is not None:
+                kept.extend(moved)
+                continue
+            problems.append(
+                f"{self.name}:{line}: a suppression comment there would change what Monit reads: none added"
+            )
+        return kept, problems
+
+    def pruned(self, found: list[_Wanted], after: ParseResult) -> list[_Wanted]:
+        """Without the comments another one added for the same code already covers (one statement, two findings)."""
+        from monitlint.linter.suppressions import trailing_scopes
+
+        real = os.path.realpath(self.name)
+        statements = next((s for path, s in after.statements.items() if os.path.realpath(path) == real), [])
+        text = after.sources.get(self.name) or SourceFile(self.name, self.source.text)
+        scopes = trailing_scopes(text, statements, {w.at for w in found})
+        kept: list[_Wanted] = []
+        for item in sorted(found, key=lambda w: (w.code, w.at)):
+            if not any(k.code == item.code and scopes[k.at][0] <= item.line <= scopes[k.at][1] for k in kept):
+                kept.append(item)
+        return kept
+
+
 def add_noqa(
     report: Report,
     root_for: Callable[[str], str | None],
@@ -81,18 +158,15 @@ def add_noqa(
     added or extended, in how many files, and one-line problems.
     """
     from monitlint.files.source import SourceError, read_source
-    from monitlint.fixes.verify import proven
 
-    wanted: dict[str, dict[int, list[str]]] = {}  # real path -> line -> codes
+    wanted: dict[str, list[_Wanted]] = {}  # real path -> findings
     names: dict[str, str] = {}
     for diag in report.findings:
         if diag.code in protected or diag.span.path.startswith("<"):
             continue
         real = os.path.realpath(diag.span.path)
         names.setdefault(real, diag.span.path)
-        codes = wanted.setdefault(real, {}).setdefault(diag.span.line, [])
-        if diag.code not in codes:
-            codes.append(diag.code)
+        wanted.setdefault(real, []).append(_Wanted(diag.code, diag.span.line, diag.span.end_line, diag.span.line))
     mains: dict[str, str] = {}  # real path -> a control file whose parse read it
     comments: dict[str, list[Comment]] = {}
     for result in report.results:
@@ -106,26 +180,28 @@ def add_noqa(
                 comments[real].append(comment)
     added = files = 0
     problems: list[str] = []
-    for real, lines in sorted(wanted.items()):
+    for real, found in sorted(wanted.items()):
         name = names[real]
         try:
             source = read_source(name)
         except SourceError as exc:
             problems.append(str(exc))
             continue
-        edits = edits_for(source, lines, comments.get(real, []))
-        if not edits:
-            continue
         main = mains.get(real, name)
-        # Comments never change the model: proven like a fix whose intended change is none.
-        new = proven(Fix(tuple(edits), lambda _model: True), name, main, root_for(main), {})
-        if new is None:
-            problems.append(f"{name}: a suppression comment would change what Monit reads here: none added")
+        file = _File(name, source, comments.get(real, []), main, root_for(main))
+        placed, trouble = file.placed(found)
+        problems.extend(trouble)
+        proof = file.prove(placed) if placed else None
+        if proof is None:
             continue
-        problem = write(name, source.text, new)
+        fewer = file.pruned(placed, proof[1])
+        if len(fewer) < len(placed):
+            proof = file.prove(fewer) or proof
+            placed = fewer if proof is not None else placed
+        problem = write(name, source.text, proof[0])
         if problem is not None:
             problems.append(f"{name}: {problem}")
             continue
-        added += len(edits)
+        added += len(edits_for(source, _by_line(placed), file.comments))
         files += 1
     return added, files, problems

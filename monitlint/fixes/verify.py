@@ -72,6 +72,14 @@ def proven(fix: Fix, path: str, main: str, root: str | None, overlay: dict[str, 
     ``main`` is the control file whose lint found the finding (``path`` itself or a file including
     it), parsed before and after with ``overlay`` (texts already fixed, by real path) in place.
     """
+    found = proven_with_parse(fix, path, main, root, overlay)
+    return None if found is None else found[0]
+
+
+def proven_with_parse(
+    fix: Fix, path: str, main: str, root: str | None, overlay: dict[str, str]
+) -> tuple[str, ParseResult] | None:
+    """As :func:`proven`, with the parse of ``main`` after the edits."""
     real = os.path.realpath(path)
     try:
         text = overlay[real] if real in overlay else read_source(path).text
@@ -92,4 +100,4 @@ def proven(fix: Fix, path: str, main: str, root: str | None, overlay: dict[str, 
         return None
     if shape(after.config) != shape(expected) or _problems(after) != _problems(before):
         return None
-    return new_text
+    return new_text, after
