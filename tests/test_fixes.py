@@ -229,3 +229,18 @@ def test_monit_reads_the_noise_word_fixes_the_same(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     assert _monit_view(monit, after, home) == _monit_view(monit, before, home)
+
+
+def test_write_refuses_a_file_changed_since_it_was_read_a_fifo_and_a_path_outside(tmp_path: Path) -> None:
+    from monitlint.fixes.write import write_fixed
+
+    path = _write(tmp_path / "monitrc", "set daemon 30\n")
+    trees = [str(tmp_path)]
+    assert "changed since it was checked" in (write_fixed(str(path), "set daemon 60\n", "x", trees) or "")
+    assert "changed since it was checked" in (write_fixed(str(path), "set daemon 3", "x", trees) or "")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert write_fixed(str(fifo), "", "x", trees) is not None
+    assert "outside the checked tree" in (write_fixed(str(path), "set daemon 30\n", "x", [str(tmp_path / "o")]) or "")
+    assert write_fixed(str(path), "set daemon 30\n", "set daemon 60\n", trees) is None
+    assert path.read_text() == "set daemon 60\n"

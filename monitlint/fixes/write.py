@@ -13,6 +13,7 @@ import stat
 import tempfile
 
 from monitlint.files.discovery import working_tree
+from monitlint.files.safe_fs import UnsafeFile, read_bounded
 
 
 def checked_trees(paths: list[str]) -> list[str]:
@@ -40,8 +41,10 @@ def write_fixed(path: str, old_text: str, new_text: str, trees: list[str]) -> st
         status = os.lstat(real)
         if not stat.S_ISREG(status.st_mode):
             return "not a regular file: not fixed"
-        with open(real, "rb") as handle:
-            current = handle.read(len(old_bytes) + 1)
+        # Not through a link, never a FIFO or device swapped in since: the read every file gets.
+        current = read_bounded(real, len(old_bytes), follow_symlinks=False)
+    except UnsafeFile:
+        return "changed since it was checked, or no longer a regular file: not fixed"
     except OSError as exc:
         return f"cannot read it again ({exc.strerror or exc}): not fixed"
     if current != old_bytes:
