@@ -361,7 +361,7 @@ def check(
     if diff:
         from monitlint.fixes.command import show_diff
 
-        changed = show_diff(report, root_for)
+        changed = show_diff(report, run_lint, root_for)
         sys.exit(EXIT_ERROR if report.errors else (EXIT_FINDINGS if changed else EXIT_OK))
     colour = output_format == "text" and _use_colour(color)
     output = render(output_format, report, FormatOptions(colour=colour, statistics=statistics))

@@ -244,3 +244,17 @@ def test_write_refuses_a_file_changed_since_it_was_read_a_fifo_and_a_path_outsid
     assert "outside the checked tree" in (write_fixed(str(path), "set daemon 30\n", "x", [str(tmp_path / "o")]) or "")
     assert write_fixed(str(path), "set daemon 30\n", "set daemon 60\n", trees) is None
     assert path.read_text() == "set daemon 60\n"
+
+
+def test_diff_and_fix_run_to_a_fixed_point_past_the_findings_cap(tmp_path: Path) -> None:
+    # 150 services, 300 findings of MON107 in one file: a file reports 100 of a rule at a time.
+    text = "set daemon 30\n" + "".join(
+        f'check process p{i} with pidfile /run/p{i}.pid\n  start program = "/bin/true"\n  stop program = "/bin/true"\n'
+        for i in range(150)
+    )
+    path = _write(tmp_path / "monitrc", text)
+    diff = run_cli("check", "--diff", "monitrc", cwd=tmp_path)
+    assert diff.stdout.count("with timeout 30 seconds") == 300 and path.read_text() == text
+    fixed = run_cli("check", "--fix", "--fail-on", "info", "--format", "json", "monitrc", cwd=tmp_path)
+    assert "fixed 300 finding(s) in 1 file(s)" in fixed.stderr
+    assert path.read_text().count("with timeout 30 seconds") == 300 and '"MON107"' not in fixed.stdout

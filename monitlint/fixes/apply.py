@@ -4,15 +4,17 @@ A round takes every finding of the report whose rule declares a fix, asks the ru
 edits in the context the finding was found in (the whole control file that read its file), and
 keeps each fix only when :func:`monitlint.fixes.verify.proven` shows the file then means the
 same to Monit but for the intended change.  Fixes of one file are made from its end backwards,
-so a fix never moves the text another one edits.  ``--fix`` writes the fixed files and lints
-again, to a fixed point (at most :data:`MAX_ROUNDS` rounds); ``--diff`` shows one round.
+so a fix never moves the text another one edits.  :func:`to_fixed_point` lints again with the
+fixed texts read in place of the files (``text_in_place_of``) until nothing more is fixed (at most
+:data:`MAX_ROUNDS` rounds); then ``--fix`` writes each file once and ``--diff`` shows the result.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
     from monitlint.model import ControlFile
 
-MAX_ROUNDS = 5  # no fix makes another one possible today; the bound keeps a future one from looping
+MAX_ROUNDS = 10  # a file reports at most 100 findings of a rule: 1,000 fixes of one rule per file, then stop
 
 
 @lru_cache(maxsize=4096)
@@ -59,8 +61,13 @@ def _fragment(context: LintContext) -> bool:
     return any(service.name == "__fragment__" for service in context.model.services)
 
 
-def plan(report: Report, root_for: Callable[[str], str | None]) -> FixRound:
-    """One round of safe fixes over ``report`` (linted without the result cache), in memory."""
+def plan(report: Report, root_for: Callable[[str], str | None], overlay: dict[str, str] | None = None) -> FixRound:
+    """One round of safe fixes over ``report`` (linted without the result cache), in memory.
+
+    ``overlay`` holds the texts fixed so far, by real path (``report`` was linted with them in
+    place); this round's fixes are added to it.
+    """
+    from monitlint.api import display_name
     from monitlint.files.source import SourceError, read_source
     from monitlint.fixes.verify import proven
     from monitlint.linter.catalog import find_rule
@@ -89,11 +96,11 @@ def plan(report: Report, root_for: Callable[[str], str | None]) -> FixRound:
                 outcome.refused += 1
                 continue
             wanted.setdefault(real, []).append((diag, result.parse.config.path, context))
-    overlay: dict[str, str] = {}
+    overlay = {} if overlay is None else overlay
     for real, found in wanted.items():
-        name = found[0][0].span.path
+        name = display_name(found[0][0].span.path)
         try:
-            old = read_source(name).text
+            old = overlay[real] if real in overlay else read_source(name).text
         except SourceError:
             outcome.refused += len(found)
             continue
@@ -116,6 +123,47 @@ def plan(report: Report, root_for: Callable[[str], str | None]) -> FixRound:
             outcome.texts[name] = (old, overlay[real])
             outcome.applied[name] = made
     return outcome
+
+
+def to_fixed_point(
+    report: Report, relint: Callable[[], Report], root_for: Callable[[str], str | None]
+) -> tuple[FixRound, Report]:
+    """Fix, lint again with the fixed texts in place, until nothing more is fixed (at most ``MAX_ROUNDS``).
+
+    Nothing is written: the result holds each changed file's text as read and as fixed, and the
+    report of the last lint, which is what the files will give once written.
+    """
+    from monitlint.files.source import SourceError, read_source
+
+    overlay: dict[str, str] = {}
+    total = FixRound()
+    originals: dict[str, str] = {}  # name -> the text on disk
+    for _round in range(MAX_ROUNDS):
+        found = plan(report, root_for, overlay)
+        total.refused = found.refused
+        if not found.applied:
+            break
+        for name, count in found.applied.items():
+            total.applied[name] = total.applied.get(name, 0) + count
+            if name not in originals:
+                try:
+                    originals[name] = read_source(name).text
+                except SourceError:
+                    originals[name] = found.texts[name][0]
+        with _in_place(overlay):
+            report = relint()
+    total.texts = {name: (text, overlay[_real(name)]) for name, text in originals.items()}
+    return total, report
+
+
+@contextmanager
+def _in_place(overlay: dict[str, str]) -> Iterator[None]:
+    from monitlint.grammar.includes import text_in_place_of
+
+    with ExitStack() as stack:
+        for real, text in overlay.items():
+            stack.enter_context(text_in_place_of(real, text))
+        yield
 
 
 def _all_at_once(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from monitlint.fixes.apply import MAX_ROUNDS, plan, unified_diff
+from monitlint.fixes.apply import to_fixed_point, unified_diff
 from monitlint.fixes.write import checked_trees, write_fixed
 
 if TYPE_CHECKING:
@@ -23,38 +23,34 @@ def _say(text: str, kind: str) -> None:
 def fix_files(
     report: Report, relint: Callable[[], Report], root_for: Callable[[str], str | None], paths: list[str]
 ) -> Report:
-    """Write the safe fixes, lint again, until nothing more is fixed (bounded); the last report."""
-    trees = checked_trees([path for path in paths if path != "-"])
-    fixed = files = refused = 0
-    for _round in range(MAX_ROUNDS):
-        found = plan(report, root_for)
-        refused = found.refused
-        written = 0
-        for name, (old, new) in sorted(found.texts.items()):
-            problem = write_fixed(name, old, new, trees)
-            if problem is None:
-                written += found.applied[name]
-                files += 1
-            else:
-                _say(f"{name}: {problem}", "warning")
-        if not written:
-            break
-        fixed += written
-        report = relint()
+    """Fix to a fixed point in memory, write each fixed file once; the report of what is left."""
+    trees = checked_trees(paths)
+    found, after = to_fixed_point(report, relint, root_for)
+    fixed = files = 0
+    failed = False
+    for name, (old, new) in sorted(found.texts.items()):
+        problem = write_fixed(name, old, new, trees)
+        if problem is None:
+            fixed += found.applied[name]
+            files += 1
+        else:
+            failed = True
+            _say(f"{name}: {problem}", "warning")
     if fixed:
         _say(f"fixed {fixed} finding(s) in {files} file(s); what is left is reported below", "note")
-    if refused:
+    if found.refused:
         _say(
-            f"{refused} finding(s) of rules with a fix left as they are: the fix would not be sure to keep "
+            f"{found.refused} finding(s) of rules with a fix left as they are: the fix would not be sure to keep "
             "the meaning there",
             "note",
         )
-    return report
+    # What the files give now: the last lint, unless a file could not be written.
+    return relint() if failed else after
 
 
-def show_diff(report: Report, root_for: Callable[[str], str | None]) -> bool:
-    """Print the safe fixes as a unified diff on stdout; whether there is any."""
-    found = plan(report, root_for)
+def show_diff(report: Report, relint: Callable[[], Report], root_for: Callable[[str], str | None]) -> bool:
+    """Print the safe fixes (to their fixed point) as a unified diff on stdout; whether there is any."""
+    found, _after = to_fixed_point(report, relint, root_for)
     text = unified_diff(found)
     if text:
         click.echo(text)
