@@ -407,6 +407,7 @@ def rules(output_format: str) -> None:
                         "severity": str(r.severity),
                         "summary": r.summary,
                         "scope": r.scope,
+                        "fix": r.fix_summary,  # what `check --fix` does for it, or null
                     }
                     for r in listed
                 ],

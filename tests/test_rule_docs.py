@@ -103,5 +103,7 @@ def test_rules_json_lists_every_rule() -> None:
             "severity": str(rule.severity),
             "summary": rule.summary,
             "scope": rule.scope,
+            "fix": rule.fix_summary,
         }
     assert {entry["scope"] for entry in listed} == {"file", "config"}
+    assert {entry["code"] for entry in listed if entry["fix"]} == {"MON107", "MON404", "MON504"}
