@@ -125,3 +125,13 @@ def test_missing_baseline_and_unwritable_baseline(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "no such baseline file" in missing.stderr
     unwritable = run_cli("check", "--write-baseline", "no/such/dir/b.json", "monitrc", cwd=tmp_path)
     assert unwritable.exit_code == 2 and unwritable.stderr.count("\n") == 1
+
+
+def test_the_baseline_matches_from_another_folder(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    run_cli("check", "--write-baseline", "b.json", "monitrc", cwd=tmp_path)
+    (tmp_path / "sub").mkdir()
+    result = run_cli("check", "--fail-on", "info", "--baseline", "../b.json", "../monitrc", cwd=tmp_path / "sub")
+    assert result.exit_code == 0, result.stdout
+    absolute = run_cli("check", "--fail-on", "info", "--baseline", str(tmp_path / "b.json"), str(tmp_path / "monitrc"))
+    assert absolute.exit_code == 0, absolute.stdout
