@@ -12,15 +12,13 @@ fixed texts read in place of the files (``text_in_place_of``) until nothing more
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from monitlint.fixes.edits import real_path as _real
 from monitlint.runtime.records import record
-from monitlint.span import Span
 
 if TYPE_CHECKING:
     from monitlint.api import Report
@@ -30,21 +28,6 @@ if TYPE_CHECKING:
     from monitlint.model import ControlFile
 
 MAX_ROUNDS = 10  # a file reports at most 100 findings of a rule: 1,000 fixes of one rule per file, then stop
-
-
-@lru_cache(maxsize=4096)
-def _real(path: str) -> str:
-    return os.path.realpath(path)
-
-
-def same_place(span: Span, other: Span) -> bool:
-    """Whether two spans are the same text of the same file (named alike or not)."""
-    return (span.line, span.column, span.end_line, span.end_column) == (
-        other.line,
-        other.column,
-        other.end_line,
-        other.end_column,
-    ) and (span.path == other.path or _real(span.path) == _real(other.path))
 
 
 @record

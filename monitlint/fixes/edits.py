@@ -8,8 +8,10 @@ imports nothing from the linter, so rule modules can build fixes.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from monitlint.files.source import SourceFile
 from monitlint.model import ControlFile
@@ -90,3 +92,19 @@ def span_at(source: SourceFile, start: int, end: int) -> Span:
     line, column = source.position(start)
     end_line, end_column = source.position(end)
     return Span(source.path, line, column, end_line, end_column)
+
+
+@lru_cache(maxsize=4096)
+def real_path(path: str) -> str:
+    """``os.path.realpath(path)``, remembered (fixes compare the same few paths many times)."""
+    return os.path.realpath(path)
+
+
+def same_place(span: Span, other: Span) -> bool:
+    """Whether two spans are the same text of the same file (named alike or not)."""
+    return (span.line, span.column, span.end_line, span.end_column) == (
+        other.line,
+        other.column,
+        other.end_line,
+        other.end_column,
+    ) and (span.path == other.path or real_path(span.path) == real_path(other.path))

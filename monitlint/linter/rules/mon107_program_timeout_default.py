@@ -71,8 +71,7 @@ def _programs(model: ControlFile) -> Iterator[tuple[str, Program]]:
 
 def fix(ctx: LintContext, diagnostic: Diagnostic) -> Fix | None:
     """Insert `with timeout 30 seconds` after the program and its user options (None when not safe)."""
-    from monitlint.fixes.apply import same_place
-    from monitlint.fixes.edits import Edit, Fix, offset, span_at, words
+    from monitlint.fixes.edits import Edit, Fix, offset, same_place, span_at, words
 
     found = [(kind, p) for kind, p in _programs(ctx.model) if same_place(p.span, diagnostic.span)]
     if len(found) != 1 or found[0][1].timeout is not None:

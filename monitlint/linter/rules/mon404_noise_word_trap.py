@@ -105,8 +105,7 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
 
 def fix(ctx: LintContext, diagnostic: Diagnostic) -> Fix | None:
     """Write the words Monit reads in place of the trap; the model must come out unchanged."""
-    from monitlint.fixes.apply import same_place
-    from monitlint.fixes.edits import Edit, Fix, offset
+    from monitlint.fixes.edits import Edit, Fix, offset, same_place
 
     span = diagnostic.span
     source = next((s for path, s in ctx.sources.items() if same_place(Span(path, *_position(span)), span)), None)

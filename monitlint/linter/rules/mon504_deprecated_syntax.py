@@ -138,7 +138,7 @@ def _certmd5(checksum: Checksum, rule: Rule, service: str | None) -> Iterator[Di
 
 def fix(ctx: LintContext, diagnostic: Diagnostic) -> Fix | None:
     """Rewrite `mode manual` and `if failed link` in their current form (None for the other forms)."""
-    from monitlint.fixes.apply import same_place
+    from monitlint.fixes.edits import same_place
 
     for checksum in _all_checksums(ctx.model):
         if checksum.certmd5 and same_place(checksum.span, diagnostic.span):
