@@ -29,6 +29,9 @@ check process b with pidfile /run/b.pid
   start program = "/bin/true" as uid root   # comment between the options
     and gid root
   stop program = "/bin/true" with timeout 10 seconds
+check file log with path /var/log/syslog
+  if match "error" then alert
+  ignore not match "z"
 """
 
 AFTER = """\
@@ -44,6 +47,9 @@ check process b with pidfile /run/b.pid
   start program = "/bin/true" as uid root   # comment between the options
     and gid root with timeout 30 seconds
   stop program = "/bin/true" with timeout 10 seconds
+check file log with path /var/log/syslog
+  if content = "error" then alert
+  ignore content != "z"
 """
 
 
@@ -139,7 +145,7 @@ def test_fix_writes_atomically_keeps_the_mode_and_reports_what_is_left(tmp_path:
     assert path.read_text() == AFTER
     assert (path.stat().st_mode & 0o777, path.stat().st_uid) == (0o640, os.getuid())
     assert path.stat().st_ino != inode  # replaced, not rewritten in place
-    assert "fixed 6 finding(s) in 1 file(s)" in result.stderr
+    assert "fixed 8 finding(s) in 1 file(s)" in result.stderr
     assert "MON107" not in result.stdout and "MON504" not in result.stdout
     assert "MON501" in result.stdout and result.exit_code == 1  # no `set httpd`: no fix, still reported
     assert [p.name for p in tmp_path.iterdir()] == ["monitrc"]  # no temporary file left behind
@@ -192,7 +198,7 @@ def test_monit_parses_the_fixed_file_to_the_same_configuration(tmp_path: Path) -
     before = _write(tmp_path / "before" / "monitrc", BEFORE)
     after = _write(tmp_path / "after" / "monitrc", BEFORE)
     result = run_cli("check", "--fix", str(after), cwd=tmp_path)
-    assert "fixed 6 finding(s)" in result.stderr
+    assert "fixed 8 finding(s)" in result.stderr
     assert after.read_text() == AFTER
     home = tmp_path / "home"
     home.mkdir()
@@ -200,6 +206,7 @@ def test_monit_parses_the_fixed_file_to_the_same_configuration(tmp_path: Path) -
     assert view == _monit_view(monit, before, home)
     assert " Start program        = '/bin/true' as uid 0 as gid 0 timeout 30 s" in view
     assert " Mail server(s)     = localhost:465 using TLS and certificate checksum MD5 equal to" in "\n".join(view)
+    assert ' Content              = if content = "error" then alert' in view
     assert " On reboot            = laststate" in view and " Link status          = if down then alert" in view
 
 

@@ -19,14 +19,16 @@ Good
 
 Fix
     `check --fix` rewrites `mode manual` as `onreboot laststate`, `if failed link` as
-    `if link down`, and a mail or M/Monit server's `certmd5 X` as `certificate checksum md5 X`,
-    which Monit parses to the same thing (its own grammar maps the old forms to the new ones).
+    `if link down`, `if [not] match X` as `if content =|!= X` (and `ignore` alike), and a mail
+    or M/Monit server's `certmd5 X` as `certificate checksum md5 X`, which Monit parses to the
+    same thing (its own grammar maps the old forms to the new ones).
     The other forms need a person: their replacements move the text into another statement
     (`set limits`, `with ssl { … }`), and a port test takes no `certificate checksum`.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -35,12 +37,14 @@ from monitlint.linter.registry import Rule
 from monitlint.model import (
     Checksum,
     ConnectionTest,
+    ContentTest,
     ExpectBufferSetting,
     HttpdSetting,
     LinkState,
     LinkTest,
     MailServerSetting,
     MMonitSetting,
+    ServiceType,
     Setting,
     TestKind,
 )
@@ -56,8 +60,8 @@ NAME = "deprecated-syntax"
 SEVERITY = Severity.INFO
 SUMMARY = "syntax that Monit deprecates (set expectbuffer, mode manual, if match, httpd pemfile, certmd5 ...)"
 FIX = (
-    "rewrites `mode manual` as `onreboot laststate`, `if failed link` as `if link down` and a mail or "
-    "M/Monit server's `certmd5 X` as `certificate checksum md5 X`"
+    "rewrites `mode manual` as `onreboot laststate`, `if failed link` as `if link down`, `[not] match` as "
+    "`content =|!=` and a mail or M/Monit server's `certmd5 X` as `certificate checksum md5 X`"
 )
 
 
@@ -149,7 +153,50 @@ def fix(ctx: LintContext, diagnostic: Diagnostic) -> Fix | None:
         for test in service.tests:
             if isinstance(test, LinkTest) and test.state is LinkState.FAILED and same_place(test.span, diagnostic.span):
                 return _failed_link(ctx, test)
+            if isinstance(test, ContentTest) and test.kind in _CONTENT_KIND and same_place(test.span, diagnostic.span):
+                return _match(ctx, service, test)
     return None
+
+
+# What each deprecated `match` test is written as now, by the type of its service.
+_CONTENT_KIND = {TestKind.MATCH: TestKind.FILE_CONTENT, TestKind.IGNORE_MATCH: TestKind.IGNORE_CONTENT}
+
+
+def _match(ctx: LintContext, service: Service, test: ContentTest) -> Fix | None:
+    """`if [not] match X` → `if content =|!= X`, `ignore [not] match X` → `ignore content =|!= X`."""
+    from monitlint.fixes.edits import Edit, Fix, offset, span_at, words
+
+    source = ctx.sources.get(test.span.path)
+    if source is None:
+        return None
+    start = offset(source, test.span.line, test.span.column)
+    found = list(itertools.islice(words(source.text, start), 3))
+    if len(found) < 2:
+        return None
+    first = found[1]
+    if first.text.lower() == "not" and len(found) == 3 and found[2].text.lower() == "match":
+        match = found[2]
+    elif first.text.lower() == "match":
+        match = first
+    else:
+        return None
+    kind = _CONTENT_KIND[test.kind]
+    if kind is TestKind.FILE_CONTENT and service.type is ServiceType.PROGRAM:
+        kind = TestKind.PROGRAM_CONTENT
+    operator = "!=" if test.negated else "="
+    target = test.span
+
+    def change(model: ControlFile) -> bool:
+        for candidate_service in model.services:
+            for candidate in candidate_service.tests:
+                if isinstance(candidate, ContentTest) and candidate.span == target:
+                    candidate.kind = kind
+                    prefix = "ignore " if candidate.ignore else ""
+                    candidate.condition = f"{prefix}content {operator} {candidate.pattern}"
+                    return True
+        return False
+
+    return Fix((Edit(span_at(source, first.start, match.end), f"content {operator}"),), change)
 
 
 def _pairs(source: SourceFile, start: int, first: str, second: str, stop: set[str]) -> list[tuple[Word, Word]]:
