@@ -137,6 +137,10 @@ class _Configs:
                 _error(text, "warning")
         return self._load(found, discovered=True)
 
+    def loaded(self) -> list[Any]:
+        """The settings of every configuration read so far."""
+        return list(self._loaded.values())
+
     def _load(self, source: str | None, discovered: bool = False) -> Any:
         if source in self._loaded:
             return self._loaded[source]
@@ -230,6 +234,26 @@ class _Configs:
     "In a git or hg checkout without --root, only files inside the checkout are looked at.",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes (see `monitlint rule CODE`) and report what is left.")
+@click.option("--diff", is_flag=True, help="Print the safe fixes as a unified diff and change nothing (exit 1 if any).")
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Add `# monitlint: disable=CODE` comments for the current findings (never for what Monit refuses).",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, readable=False),
+    default=None,
+    help="Leave out the findings recorded in this baseline file (default: `baseline` in the configuration).",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, readable=False),
+    default=None,
+    help="Record today's findings in this file (JSON), for --baseline; what Monit refuses is never recorded.",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -248,6 +272,11 @@ def check(
     skip_non_monit: bool,
     host: bool,
     verbose: bool,
+    fix: bool,
+    diff: bool,
+    add_noqa: bool,
+    baseline_file: str | None,
+    write_baseline: str | None,
 ) -> None:
     """Check control files and report problems with their location.
 
@@ -285,16 +314,43 @@ def check(
                 unreadable.append((name, str(exc)))
         else:
             inputs.append(path)
-    report = lint(
-        inputs,
-        configs.for_path,
-        root=root,
-        jobs=jobs,
-        cache=not no_cache,
-        skip_non_monit=skip_non_monit,
-        names=display_name,
-    )
+    if (fix or diff) and "-" in paths:
+        _usage_error("--fix and --diff change files: they do not read standard input")
+
+    def run_lint() -> Any:
+        return lint(
+            inputs,
+            configs.for_path,
+            root=root,
+            jobs=jobs,
+            # fixes and suppressions need each file's parse, which a cache hit has not
+            cache=not (no_cache or fix or diff or add_noqa),
+            skip_non_monit=skip_non_monit,
+            names=display_name,
+        )
+
+    if fix and diff:
+        _usage_error("--fix writes the fixes and --diff only shows them: pass one of them")
+    if add_noqa and (diff or "-" in paths):
+        _usage_error("--add-noqa changes files: it does not work with --diff or standard input")
+
+    def root_for(main: str) -> str | None:
+        return root if root is not None else configs.for_path(main).config.root
+
+    report = run_lint()
+    if fix:
+        from monitlint.fixes.command import fix_files
+
+        report = fix_files(report, run_lint, root_for, list(paths))
+    if add_noqa:
+        from monitlint.fixes.command import suppress_findings
+
+        report = suppress_findings(report, run_lint, root_for, list(paths))
     report.errors[:0] = unreadable
+    if baseline_file or write_baseline or any(s.config.baseline for s in configs.loaded()):
+        from monitlint.baseline_command import apply_baseline
+
+        apply_baseline(report, configs.for_path, baseline_file, write_baseline, verbose)
     for _path, text in report.warnings:
         _error(text, "warning")
     for _path, text in report.errors:
@@ -302,6 +358,11 @@ def check(
     if verbose:
         for text in report.notes:
             _error(text, "note")
+    if diff:
+        from monitlint.fixes.command import show_diff
+
+        changed = show_diff(report, run_lint, root_for)
+        sys.exit(EXIT_ERROR if report.errors else (EXIT_FINDINGS if changed else EXIT_OK))
     colour = output_format == "text" and _use_colour(color)
     output = render(output_format, report, FormatOptions(colour=colour, statistics=statistics))
     if output:
@@ -322,6 +383,8 @@ def rule(key: str) -> None:
         _error(f"no rule '{key}' (see `monitlint rules`)")
         sys.exit(EXIT_ERROR)
     click.echo(f"{found.code} {found.name} ({found.severity})\n")
+    if found.fix_summary:
+        click.echo(f"Fix: {found.fix_summary}, safe (`monitlint check --fix`; `--diff` to preview)\n")
     click.echo(found.doc)
 
 
@@ -344,6 +407,7 @@ def rules(output_format: str) -> None:
                         "severity": str(r.severity),
                         "summary": r.summary,
                         "scope": r.scope,
+                        "fix": r.fix_summary,  # what `check --fix` does for it, or null
                     }
                     for r in listed
                 ],

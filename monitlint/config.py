@@ -20,6 +20,7 @@ from monitlint.runtime.records import record
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
 KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "root", "entrypoints", "fail-on", "host"}
+KNOWN_KEYS |= {"baseline"}  # the findings `check` leaves out (see monitlint.baseline)
 
 
 class ConfigError(Exception):
@@ -49,6 +50,7 @@ class Config:
     # Host checks selected by a configuration file (`host = true`): a file, perhaps a stranger's, may
     # turn them on but never make the machine be read: only ``root`` or the checked tree.
     host_selected: bool = False
+    baseline: str | None = None  # a baseline file (`baseline = "…"`, like --baseline): its findings are left out
 
     def resolve(self, path: str) -> str:
         """A configured path, made absolute against the configuration file's folder."""
@@ -225,6 +227,10 @@ def load_config(path: str | None, *, trusted_only: bool = False) -> Config:
         if not isinstance(data["host"], bool):
             raise ConfigError(f"{path}: 'host' must be true or false (check users, groups and files on this machine)")
         config.host_selected = data["host"]
+    if "baseline" in data:
+        if not isinstance(data["baseline"], str):
+            raise ConfigError(f"{path}: 'baseline' must be a string (a file written by --write-baseline)")
+        config.baseline = _inside_project(config.resolve(data["baseline"]), "baseline", path)
     return config
 
 

@@ -49,9 +49,11 @@ def test_every_rule_doc_has_the_sections(rule: Rule) -> None:
     lines = rule.doc.splitlines()
     assert lines[0].startswith(f"{rule.code} {rule.name}: "), lines[0]
     titles = [line for line in lines[1:] if line and not line[0].isspace()]
-    assert titles == list(SECTIONS), f"{rule.code}: sections {titles}"
+    # A rule with a safe fix says what it does in a last section, "Fix", and in FIX (`monitlint rule`).
+    assert titles == [*SECTIONS, *(["Fix"] if rule.fix is not None else [])], f"{rule.code}: sections {titles}"
+    assert (rule.fix is None) == (rule.fix_summary is None), f"{rule.code}: `fix` and FIX go together"
     for index, line in enumerate(lines):
-        if line in SECTIONS:
+        if line in (*SECTIONS, "Fix"):
             body = lines[index + 1] if index + 1 < len(lines) else ""
             assert body.startswith("    ") and body.strip(), f"{rule.code}: section '{line}' is empty"
     assert rule.summary and rule.name == rule.name.lower() and " " not in rule.name
@@ -101,5 +103,7 @@ def test_rules_json_lists_every_rule() -> None:
             "severity": str(rule.severity),
             "summary": rule.summary,
             "scope": rule.scope,
+            "fix": rule.fix_summary,
         }
     assert {entry["scope"] for entry in listed} == {"file", "config"}
+    assert {entry["code"] for entry in listed if entry["fix"]} == {"MON107", "MON404", "MON504"}

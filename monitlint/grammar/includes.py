@@ -53,6 +53,11 @@ def text_in_place_of(real_path: str, text: str) -> Iterator[None]:
         _TEXT_IN_PLACE.pop(real_path, None)
 
 
+def text_in_place(real_path: str) -> str | None:
+    """The text read in place of the file ``real_path`` (see :func:`text_in_place_of`), or None."""
+    return _TEXT_IN_PLACE.get(real_path)
+
+
 def _span(request: IncludeRequest) -> Span:
     return Span(request.file.path, request.line, request.column, request.end_line, request.end_column)
 

@@ -19,7 +19,7 @@ from dataclasses import field
 
 from monitlint.diagnostics import Problem, ProblemKind
 from monitlint.files.source import SourceFile, read_source
-from monitlint.grammar.includes import IncludeExpander, SplitInclude
+from monitlint.grammar.includes import IncludeExpander, SplitInclude, text_in_place
 from monitlint.grammar.keywords import BLOCK_STATEMENT_STARTS, SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
 from monitlint.grammar.lalr import ParseFailure, Parser, load_tables
 from monitlint.grammar.messages import TOP_LEVEL_WORDS, did_you_mean, syntax_message
@@ -63,8 +63,11 @@ def parse_file(path: str, root: str | None = None, runner: Runner | None = None)
     :class:`monitlint.files.source.SourceError` when the file itself cannot be read; problems with
     included files are findings.
     """
-    source = read_source(path)
-    return parse_source(source, os.path.realpath(path), root, runner)
+    real = os.path.realpath(path)
+    # A text read in place of this file (`check --diff` linting its fixes in memory) is read for it here too.
+    text = text_in_place(real)
+    source = read_source(path) if text is None else SourceFile(path, text)
+    return parse_source(source, real, root, runner)
 
 
 def parse_text(text: str, path: str = "<stdin>", root: str | None = None) -> ParseResult:

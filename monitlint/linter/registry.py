@@ -14,6 +14,7 @@ from monitlint.diagnostics import Diagnostic, ProblemKind, Severity, bounded
 from monitlint.runtime.records import record
 
 if TYPE_CHECKING:
+    from monitlint.fixes.edits import Fix
     from monitlint.linter.context import LintContext
 
 
@@ -33,6 +34,9 @@ class Rule:
     # The problem kinds other producers report for this rule, each with its severity (``KINDS``).
     kinds: tuple[tuple[ProblemKind, Severity], ...] = ()
     cost: int = 1  # relative run time, to share the rules between processes (``COST``)
+    # A safe fix of a finding (``fix(ctx, diagnostic)``, see monitlint.fixes) and what it does (``FIX``).
+    fix: Callable[[LintContext, Diagnostic], Fix | None] | None = None
+    fix_summary: str | None = None
 
     def diagnostic(self, message: str, span: object, service: str | None = None, hint: str | None = None) -> Diagnostic:
         """Build a finding of this rule at its default severity."""
@@ -45,7 +49,7 @@ class Rule:
 
 def rule_from_module(module: ModuleType) -> Rule:
     """The rule a rule module declares: ``CODE``, ``NAME``, ``SEVERITY``, ``SUMMARY``, its docstring,
-    ``check`` and, optionally, ``SCOPE``, ``ALWAYS_ON``, ``KINDS`` and ``COST``."""
+    ``check`` and, optionally, ``SCOPE``, ``ALWAYS_ON``, ``KINDS``, ``COST``, and ``fix`` with ``FIX``."""
     return Rule(
         code=module.CODE,
         name=module.NAME,
@@ -57,6 +61,8 @@ def rule_from_module(module: ModuleType) -> Rule:
         always_on=getattr(module, "ALWAYS_ON", False),
         kinds=tuple(getattr(module, "KINDS", {}).items()),
         cost=getattr(module, "COST", 1),
+        fix=getattr(module, "fix", None),
+        fix_summary=getattr(module, "FIX", None),
     )
 
 

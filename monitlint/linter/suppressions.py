@@ -300,3 +300,15 @@ def apply_suppressions(
                 )
             )
     return kept, unused
+
+
+def trailing_scopes(
+    source: SourceFile, statements: list[tuple[int, int, bool]], lines: Collection[int]
+) -> dict[int, tuple[int, int]]:
+    """The lines a ``disable`` comment at the end of each of ``lines`` of ``source`` covers (for ``--add-noqa``)."""
+    text_lines, scopes = _Lines(source), _Statements(statements)
+    for line in lines:
+        scopes.want_containing(line)
+    return {
+        line: _scope(Comment(source.path, line, 1, "#", False), text_lines, scopes) or (line, line) for line in lines
+    }

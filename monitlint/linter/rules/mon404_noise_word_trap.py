@@ -15,6 +15,11 @@ Bad
 Good
     check process app with pidfile /run/app.pid
     depends on nginx
+
+Fix
+    `check --fix` writes what Monit reads: `with pidfile` for `without pidfile`, and a space
+    after `on` (`depends on nginx`). The file then says what it already did; if that is not
+    what was meant, the statement needs a person.
 """
 
 from __future__ import annotations
@@ -29,12 +34,14 @@ from monitlint.model import Span
 
 if TYPE_CHECKING:
     from monitlint.files.source import SourceFile
+    from monitlint.fixes.edits import Fix
     from monitlint.linter.context import LintContext
 
 CODE = "MON404"
 NAME = "noise-word-trap"
 SEVERITY = Severity.WARNING
 SUMMARY = "a noise word changes the meaning (`without pidfile`, `depends onNAME`)"
+FIX = "writes what Monit reads: `with pidfile` for `without pidfile`, `depends on NAME` for `depends onNAME`"
 
 # Each trap begins with a literal word, found first with str.find (far faster than a
 # case-insensitive regex scan of a large file); the pattern is then tried there.
@@ -94,3 +101,26 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
                 Span(path, number, column, number, column + len(match.group())),
                 hint="put a space after `on`",
             )
+
+
+def fix(ctx: LintContext, diagnostic: Diagnostic) -> Fix | None:
+    """Write the words Monit reads in place of the trap; the model must come out unchanged."""
+    from monitlint.fixes.edits import Edit, Fix, offset, same_place
+
+    span = diagnostic.span
+    source = next((s for path, s in ctx.sources.items() if same_place(Span(path, *_position(span)), span)), None)
+    if source is None or span.line != span.end_line:
+        return None
+    start, end = offset(source, span.line, span.column), offset(source, span.end_line, span.end_column)
+    text = source.text[start:end]
+    if WITHOUT[1].fullmatch(text):
+        edit = Edit(Span(span.path, span.line, span.column, span.line, span.column + len("without")), "with")
+    elif (glued := GLUED_ON[1].match(source.text, start)) is not None and glued.end() == end:
+        edit = Edit(Span(span.path, span.line, span.end_column, span.line, span.end_column), " ")
+    else:
+        return None
+    return Fix((edit,), lambda _model: True)  # what Monit reads does not change at all
+
+
+def _position(span: Span) -> tuple[int, int, int, int]:
+    return span.line, span.column, span.end_line, span.end_column

@@ -16,10 +16,19 @@ Bad
 
 Good
     onreboot laststate
+
+Fix
+    `check --fix` rewrites `mode manual` as `onreboot laststate`, `if failed link` as
+    `if link down`, `if [not] match X` as `if content =|!= X` (and `ignore` alike), and a mail
+    or M/Monit server's `certmd5 X` as `certificate checksum md5 X`, which Monit parses to the
+    same thing (its own grammar maps the old forms to the new ones).
+    The other forms need a person: their replacements move the text into another statement
+    (`set limits`, `with ssl { … }`), and a port test takes no `certificate checksum`.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -28,23 +37,32 @@ from monitlint.linter.registry import Rule
 from monitlint.model import (
     Checksum,
     ConnectionTest,
+    ContentTest,
     ExpectBufferSetting,
     HttpdSetting,
     LinkState,
     LinkTest,
     MailServerSetting,
     MMonitSetting,
+    ServiceType,
     Setting,
     TestKind,
 )
 
 if TYPE_CHECKING:
+    from monitlint.files.source import SourceFile
+    from monitlint.fixes.edits import Fix, Word
     from monitlint.linter.context import LintContext
+    from monitlint.model import ControlFile, Service
 
 CODE = "MON504"
 NAME = "deprecated-syntax"
 SEVERITY = Severity.INFO
 SUMMARY = "syntax that Monit deprecates (set expectbuffer, mode manual, if match, httpd pemfile, certmd5 ...)"
+FIX = (
+    "rewrites `mode manual` as `onreboot laststate`, `if failed link` as `if link down`, `[not] match` as "
+    "`content =|!=` and a mail or M/Monit server's `certmd5 X` as `certificate checksum md5 X`"
+)
 
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
@@ -120,3 +138,161 @@ def _certmd5(checksum: Checksum, rule: Rule, service: str | None) -> Iterator[Di
             service=service,
             hint=f'use `certificate checksum md5 "{checksum.value}"`',
         )
+
+
+def fix(ctx: LintContext, diagnostic: Diagnostic) -> Fix | None:
+    """Rewrite `mode manual` and `if failed link` in their current form (None for the other forms)."""
+    from monitlint.fixes.edits import same_place
+
+    for checksum in _all_checksums(ctx.model):
+        if checksum.certmd5 and same_place(checksum.span, diagnostic.span):
+            return _certmd5_fix(ctx, checksum)
+    for service in ctx.model.services:
+        if service.mode == "manual" and same_place(service.span, diagnostic.span):
+            return _mode_manual(ctx, service)
+        for test in service.tests:
+            if isinstance(test, LinkTest) and test.state is LinkState.FAILED and same_place(test.span, diagnostic.span):
+                return _failed_link(ctx, test)
+            if isinstance(test, ContentTest) and test.kind in _CONTENT_KIND and same_place(test.span, diagnostic.span):
+                return _match(ctx, service, test)
+    return None
+
+
+# What each deprecated `match` test is written as now, by the type of its service.
+_CONTENT_KIND = {TestKind.MATCH: TestKind.FILE_CONTENT, TestKind.IGNORE_MATCH: TestKind.IGNORE_CONTENT}
+
+
+def _match(ctx: LintContext, service: Service, test: ContentTest) -> Fix | None:
+    """`if [not] match X` → `if content =|!= X`, `ignore [not] match X` → `ignore content =|!= X`."""
+    from monitlint.fixes.edits import Edit, Fix, offset, span_at, words
+
+    source = ctx.sources.get(test.span.path)
+    if source is None:
+        return None
+    start = offset(source, test.span.line, test.span.column)
+    found = list(itertools.islice(words(source.text, start), 3))
+    if len(found) < 2:
+        return None
+    first = found[1]
+    if first.text.lower() == "not" and len(found) == 3 and found[2].text.lower() == "match":
+        match = found[2]
+    elif first.text.lower() == "match":
+        match = first
+    else:
+        return None
+    kind = _CONTENT_KIND[test.kind]
+    if kind is TestKind.FILE_CONTENT and service.type is ServiceType.PROGRAM:
+        kind = TestKind.PROGRAM_CONTENT
+    operator = "!=" if test.negated else "="
+    target = test.span
+
+    def change(model: ControlFile) -> bool:
+        for candidate_service in model.services:
+            for candidate in candidate_service.tests:
+                if isinstance(candidate, ContentTest) and candidate.span == target:
+                    candidate.kind = kind
+                    prefix = "ignore " if candidate.ignore else ""
+                    candidate.condition = f"{prefix}content {operator} {candidate.pattern}"
+                    return True
+        return False
+
+    return Fix((Edit(span_at(source, first.start, match.end), f"content {operator}"),), change)
+
+
+def _pairs(source: SourceFile, start: int, first: str, second: str, stop: set[str]) -> list[tuple[Word, Word]]:
+    """Each `first second` (two words, any case) from ``start`` until a word of ``stop``."""
+    from monitlint.fixes.edits import words
+
+    found: list[tuple[Word, Word]] = []
+    previous: Word | None = None
+    for word in words(source.text, start):
+        lowered = word.text.lower()
+        if lowered in stop:
+            break
+        if previous is not None and previous.text.lower() == first and lowered == second:
+            found.append((previous, word))
+        previous = word
+    return found
+
+
+def _mode_manual(ctx: LintContext, service: Service) -> Fix | None:
+    from monitlint.fixes.edits import Edit, Fix, offset, span_at
+
+    if service.onreboot is not None:  # which of the two Monit keeps depends on their order
+        return None
+    source = ctx.sources.get(service.span.path)
+    if source is None:
+        return None
+    start = offset(source, service.span.end_line, service.span.end_column)
+    pairs = _pairs(source, start, "mode", "manual", {"check", "set", "include"})
+    if not pairs:
+        return None
+    target = service.span
+
+    def change(model: ControlFile) -> bool:
+        for candidate in model.services:
+            if candidate.span == target:
+                candidate.mode, candidate.onreboot = None, "laststate"
+                return True
+        return False
+
+    edits = tuple(Edit(span_at(source, mode.start, manual.end), "onreboot laststate") for mode, manual in pairs)
+    return Fix(edits, change)
+
+
+def _failed_link(ctx: LintContext, test: LinkTest) -> Fix | None:
+    from monitlint.fixes.edits import Edit, Fix, offset
+
+    source = ctx.sources.get(test.span.path)
+    if source is None:
+        return None
+    start = offset(source, test.span.line, test.span.column)
+    end = offset(source, test.span.end_line, test.span.end_column)
+    pairs = [pair for pair in _pairs(source, start, "failed", "link", {"then"}) if pair[1].end <= end]
+    if len(pairs) != 1:
+        return None
+    failed, link = pairs[0]
+    target = test.span
+
+    def change(model: ControlFile) -> bool:
+        for service in model.services:
+            for candidate in service.tests:
+                if isinstance(candidate, LinkTest) and candidate.span == target:
+                    candidate.state, candidate.condition = LinkState.DOWN, "link down"
+                    return True
+        return False
+
+    from monitlint.fixes.edits import span_at
+
+    return Fix((Edit(span_at(source, failed.start, link.end), "link down"),), change)
+
+
+def _all_checksums(model: ControlFile) -> Iterator[Checksum]:
+    for setting in model.settings:
+        yield from _setting_checksums(setting)
+    for service in model.services:
+        for test in service.tests:
+            if isinstance(test, ConnectionTest):
+                yield from test.certificate_checksums
+
+
+def _certmd5_fix(ctx: LintContext, checksum: Checksum) -> Fix | None:
+    """`certmd5 X` → `certificate checksum md5 X` where Monit's grammar takes both (mail and M/Monit servers)."""
+    from monitlint.fixes.edits import Edit, Fix, offset, span_at, words
+
+    source = ctx.sources.get(checksum.span.path)
+    if source is None:
+        return None
+    first = next(words(source.text, offset(source, checksum.span.line, checksum.span.column)), None)
+    if first is None or first.text.lower() != "certmd5":
+        return None
+    target = checksum.span
+
+    def change(model: ControlFile) -> bool:
+        for candidate in _all_checksums(model):
+            if candidate.span == target:
+                candidate.certmd5 = False
+                return True
+        return False
+
+    return Fix((Edit(span_at(source, first.start, first.end), "certificate checksum md5"),), change)
