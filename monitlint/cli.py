@@ -17,6 +17,7 @@ import click
 from monitlint import __version__
 from monitlint.cli_options import config_file_option
 from monitlint.output import FORMATS as OUTPUT_FORMATS
+from monitlint.templates.cli_hook import check_templates, merge, split_paths, template_options
 
 
 def _error(text: str, kind: str = "error") -> None:
@@ -230,6 +231,7 @@ class _Configs:
     "In a git or hg checkout without --root, only files inside the checkout are looked at.",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
+@template_options
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -248,11 +250,18 @@ def check(
     skip_non_monit: bool,
     host: bool,
     verbose: bool,
+    template_vars: tuple[str, ...] = (),
+    facts_file: str | None = None,
+    manifest: str | None = None,
+    modulepath: tuple[str, ...] = (),
+    puppet_compile: bool = False,
 ) -> None:
     """Check control files and report problems with their location.
 
     PATHS are control files, folders (every Monit config below them), or `-` for standard input.
     Each file is checked once, however many arguments or includes reach it.
+    Ansible roles and Puppet modules among them have their Monit templates rendered and checked,
+    findings at the template lines (README: "Templates").
     Exit status: 0 nothing found, 1 findings, 2 a file could not be read or a usage error.
     """
     from monitlint.api import Text, display_name, lint
@@ -285,6 +294,7 @@ def check(
                 unreadable.append((name, str(exc)))
         else:
             inputs.append(path)
+    projects, inputs = split_paths(inputs)
     report = lint(
         inputs,
         configs.for_path,
@@ -295,6 +305,18 @@ def check(
         names=display_name,
     )
     report.errors[:0] = unreadable
+    if projects:  # roles and modules: rendered by their engines, findings at template lines
+        found = check_templates(
+            projects,
+            configs.for_path,
+            display_name,
+            template_vars=template_vars,
+            facts_file=facts_file,
+            manifest=manifest,
+            modulepath=modulepath,
+            puppet_compile=puppet_compile,
+        )
+        merge(report, found, verbose)
     for _path, text in report.warnings:
         _error(text, "warning")
     for _path, text in report.errors:
