@@ -62,7 +62,12 @@ def _task_args(value: Any) -> dict[str, Any]:
     if isinstance(value, dict):
         return value
     if isinstance(value, str):
-        return {k: v.strip("\"'") for k, v in _KV.findall(value)}
+        try:  # ansible's own reading of `src=a.j2 dest={{ x }}/y mode=0600`
+            from ansible.parsing.splitter import parse_kv
+
+            return dict(parse_kv(value))
+        except Exception:
+            return {k: v.strip("\"'") for k, v in _KV.findall(value)}
     return {}
 
 

@@ -54,7 +54,10 @@ def lint_rendered(files: list[RenderedFile], settings: Settings) -> tuple[list[D
             ).startswith(os.path.realpath(folder) + os.sep):
                 notes.append(f"{file.template}: destination {file.dest} is outside the host's tree: linted alone")
                 target = os.path.join(folder, "_outside", str(len(by_path)))
-            if os.path.realpath(target) in by_path:
+            twin = by_path.get(os.path.realpath(target))
+            if twin is not None and twin.text == file.text:
+                continue  # two tasks writing the same text (a role's main and optional task files)
+            if twin is not None:
                 notes.append(f"{file.template}: {file.dest} is written twice; the last one is linted")
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8") as handle:

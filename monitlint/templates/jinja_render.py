@@ -44,7 +44,19 @@ def jinja_available() -> bool:
     return True
 
 
-def _failure(exc: BaseException, path: str, where: str) -> RenderFailure:
+def _first_use(source: str, name: str) -> int:
+    """The first template line using ``name`` inside ``{{ }}`` or ``{% %}``, else 0."""
+    import re
+
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
+    for number, line in enumerate(source.splitlines(), 1):
+        for markup in re.findall(r"\{\{.*?\}\}|\{%.*?%\}", line):
+            if word.search(markup):
+                return number
+    return 0
+
+
+def _failure(exc: BaseException, path: str, where: str, source: str = "") -> RenderFailure:
     """A rendering exception as a finding's content: the line, the message, and where to define a name."""
     line = error_line(exc) or 0
     current: BaseException | None = exc
@@ -56,6 +68,9 @@ def _failure(exc: BaseException, path: str, where: str) -> RenderFailure:
         current = current.__cause__ or current.__context__
     message = first_line(str(exc))
     name = undefined_name(str(exc))
+    if not line and name is not None and source:
+        # ansible reports an undefined name after the template's frame is gone: its first use
+        line = _first_use(source, name)
     hint = None
     if name is not None:
         hint = f"define `{name}` {where}, or give it with --template-vars FILE (YAML, as `-e @FILE`)"
@@ -119,10 +134,11 @@ def render_ansible(
         with guarded(), _traced_concat(pieces):
             result = templar.template(trust_as_template(source), escape_backslashes=False)
     except Exception as exc:  # every failure of a stranger's template is a finding, never a traceback
-        return _failure(exc, shown, where)
+        return _failure(exc, shown, where, source)
     text = "" if result is None else str(result)
-    if "".join(p.text for p in pieces) != text:
-        # ansible post-processed the output (e.g. a single node kept native): origins by matching only
+    if "".join(p.text for p in pieces).rstrip("\n") != text.rstrip("\n"):
+        # ansible changed the output beyond its trailing newline (kept with Jinja's
+        # keep_trailing_newline): origins by matching the template's lines only
         pieces = [Piece(text, None, 0, ())]
     return Rendered(text, line_origins(pieces, text, source, shown))
 
@@ -152,7 +168,7 @@ def render_plain(
         context = template.new_context(dict(variables))
         text = "".join(traced(template.root_render_func(context), pieces))
     except Exception as exc:  # a stranger's template: a finding, never a traceback
-        return _failure(exc, shown, where)
+        return _failure(exc, shown, where, source)
     return Rendered(text, line_origins(pieces, text, source, shown))
 
 

@@ -117,6 +117,7 @@ def line_origins(pieces: Iterable[Piece], rendered: str, source: str, path: str)
     is not on that template line, the closest line within a few that holds it is taken.
     """
     template_lines = source.splitlines()
+    pieces = [_placed(piece, source) for piece in pieces]
     origins: list[LineOrigin | None] = []
     best: tuple[int, tuple[tuple[str, str], ...]] | None = None
     current_text: list[str] = []
@@ -135,6 +136,32 @@ def line_origins(pieces: Iterable[Piece], rendered: str, source: str, path: str)
         origins.append(_confirmed(best, "".join(current_text), template_lines, path))
     expected = len(rendered.splitlines())
     return (origins + [None] * expected)[:expected]
+
+
+# Occurrences of a literal piece looked at, at most: a short piece may occur very often.
+_MAX_OCCURRENCES = 64
+
+
+def _placed(piece: Piece, source: str) -> Piece:
+    """A literal piece placed where its text stands in the template (Jinja's line for it can be far off).
+
+    Only pieces spanning lines are placed this way (a short value may occur anywhere by chance);
+    among several occurrences the one closest to Jinja's own line is taken.
+    """
+    if "\n" not in piece.text.strip("\n"):
+        return piece
+    text = piece.text.lstrip("\n")
+    skipped = len(piece.text) - len(text)
+    best: int | None = None
+    start = source.find(text)
+    seen = 0
+    while start >= 0 and seen < _MAX_OCCURRENCES:
+        line = source.count("\n", 0, start) + 1 - skipped
+        if best is None or abs(line - piece.line) < abs(best - piece.line):
+            best = line
+        start = source.find(text, start + 1)
+        seen += 1
+    return piece if best is None else Piece(piece.text, piece.name, max(best, 1), piece.loop)
 
 
 def _confirmed(

@@ -60,6 +60,17 @@ def facts_variables(facts: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _memtotal_mb() -> int:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 1024
+
+
 def local_facts() -> dict[str, Any]:
     """The few facts templates use, gathered from this machine as Ansible's setup would name them."""
     import platform
@@ -71,8 +82,15 @@ def local_facts() -> dict[str, Any]:
         "nodename": platform.node(),
         "system": platform.system(),
         "architecture": platform.machine(),
+        "domain": socket.getfqdn().partition(".")[2],
+        "kernel": platform.release(),
+        "machine": platform.machine(),
         "processor_vcpus": os.cpu_count() or 1,
         "processor_cores": os.cpu_count() or 1,
+        "processor_count": 1,
+        "processor_threads_per_core": 1,
+        "python_version": platform.python_version(),
+        "memtotal_mb": _memtotal_mb(),
         "service_mgr": "systemd" if os.path.isdir("/run/systemd/system") else "sysvinit",
     }
     release: dict[str, str] = {}
