@@ -17,10 +17,8 @@ import pytest
 from monitlint.templates.jinja_render import ansible_available
 from tests.templates.conftest import TEMPLATES, check, require_templates, verdicts
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not ansible_available(), reason="ansible-core is not installed (monitlint[ansible])"),
-]
+# In the fast tier: the six roles render and lint in about two seconds.
+pytestmark = pytest.mark.skipif(not ansible_available(), reason="ansible-core is not installed (monitlint[ansible])")
 
 ROWS = [r for r in verdicts() if r["kind"] == "ansible"]
 SETS = sorted({(r["owner__name"], r["values"]) for r in ROWS if r["render_status"] in ("rendered", "render-error")})
