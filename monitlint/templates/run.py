@@ -61,8 +61,11 @@ def check_projects(
         options = options_for(project.path)
         settings = settings_for(os.path.join(project.path, "templates", "_"))
         if project.kind is ProjectKind.PUPPET_MODULE:
-            from monitlint.templates.puppet_module import render_module
+            from monitlint.templates.puppet_module import NOT_COMPILED, render_module
 
+            if not options.puppet:  # nothing of it is checked: never a silent "no problems"
+                report.errors.append((shown(project.path), f"{shown(project.path)}: {NOT_COMPILED}"))
+                continue
             files, failures, notes = render_module(project.path, shown, options)
         else:
             files, failures, notes = _render_jinja(project, shown, options)
