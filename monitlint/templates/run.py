@@ -41,10 +41,10 @@ class TemplateReport:
 
 def failure_finding(failure: RenderFailure) -> Diagnostic:
     """A rendering failure as a MON010 finding at the template line."""
-    from monitlint.linter.catalog import find_rule
+    from monitlint.linter.registry import rule_from_module
+    from monitlint.linter.rules import mon010_template_render_error
 
-    rule = find_rule("MON010")
-    assert rule is not None
+    rule = rule_from_module(mon010_template_render_error)
     line = max(failure.line, 1)
     return bounded(rule.diagnostic(failure.message, Span(failure.path, line, 1, line, 1), hint=failure.hint))
 
