@@ -117,7 +117,7 @@ def merge(report: Report, templates: TemplateReport, verbose: bool) -> None:
     """Add the template findings to ``report`` (a plain folder with only templates is no error)."""
     from monitlint.files.source import SourceError, read_source
 
-    rendered_roots = {os.path.abspath(path) for path in templates.checked}
+    rendered_roots = {os.path.abspath(path) for path in templates.projects}
     report.errors = [
         (path, text)
         for path, text in report.errors

@@ -33,7 +33,8 @@ class TemplateReport:
     findings: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
-    checked: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  # the templates rendered (a project is no file)
+    projects: list[str] = field(default_factory=list)  # the roles and modules rendered
     rendered: list[RenderedFile] = field(default_factory=list)
     templates: list[str] = field(default_factory=list)  # template files whose lines findings name
     failed: bool = False  # a finding at the configuration's fail-on, or one Monit refuses
@@ -79,10 +80,12 @@ def check_projects(
         report.failed = report.failed or settings.selection.fails(found)
         report.notes.extend(lint_notes)
         report.rendered.extend(files)
-        report.checked.append(shown(project.path))
+        report.projects.append(project.path)
         for file in files:
             if file.template not in report.templates:
                 report.templates.append(file.template)
+            if file.template not in report.checked:
+                report.checked.append(file.template)
     return report
 
 
