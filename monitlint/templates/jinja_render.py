@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from monitlint.templates.budget import cpu_budget
 from monitlint.templates.jinja_trace import Piece, error_line, line_origins, traced
 from monitlint.templates.render_result import Rendered, RenderFailure, first_line, undefined_name
 
@@ -131,7 +132,7 @@ def render_ansible(
         loader = DataLoader()
         templar = Templar(loader=loader, variables={**variables, **extra})
         templar = templar.copy_with_new_env(searchpath=searchpath, available_variables={**variables, **extra})
-        with guarded(), _traced_concat(pieces):
+        with cpu_budget(), guarded(), _traced_concat(pieces):
             result = templar.template(trust_as_template(source), escape_backslashes=False)
     except Exception as exc:  # every failure of a stranger's template is a finding, never a traceback
         return _failure(exc, shown, where, source)
@@ -164,9 +165,10 @@ def render_plain(
     )
     pieces: list[Piece] = []
     try:
-        template = env.from_string(source)
-        context = template.new_context(dict(variables))
-        text = "".join(traced(template.root_render_func(context), pieces))
+        with cpu_budget():
+            template = env.from_string(source)
+            context = template.new_context(dict(variables))
+            text = "".join(traced(template.root_render_func(context), pieces))
     except Exception as exc:  # a stranger's template: a finding, never a traceback
         return _failure(exc, shown, where, source)
     return Rendered(text, line_origins(pieces, text, source, shown))

@@ -98,9 +98,21 @@ def error_line(exc: BaseException) -> int | None:
     return line
 
 
+# A rendered Monit file is kilobytes; a stranger's template looping a billion times is stopped here.
+MAX_RENDERED_CHARS = 2 * 1024 * 1024
+
+
+class OutputTooLarge(Exception):
+    """A template rendered more than :data:`MAX_RENDERED_CHARS` characters."""
+
+
 def traced(generator: Iterator[Any], pieces: list[Piece]) -> Iterator[Any]:
-    """Yield what ``generator`` yields, recording each piece's origin in ``pieces``."""
+    """Yield what ``generator`` yields, recording each piece's origin in ``pieces`` (output bounded)."""
+    total = 0
     for value in generator:
+        total += len(str(value))
+        if total > MAX_RENDERED_CHARS:
+            raise OutputTooLarge(f"the template renders more than {MAX_RENDERED_CHARS} characters")
         where = innermost(generator)
         if where is not None:
             pieces.append(Piece(str(value), where[0], where[1], where[2]))

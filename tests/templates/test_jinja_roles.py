@@ -199,3 +199,21 @@ def test_configuration_keys_give_the_values(tmp_path: Path) -> None:
     (tmp_path / ".monitlint.toml").write_text('template-vars = ["/etc/hostname"]\n')
     refused = run_cli("check", str(role), cwd=tmp_path)
     assert refused.exit_code == 2 and "leads outside the project" in refused.stderr
+
+
+@pytest.mark.slow
+def test_a_template_writing_without_end_is_stopped_as_a_finding(tmp_path: Path) -> None:
+    main = MAIN.replace("set logfile syslog", "{% for i in range(10**12) %}# {{ i }} padding padding\n{% endfor %}")
+    report = check(make_role(tmp_path, main=main))
+    (diag,) = [d for d in report.findings if d.code == "MON010"]
+    assert "renders more than" in diag.message and Path(diag.span.path).name == "monitrc.j2"
+
+
+def test_a_template_looping_without_output_is_stopped_by_its_cpu_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("monitlint.templates.budget.RENDER_CPU_SECONDS", 0.5)
+    main = MAIN.replace("set logfile syslog", "{% for i in range(10**12) %}{% endfor %}")
+    report = check(make_role(tmp_path, main=main))
+    (diag,) = [d for d in report.findings if d.code == "MON010"]
+    assert "s of CPU time" in diag.message and Path(diag.span.path).name == "monitrc.j2"
