@@ -116,6 +116,25 @@ def _render_jinja(
     return _render_loose(project.path, shown, facts, options, use_ansible)
 
 
+def _looks_like_monit(path: str) -> bool:
+    """A loose template is Monit's by its name (``monit`` in it or its folder's) or its first statement."""
+    folder, name = os.path.split(os.path.abspath(path))
+    if "monit" in name.lower() or "monit" in os.path.basename(folder).lower():
+        return True
+    import re
+
+    from monitlint.templates.role_render import reads_as_monit
+
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(64 * 1024)
+    except OSError:
+        return False
+    # Jinja markup out of the way, the first line that says something must be a Monit statement.
+    plain = re.sub(r"\{%.*?%\}|\{#.*?#\}", "", head, flags=re.DOTALL)
+    return any(line.strip() for line in plain.splitlines()) and reads_as_monit(plain)
+
+
 def _render_loose(
     path: str, shown: Callable[[str], str], facts: dict[str, object], options: TemplateOptions, use_ansible: bool
 ) -> tuple[list[RenderedFile], list[RenderFailure], list[str]]:
@@ -124,6 +143,8 @@ def _render_loose(
     from monitlint.templates.render_result import Rendered
     from monitlint.templates.values import ValuesError, facts_variables, read_mapping
 
+    if not _looks_like_monit(path):
+        return [], [], [f"{shown(path)}: skipped: a template outside any role that does not read as a Monit file"]
     notes = [
         f"{shown(path)}: not part of a role: rendered with --template-vars and facts only (no role defaults, "
         "no task loop or destination)"

@@ -217,3 +217,19 @@ def test_a_template_looping_without_output_is_stopped_by_its_cpu_budget(
     report = check(make_role(tmp_path, main=main))
     (diag,) = [d for d in report.findings if d.code == "MON010"]
     assert "s of CPU time" in diag.message and Path(diag.span.path).name == "monitrc.j2"
+
+
+def test_a_loose_monit_template_renders_with_the_values_and_others_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / "app.j2").write_text(
+        "check process {{ name }} with pidfile /run/{{ name }}.pid\n  if cpu > then alert\n"
+    )
+    (tmp_path / "nginx.conf.j2").write_text("server {\n  listen {{ port }};\n}\n")
+    (tmp_path / "values.yml").write_text("name: web\n")
+    result = run_cli(
+        "check", "--isolated", "-v", "--format", "json", "--template-vars", str(tmp_path / "values.yml"),
+        str(tmp_path / "app.j2"), str(tmp_path / "nginx.conf.j2"),
+    )  # fmt: skip
+    found = [(Path(d["path"]).name, d["line"], d["code"]) for d in json.loads(result.stdout)["diagnostics"]]
+    assert found == [("app.j2", 2, "MON001")]
+    assert "nginx.conf.j2: skipped: a template outside any role that does not read as a Monit file" in result.stderr
+    assert "app.j2: not part of a role" in result.stderr
