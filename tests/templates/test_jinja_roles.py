@@ -219,7 +219,7 @@ def test_a_template_looping_without_output_is_stopped_by_its_cpu_budget(
     assert "s of CPU time" in diag.message and Path(diag.span.path).name == "monitrc.j2"
 
 
-def test_a_loose_monit_template_renders_with_the_values_and_others_are_skipped(tmp_path: Path) -> None:
+def test_a_loose_template_reading_as_monit_renders_with_the_values_and_others_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "app.j2").write_text(
         "check process {{ name }} with pidfile /run/{{ name }}.pid\n  if cpu > then alert\n"
     )
