@@ -124,6 +124,7 @@ def merge(report: Report, templates: TemplateReport, verbose: bool) -> None:
         if not (text.endswith("no Monit control files found under this folder") and _holds(path, rendered_roots))
     ]
     report.errors.extend(templates.errors)
+    report.warnings.extend(templates.warnings)
     report.findings.extend(templates.findings)
     report.checked.extend(templates.checked)
     report.notes.extend(templates.notes)

@@ -33,11 +33,18 @@ class TemplateReport:
     findings: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # printed on every run (a module not compiled)
     checked: list[str] = field(default_factory=list)  # the templates rendered (a project is no file)
     projects: list[str] = field(default_factory=list)  # the roles and modules rendered
     rendered: list[RenderedFile] = field(default_factory=list)
     templates: list[str] = field(default_factory=list)  # template files whose lines findings name
     failed: bool = False  # a finding at the configuration's fail-on, or one Monit refuses
+
+
+JINJA_MISSING = (
+    "not rendered: neither ansible-core nor Jinja2 is installed (pip install 'monitlint[ansible]'; in a "
+    "pre-commit hook: additional_dependencies: ['ansible-core'])"
+)
 
 
 def failure_finding(failure: RenderFailure) -> Diagnostic:
@@ -64,11 +71,20 @@ def check_projects(
         if project.kind is ProjectKind.PUPPET_MODULE:
             from monitlint.templates.puppet_module import NOT_COMPILED, render_module
 
-            if not options.puppet:  # nothing of it is checked: never a silent "no problems"
-                report.errors.append((shown(project.path), f"{shown(project.path)}: {NOT_COMPILED}"))
+            if not options.puppet:  # nothing of it is checked: said on every run, never a silent "no problems"
+                report.warnings.append((shown(project.path), f"{shown(project.path)}: {NOT_COMPILED}"))
+                report.projects.append(project.path)
                 continue
             files, failures, notes = render_module(project.path, shown, options)
         else:
+            from monitlint.templates.jinja_render import ansible_available, jinja_available
+
+            if not ansible_available() and not jinja_available():  # never a silent "no problems"
+                report.warnings.append(
+                    (shown(project.path), f"{shown(project.path)}: {JINJA_MISSING}"),
+                )
+                report.projects.append(project.path)
+                continue
             files, failures, notes = _render_jinja(project, shown, options)
         report.notes.extend(notes)
         from monitlint.templates.assemble import lint_rendered
@@ -92,15 +108,9 @@ def check_projects(
 def _render_jinja(
     project: Project, shown: Callable[[str], str], options: TemplateOptions
 ) -> tuple[list[RenderedFile], list[RenderFailure], list[str]]:
-    from monitlint.templates.jinja_render import ansible_available, jinja_available
+    from monitlint.templates.jinja_render import ansible_available
 
     use_ansible = ansible_available()
-    if not use_ansible and not jinja_available():
-        return (
-            [],
-            [],
-            [f"{shown(project.path)}: skipped: Jinja2 is not installed (pip install 'monitlint[ansible]')"],
-        )
     from monitlint.templates.ansible_role import gather_facts
     from monitlint.templates.values import ValuesError
 
