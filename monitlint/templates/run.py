@@ -149,6 +149,12 @@ def _render_loose(
     path: str, shown: Callable[[str], str], facts: dict[str, object], options: TemplateOptions, use_ansible: bool
 ) -> tuple[list[RenderedFile], list[RenderFailure], list[str]]:
     """A template outside any role: rendered with the values files and facts only."""
+    if path.endswith((".erb", ".epp")):
+        return (
+            [],
+            [],
+            [f"{shown(path)}: skipped: an ERB/EPP template outside a Puppet module (rendered only by compiling one)"],
+        )
     from monitlint.templates.jinja_render import render_ansible, render_plain
     from monitlint.templates.render_result import Rendered
     from monitlint.templates.values import ValuesError, facts_variables, read_mapping
