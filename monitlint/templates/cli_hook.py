@@ -110,7 +110,25 @@ def check_templates(
             puppet=puppet_compile or os.environ.get(PUPPET_ENV, "") == "1",
         )
 
-    return check_projects(unique, options_for, settings_for, names)
+    missing: list[tuple[str, str]] = []
+    checked: set[str] = set()
+
+    def existing(path: str) -> TemplateOptions:
+        options = options_for(path)
+        files = [*options.template_vars, *(f for f in (options.facts, options.manifest) if f)]
+        for file in files:
+            if file not in checked and not os.path.isfile(file):
+                missing.append((file, f"{file}: no such file (a values, facts or manifest file for templates)"))
+            checked.add(file)
+        for folder in options.modulepath:
+            if folder not in checked and not os.path.isdir(folder):
+                missing.append((folder, f"{folder}: no such folder (--modulepath)"))
+            checked.add(folder)
+        return options
+
+    report = check_projects(unique, existing, settings_for, names)
+    report.errors[:0] = missing
+    return report
 
 
 def merge(report: Report, templates: TemplateReport, verbose: bool) -> None:

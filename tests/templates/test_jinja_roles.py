@@ -233,3 +233,10 @@ def test_a_loose_template_reading_as_monit_renders_with_the_values_and_others_ar
     assert found == [("app.j2", 2, "MON001")]
     assert "nginx.conf.j2: skipped: a template outside any role that does not read as a Monit file" in result.stderr
     assert "app.j2: not part of a role" in result.stderr
+
+
+def test_a_missing_values_file_is_a_one_line_error(tmp_path: Path) -> None:
+    result = run_cli("check", "--isolated", "--template-vars", str(tmp_path / "nope.yml"), str(make_role(tmp_path)))
+    assert result.exit_code == 2
+    assert f"monitlint: error: {tmp_path / 'nope.yml'}: no such file" in result.stderr
+    assert "Traceback" not in result.stderr
