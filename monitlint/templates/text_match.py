@@ -19,7 +19,16 @@ _OUTPUT_TAG = re.compile(r"<%(=|-=)?.*?-?%>")
 MAX_PATTERN_LINES = 5000
 
 
-def _pattern(line: str) -> re.Pattern[str] | None:
+def _prefix_pattern(line: str) -> re.Pattern[str] | None:
+    """The line up to its first control tag (``<% if … %>``), anything after: a looser second try."""
+    for match in _TAG.finditer(line):
+        if not match.group(0).startswith(("<%=", "<%-=", "<%#")):
+            head = line[: match.start()]
+            return _pattern(head, open_end=True) if head.strip() else None
+    return None
+
+
+def _pattern(line: str, open_end: bool = False) -> re.Pattern[str] | None:
     """A template line as a pattern over rendered lines; None for a line that writes nothing literal."""
     parts: list[str] = []
     last = 0
@@ -39,14 +48,16 @@ def _pattern(line: str) -> re.Pattern[str] | None:
     body = "".join(parts).strip()
     body = re.sub(r"(\\ )+", r"\\s*", body)  # indentation and spacing may differ after trimming
     try:
-        return re.compile(r"\s*" + body + r"\s*$")
+        return re.compile(r"\s*" + body + (r".*$" if open_end else r"\s*$"))
     except re.error:
         return None
 
 
 def match_origins(rendered: str, template: str, path: str) -> list[LineOrigin | None]:
     """Each rendered line's template line in ``path`` (approximate; see the module's docstring)."""
-    patterns = [_pattern(line) for line in template.splitlines()[:MAX_PATTERN_LINES]]
+    template_lines = template.splitlines()[:MAX_PATTERN_LINES]
+    patterns = [_pattern(line) for line in template_lines]
+    loose = [_prefix_pattern(line) for line in template_lines]
     origins: list[LineOrigin | None] = []
     cursor = 0
     previous: LineOrigin | None = None
@@ -55,6 +66,8 @@ def match_origins(rendered: str, template: str, path: str) -> list[LineOrigin | 
             origins.append(previous)
             continue
         hits = [index for index, pattern in enumerate(patterns) if pattern is not None and pattern.match(line)]
+        if not hits:
+            hits = [index for index, pattern in enumerate(loose) if pattern is not None and pattern.match(line)]
         if hits:
             after = [index for index in hits if index >= cursor]
             chosen = after[0] if after else hits[0]
@@ -73,10 +86,15 @@ def match_any(rendered: str, templates: dict[str, str]) -> list[LineOrigin | Non
     compiled = {
         path: [_pattern(line) for line in source.splitlines()[:MAX_PATTERN_LINES]] for path, source in templates.items()
     }
+    loose = {
+        path: [_prefix_pattern(line) for line in source.splitlines()[:MAX_PATTERN_LINES]]
+        for path, source in templates.items()
+    }
     lines = rendered.splitlines()
 
     def hits(path: str, line: str) -> list[int]:
-        return [i for i, pattern in enumerate(compiled[path]) if pattern is not None and pattern.match(line)]
+        found = [i for i, pattern in enumerate(compiled[path]) if pattern is not None and pattern.match(line)]
+        return found or [i for i, pattern in enumerate(loose[path]) if pattern is not None and pattern.match(line)]
 
     score = {path: sum(1 for line in lines if line.strip() and hits(path, line)) for path in compiled}
     ranked = sorted(compiled, key=lambda path: -score[path])
