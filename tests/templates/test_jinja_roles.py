@@ -240,3 +240,14 @@ def test_a_missing_values_file_is_a_one_line_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"monitlint: error: {tmp_path / 'nope.yml'}: no such file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_facts_from_a_file_are_what_the_templates_see(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.json"
+    facts.write_text('{"ansible_facts": {"hostname": "web1", "os_family": "RedHat"}}')
+    main = MAIN.replace("# {{ ansible_managed }}", "# {{ ansible_hostname }} {{ ansible_facts.os_family }}")
+    from monitlint.templates.run import TemplateOptions
+
+    report = check(make_role(tmp_path, main=main), options=TemplateOptions(facts=str(facts)))
+    (monitrc,) = [f for f in report.rendered if f.dest == "/etc/monit/monitrc"]
+    assert monitrc.text.splitlines()[0] == "# web1 RedHat"
