@@ -90,8 +90,13 @@ def check_projects(
         from monitlint.templates.assemble import lint_rendered
 
         found, lint_notes = lint_rendered(files, settings)
-        rendering = [f for f in map(failure_finding, failures) if f.code in settings.selection.codes(f.span.path)]
-        found = [*rendering, *(bounded(d) for d in found)]
+        # per-file-ignores apply to the template a finding is reported at (the engine saw the rendered path)
+        selection = settings.selection
+        found = [
+            d
+            for d in [*map(failure_finding, failures), *(bounded(d) for d in found)]
+            if not selection.per_file_ignores or d.code in selection.codes(d.span.path)
+        ]
         report.findings.extend(found)
         report.failed = report.failed or settings.selection.fails(found)
         report.notes.extend(lint_notes)

@@ -251,3 +251,10 @@ def test_facts_from_a_file_are_what_the_templates_see(tmp_path: Path) -> None:
     report = check(make_role(tmp_path, main=main), options=TemplateOptions(facts=str(facts)))
     (monitrc,) = [f for f in report.rendered if f.dest == "/etc/monit/monitrc"]
     assert monitrc.text.splitlines()[0] == "# web1 RedHat"
+
+
+def test_per_file_ignores_apply_to_the_template_paths(tmp_path: Path) -> None:
+    role = make_role(tmp_path, main=MAIN.replace("monit_interval", "monit_poll"))
+    (tmp_path / ".monitlint.toml").write_text('per-file-ignores = { "**/monitrc.j2" = ["MON010"] }\n')
+    result = run_cli("check", "--format", "json", str(role), cwd=tmp_path)
+    assert [d["code"] for d in json.loads(result.stdout)["diagnostics"]] == []
