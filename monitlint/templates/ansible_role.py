@@ -47,6 +47,20 @@ class TemplateTask:
     label: Any = None
     when: list[Any] | None = None
     task_vars: dict[str, Any] | None = None
+    options: dict[str, Any] | None = None  # the template action's own: trim_blocks, lstrip_blocks, markers
+
+
+# The template action's arguments that change how Jinja reads the template (ansible's action/template.py).
+TEMPLATE_OPTIONS = (
+    "trim_blocks",
+    "lstrip_blocks",
+    "variable_start_string",
+    "variable_end_string",
+    "block_start_string",
+    "block_end_string",
+    "comment_start_string",
+    "comment_end_string",
+)
 
 
 @record
@@ -142,6 +156,7 @@ def template_tasks(role: str) -> tuple[list[TemplateTask], list[str]]:
                     label=control.get("label"),
                     when=None if when is None else (when if isinstance(when, list) else [when]),
                     task_vars={**context, **_as_dict(task.get("vars"))},
+                    options={k: args[k] for k in TEMPLATE_OPTIONS if k in args},
                 )
             )
     return found, notes

@@ -102,8 +102,25 @@ def _traced_concat(pieces: list[Piece]) -> Iterator[None]:
         AnsibleEnvironment.concat = real  # type: ignore[method-assign]
 
 
+def _overrides(options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The task's Jinja options as the template action passes them (booleans read leniently, as it does)."""
+    out: dict[str, Any] = {}
+    for key, value in (options or {}).items():
+        if key in ("trim_blocks", "lstrip_blocks"):
+            out[key] = str(value).strip().lower() in ("1", "true", "yes", "on", "y", "t")
+        elif isinstance(value, str) and value:
+            out[key] = value
+    return out
+
+
 def render_ansible(
-    path: str, shown: str, variables: Mapping[str, Any], searchpath: list[str], dest: str, where: str
+    path: str,
+    shown: str,
+    variables: Mapping[str, Any],
+    searchpath: list[str],
+    dest: str,
+    where: str,
+    options: Mapping[str, Any] | None = None,
 ) -> Rendered | RenderFailure:
     """Render the template file ``path`` (reported as ``shown``) as ansible-core's ``template`` action does."""
     from ansible.parsing.dataloader import DataLoader
@@ -133,7 +150,11 @@ def render_ansible(
         templar = Templar(loader=loader, variables={**variables, **extra})
         templar = templar.copy_with_new_env(searchpath=searchpath, available_variables={**variables, **extra})
         with cpu_budget(), guarded(), _traced_concat(pieces):
-            result = templar.template(trust_as_template(source), escape_backslashes=False)
+            overrides = _overrides(options)
+            if overrides:
+                result = templar.template(trust_as_template(source), escape_backslashes=False, overrides=overrides)
+            else:
+                result = templar.template(trust_as_template(source), escape_backslashes=False)
     except Exception as exc:  # every failure of a stranger's template is a finding, never a traceback
         return _failure(exc, shown, where, source)
     text = "" if result is None else str(result)

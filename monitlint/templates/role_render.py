@@ -120,7 +120,7 @@ def render_role(
             searchpath = [os.path.join(role, "templates"), role]
             if use_ansible:
                 result: Rendered | RenderFailure = render_ansible(
-                    path, shown(path), item_values, searchpath, dest, where
+                    path, shown(path), item_values, searchpath, dest, where, task.options
                 )
             else:
                 result = render_plain(path, shown(path), item_values, searchpath, where)

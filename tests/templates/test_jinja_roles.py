@@ -258,3 +258,16 @@ def test_per_file_ignores_apply_to_the_template_paths(tmp_path: Path) -> None:
     (tmp_path / ".monitlint.toml").write_text('per-file-ignores = { "**/monitrc.j2" = ["MON010"] }\n')
     result = run_cli("check", "--format", "json", str(role), cwd=tmp_path)
     assert [d["code"] for d in json.loads(result.stdout)["diagnostics"]] == []
+
+
+def test_the_template_task_options_are_honoured(tmp_path: Path) -> None:
+    role = make_role(tmp_path)
+    tasks = role / "tasks" / "main.yml"
+    tasks.write_text(tasks.read_text().replace('    mode: "0600"\n', '    mode: "0600"\n    lstrip_blocks: true\n'))
+    main = MAIN.replace("set logfile syslog", "    {% if true %}\nset logfile syslog\n    {% endif %}")
+    report = check(make_role(tmp_path / "plain", main=main))
+    (plain,) = [f for f in report.rendered if f.dest == "/etc/monit/monitrc"]
+    assert "    " in plain.text  # without lstrip_blocks the blanks before a tag stay
+    (role / "templates" / "monitrc.j2").write_text(main)
+    (stripped,) = [f for f in check(role).rendered if f.dest == "/etc/monit/monitrc"]
+    assert "\nset logfile syslog\n" in stripped.text and "    " not in stripped.text
