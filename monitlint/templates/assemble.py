@@ -64,7 +64,13 @@ def lint_rendered(files: list[RenderedFile], settings: Settings) -> tuple[list[D
                 handle.write(file.text)
             os.chmod(target, 0o600)
             by_path[os.path.realpath(target)] = file
-        config = dataclasses.replace(settings.config, entrypoints=[], root=folder)
+        if settings.config.host or settings.config.host_selected:
+            notes.append(
+                f"{files[0].template}: host checks (MON6xx) are not run on rendered templates: the files "
+                "describe the machine they are deployed to, not this one nor the checkout"
+            )
+        # The rendered tree is the root includes are read under; host checks would look at it too.
+        config = dataclasses.replace(settings.config, entrypoints=[], root=folder, host=False, host_selected=False)
         scoped = Settings(config, settings.selection)
         covered: set[str] = set()
         main = main_file(files)
