@@ -1,11 +1,11 @@
 """An Ansible role: its values, the ``template`` tasks that write Monit files, each rendered per loop item.
 
 Values, lowest first (Ansible's order for what a role sees): ``defaults/main``, the inventory's
-``group_vars/all`` beside ``roles/`` when the repository has one, ``vars/main``, the ``vars/``
-file named after the host's OS family or distribution (what ``include_vars`` by OS usually
-loads), the task's ``vars``, facts (``--facts FILE``, else a few gathered here), then each
-``--template-vars FILE`` as extra vars.  A task's ``when`` is evaluated; a false one skips it
-(said under ``-v``), one that cannot be evaluated renders anyway.
+``group_vars/all`` (beside ``roles/`` or in ``inventory/``) when the repository has one,
+``vars/main``, the ``vars/`` file named after the host's OS family or distribution (what
+``include_vars`` by OS usually loads), the task's ``vars``, facts (``--facts FILE``, else a
+few gathered here), then each ``--template-vars FILE`` as extra vars.  A task's ``when`` is
+evaluated; a false one skips it (said under ``-v``), one that cannot be evaluated renders anyway.
 """
 
 from __future__ import annotations
@@ -178,8 +178,12 @@ def role_values(
     failures: list[RenderFailure] = []
     layers: list[str | None] = [_first_file(os.path.join(role, "defaults"), "main")]
     parent = os.path.dirname(os.path.abspath(role))
-    if os.path.basename(parent) == "roles":
-        layers.append(_first_file(os.path.join(os.path.dirname(parent), "group_vars"), "all"))
+    if (
+        os.path.basename(parent) == "roles"
+    ):  # the repository's inventory: group_vars/all, beside roles/ or in inventory/
+        repository = os.path.dirname(parent)
+        for inventory in (repository, os.path.join(repository, "inventory")):
+            layers.append(_first_file(os.path.join(inventory, "group_vars"), "all"))
     layers.append(_first_file(os.path.join(role, "vars"), "main"))
     fact_values = facts_variables(facts)
     for key in ("ansible_distribution", "ansible_os_family"):

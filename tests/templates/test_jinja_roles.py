@@ -271,3 +271,13 @@ def test_the_template_task_options_are_honoured(tmp_path: Path) -> None:
     (role / "templates" / "monitrc.j2").write_text(main)
     (stripped,) = [f for f in check(role).rendered if f.dest == "/etc/monit/monitrc"]
     assert "\nset logfile syslog\n" in stripped.text and "    " not in stripped.text
+
+
+def test_the_repository_group_vars_all_come_between_defaults_and_template_vars(tmp_path: Path) -> None:
+    role = make_role(tmp_path)
+    (tmp_path / "group_vars").mkdir()
+    (tmp_path / "group_vars" / "all.yml").write_text("monit_interval: 0\n")
+    assert [(n, line) for n, line, _ in codes_at(check(role), "MON006")] == [("monitrc.j2", 2)]
+    values = tmp_path / "values.yml"
+    values.write_text("monit_interval: 30\n")
+    assert codes_at(check(role, [str(values)]), "MON006") == []
