@@ -146,8 +146,10 @@ def merge(report: Report, templates: TemplateReport, verbose: bool) -> None:
     report.findings.extend(templates.findings)
     report.checked.extend(templates.checked)
     report.notes.extend(templates.notes)
-    for template in templates.templates:
-        if template not in report.sources:
+    # The templates findings name (an included template too), so the text format can show their lines.
+    named = dict.fromkeys([*templates.templates, *(d.span.path for d in templates.findings)])
+    for template in named:
+        if template not in report.sources and os.path.isfile(template):
             with contextlib.suppress(SourceError):  # an unreadable template: its findings show without the line
                 report.sources[template] = read_source(template)
     if verbose:

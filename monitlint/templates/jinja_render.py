@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from monitlint.templates.budget import cpu_budget
-from monitlint.templates.jinja_trace import Piece, error_line, line_origins, traced
+from monitlint.templates.jinja_trace import Piece, error_line, line_origins, traced, tracing_class
 from monitlint.templates.render_result import Rendered, RenderFailure, first_line, undefined_name
 
 _ANSIBLE_MISSING_NOTE = (
@@ -84,6 +84,7 @@ def _traced_concat(pieces: list[Piece]) -> Iterator[None]:
     from ansible._internal._templating._jinja_bits import AnsibleEnvironment
 
     real = AnsibleEnvironment.__dict__["concat"]
+    real_class = AnsibleEnvironment.__dict__.get("template_class")
     depth = [0]
 
     def concat(nodes: Any) -> Any:
@@ -96,10 +97,14 @@ def _traced_concat(pieces: list[Piece]) -> Iterator[None]:
             depth[0] -= 1
 
     AnsibleEnvironment.concat = staticmethod(concat)  # type: ignore[method-assign,assignment]
+    if real_class is not None:  # included templates say where their pieces come from
+        AnsibleEnvironment.template_class = tracing_class(real_class)
     try:
         yield
     finally:
         AnsibleEnvironment.concat = real  # type: ignore[method-assign]
+        if real_class is not None:
+            AnsibleEnvironment.template_class = real_class
 
 
 def _overrides(options: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -162,7 +167,30 @@ def render_ansible(
         # ansible changed the output beyond its trailing newline (kept with Jinja's
         # keep_trailing_newline): origins by matching the template's lines only
         pieces = [Piece(text, None, 0, ())]
-    return Rendered(text, line_origins(pieces, text, source, shown))
+    return Rendered(text, line_origins(pieces, text, source, shown, _loader(searchpath, path, shown)))
+
+
+def _loader(searchpath: list[str], main: str, shown: str) -> Callable[[str], tuple[str, str] | None]:
+    """Find an included template by its Jinja name on the search path: its shown path and text."""
+    base = os.path.dirname(shown)
+    main_folder = os.path.dirname(os.path.abspath(main))
+
+    def load(name: str) -> tuple[str, str] | None:
+        if ".." in name.split("/"):
+            return None
+        for folder in searchpath:
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate):
+                try:
+                    with open(candidate, encoding="utf-8", errors="replace") as handle:
+                        text = handle.read(1 << 22)
+                except OSError:
+                    return None
+                relative = os.path.relpath(os.path.abspath(candidate), main_folder)
+                return os.path.normpath(os.path.join(base, relative)), text
+        return None
+
+    return load
 
 
 def render_plain(
@@ -177,7 +205,11 @@ def render_plain(
             source = handle.read()
     except OSError as exc:
         return RenderFailure(shown, 0, f"cannot read the template: {exc.strerror}")
-    env = ImmutableSandboxedEnvironment(
+
+    class Sandboxed(ImmutableSandboxedEnvironment):
+        template_class = tracing_class(jinja2.Template)
+
+    env = Sandboxed(
         loader=jinja2.FileSystemLoader(searchpath),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,  # Ansible's template defaults
@@ -192,7 +224,7 @@ def render_plain(
             text = "".join(traced(template.root_render_func(context), pieces))
     except Exception as exc:  # a stranger's template: a finding, never a traceback
         return _failure(exc, shown, where, source)
-    return Rendered(text, line_origins(pieces, text, source, shown))
+    return Rendered(text, line_origins(pieces, text, source, shown, _loader(searchpath, path, shown)))
 
 
 def plain_note() -> str:

@@ -15,7 +15,7 @@ against the template's own lines nearby (see :func:`line_origins`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import FrameType
 from typing import Any
 
@@ -49,10 +49,12 @@ def _debug_pairs(frame: FrameType) -> list[tuple[int, int]]:
 
 def template_line(frame: FrameType) -> int | None:
     """The template line of a Jinja frame's current Python line (``Template.get_corresponding_lineno``)."""
-    for template, code in reversed(_debug_pairs(frame)):
+    pairs = _debug_pairs(frame)
+    for template, code in reversed(pairs):
         if code <= frame.f_lineno:
             return template
-    return None
+    # Output before Jinja's first line mark is the template's opening text.
+    return 1 if "debug_info" in frame.f_globals else None
 
 
 def _loop_values(frame: FrameType) -> tuple[tuple[str, str], ...]:
@@ -106,14 +108,44 @@ class OutputTooLarge(Exception):
     """A template rendered more than :data:`MAX_RENDERED_CHARS` characters."""
 
 
+# (value, where) of the piece an included template's render just yielded: Jinja includes with a
+# `for` loop, not `yield from`, so the including frame cannot see into it (see :func:`tracing_class`).
+_INNER: list[tuple[Any, tuple[str | None, int, tuple[tuple[str, str], ...]] | None]] = []
+
+
+def tracing_class(base: type[Any]) -> type[Any]:
+    """A Jinja ``Template`` class whose render functions say where each piece came from (includes too)."""
+
+    class TracingTemplate(base):  # type: ignore[misc,valid-type]
+        @classmethod
+        def from_code(cls, environment: Any, code: Any, globals: Any, uptodate: Any = None) -> Any:
+            template = super().from_code(environment, code, globals, uptodate)
+            inner = template.root_render_func
+
+            def root(context: Any) -> Iterator[Any]:
+                generator = inner(context)
+                for value in generator:
+                    if not (_INNER and _INNER[-1][0] is value):  # the deepest include records first
+                        _INNER.append((value, innermost(generator)))
+                    yield value
+
+            template.root_render_func = root
+            return template
+
+    return TracingTemplate
+
+
 def traced(generator: Iterator[Any], pieces: list[Piece]) -> Iterator[Any]:
     """Yield what ``generator`` yields, recording each piece's origin in ``pieces`` (output bounded)."""
     total = 0
+    _INNER.clear()
     for value in generator:
         total += len(str(value))
         if total > MAX_RENDERED_CHARS:
             raise OutputTooLarge(f"the template renders more than {MAX_RENDERED_CHARS} characters")
-        where = innermost(generator)
+        recorded = _INNER.pop() if _INNER and _INNER[-1][0] is value else None
+        _INNER.clear()
+        where = recorded[1] if recorded is not None else innermost(generator)
         if where is not None:
             pieces.append(Piece(str(value), where[0], where[1], where[2]))
         else:
@@ -121,31 +153,55 @@ def traced(generator: Iterator[Any], pieces: list[Piece]) -> Iterator[Any]:
         yield value
 
 
-def line_origins(pieces: Iterable[Piece], rendered: str, source: str, path: str) -> list[LineOrigin | None]:
+def line_origins(
+    pieces: Iterable[Piece],
+    rendered: str,
+    source: str,
+    path: str,
+    load: Callable[[str], tuple[str, str] | None] | None = None,
+) -> list[LineOrigin | None]:
     """Each rendered line's origin, from the pieces that made it (the text of ``pieces`` must be ``rendered``).
 
     A line's origin is the latest template line among its pieces that carry text (a literal
     piece's line advanced by the newlines before that part of it); when the line's literal text
-    is not on that template line, the closest line within a few that holds it is taken.
+    is not on that template line, the closest line within a few that holds it is taken.  A piece
+    written by an included template (``{% include %}``, a block of a parent) is placed in that
+    template: ``load`` gives its shown path and text from its Jinja name.
     """
-    template_lines = source.splitlines()
-    pieces = [_placed(piece, source) for piece in pieces]
-    origins: list[LineOrigin | None] = []
-    best: tuple[int, tuple[tuple[str, str], ...]] | None = None
-    current_text: list[str] = []
+    known: dict[str | None, tuple[str, str] | None] = {None: (path, source)}
+
+    def template_of(name: str | None) -> tuple[str, str] | None:
+        if name not in known:
+            known[name] = load(name) if load is not None and name is not None else None
+        return known[name]
+
+    placed = []
     for piece in pieces:
+        found = template_of(piece.name)
+        placed.append(_placed(piece, found[1]) if found is not None else piece)
+    origins: list[LineOrigin | None] = []
+    best: tuple[int, tuple[tuple[str, str], ...], str | None] | None = None
+    current_text: list[str] = []
+
+    def finish() -> LineOrigin | None:
+        if best is None:
+            return None
+        found = template_of(best[2]) or (path, "")
+        return _confirmed((best[0], best[1]), "".join(current_text), found[1].splitlines(), found[0])
+
+    for piece in placed:
         parts = piece.text.split("\n")
         for index, part in enumerate(parts):
             if index:  # a newline ends the current rendered line
-                origins.append(_confirmed(best, "".join(current_text), template_lines, path))
+                origins.append(finish())
                 best, current_text = None, []
             if part.strip() and piece.line:
                 line = piece.line + index
-                if best is None or line >= best[0]:
-                    best = (line, piece.loop)
+                if best is None or best[2] != piece.name or line >= best[0]:
+                    best = (line, piece.loop, piece.name)
             current_text.append(part)
     if current_text and "".join(current_text):
-        origins.append(_confirmed(best, "".join(current_text), template_lines, path))
+        origins.append(finish())
     expected = len(rendered.splitlines())
     return (origins + [None] * expected)[:expected]
 
