@@ -187,30 +187,53 @@ def _compile(
     return _monit_files(catalog, module, name, modules, shown, notes), [], notes
 
 
+_FILEPATH = re.compile(r"^\s*Filepath: (?P<file>.+?)\s*$", re.MULTILINE)
+_LINE = re.compile(r"^\s*Line: (?P<line>\d+)\s*$", re.MULTILINE)
+_DETAIL = re.compile(r"^\s*Detail: (?P<detail>.+?)\s*$", re.MULTILINE)
+
+
 def _compile_failure(work: str, module: str, name: str, shown: Callable[[str], str], stderr: str) -> RenderFailure:
-    """Puppet's first error, at the manifest or template line it names."""
+    """Puppet's first error, at the template line (``Filepath:``/``Line:``) or manifest line it names."""
     try:
         with open(os.path.join(work, "puppet.log"), encoding="utf-8", errors="replace") as handle:
             log = handle.read(1 << 20)
     except OSError:
         log = ""
-    errors = [
-        line
-        for line in (log + "\n" + stderr).splitlines()
-        if "Error" in line and "Facter:" not in line and "rb_sysopen" not in line
+    text_all = log + "\n" + stderr
+    lines = text_all.splitlines()
+    starts = [
+        i for i, line in enumerate(lines) if "Error" in line and "Facter:" not in line and "rb_sysopen" not in line
     ]
-    text = errors[0] if errors else "puppet could not compile the module"
-    text = re.sub(r"^.*?Error: ", "", text).strip()
-    place = _ERROR_PLACE.search(text)
-    path, line = shown(module), 0
-    if place is not None:
-        path = _real(place.group("file"), os.path.join(work, "modules", name), module, shown)
-        line = int(place.group("line") or 0)
-        text = text[: place.start()].rstrip() or text
+    if not starts:
+        return RenderFailure(shown(module), 0, "puppet: could not compile the module")
+    # The first error with its continuation lines (a template error spans Filepath/Line/Detail lines).
+    block_lines = [lines[starts[0]]]
+    for line in lines[starts[0] + 1 :]:
+        if not line.startswith((" ", "\t")):
+            break
+        block_lines.append(line)
+    block = "\n".join(block_lines)
+    head = re.sub(r"^.*?Error: ", "", block_lines[0]).strip()
+    linked = os.path.join(work, "modules", name)
+    path, line_number = shown(module), 0
+    filepath, template_line, detail = _FILEPATH.search(block), _LINE.search(block), _DETAIL.search(block)
+    place = _ERROR_PLACE.search(block)
+    if filepath is not None and template_line is not None:
+        path = _real(filepath.group("file"), linked, module, shown)
+        line_number = int(template_line.group("line"))
+    elif place is not None:
+        path = _real(place.group("file"), linked, module, shown)
+        line_number = int(place.group("line") or 0)
+    message = head
+    if detail is not None:
+        message = f"{head.rstrip(':')}: {detail.group('detail')}"
+    cut = _ERROR_PLACE.search(message)
+    if cut is not None:
+        message = message[: cut.start()].rstrip() or message
     hint = None
-    if "expects" in text or "Could not find" in text or "Unknown variable" in text:
+    if "expects" in message or "Could not find" in message or "Unknown variable" in message:
         hint = "give the value with --template-vars FILE (Hiera keys such as `monit::check_interval: 60`)"
-    return RenderFailure(path, line, f"puppet: {text}", hint)
+    return RenderFailure(path, line_number, f"puppet: {message}", hint)
 
 
 def _real(path: str, linked: str, module: str, shown: Callable[[str], str]) -> str:

@@ -286,7 +286,9 @@ def test_the_repository_group_vars_all_come_between_defaults_and_template_vars(t
 def test_a_line_written_by_an_included_template_points_into_that_template(tmp_path: Path) -> None:
     main = MAIN.replace("set logfile syslog", "set logfile syslog\n{% include 'alerts.j2' %}")
     role = make_role(tmp_path, main=main)
-    (role / "templates" / "alerts.j2").write_text("# alerts\n{% for a in ['root'] %}\nset alert {{ a }}\n{% endfor %}\n")
+    (role / "templates" / "alerts.j2").write_text(
+        "# alerts\n{% for a in ['root'] %}\nset alert {{ a }}\n{% endfor %}\n"
+    )
     report = check(role)
     found = [(Path(d.span.path).name, d.span.line, d.message) for d in report.findings if d.code == "MON001"]
     assert [(name, line) for name, line, _ in found] == [("alerts.j2", 3)]

@@ -96,3 +96,18 @@ def test_a_planted_mistake_in_each_main_template_is_found_at_its_line(slug: str,
     report = check(module, options=options(slug, values))
     found = [(d.span.path, d.span.line) for d in report.findings if d.code == "MON001"]
     assert (str(template), at + 2) in found, report.findings
+
+
+def test_a_template_that_fails_to_compile_is_a_finding_at_its_line(tmp_path: Path) -> None:
+    require_templates()
+    module = tmp_path / "voxpupuli__puppet-monit"
+    shutil.copytree(TEMPLATES / "corpus" / "puppet" / "voxpupuli__puppet-monit", module)
+    template = module / "templates" / "monitrc.erb"
+    lines = template.read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("set daemon"))
+    lines[at] = lines[at].rstrip("\n") + " <%= @undefined_value.foo %>\n"
+    template.write_text("".join(lines))
+    report = check(module, options=options("voxpupuli__puppet-monit", "render/puppet/voxpupuli__puppet-monit/site.pp"))
+    (diag,) = [d for d in report.findings if d.code == "MON010"]
+    assert (diag.span.path, diag.span.line) == (str(template), at + 1)
+    assert "undefined method `foo'" in diag.message
