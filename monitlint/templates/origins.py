@@ -62,4 +62,6 @@ def relocate(diag: Diagnostic, rendered: RenderedFile) -> Diagnostic:
     if origin is not None and origin.loop:
         context.append(", ".join(f"{name}={value}" for name, value in origin.loop))
     context.append(f"rendered {rendered.dest}:{diag.span.line}")
+    if origin is None or origin.approximate:
+        context.append("template line found by matching the text")
     return replace(moved, message=f"{moved.message} [{'; '.join(context)}]")
