@@ -17,6 +17,7 @@ import click
 from monitlint import __version__
 from monitlint.cli_options import config_file_option
 from monitlint.output import FORMATS as OUTPUT_FORMATS
+from monitlint.templates.cli_hook import check_templates, merge, split_paths, template_options
 
 
 def _error(text: str, kind: str = "error") -> None:
@@ -254,6 +255,7 @@ class _Configs:
     default=None,
     help="Record today's findings in this file (JSON), for --baseline; what Monit refuses is never recorded.",
 )
+@template_options
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -277,11 +279,18 @@ def check(
     add_noqa: bool,
     baseline_file: str | None,
     write_baseline: str | None,
+    template_vars: tuple[str, ...] = (),
+    facts_file: str | None = None,
+    manifest: str | None = None,
+    modulepath: tuple[str, ...] = (),
+    puppet_compile: bool = False,
 ) -> None:
     """Check control files and report problems with their location.
 
     PATHS are control files, folders (every Monit config below them), or `-` for standard input.
     Each file is checked once, however many arguments or includes reach it.
+    Ansible roles and Puppet modules among them have their Monit templates rendered and checked,
+    findings at the template lines (README: "Templates").
     Exit status: 0 nothing found, 1 findings, 2 a file could not be read or a usage error.
     """
     from monitlint.api import Text, display_name, lint
@@ -314,6 +323,7 @@ def check(
                 unreadable.append((name, str(exc)))
         else:
             inputs.append(path)
+    projects, inputs = split_paths(inputs)
     if (fix or diff) and "-" in paths:
         _usage_error("--fix and --diff change files: they do not read standard input")
 
@@ -347,6 +357,18 @@ def check(
 
         report = suppress_findings(report, run_lint, root_for, list(paths))
     report.errors[:0] = unreadable
+    if projects:  # roles and modules: rendered by their engines, findings at template lines
+        found = check_templates(
+            projects,
+            configs.for_path,
+            display_name,
+            template_vars=template_vars,
+            facts_file=facts_file,
+            manifest=manifest,
+            modulepath=modulepath,
+            puppet_compile=puppet_compile,
+        )
+        merge(report, found, verbose)
     if baseline_file or write_baseline or any(s.config.baseline for s in configs.loaded()):
         from monitlint.baseline_command import apply_baseline
 

@@ -21,6 +21,9 @@ from monitlint.runtime.records import record
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
 KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "root", "entrypoints", "fail-on", "host"}
 KNOWN_KEYS |= {"baseline"}  # the findings `check` leaves out (see monitlint.baseline)
+# Rendering templates (monitlint/templates/): values files, facts, Puppet's manifest and module path.
+TEMPLATE_KEYS = {"template-vars", "facts", "manifest", "modulepath"}
+KNOWN_KEYS |= TEMPLATE_KEYS
 
 
 class ConfigError(Exception):
@@ -51,6 +54,11 @@ class Config:
     # turn them on but never make the machine be read: only ``root`` or the checked tree.
     host_selected: bool = False
     baseline: str | None = None  # a baseline file (`baseline = "…"`, like --baseline): its findings are left out
+    # Templates (`check` on an Ansible role or a Puppet module): paths inside the project, resolved.
+    template_vars: list[str] = field(default_factory=list)  # YAML values files, as `-e @FILE`
+    facts: str | None = None  # JSON or YAML facts pinned for rendering
+    manifest: str | None = None  # Puppet manifest declaring the module's classes
+    modulepath: list[str] = field(default_factory=list)  # Puppet module folders for dependencies
 
     def resolve(self, path: str) -> str:
         """A configured path, made absolute against the configuration file's folder."""
@@ -231,7 +239,21 @@ def load_config(path: str | None, *, trusted_only: bool = False) -> Config:
         if not isinstance(data["baseline"], str):
             raise ConfigError(f"{path}: 'baseline' must be a string (a file written by --write-baseline)")
         config.baseline = _inside_project(config.resolve(data["baseline"]), "baseline", path)
+    _template_keys(config, data, path)
     return config
+
+
+def _template_keys(config: Config, data: dict[str, Any], path: str) -> None:
+    """The template keys: files and folders inside the project (a stranger's file must not name /etc/shadow)."""
+    for key in ("template-vars", "modulepath"):
+        if key in data:
+            values = [_inside_project(config.resolve(v), key, path) for v in _string_list(data[key], key, path)]
+            setattr(config, key.replace("-", "_"), values)
+    for key in ("facts", "manifest"):
+        if key in data:
+            if not isinstance(data[key], str):
+                raise ConfigError(f"{path}: '{key}' must be a string (a file path)")
+            setattr(config, key, _inside_project(config.resolve(data[key]), key, path))
 
 
 def _entrypoint_files(config: Config, pattern: str, path: str) -> list[str]:

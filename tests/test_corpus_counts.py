@@ -25,6 +25,7 @@ RECORDED: dict[str, int] = {
     "MON004": 1,
     "MON005": 0,
     "MON006": 3,
+    "MON010": 0,
     "MON101": 80,
     "MON102": 62,
     "MON103": 0,

@@ -283,7 +283,9 @@ INFRA_FINDINGS = [
     "etc/monit/conf.d/backups:2:1: MON002 warning",
     "etc/monit/conf.d/myapp:2:1: MON101 error",
 ]
-INFRA_CHECKED = 26  # files: monitrc, 15 conf-available, 3 templates, 4 conf.d, backup.d, Ansible's conf.d/sshd
+# files: monitrc, 15 conf-available, 3 templates, 4 conf.d, backup.d, Ansible's conf.d/sshd, and the two
+# templates of the Ansible role, rendered (its Puppet module is not compiled without --puppet: a warning)
+INFRA_CHECKED = 28
 
 
 def _pristine_debian_monit(target: Path) -> None:
@@ -335,6 +337,8 @@ def test_an_infrastructure_repository_with_monitlint_check(tmp_path: Path) -> No
     assert result.exit_code == 1, result.stdout + result.stderr
     assert _finding_lines(result.stdout) == INFRA_FINDINGS, result.stdout
     assert result.stdout.rstrip().endswith(f"Found 3 problems (1 error, 1 warning, 1 info) in {INFRA_CHECKED} files.")
+    assert "monitlint: warning: puppet/modules/monit: not compiled: " in result.stderr
+    assert "rendered /etc/monit/conf.d/myapp:4 (from ansible/roles/monit/templates/app.conf.j2:5): " in result.stderr
     skipped = sorted(re.findall(r"^monitlint: note: (\S+): skipped: ", result.stderr, re.MULTILINE))
     assert skipped == [
         "ansible/roles/monit/README.md",
@@ -372,5 +376,8 @@ def test_an_infrastructure_repository_with_pre_commit_try_repo(precommit: Env, t
     assert re.search(r"^monitlint\.+Failed$", output, re.MULTILINE), output
     assert _finding_lines(output) == INFRA_FINDINGS, output
     # one run for all the files (require_serial): symlinks are not passed, the other candidates are
-    assert f"Found 3 problems (1 error, 1 warning, 1 info) in {INFRA_CHECKED} files." in output
+    # The hook's own environment has no template engine (no `additional_dependencies: [ansible-core]`):
+    # the role is not rendered, and the run says so.
+    assert f"Found 3 problems (1 error, 1 warning, 1 info) in {INFRA_CHECKED - 2} files." in output
+    assert "ansible/roles/monit: not rendered: neither ansible-core nor Jinja2 is installed" in output
     assert "Traceback" not in output

@@ -24,6 +24,7 @@ RULE_MODULES = (
     "mon004_relative_include",
     "mon005_include_picks_backup",
     "mon006_monit_rejects",
+    "mon010_template_render_error",
     "mon101_missing_stop_program",
     "mon102_missing_start_program",
     "mon103_action_without_program",
