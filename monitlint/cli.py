@@ -195,7 +195,7 @@ class _Configs:
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
     default=None,
-    help="Lowest severity that makes the exit status 1 [default: info, i.e. any finding].",
+    help="Lowest severity that makes the exit status 1 [default: warning: infos are printed but never fail].",
 )
 @click.option(
     "--exit-zero",

@@ -45,7 +45,7 @@ class RuleSelection:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors)
     base: str = "."  # the folder per-file-ignores globs are relative to (the configuration file's)
     severity: tuple[tuple[str, Severity], ...] = ()  # (code, severity) overrides
-    fail_on: Severity = Severity.INFO
+    fail_on: Severity = Severity.WARNING  # infos never fail by default: a stock tree passes
 
     @classmethod
     def of(
