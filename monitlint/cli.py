@@ -118,6 +118,8 @@ class _Configs:
         self.ignore = ignore
         self.fail_on = fail_on
         self._loaded: dict[str | None, Any] = {}
+        # --exclude, --extend-exclude, --force-exclude (None: not given), applied over every file's configuration.
+        self.exclusion: tuple[list[str] | None, list[str], bool] = (None, [], False)
         self._warned: set[str] = set()
 
     def for_path(self, path: str) -> Any:
@@ -160,6 +162,7 @@ class _Configs:
         except ConfigError as exc:
             _error(str(exc))
             sys.exit(EXIT_ERROR)
+        config = _with_exclusion(config, self.exclusion)
         if self.host or self.root is not None:  # host checks look under --root too
             config = dataclasses.replace(
                 config,
@@ -168,6 +171,50 @@ class _Configs:
             )
         self._loaded[source] = Settings(config, selection)
         return self._loaded[source]
+
+
+def _with_exclusion(config: Any, exclusion: tuple[list[str] | None, list[str], bool]) -> Any:
+    """The configuration with the command line's --exclude (replaces), --extend-exclude (adds), --force-exclude."""
+    import dataclasses
+
+    exclude, extend, force = exclusion
+    if exclude is None and not extend and not force:
+        return config
+    return dataclasses.replace(
+        config,
+        exclude=exclude if exclude is not None else config.exclude,
+        extend_exclude=[*config.extend_exclude, *extend],
+        force_exclude=config.force_exclude or force,
+    )
+
+
+def _exclusion_options(function: Any) -> Any:
+    """--exclude, --extend-exclude and --force-exclude (see monitlint.files.exclusion)."""
+    for option in reversed(
+        [
+            click.option(
+                "--exclude",
+                multiple=True,
+                metavar="PATTERN",
+                help="Leave these out of folder discovery, replacing the `exclude` setting and the default list "
+                "(.git, .venv, node_modules …): a name (`legacy`: every file or folder so named) or a path glob.",
+            ),
+            click.option(
+                "--extend-exclude",
+                multiple=True,
+                metavar="PATTERN",
+                help="Leave these out too, in addition to `exclude` (comma-separated or repeated).",
+            ),
+            click.option(
+                "--force-exclude",
+                is_flag=True,
+                help="Apply the exclude patterns to files named on the command line too "
+                "(the pre-commit hook passes it).",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
 
 
 @cli.command()
@@ -230,6 +277,7 @@ class _Configs:
     "In a git or hg checkout without --root, only files inside the checkout are looked at.",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
+@_exclusion_options
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -248,6 +296,9 @@ def check(
     skip_non_monit: bool,
     host: bool,
     verbose: bool,
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    force_exclude: bool,
 ) -> None:
     """Check control files and report problems with their location.
 
@@ -274,6 +325,7 @@ def check(
         host,
         root,
     )
+    configs.exclusion = (_split(exclude) if exclude else None, _split(extend_exclude), force_exclude)
     inputs: list[Any] = []
     unreadable: list[tuple[str, str]] = []  # standard input that could not be read, reported as a file would be
     for path in paths:
@@ -293,6 +345,7 @@ def check(
         cache=not no_cache,
         skip_non_monit=skip_non_monit,
         names=display_name,
+        force_exclude=force_exclude,
     )
     report.errors[:0] = unreadable
     for _path, text in report.warnings:

@@ -20,6 +20,8 @@ from monitlint.runtime.records import record
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
 KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "root", "entrypoints", "fail-on", "host"}
+# Which files folder discovery leaves out (see monitlint.files.exclusion).
+KNOWN_KEYS |= {"exclude", "extend-exclude", "force-exclude", "respect-gitignore"}
 
 
 class ConfigError(Exception):
@@ -49,6 +51,13 @@ class Config:
     # Host checks selected by a configuration file (`host = true`): a file, perhaps a stranger's, may
     # turn them on but never make the machine be read: only ``root`` or the checked tree.
     host_selected: bool = False
+    # Files left out (monitlint.files.exclusion): ``exclude`` replaces the default list (None: the
+    # default), ``extend-exclude`` adds to it; ``force-exclude`` applies them to files named on the
+    # command line too; ``respect-gitignore`` leaves out what git ignores in folder discovery.
+    exclude: list[str] | None = None
+    extend_exclude: list[str] = field(default_factory=list)
+    force_exclude: bool = False
+    respect_gitignore: bool = True
 
     def resolve(self, path: str) -> str:
         """A configured path, made absolute against the configuration file's folder."""
@@ -225,7 +234,21 @@ def load_config(path: str | None, *, trusted_only: bool = False) -> Config:
         if not isinstance(data["host"], bool):
             raise ConfigError(f"{path}: 'host' must be true or false (check users, groups and files on this machine)")
         config.host_selected = data["host"]
+    _read_exclusion(config, data, path)
     return config
+
+
+def _read_exclusion(config: Config, data: dict[str, Any], path: str) -> None:
+    """``exclude``, ``extend-exclude``, ``force-exclude`` and ``respect-gitignore`` (see files/exclusion.py)."""
+    if "exclude" in data:
+        config.exclude = _string_list(data["exclude"], "exclude", path)
+    if "extend-exclude" in data:
+        config.extend_exclude = _string_list(data["extend-exclude"], "extend-exclude", path)
+    for key in ("force-exclude", "respect-gitignore"):
+        if key in data:
+            if not isinstance(data[key], bool):
+                raise ConfigError(f"{path}: '{key}' must be true or false")
+            setattr(config, key.replace("-", "_"), data[key])
 
 
 def _entrypoint_files(config: Config, pattern: str, path: str) -> list[str]:

@@ -46,7 +46,7 @@ def hook_definition() -> dict[str, str]:
 
 def test_hook_definition() -> None:
     hook = hook_definition()
-    assert hook["entry"] == "monitlint check --skip-non-monit"
+    assert hook["entry"] == "monitlint check --skip-non-monit --force-exclude"
     assert hook["language"] == "python"
     assert hook["name"] == "monitlint"
 
@@ -63,7 +63,7 @@ def test_hook_definition_is_valid_yaml_for_pre_commit() -> None:
     hooks = load_manifest(str(HOOKS_FILE))
     (hook,) = (h for h in hooks if h["id"] == "monitlint")
     assert hook["files"] == MONIT_FILES.pattern
-    assert hook["entry"] == "monitlint check --skip-non-monit"
+    assert hook["entry"] == "monitlint check --skip-non-monit --force-exclude"
     assert hook["language"] == "python"
 
 
