@@ -28,10 +28,14 @@ if TYPE_CHECKING:
 # Keep in sync with `files:` in .pre-commit-hooks.yaml (a test checks they are equal): the candidates,
 # which classify() then judges by name or by content.
 MONIT_FILES = re.compile(
-    r"(^|/)(\.?monitrc|[^/]+\.monitrc)$"
+    r"(^|/)(\.?monitrc|[^/]+\.monitrc|monitrc[.-][^/]+|monit\.conf)$"
     r"|(^|/)(monit|monit\.d|monitrc\.d)/"
 )
-_BY_NAME = re.compile(r"(^|/)(\.?monitrc|[^/]+\.monitrc)$")
+# The names people give control files: `monitrc`, `.monitrc`, `x.monitrc`, `monitrc.prod`,
+# `monitrc-staging`, `monit.conf` (backups such as `monitrc.bak` are then left out by extension).
+_BY_NAME = re.compile(r"(^|/)(\.?monitrc|[^/]+\.monitrc|monitrc[.-][^/]+|monit\.conf)$")
+# The plain names, whose extension says nothing (`x.monitrc`): never a backup or a template by name.
+_PLAIN_NAME = re.compile(r"(^|/)(\.?monitrc|[^/]+\.monitrc|monit\.conf)$")
 
 # Extensions of files that are never Monit control files, whatever folder they are in.
 _OTHER_KINDS = {
@@ -43,7 +47,14 @@ _OTHER_KINDS = {
     **dict.fromkeys(("erb",), "an ERB template"),
     **dict.fromkeys(("epp",), "an EPP template"),
     **dict.fromkeys(("tmpl", "tpl", "gotmpl", "gotexttmpl"), "a Go template"),
-    **dict.fromkeys(("orig", "rej", "bak", "swp", "dpkg-dist", "dpkg-old", "ucf-dist"), "a backup or patch leftover"),
+    **dict.fromkeys(
+        (
+            *("orig", "rej", "bak", "old", "save", "swp", "swo", "tmp"),
+            *("dpkg-dist", "dpkg-old", "dpkg-new", "dpkg-bak", "ucf-dist", "ucf-old", "ucf-new"),
+            *("rpmnew", "rpmsave", "rpmorig"),
+        ),
+        "a backup or patch leftover",
+    ),
     **dict.fromkeys(
         ("png", "jpg", "jpeg", "gif", "ico", "svg", "pdf", "gz", "tgz", "xz", "zip", "tar", "deb", "rpm", "so"),
         "an image, archive or other binary file",
@@ -80,6 +91,12 @@ class Discovery:
     notes: list[str] = field(default_factory=list)  # about the whole folder (e.g. .gitignore not applied)
 
 
+NOT_A_CANDIDATE = (
+    "not named like a Monit control file (monitrc, monitrc.*, monitrc-*, *.monitrc, monit.conf) "
+    "nor inside a monit/, monit.d/ or monitrc.d/ folder"
+)
+
+
 def is_monit_config(relative_path: str) -> bool:
     """True when a path is a candidate by name or folder: ``monitrc``, ``x.monitrc``, ``etc/monit/conf.d/nginx``."""
     path = relative_path.replace(os.sep, "/")
@@ -87,7 +104,7 @@ def is_monit_config(relative_path: str) -> bool:
 
 
 def named_like_monitrc(path: str) -> bool:
-    """True for ``monitrc``, ``.monitrc`` and ``*.monitrc``: a Monit control file by its name alone."""
+    """True for ``monitrc``, ``.monitrc``, ``*.monitrc``, ``monitrc.*``, ``monitrc-*``, ``monit.conf``: by name."""
     return bool(_BY_NAME.search(path.replace(os.sep, "/")))
 
 
@@ -105,7 +122,7 @@ def in_include_folder(path: str) -> bool:
     role keeps its main ``monitrc`` in ``templates/``).
     """
     parts = os.path.normpath(path).replace(os.sep, "/").split("/")
-    return len(parts) >= 2 and parts[-2] in INCLUDE_FOLDERS and parts[-1] not in ("monitrc", ".monitrc")
+    return len(parts) >= 2 and parts[-2] in INCLUDE_FOLDERS and parts[-1] not in ("monitrc", ".monitrc", "monit.conf")
 
 
 def is_block_fragment(path: str) -> bool:
@@ -125,10 +142,11 @@ def classify(path: str, relative_path: str) -> str | None:
         return "an editor backup (Monit skips names ending in '~')"
     by_name = bool(_BY_NAME.search(rel))
     if not by_name and not MONIT_FILES.search(rel):
-        return "neither named like a Monit control file nor inside a monit/ or monit.d/ folder"
+        return NOT_A_CANDIDATE
     name = os.path.basename(rel)
     extension = name.rsplit(".", 1)[1].lower() if "." in name.lstrip(".") else ""
-    if not by_name and extension in _OTHER_KINDS:
+    # `monitrc.bak`, `monitrc.j2`, `monitrc-old.orig`: named like a control file, but a backup or a template.
+    if not _PLAIN_NAME.search(rel) and extension in _OTHER_KINDS:
         return _OTHER_KINDS[extension]
     head = _head(path)
     if head is None:
@@ -252,6 +270,8 @@ def discover_all(folder: str, exclusion: Exclusion | None = None) -> Discovery:
             path = os.path.join(current, name)
             relative = os.path.relpath(os.path.abspath(path), base)
             if not is_monit_config(relative):
+                reason = "an editor backup (Monit skips names ending in '~')" if name.endswith("~") else NOT_A_CANDIDATE
+                result.not_monit.append((path, reason))
                 continue
             left_out = _left_out(path, folder, exclusion, ignored)
             if left_out is not None:
