@@ -91,6 +91,7 @@ class Discovery:
     notes: list[str] = field(default_factory=list)  # about the whole folder (e.g. .gitignore not applied)
 
 
+_BACKUP = "an editor backup (Monit skips names ending in '~')"
 NOT_A_CANDIDATE = (
     "not named like a Monit control file (monitrc, monitrc.*, monitrc-*, *.monitrc, monit.conf) "
     "nor inside a monit/, monit.d/ or monitrc.d/ folder"
@@ -139,7 +140,7 @@ def classify(path: str, relative_path: str) -> str | None:
     """
     rel = relative_path.replace(os.sep, "/")
     if rel.endswith("~"):
-        return "an editor backup (Monit skips names ending in '~')"
+        return _BACKUP
     by_name = bool(_BY_NAME.search(rel))
     if not by_name and not MONIT_FILES.search(rel):
         return NOT_A_CANDIDATE
@@ -270,8 +271,7 @@ def discover_all(folder: str, exclusion: Exclusion | None = None) -> Discovery:
             path = os.path.join(current, name)
             relative = os.path.relpath(os.path.abspath(path), base)
             if not is_monit_config(relative):
-                reason = "an editor backup (Monit skips names ending in '~')" if name.endswith("~") else NOT_A_CANDIDATE
-                result.not_monit.append((path, reason))
+                result.not_monit.append((path, _BACKUP if name.endswith("~") else NOT_A_CANDIDATE))
                 continue
             left_out = _left_out(path, folder, exclusion, ignored)
             if left_out is not None:
