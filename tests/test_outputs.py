@@ -388,3 +388,31 @@ def test_a_format_renders_a_report_from_the_api(tmp_path: Path) -> None:
     assert {d["code"] for d in document["diagnostics"]} >= {"MON101"}
     assert document["summary"]["files"] == 1
     assert output.render("text", report, output.FormatOptions(statistics=True)).split()[1] == "MON101"
+
+
+def test_concise_one_line_per_finding() -> None:
+    code, out = run("concise")
+    assert code == 1
+    lines = out.splitlines()
+    expected = sorted(EXPECTED, key=lambda e: (e[1], e[2], e[3]))
+    assert len(lines) == len(expected)
+    for line, (rule_code, path, row, column, _end_line, _end_column) in zip(lines, expected, strict=True):
+        assert line.startswith(f"{path}:{row}:{column}: {rule_code} error: "), line
+    assert "hint" not in out and "Found" not in out
+
+
+def test_concise_escapes_paths_and_messages(tmp_path: Path) -> None:
+    name = tmp_path / "a\nb:1:1: MON001 error: fake"
+    name.mkdir()
+    (name / "monitrc").write_bytes(b'check process a matching "x\x1b[31m\n("\n')
+    result = run_cli("check", "--no-cache", "--isolated", "--format", "concise", str(name / "monitrc"))
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 1 and lines and all("\\n" in line for line in lines)
+    assert "\x1b" not in result.stdout
+    assert all(re.fullmatch(r".+:\d+:\d+: MON\d{3} (error|warning|info): .+", line) for line in lines)
+
+
+def test_concise_prints_nothing_without_findings(tmp_path: Path) -> None:
+    (tmp_path / "monitrc").write_text("set daemon 30\nset httpd unixsocket /run/monit.sock allow localhost\n")
+    result = run_cli("check", "--no-cache", "--isolated", "--format", "concise", "monitrc", cwd=tmp_path)
+    assert result.exit_code == 0 and result.stdout == ""
