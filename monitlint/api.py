@@ -62,6 +62,11 @@ class Report:
     findings: list[Diagnostic] = field(default_factory=list)  # each finding once, in the order files were checked
     sources: dict[str, SourceFile] = field(default_factory=dict)  # the texts read, by the name findings use
     failed: bool = False  # what ``check``'s exit status says: a finding at ``fail-on`` or one Monit refuses
+    # Seconds spent on each checked file (by its name in ``checked``) and on the whole run: JUnit's `time`.
+    seconds: dict[str, float] = field(default_factory=dict)
+    total_seconds: float = 0.0
+    # The files (as findings name them) with a finding that fails `check` (at `fail-on` or what Monit refuses).
+    failing: set[str] = field(default_factory=set)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -249,9 +254,13 @@ class _Run:
                 return 0
             return 2 if is_block_fragment(str(item)) else 1
 
+        import time
+
         covered: dict[str, str] = {}  # real path -> the file whose lint read it
         found: list[Diagnostic] = []
+        started = time.perf_counter()
         for item in sorted(self.targets, key=main_first):
+            began = time.perf_counter()
             name = item.name if isinstance(item, Text) else str(item)
             settings = self.settings(name)
             entries = {self._real(e) for e in settings.config.entrypoints}
@@ -268,10 +277,13 @@ class _Run:
             for file in read:
                 covered.setdefault(self._real(file), name)
             self.report.checked.append(self.spelled(name))
+            self.report.seconds[self.spelled(name)] = time.perf_counter() - began
             found.extend(diagnostics)
             # What Monit refuses fails whatever --fail-on says (see RuleSelection.fails).
             self.report.failed = self.report.failed or settings.selection.fails(diagnostics)
+            self.report.failing.update(self.spelled(d.span.path) for d in diagnostics if settings.selection.fails([d]))
         self.report.findings = self._each_once(found)
+        self.report.total_seconds = time.perf_counter() - started
         return self.report
 
     def _context(self, settings: Settings) -> EngineContext:
