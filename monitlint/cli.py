@@ -376,6 +376,30 @@ def rule(key: str) -> None:
         sys.exit(EXIT_ERROR)
     click.echo(f"{found.code} {found.name} ({found.severity})\n")
     click.echo(found.doc)
+    click.echo(_rule_links(found))
+
+
+def _rule_links(found: Any) -> str:
+    """Where a rule comes from and is documented: the Monit manual's section, its version, its doc page."""
+    from monitlint.links import manual_url, rule_doc_url
+
+    lines = [""]
+    if found.manual:
+        lines.append(f"Monit manual: {manual_url(found.manual)}")
+    lines.append(f"Since: monitlint {found.since or 'unreleased'}")
+    lines.append(f"Documentation: {rule_doc_url(found.code, found.name)}")
+    return "\n".join(lines)
+
+
+def _rule_link_fields(found: Any) -> dict[str, str | None]:
+    """`rules --format json`: the Monit manual's section, the version a rule appeared in, its doc page."""
+    from monitlint.links import manual_url, rule_doc_url
+
+    return {
+        "manual": manual_url(found.manual) if found.manual else None,
+        "since": found.since or None,
+        "url": rule_doc_url(found.code, found.name),
+    }
 
 
 @cli.command()
@@ -397,6 +421,7 @@ def rules(output_format: str) -> None:
                         "severity": str(r.severity),
                         "summary": r.summary,
                         "scope": r.scope,
+                        **_rule_link_fields(r),
                     }
                     for r in listed
                 ],

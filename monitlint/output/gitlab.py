@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from monitlint.output import FormatOptions
 
 _SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
-# Code Climate categories by rule family (the code's first digit), and the few rules that differ.
+# Code Climate categories by rule family (the code's first digit); a rule may name its own (``CATEGORY``).
 _FAMILIES = {
     "MON0": "Bug Risk",  # files, includes, syntax: what Monit reads
     "MON1": "Bug Risk",  # programs: start, stop, restart
@@ -26,17 +26,15 @@ _FAMILIES = {
     "MON6": "Bug Risk",  # host checks: what `monit -t` refuses on this machine
     "MON9": "Style",  # suppression comments
 }
-_RULE_CATEGORIES = {
-    "MON107": "Clarity",  # make Monit's default timeout explicit
-    "MON204": "Clarity",  # a group name typo
-    "MON503": "Clarity",  # a global setting given twice
-    "MON504": "Compatibility",  # syntax Monit deprecates
-}
 
 
 def category(code: str) -> str:
-    """The Code Quality category of a rule: by its family (MON3xx: "Security"), or its own."""
-    return _RULE_CATEGORIES.get(code) or _FAMILIES.get(code[:4], "Bug Risk")
+    """The Code Quality category of a rule: its own (a rule module's ``CATEGORY``), else by its family."""
+    from monitlint.linter.catalog import find_rule
+
+    rule = find_rule(code)
+    own = rule.category if rule is not None else None
+    return own or _FAMILIES.get(code[:4], "Bug Risk")
 
 
 def render(diagnostics: Sequence[Diagnostic], line_texts: Sequence[str]) -> str:

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 CODE = "MON404"
 NAME = "noise-word-trap"
 SEVERITY = Severity.WARNING
+MANUAL = "THE-MONIT-CONTROL-FILE"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a noise word changes the meaning (`without pidfile`, `depends onNAME`)"
 
 # Each trap begins with a literal word, found first with str.find (far faster than a
