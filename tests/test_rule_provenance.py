@@ -24,7 +24,7 @@ def _released_versions() -> set[str]:
 def test_every_rule_declares_its_manual_section_and_version() -> None:
     versions = _released_versions()
     for rule in all_rules():
-        assert rule.manual, f"{rule.code} has no MANUAL"
+        assert rule.manual, f"{rule.code} has no MANUAL_SECTION"
         assert rule.since in versions, f"{rule.code}: SINCE {rule.since!r} is not a released version {versions}"
 
 

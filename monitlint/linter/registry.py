@@ -33,7 +33,7 @@ class Rule:
     # The problem kinds other producers report for this rule, each with its severity (``KINDS``).
     kinds: tuple[tuple[ProblemKind, Severity], ...] = ()
     cost: int = 1  # relative run time, to share the rules between processes (``COST``)
-    manual: str | None = None  # the anchor of the Monit manual's section it is about (``MANUAL``)
+    manual: str | None = None  # the anchor of the Monit manual's section it is about (``MANUAL_SECTION``)
     since: str = ""  # the monitlint version it appeared in (``SINCE``)
     category: str | None = None  # its Code Climate category when not its family's (``CATEGORY``, output/gitlab.py)
 
@@ -48,7 +48,7 @@ class Rule:
 
 def rule_from_module(module: ModuleType) -> Rule:
     """The rule a rule module declares: ``CODE``, ``NAME``, ``SEVERITY``, ``SUMMARY``, its docstring,
-    ``check``, ``MANUAL`` (the Monit manual's section), ``SINCE`` (the version it appeared in) and,
+    ``check``, ``MANUAL_SECTION`` (the Monit manual's section), ``SINCE`` (the version it appeared in) and,
     optionally, ``SCOPE``, ``ALWAYS_ON``, ``KINDS`` and ``COST``."""
     return Rule(
         code=module.CODE,
@@ -61,7 +61,7 @@ def rule_from_module(module: ModuleType) -> Rule:
         always_on=getattr(module, "ALWAYS_ON", False),
         kinds=tuple(getattr(module, "KINDS", {}).items()),
         cost=getattr(module, "COST", 1),
-        manual=getattr(module, "MANUAL", None),
+        manual=getattr(module, "MANUAL_SECTION", None),
         since=getattr(module, "SINCE", ""),
         category=getattr(module, "CATEGORY", None),
     )

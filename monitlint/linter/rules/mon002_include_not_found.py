@@ -37,7 +37,7 @@ from monitlint.diagnostics import ProblemKind, Severity
 CODE = "MON002"
 NAME = "include-not-found"
 SEVERITY = Severity.WARNING
-MANUAL = "INCLUDE-FILES"  # the Monit manual section it is about
+MANUAL_SECTION = "INCLUDE-FILES"  # the Monit manual section it is about
 SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "an include path or folder that does not exist, or an included file that cannot be read"
 # Reported by the include expander, not by a check.  The severity depends on what Monit does:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 CODE = "MON004"
 NAME = "relative-include"
 SEVERITY = Severity.WARNING
-MANUAL = "INCLUDE-FILES"  # the Monit manual section it is about
+MANUAL_SECTION = "INCLUDE-FILES"  # the Monit manual section it is about
 SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a relative include path, which Monit resolves against its working directory"
 

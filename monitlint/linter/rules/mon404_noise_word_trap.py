@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 CODE = "MON404"
 NAME = "noise-word-trap"
 SEVERITY = Severity.WARNING
-MANUAL = "THE-MONIT-CONTROL-FILE"  # the Monit manual section it is about
+MANUAL_SECTION = "THE-MONIT-CONTROL-FILE"  # the Monit manual section it is about
 SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a noise word changes the meaning (`without pidfile`, `depends onNAME`)"
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 CODE = "MON405"
 NAME = "overbroad-matching"
 SEVERITY = Severity.WARNING
-MANUAL = "Process"  # the Monit manual section it is about
+MANUAL_SECTION = "Process"  # the Monit manual section it is about
 SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a `matching` pattern so short or generic it matches unrelated processes"
 
