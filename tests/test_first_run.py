@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO, CliResult, run_cli
 
@@ -99,3 +102,94 @@ def test_rule_doc_and_help_name_root_and_the_default(tmp_path: Path) -> None:
     doc = run_cli("rule", "MON002").stdout
     assert 'root = "."' in doc and "--root" in doc
     assert "default: warning" in run_cli("check", "--help").stdout
+
+
+# --- a whole infrastructure repository, as a team's first day -----------------------------------------
+
+HOSTED = """set daemon 30
+set httpd unixsocket /run/monit/monit.sock allow localhost
+include /etc/monit/conf.d/*
+"""
+NO_STOP = """check process app with pidfile /run/app.pid
+    start program = "/usr/bin/app start" with timeout 10 seconds
+"""  # MON101 on line 1
+EXPOSED = """set daemon 30
+set httpd port 2812
+    allow 0.0.0.0/0.0.0.0
+"""  # MON303 on line 2
+BROKEN = "check process\n"  # MON001
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+def _infra(tmp_path: Path) -> Path:
+    """Debian's stock tree, a host tree with planted mistakes, names people use, an Ansible role,
+    a gitignored vendor folder and a build output, an excluded legacy folder."""
+    repo = _checkout(tmp_path)
+    (repo / ".git").rmdir()
+    _git(repo.parent, "init", "-q", str(repo))
+    files = {
+        "hosts/web/monitrc": HOSTED,  # another host's main file: its include reads etc/monit/conf.d under root
+        "etc/monit/conf.d/app": NO_STOP,
+        "deploy/monitrc.prod": EXPOSED,
+        "deploy/monitrc-staging": HOSTED.replace("include /etc/monit/conf.d/*\n", ""),
+        "deploy/monitrc.bak": BROKEN,  # a backup: never linted
+        "deploy/monit.conf~": BROKEN,  # an editor backup
+        "roles/monit/templates/monitrc.j2": "set daemon {{ interval }}\n",
+        "roles/monit/tasks/main.yml": "- name: install monit\n",
+        "vendor/monit/monitrc": BROKEN,  # gitignored
+        "build/monit/monitrc": BROKEN,  # gitignored
+        "legacy/monit/monitrc": BROKEN,  # excluded by extend-exclude
+        "node_modules/x/monit/monitrc": BROKEN,  # excluded by default
+        ".gitignore": "/vendor/\nbuild/\n",
+        ".monitlint.toml": 'root = "."\nextend-exclude = ["legacy"]\n',
+    }
+    for name, text in files.items():
+        path = repo / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return repo
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_an_infrastructure_repository_on_its_first_run(tmp_path: Path) -> None:
+    repo = _infra(tmp_path)
+    result = run_cli("check", "--no-cache", "--format", "json", "-v", ".", cwd=repo)
+    found = _diagnostics(result)
+    failing = sorted((str(d["path"]), str(d["code"]), int(str(d["line"]))) for d in found if d["severity"] != "info")
+    assert failing == [
+        ("deploy/monitrc.prod", "MON303", 2),  # listens on every interface
+        ("deploy/monitrc.prod", "MON303", 3),  # allows any host
+        ("etc/monit/conf.d/app", "MON101", 1),  # checked once, in the context of the files including it
+        ("etc/monit/monitrc", "MON501", 19),
+    ], failing
+    assert not any(d["code"] == "MON002" for d in found)  # root = "." reads the stock includes
+    assert result.exit_code == 1
+    notes = result.stderr
+    for skipped, why in [
+        ("deploy/monitrc.bak", "a backup or patch leftover"),
+        ("deploy/monit.conf~", "an editor backup"),
+        ("roles/monit/templates/monitrc.j2", "a Jinja template"),
+        ("roles/monit/tasks/main.yml", "a YAML file"),
+        ("vendor/", "ignored by git (.gitignore)"),
+        ("build/", "ignored by git (.gitignore)"),
+        ("legacy/", "excluded: matches exclude pattern 'legacy'"),
+        ("node_modules/", "excluded: matches exclude pattern 'node_modules'"),
+    ]:
+        assert f"note: {skipped}: skipped: {why}" in notes, (skipped, notes)
+    # The names people use are linted: monitrc.prod above, and monitrc-staging (clean but for infos).
+    concise = run_cli("check", "--no-cache", "--format", "concise", "deploy/monitrc-staging", cwd=repo)
+    assert concise.exit_code == 0, concise.stdout + concise.stderr
+    # pre-commit names files one by one and passes --force-exclude: the excluded one stays out.
+    hook = run_cli(
+        "check",
+        "--no-cache",
+        "--skip-non-monit",
+        "--force-exclude",
+        "legacy/monit/monitrc",
+        "deploy/monitrc.bak",
+        cwd=repo,
+    )
+    assert hook.exit_code == 0 and "MON001" not in hook.stdout, hook.stdout + hook.stderr
