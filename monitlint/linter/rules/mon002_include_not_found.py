@@ -11,15 +11,18 @@ What it detects
     An include that points outside the checked tree (the git or hg checkout, or
     `--root`) is not read, by policy: a pull request's `include /etc/shadow` must
     not be shown.  That file may well exist on the host, so this is said apart from
-    a missing one, as an info ("leads outside the checked tree: not read here").
+    a missing one, as an info ("leads outside the checked tree: not read").
     When the checkout holds the installed tree (`etc/monit/monitrc` including
     `/etc/monit/conf.d/*`, as Debian's stock `/etc/monit` copied into a
-    repository does), lint it as installed: the hint names the line to add,
+    repository does), lint it as installed with `--root DIR` or `root = "DIR"`,
+    DIR being the folder that stands for `/`. The hint names the exact line to add
+    when it finds that folder in the checkout (the folder under which the include's
+    own folder exists), for a checkout holding `etc/monit/monitrc`:
 
         root = "."          # in .monitlint.toml, or under [tool.monitlint] in pyproject.toml
 
-    or the option `--root .` (DIR is the folder that stands for `/`); the includes
-    are then read from the checkout, and a file missing there is reported as missing.
+    or the option `--root .`; the includes are then read from the checkout, and a
+    file missing there is reported as missing (a warning).
 
 Why it matters
     A typo in an include path silently drops every service it was meant to bring
