@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"  # main between releases: the next release, in development
 __all__ = ["Report", "Text", "__version__", "lint"]
 
 if TYPE_CHECKING:

@@ -62,6 +62,11 @@ class Report:
     findings: list[Diagnostic] = field(default_factory=list)  # each finding once, in the order files were checked
     sources: dict[str, SourceFile] = field(default_factory=dict)  # the texts read, by the name findings use
     failed: bool = False  # what ``check``'s exit status says: a finding at ``fail-on`` or one Monit refuses
+    # Seconds spent on each checked file (by its name in ``checked``) and on the whole run: JUnit's `time`.
+    seconds: dict[str, float] = field(default_factory=dict)
+    total_seconds: float = 0.0
+    # The files (as findings name them) with a finding that fails `check` (at `fail-on` or what Monit refuses).
+    failing: set[str] = field(default_factory=set)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -90,6 +95,7 @@ def lint(
     cache: bool = False,
     skip_non_monit: bool = False,
     names: Callable[[str], str] | None = None,
+    force_exclude: bool = False,
 ) -> Report:
     """Lint control files, folders and texts; never raises for unreadable input.
 
@@ -107,7 +113,9 @@ def lint(
     ``cache`` reads and writes the result cache (see :mod:`monitlint.cache`); ``skip_non_monit``
     judges named files as folder contents are judged (the pre-commit hook's way).  ``names``
     gives the one name a file is reported under (default: as first given; the CLI passes
-    :func:`display_name`).
+    :func:`display_name`).  Folders leave out what their configuration's ``exclude`` and
+    ``extend-exclude`` name and what git ignores; a file named explicitly is linted anyway, unless
+    ``force_exclude`` (or ``force-exclude = true``) is set: then its exclude patterns apply too.
     """
     if callable(config):
         config_for: ConfigFor = config
@@ -132,7 +140,7 @@ def lint(
             if isinstance(item, Text):
                 run.add(item)
             else:
-                run.expand(os.fspath(item), skip_non_monit)
+                run.expand(os.fspath(item), skip_non_monit, force_exclude)
         return run.finish()
 
 
@@ -193,18 +201,27 @@ class _Run:
         shown = self.spelled(name)
         self.targets.append(item if isinstance(item, Text) else shown)
 
-    def expand(self, path: str, skip_non_monit: bool) -> None:
+    def expand(self, path: str, skip_non_monit: bool, force_exclude: bool = False) -> None:
         """Queue a path: a folder's Monit control files, or the file itself."""
         from monitlint.files.discovery import classify, discover_all, relative_to_tree
+        from monitlint.files.exclusion import Exclusion
 
         if os.path.isdir(path):
-            found = discover_all(path)
+            # The folder's own configuration says what to leave out below it.
+            exclusion = Exclusion.of(self.settings(os.path.join(path, "monitrc")).config)
+            found = discover_all(path, exclusion)
+            self.report.notes.extend(found.notes)
             self.report.warnings.extend((path, message) for message in found.outside)
-            self.report.notes.extend(f"{self.names(skipped)}: skipped: {why}" for skipped, why in found.not_monit)
+            self.report.notes.extend(
+                f"{self.names(skipped)}{'/' if skipped.endswith('/') else ''}: skipped: {why}"
+                for skipped, why in found.not_monit
+            )
             if not found.found:
                 self.report.errors.append((path, f"{path}: no Monit control files found under this folder"))
             for file in found.found:
                 self.add(file)
+        elif self._force_excluded(path, force_exclude):
+            return
         elif skip_non_monit and os.path.lexists(path):
             reason = classify(path, relative_to_tree(path))
             if reason is None:
@@ -213,6 +230,19 @@ class _Run:
                 self.report.notes.append(f"{self.names(path)}: skipped: {reason}")
         else:
             self.add(path)
+
+    def _force_excluded(self, path: str, force_exclude: bool) -> bool:
+        """True (and noted) when a named file is left out: ``--force-exclude`` and an exclude pattern match it."""
+        from monitlint.files.exclusion import Exclusion
+
+        config = self.settings(path).config
+        if not (force_exclude or config.force_exclude):
+            return False
+        why = Exclusion.of(config).why(path)
+        if why is None:
+            return False
+        self.report.notes.append(f"{self.names(path)}: skipped: excluded: {why} (--force-exclude)")
+        return True
 
     def finish(self) -> Report:
         """Lint the queued files (main files first, block fragments last) and collect the findings."""
@@ -224,9 +254,13 @@ class _Run:
                 return 0
             return 2 if is_block_fragment(str(item)) else 1
 
+        import time
+
         covered: dict[str, str] = {}  # real path -> the file whose lint read it
         found: list[Diagnostic] = []
+        started = time.perf_counter()
         for item in sorted(self.targets, key=main_first):
+            began = time.perf_counter()
             name = item.name if isinstance(item, Text) else str(item)
             settings = self.settings(name)
             entries = {self._real(e) for e in settings.config.entrypoints}
@@ -243,10 +277,13 @@ class _Run:
             for file in read:
                 covered.setdefault(self._real(file), name)
             self.report.checked.append(self.spelled(name))
+            self.report.seconds[self.spelled(name)] = time.perf_counter() - began
             found.extend(diagnostics)
             # What Monit refuses fails whatever --fail-on says (see RuleSelection.fails).
             self.report.failed = self.report.failed or settings.selection.fails(diagnostics)
+            self.report.failing.update(self.spelled(d.span.path) for d in diagnostics if settings.selection.fails([d]))
         self.report.findings = self._each_once(found)
+        self.report.total_seconds = time.perf_counter() - started
         return self.report
 
     def _context(self, settings: Settings) -> EngineContext:

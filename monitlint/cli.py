@@ -119,6 +119,8 @@ class _Configs:
         self.ignore = ignore
         self.fail_on = fail_on
         self._loaded: dict[str | None, Any] = {}
+        # --exclude, --extend-exclude, --force-exclude (None: not given), applied over every file's configuration.
+        self.exclusion: tuple[list[str] | None, list[str], bool] = (None, [], False)
         self._warned: set[str] = set()
 
     def for_path(self, path: str) -> Any:
@@ -165,6 +167,7 @@ class _Configs:
         except ConfigError as exc:
             _error(str(exc))
             sys.exit(EXIT_ERROR)
+        config = _with_exclusion(config, self.exclusion)
         if self.host or self.root is not None:  # host checks look under --root too
             config = dataclasses.replace(
                 config,
@@ -173,6 +176,50 @@ class _Configs:
             )
         self._loaded[source] = Settings(config, selection)
         return self._loaded[source]
+
+
+def _with_exclusion(config: Any, exclusion: tuple[list[str] | None, list[str], bool]) -> Any:
+    """The configuration with the command line's --exclude (replaces), --extend-exclude (adds), --force-exclude."""
+    import dataclasses
+
+    exclude, extend, force = exclusion
+    if exclude is None and not extend and not force:
+        return config
+    return dataclasses.replace(
+        config,
+        exclude=exclude if exclude is not None else config.exclude,
+        extend_exclude=[*config.extend_exclude, *extend],
+        force_exclude=config.force_exclude or force,
+    )
+
+
+def _exclusion_options(function: Any) -> Any:
+    """--exclude, --extend-exclude and --force-exclude (see monitlint.files.exclusion)."""
+    for option in reversed(
+        [
+            click.option(
+                "--exclude",
+                multiple=True,
+                metavar="PATTERN",
+                help="Leave these out of folder discovery, replacing the `exclude` setting and the default list "
+                "(.git, .venv, node_modules …): a name (`legacy`: every file or folder so named) or a path glob.",
+            ),
+            click.option(
+                "--extend-exclude",
+                multiple=True,
+                metavar="PATTERN",
+                help="Leave these out too, in addition to `exclude` (comma-separated or repeated).",
+            ),
+            click.option(
+                "--force-exclude",
+                is_flag=True,
+                help="Apply the exclude patterns to files named on the command line too "
+                "(the pre-commit hook passes it).",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
 
 
 @cli.command()
@@ -200,7 +247,7 @@ class _Configs:
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
     default=None,
-    help="Lowest severity that makes the exit status 1 [default: info, i.e. any finding].",
+    help="Lowest severity that makes the exit status 1 [default: warning: infos are printed but never fail].",
 )
 @click.option(
     "--exit-zero",
@@ -256,6 +303,7 @@ class _Configs:
     help="Record today's findings in this file (JSON), for --baseline; what Monit refuses is never recorded.",
 )
 @template_options
+@_exclusion_options
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -274,6 +322,9 @@ def check(
     skip_non_monit: bool,
     host: bool,
     verbose: bool,
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    force_exclude: bool,
     fix: bool,
     diff: bool,
     add_noqa: bool,
@@ -312,6 +363,7 @@ def check(
         host,
         root,
     )
+    configs.exclusion = (_split(exclude) if exclude else None, _split(extend_exclude), force_exclude)
     inputs: list[Any] = []
     unreadable: list[tuple[str, str]] = []  # standard input that could not be read, reported as a file would be
     for path in paths:
@@ -337,6 +389,7 @@ def check(
             cache=not (no_cache or fix or diff or add_noqa),
             skip_non_monit=skip_non_monit,
             names=display_name,
+            force_exclude=force_exclude,
         )
 
     if fix and diff:
@@ -408,6 +461,30 @@ def rule(key: str) -> None:
     if found.fix_summary:
         click.echo(f"Fix: {found.fix_summary}, safe (`monitlint check --fix`; `--diff` to preview)\n")
     click.echo(found.doc)
+    click.echo(_rule_links(found))
+
+
+def _rule_links(found: Any) -> str:
+    """Where a rule comes from and is documented: the Monit manual's section, its version, its doc page."""
+    from monitlint.links import manual_url, rule_doc_url
+
+    lines = [""]
+    if found.manual:
+        lines.append(f"Monit manual: {manual_url(found.manual)}")
+    lines.append(f"Since: monitlint {found.since or 'unreleased'}")
+    lines.append(f"Documentation: {rule_doc_url(found.code, found.name)}")
+    return "\n".join(lines)
+
+
+def _rule_link_fields(found: Any) -> dict[str, str | None]:
+    """`rules --format json`: the Monit manual's section, the version a rule appeared in, its doc page."""
+    from monitlint.links import manual_url, rule_doc_url
+
+    return {
+        "manual": manual_url(found.manual) if found.manual else None,
+        "since": found.since or None,
+        "url": rule_doc_url(found.code, found.name),
+    }
 
 
 @cli.command()
@@ -430,6 +507,7 @@ def rules(output_format: str) -> None:
                         "summary": r.summary,
                         "scope": r.scope,
                         "fix": r.fix_summary,  # what `check --fix` does for it, or null
+                        **_rule_link_fields(r),
                     }
                     for r in listed
                 ],

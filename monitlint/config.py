@@ -24,6 +24,8 @@ KNOWN_KEYS |= {"baseline"}  # the findings `check` leaves out (see monitlint.bas
 # Rendering templates (monitlint/templates/): values files, facts, Puppet's manifest and module path.
 TEMPLATE_KEYS = {"template-vars", "facts", "manifest", "modulepath"}
 KNOWN_KEYS |= TEMPLATE_KEYS
+# Which files folder discovery leaves out (see monitlint.files.exclusion).
+KNOWN_KEYS |= {"exclude", "extend-exclude", "force-exclude", "respect-gitignore"}
 
 
 class ConfigError(Exception):
@@ -46,7 +48,7 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     root: str | None = None
     entrypoints: list[str] = field(default_factory=list)
-    fail_on: Severity = Severity.INFO
+    fail_on: Severity = Severity.WARNING  # infos never fail by default: a stock tree passes
     # Host checks (MON6xx) asked for by the command line (--host) or by code: they may read this machine
     # (outside a checkout, without ``root``), see monitlint.host.view.view_for.
     host: bool = False
@@ -59,6 +61,13 @@ class Config:
     facts: str | None = None  # JSON or YAML facts pinned for rendering
     manifest: str | None = None  # Puppet manifest declaring the module's classes
     modulepath: list[str] = field(default_factory=list)  # Puppet module folders for dependencies
+    # Files left out (monitlint.files.exclusion): ``exclude`` replaces the default list (None: the
+    # default), ``extend-exclude`` adds to it; ``force-exclude`` applies them to files named on the
+    # command line too; ``respect-gitignore`` leaves out what git ignores in folder discovery.
+    exclude: list[str] | None = None
+    extend_exclude: list[str] = field(default_factory=list)
+    force_exclude: bool = False
+    respect_gitignore: bool = True
 
     def resolve(self, path: str) -> str:
         """A configured path, made absolute against the configuration file's folder."""
@@ -240,7 +249,21 @@ def load_config(path: str | None, *, trusted_only: bool = False) -> Config:
             raise ConfigError(f"{path}: 'baseline' must be a string (a file written by --write-baseline)")
         config.baseline = _inside_project(config.resolve(data["baseline"]), "baseline", path)
     _template_keys(config, data, path)
+    _read_exclusion(config, data, path)
     return config
+
+
+def _read_exclusion(config: Config, data: dict[str, Any], path: str) -> None:
+    """``exclude``, ``extend-exclude``, ``force-exclude`` and ``respect-gitignore`` (see files/exclusion.py)."""
+    if "exclude" in data:
+        config.exclude = _string_list(data["exclude"], "exclude", path)
+    if "extend-exclude" in data:
+        config.extend_exclude = _string_list(data["extend-exclude"], "extend-exclude", path)
+    for key in ("force-exclude", "respect-gitignore"):
+        if key in data:
+            if not isinstance(data[key], bool):
+                raise ConfigError(f"{path}: '{key}' must be true or false")
+            setattr(config, key.replace("-", "_"), data[key])
 
 
 def _template_keys(config: Config, data: dict[str, Any], path: str) -> None:

@@ -89,6 +89,8 @@ class ProblemKind(Enum):
 
     SYNTAX_ERROR = "syntax-error"  # Monit's parser rejects the text
     INCLUDE_NOT_FOUND = "include-not-found"  # nothing to include: Monit silently includes nothing
+    # An include pointing outside the checked tree: not read by policy, though it may exist on the host.
+    INCLUDE_OUTSIDE_TREE = "include-outside-tree"
     INCLUDE_UNREADABLE = "include-unreadable"  # a matched file Monit cannot read: it refuses to start
     INCLUDE_READS_NOTHING = "include-reads-nothing"  # a device or socket: accepted, no statements read
     INCLUDE_CYCLE = "include-cycle"  # an include that leads back to a file being read

@@ -45,7 +45,7 @@ class RuleSelection:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors)
     base: str = "."  # the folder per-file-ignores globs are relative to (the configuration file's)
     severity: tuple[tuple[str, Severity], ...] = ()  # (code, severity) overrides
-    fail_on: Severity = Severity.INFO
+    fail_on: Severity = Severity.WARNING  # infos never fail by default: a stock tree passes
 
     @classmethod
     def of(
@@ -147,8 +147,12 @@ class RuleSelection:
         found = list(diagnostics)
         if any(d.severity >= self.fail_on for d in found):
             return True
+        # What Monit refuses is an error that nothing lowers: without an error there is none of it (and
+        # the answer needs no rule imported, so a cache hit of infos stays cheap).
+        if not any(d.severity is Severity.ERROR for d in found):
+            return False
         # Asked only when nothing else failed: knowing which rules those are imports every rule.
-        return bool(found) and any(d.code in always_on() for d in found)
+        return any(d.code in always_on() for d in found)
 
 
 @record(frozen=True)

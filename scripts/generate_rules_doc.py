@@ -65,6 +65,17 @@ def _anchor(rule: Rule) -> str:
     return f"{rule.code}-{rule.name}".lower()
 
 
+def _provenance(rule: Rule) -> list[str]:
+    """The Monit manual's section the rule is about, and the monitlint version it appeared in."""
+    from monitlint.links import manual_url
+
+    lines = []
+    if rule.manual:
+        lines.append(f"- Monit manual: [{rule.manual.replace('-', ' ')}]({manual_url(rule.manual)})")
+    lines.append(f"- Since: monitlint {rule.since or 'unreleased'}")
+    return lines
+
+
 def _rule_section(rule: Rule) -> list[str]:
     title, sections = split_doc(rule.doc)
     headline = title.split(":", 1)[1].strip() if ":" in title else title
@@ -76,6 +87,7 @@ def _rule_section(rule: Rule) -> list[str]:
         f"- Severity: **{rule.severity}**",
         f"- Applies to: {SCOPES.get(rule.scope, rule.scope)}",
         f"- Summary: {_inline(rule.summary)}",
+        *_provenance(rule),
     ]
     if len({severity for _kind, severity in rule.kinds}) > 1:  # the severity depends on the case
         cases = ", ".join(f"`{kind.value}`: **{severity}**" for kind, severity in rule.kinds)

@@ -72,8 +72,10 @@ def test_discovery_by_name_and_by_content(tmp_path: Path) -> None:
     assert "'these'" in reasons["etc/monit/notes"]
     assert reasons["etc/monit/conf.d/empty"] == "holds no statement"
     assert reasons["etc/monit/conf.d/data.json"] == "a data file"
-    assert "etc/monit/conf.d/app~" not in reasons  # editor backups are not even candidates
-    assert "etc/nginx/conf.d/site.conf" not in reasons and "docs/monitrc.md" not in reasons
+    # Every file left out is named with its reason (`check -v` prints them), candidates or not.
+    assert reasons["etc/monit/conf.d/app~"] == "an editor backup (Monit skips names ending in '~')"
+    assert reasons["etc/nginx/conf.d/site.conf"].startswith("not named like a Monit control file")
+    assert reasons["docs/monitrc.md"] == "documentation"
 
 
 @pytest.mark.parametrize(
@@ -148,3 +150,36 @@ def test_a_block_fragment_alone_is_linted_inside_a_stand_in_block(tmp_path: Path
     found = json.loads(result.stdout)["diagnostics"]
     assert [(d["path"].endswith("typo"), d["line"], d["code"]) for d in found] == [(True, 3, "MON001")], found
     assert all(d["service"] is None for d in found)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("monitrc.prod", None),
+        ("monitrc-staging", None),
+        ("monit.conf", None),
+        ("web.monitrc", None),
+        (".monitrc", None),
+        ("monitrc~", "an editor backup (Monit skips names ending in '~')"),
+        ("monitrc.bak", "a backup or patch leftover"),
+        ("monitrc.orig", "a backup or patch leftover"),
+        ("monitrc.dpkg-old", "a backup or patch leftover"),
+        ("monitrc.dpkg-dist", "a backup or patch leftover"),
+        ("monitrc.rpmsave", "a backup or patch leftover"),
+        ("monitrc-prod.old", "a backup or patch leftover"),
+        ("monitrc.j2", "a Jinja template"),
+        ("monitrc.md", "documentation"),
+        ("monitrc.yml", "a YAML file"),
+        ("monit.config", "not named like a Monit control file"),
+    ],
+)
+def test_discovery_by_the_names_people_use(tmp_path: Path, name: str, reason: str | None) -> None:
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / name).write_text("set daemon 30\n")
+    found = discover_all(str(tmp_path))
+    if reason is None:
+        assert [Path(p).name for p in found.found] == [name]
+        return
+    assert found.found == []
+    ((path, why),) = found.not_monit
+    assert Path(path).name == name and why.startswith(reason), why

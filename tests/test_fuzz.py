@@ -173,6 +173,9 @@ def test_real_files_are_there() -> None:
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+CONCISE_LINE = re.compile(r".+:\d+:\d+: MON\d{3} (error|warning|info): .*")
+
+
 def findings_in_output(output_format: str, stdout: str, source: str) -> int | None:
     """How many findings a run's output reports, read the way its consumer reads that format.
 
@@ -193,6 +196,10 @@ def findings_in_output(output_format: str, stdout: str, source: str) -> int | No
         return int(xml.dom.minidom.parseString(stdout).documentElement.getAttribute("failures"))
     if output_format == "github":
         return sum(line.startswith(("::error ", "::warning ", "::notice ")) for line in stdout.splitlines())
+    if output_format == "concise":
+        lines = stdout.splitlines()
+        assert all(CONCISE_LINE.fullmatch(line) for line in lines), lines[:5]
+        return len(lines)
     assert output_format == "text", output_format
     last = stdout.rstrip("\n").rsplit("\n", 1)[-1]
     found = re.fullmatch(r"Found (\d+) problems? \(.*\) in \d+ files?\.", last)
@@ -201,7 +208,10 @@ def findings_in_output(output_format: str, stdout: str, source: str) -> int | No
 
 
 def check_output(output_format: str, stdout: str, source: str, exit_code: int) -> None:
-    """The output parses, and reports findings exactly when the exit status says so (1: findings, 0: none)."""
+    """The output parses, and reports findings exactly when the exit status says so (1: findings, 0: none).
+
+    The runs pass `--fail-on info`, so that any finding fails (the default, `warning`, lets infos pass).
+    """
     assert exit_code in (0, 1), exit_code
     count = findings_in_output(output_format, stdout, source)
     if count is not None:
@@ -221,7 +231,9 @@ CLI_INPUTS = st.one_of(
 def test_cli_in_process_on_garbage(fuzz_dir: Path, data: bytes, output_format: str) -> None:
     path = fuzz_dir / "cli.monitrc"
     path.write_bytes(data)
-    result = CliRunner().invoke(cli, ["check", "--no-cache", "--isolated", "--format", output_format, str(path)])
+    result = CliRunner().invoke(
+        cli, ["check", "--no-cache", "--isolated", "--fail-on", "info", "--format", output_format, str(path)]
+    )
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     assert result.exit_code in (0, 1, 2), result.output
@@ -236,7 +248,9 @@ def test_cli_in_process_on_garbage(fuzz_dir: Path, data: bytes, output_format: s
 def test_cli_subprocess_on_garbage(fuzz_dir: Path, data: bytes, output_format: str) -> None:
     path = fuzz_dir / "sub.monitrc"
     path.write_bytes(data)
-    result = run_cli("check", "--no-cache", "--isolated", "--format", output_format, str(path), cwd=fuzz_dir)
+    result = run_cli(
+        "check", "--no-cache", "--isolated", "--fail-on", "info", "--format", output_format, str(path), cwd=fuzz_dir
+    )
     assert result.exit_code in (0, 1, 2), result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
     if result.exit_code == 2:
@@ -249,7 +263,9 @@ def test_cli_subprocess_on_garbage(fuzz_dir: Path, data: bytes, output_format: s
 @fuzz(4)
 @given(text=fs.garbage_text())
 def test_cli_subprocess_on_garbage_stdin(fuzz_dir: Path, text: str) -> None:
-    result = run_cli("check", "--no-cache", "--isolated", "--format", "json", "-", cwd=fuzz_dir, stdin=text)
+    result = run_cli(
+        "check", "--no-cache", "--isolated", "--fail-on", "info", "--format", "json", "-", cwd=fuzz_dir, stdin=text
+    )
     assert result.exit_code in (0, 1, 2), result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
     if result.exit_code == 2:

@@ -275,7 +275,7 @@ def test_gitlab_empty_report(tmp_path: Path) -> None:
 # --- JUnit XML -----------------------------------------------------------------------------------------
 
 
-def test_junit_one_failure_per_finding(tmp_path: Path) -> None:
+def test_junit_one_failure_per_file_carrying_its_findings(tmp_path: Path) -> None:
     (tmp_path / "monitrc").write_text("set daemon 30\nset httpd unixsocket /run/monit.sock allow localhost\n")
     clean = str(tmp_path / "monitrc")
     code, out = run("junit", MISSING_STOP, SYNTAX_ERRORS, clean)
@@ -285,10 +285,13 @@ def test_junit_one_failure_per_finding(tmp_path: Path) -> None:
     cases = root.findall("./testsuite/testcase")
     assert [case.get("name") for case in cases] == [MISSING_STOP, SYNTAX_ERRORS, clean]
     failures = [(case.get("name"), failure) for case in cases for failure in case.findall("failure")]
-    assert [(name, f.get("type")) for name, f in failures] == [(path, code) for code, path, *_rest in EXPECTED]
-    for (_name, failure), (_code, path, line, column, *_rest) in zip(failures, EXPECTED, strict=True):
-        assert failure.get("message")
-        assert (failure.text or "").startswith(f"{path}:{line}:{column}: ")
+    # One <failure> per failing file (the common JUnit schemas allow one), its text a line per finding.
+    assert [(name, f.get("type")) for name, f in failures] == [(MISSING_STOP, "MON101"), (SYNTAX_ERRORS, "MON001")]
+    lines = [line for _name, failure in failures for line in (failure.text or "").splitlines()]
+    assert len(lines) == len(EXPECTED)
+    for line, (code, path, row, column, *_rest) in zip(lines, EXPECTED, strict=True):
+        assert line.startswith(f"{path}:{row}:{column}: {code} error: ")
+    assert [f.get("message", "").split(",")[0] for _name, f in failures] == ["1 finding", "3 findings"]
     assert cases[2].findall("failure") == []  # the clean file is a passing test case
     suite = root.find("testsuite")
     assert suite is not None
@@ -388,3 +391,31 @@ def test_a_format_renders_a_report_from_the_api(tmp_path: Path) -> None:
     assert {d["code"] for d in document["diagnostics"]} >= {"MON101"}
     assert document["summary"]["files"] == 1
     assert output.render("text", report, output.FormatOptions(statistics=True)).split()[1] == "MON101"
+
+
+def test_concise_one_line_per_finding() -> None:
+    code, out = run("concise")
+    assert code == 1
+    lines = out.splitlines()
+    expected = sorted(EXPECTED, key=lambda e: (e[1], e[2], e[3]))
+    assert len(lines) == len(expected)
+    for line, (rule_code, path, row, column, _end_line, _end_column) in zip(lines, expected, strict=True):
+        assert line.startswith(f"{path}:{row}:{column}: {rule_code} error: "), line
+    assert "hint" not in out and "Found" not in out
+
+
+def test_concise_escapes_paths_and_messages(tmp_path: Path) -> None:
+    name = tmp_path / "a\nb:1:1: MON001 error: fake"
+    name.mkdir()
+    (name / "monitrc").write_bytes(b'check process a matching "x\x1b[31m\n("\n')
+    result = run_cli("check", "--no-cache", "--isolated", "--format", "concise", str(name / "monitrc"))
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 1 and lines and all("\\n" in line for line in lines)
+    assert "\x1b" not in result.stdout
+    assert all(re.fullmatch(r".+:\d+:\d+: MON\d{3} (error|warning|info): .+", line) for line in lines)
+
+
+def test_concise_prints_nothing_without_findings(tmp_path: Path) -> None:
+    (tmp_path / "monitrc").write_text("set daemon 30\nset httpd unixsocket /run/monit.sock allow localhost\n")
+    result = run_cli("check", "--no-cache", "--isolated", "--format", "concise", "monitrc", cwd=tmp_path)
+    assert result.exit_code == 0 and result.stdout == ""

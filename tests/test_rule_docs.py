@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from monitlint.links import manual_url, rule_doc_url
 from monitlint.linter.catalog import all_rules
 from monitlint.linter.registry import Rule
 from tests.conftest import REPO, run_cli
@@ -104,6 +105,9 @@ def test_rules_json_lists_every_rule() -> None:
             "summary": rule.summary,
             "scope": rule.scope,
             "fix": rule.fix_summary,
+            "manual": manual_url(rule.manual) if rule.manual else None,
+            "since": rule.since,
+            "url": rule_doc_url(rule.code, rule.name),
         }
     assert {entry["scope"] for entry in listed} == {"file", "config"}
     assert {entry["code"] for entry in listed if entry["fix"]} == {"MON107", "MON404", "MON504"}

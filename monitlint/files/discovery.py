@@ -17,17 +17,25 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import field
+from typing import TYPE_CHECKING
 
+from monitlint.files.exclusion import Exclusion
 from monitlint.runtime.records import record
+
+if TYPE_CHECKING:
+    from monitlint.files.gitignore import Ignored
 
 # Keep in sync with `files:` in .pre-commit-hooks.yaml (a test checks they are equal): the candidates,
 # which classify() then judges by name or by content.
 MONIT_FILES = re.compile(
-    r"(^|/)(\.?monitrc|[^/]+\.monitrc)$"
+    r"(^|/)(\.?monitrc|[^/]+\.monitrc|monitrc[.-][^/]+|monit\.conf)$"
     r"|(^|/)(monit|monit\.d|monitrc\.d)/"
 )
-_BY_NAME = re.compile(r"(^|/)(\.?monitrc|[^/]+\.monitrc)$")
-_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+# The names people give control files: `monitrc`, `.monitrc`, `x.monitrc`, `monitrc.prod`,
+# `monitrc-staging`, `monit.conf` (backups such as `monitrc.bak` are then left out by extension).
+_BY_NAME = re.compile(r"(^|/)(\.?monitrc|[^/]+\.monitrc|monitrc[.-][^/]+|monit\.conf)$")
+# The plain names, whose extension says nothing (`x.monitrc`): never a backup or a template by name.
+_PLAIN_NAME = re.compile(r"(^|/)(\.?monitrc|[^/]+\.monitrc|monit\.conf)$")
 
 # Extensions of files that are never Monit control files, whatever folder they are in.
 _OTHER_KINDS = {
@@ -39,7 +47,14 @@ _OTHER_KINDS = {
     **dict.fromkeys(("erb",), "an ERB template"),
     **dict.fromkeys(("epp",), "an EPP template"),
     **dict.fromkeys(("tmpl", "tpl", "gotmpl", "gotexttmpl"), "a Go template"),
-    **dict.fromkeys(("orig", "rej", "bak", "swp", "dpkg-dist", "dpkg-old", "ucf-dist"), "a backup or patch leftover"),
+    **dict.fromkeys(
+        (
+            *("orig", "rej", "bak", "old", "save", "swp", "swo", "tmp"),
+            *("dpkg-dist", "dpkg-old", "dpkg-new", "dpkg-bak", "ucf-dist", "ucf-old", "ucf-new"),
+            *("rpmnew", "rpmsave", "rpmorig"),
+        ),
+        "a backup or patch leftover",
+    ),
     **dict.fromkeys(
         ("png", "jpg", "jpeg", "gif", "ico", "svg", "pdf", "gz", "tgz", "xz", "zip", "tar", "deb", "rpm", "so"),
         "an image, archive or other binary file",
@@ -72,7 +87,15 @@ class Discovery:
 
     found: list[str] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)  # per symlink leading out of the folder; a spent budget
-    not_monit: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of candidates left out
+    not_monit: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of files left out
+    notes: list[str] = field(default_factory=list)  # about the whole folder (e.g. .gitignore not applied)
+
+
+_BACKUP = "an editor backup (Monit skips names ending in '~')"
+NOT_A_CANDIDATE = (
+    "not named like a Monit control file (monitrc, monitrc.*, monitrc-*, *.monitrc, monit.conf) "
+    "nor inside a monit/, monit.d/ or monitrc.d/ folder"
+)
 
 
 def is_monit_config(relative_path: str) -> bool:
@@ -82,7 +105,7 @@ def is_monit_config(relative_path: str) -> bool:
 
 
 def named_like_monitrc(path: str) -> bool:
-    """True for ``monitrc``, ``.monitrc`` and ``*.monitrc``: a Monit control file by its name alone."""
+    """True for ``monitrc``, ``.monitrc``, ``*.monitrc``, ``monitrc.*``, ``monitrc-*``, ``monit.conf``: by name."""
     return bool(_BY_NAME.search(path.replace(os.sep, "/")))
 
 
@@ -100,7 +123,7 @@ def in_include_folder(path: str) -> bool:
     role keeps its main ``monitrc`` in ``templates/``).
     """
     parts = os.path.normpath(path).replace(os.sep, "/").split("/")
-    return len(parts) >= 2 and parts[-2] in INCLUDE_FOLDERS and parts[-1] not in ("monitrc", ".monitrc")
+    return len(parts) >= 2 and parts[-2] in INCLUDE_FOLDERS and parts[-1] not in ("monitrc", ".monitrc", "monit.conf")
 
 
 def is_block_fragment(path: str) -> bool:
@@ -117,13 +140,14 @@ def classify(path: str, relative_path: str) -> str | None:
     """
     rel = relative_path.replace(os.sep, "/")
     if rel.endswith("~"):
-        return "an editor backup (Monit skips names ending in '~')"
+        return _BACKUP
     by_name = bool(_BY_NAME.search(rel))
     if not by_name and not MONIT_FILES.search(rel):
-        return "neither named like a Monit control file nor inside a monit/ or monit.d/ folder"
+        return NOT_A_CANDIDATE
     name = os.path.basename(rel)
     extension = name.rsplit(".", 1)[1].lower() if "." in name.lstrip(".") else ""
-    if not by_name and extension in _OTHER_KINDS:
+    # `monitrc.bak`, `monitrc.j2`, `monitrc-old.orig`: named like a control file, but a backup or a template.
+    if not _PLAIN_NAME.search(rel) and extension in _OTHER_KINDS:
         return _OTHER_KINDS[extension]
     head = _head(path)
     if head is None:
@@ -210,14 +234,16 @@ def discover_files(folder: str) -> tuple[list[str], list[str]]:
     return found.found, found.outside
 
 
-def discover_all(folder: str) -> Discovery:
-    """Monit control files below ``folder``, sorted, with every candidate left out and why.
+def discover_all(folder: str, exclusion: Exclusion | None = None) -> Discovery:
+    """Monit control files below ``folder``, sorted, with every file left out and why.
 
     A found file is followed to its real path, which must lie inside ``folder``
     (like an include inside the checked tree): a committed symlink
     ``monit.d/x -> /etc/passwd`` is left out, so no line of it is ever shown.
-    Symlinked folders are not descended into.
+    Symlinked folders are not descended into.  Files and folders that ``exclusion``
+    (default: the default ``exclude`` list) leaves out, or git ignores, are not looked at.
     """
+    from monitlint.files.gitignore import Ignored, ignored_below
     from monitlint.files.safe_fs import within
 
     result = Discovery()
@@ -225,7 +251,12 @@ def discover_all(folder: str) -> Discovery:
     tree = [os.path.realpath(folder)]
     from monitlint.runtime import budgets
 
+    exclusion = exclusion or Exclusion()
+    ignored = ignored_below(folder) if exclusion.respect_gitignore else Ignored()
+    if ignored.unavailable:
+        result.notes.append(f"{folder}: {ignored.unavailable}")
     budget = budgets.current().expansion
+    candidates: list[tuple[str, str]] = []  # (path, relative to the working tree)
     for current, dirs, files in os.walk(folder):
         # os.walk never follows a symlinked folder (no loops); the folders it enters come from the
         # run's one expansion budget, as include globs' do.
@@ -235,18 +266,51 @@ def discover_all(folder: str) -> Discovery:
                 f"in this run; files below {current} and later folders are not checked"
             )
             break
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        dirs[:] = [d for d in sorted(dirs) if _enter(os.path.join(current, d), folder, exclusion, ignored, result)]
         for name in sorted(files):
             path = os.path.join(current, name)
             relative = os.path.relpath(os.path.abspath(path), base)
             if not is_monit_config(relative):
+                result.not_monit.append((path, _BACKUP if name.endswith("~") else NOT_A_CANDIDATE))
                 continue
-            if not within(os.path.realpath(path), tree):
-                result.outside.append(f"{path}: a symlink to a file outside {folder}: not checked")
+            left_out = _left_out(path, folder, exclusion, ignored)
+            if left_out is not None:
+                result.not_monit.append((path, left_out))
                 continue
-            reason = classify(path, relative)
-            if reason is None:
-                result.found.append(path)
-            else:
-                result.not_monit.append((path, reason))
+            candidates.append((path, relative))
+    # Files git ignores inside folders it does not ignore as a whole: asked once for all candidates.
+    by_git = ignored.files([os.path.relpath(path, folder) for path, _ in candidates])
+    for path, relative in candidates:
+        if os.path.relpath(path, folder) in by_git:
+            result.not_monit.append((path, "ignored by git (.gitignore)"))
+            continue
+        if not within(os.path.realpath(path), tree):
+            result.outside.append(f"{path}: a symlink to a file outside {folder}: not checked")
+            continue
+        reason = classify(path, relative)
+        if reason is None:
+            result.found.append(path)
+        else:
+            result.not_monit.append((path, reason))
     return result
+
+
+def _left_out(path: str, folder: str, exclusion: Exclusion, ignored: Ignored) -> str | None:
+    """Why ``exclude`` or git leaves out a file or folder below ``folder`` (None: it is looked at)."""
+    why = exclusion.why(path, below=folder)
+    if why is not None:
+        return f"excluded: {why}"
+    relative = os.path.relpath(path, folder)
+    if ignored.covers(relative) or (os.path.isdir(path) and ignored.covers(relative + "/")):
+        return "ignored by git (.gitignore)"
+    return None
+
+
+def _enter(path: str, folder: str, exclusion: Exclusion, ignored: Ignored, result: Discovery) -> bool:
+    """Whether discovery goes into the folder ``path``; a folder left out is noted (but ``.git`` and the like)."""
+    why = _left_out(path, folder, exclusion, ignored)
+    if why is None:
+        return True
+    if not exclusion.quiet(os.path.basename(path)):
+        result.not_monit.append((path + "/", why))
+    return False

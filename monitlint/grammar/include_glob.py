@@ -26,6 +26,8 @@ from monitlint.runtime.records import record
 # Working trees that are a host's installed configuration (etckeeper keeps /etc in git), never a checkout.
 INSTALLED_TREES = frozenset({"/etc", "/usr/local/etc"})
 UNLIMITED = 1 << 62
+# Said of an include outside the checked tree, in the same words whether it exists or not.
+_NOT_READ = "not read (not checked here; it may well exist on the host)"
 # The folder visits are one budget per run, shared with the include splicer and discovery (budgets.py).
 GlobBudget = ExpansionBudget
 
@@ -38,6 +40,9 @@ class Expansion:
     problem: str | None = None  # nothing can be included: a missing file or folder, a folder named
     notes: list[str] = field(default_factory=list)  # what was left out, and why, in words
     truncated: bool = False  # stopped at ``limit`` matches: there may be more
+    # The pattern itself points outside the checked tree: not looked up, by policy (it may well exist on
+    # the host).  Told apart from a missing file inside the tree, whose fix is another path.
+    outside: bool = False
 
 
 def resolve_pattern(pattern: str, including_dir: str, root: str | None) -> str:
@@ -89,8 +94,12 @@ def expand_include(
         # Said before any lookup outside, in the same words whether the path exists or not:
         # a stranger's `include /home/runner/x` must not tell which files the runner has.
         if not glob.has_magic(resolved):
-            return Expansion([], f"included file '{resolved}' leads outside the checked tree: not read")
-        return Expansion([], None, [f"include pattern '{resolved}' leads outside the checked tree: not read"])
+            return Expansion(
+                [], f"included file '{resolved}' leads outside the checked tree: {_NOT_READ}", outside=True
+            )
+        return Expansion(
+            [], None, [f"include pattern '{resolved}' leads outside the checked tree: {_NOT_READ}"], outside=True
+        )
     if not glob.has_magic(resolved):
         if not os.path.lexists(resolved):
             return Expansion([], f"included file '{resolved}' does not exist")

@@ -26,6 +26,7 @@ from monitlint.diagnostics import Problem, ProblemKind
 from monitlint.files.safe_fs import open_regular, read_fd_bounded
 from monitlint.files.source import BinarySourceError, SourceError, SourceFile, read_source
 from monitlint.grammar.include_glob import checked_trees, expand_include, resolve_pattern
+from monitlint.grammar.include_root import outside_hint
 from monitlint.grammar.keywords import STATEMENT_STARTS
 from monitlint.grammar.lexer import Comment, IncludeRequest, Scanner
 from monitlint.grammar.tokens import Token
@@ -252,6 +253,13 @@ class IncludeExpander:
         )
         files = expansion.files
         self.includes.append(Include(request.pattern, _span(request), resolved, list(files)))
+        if expansion.outside:
+            # Not read by policy (it may exist on the host): said apart from a missing file, with the fix.
+            tree = self.trees[0] if self.trees else None
+            hint = outside_hint(request.pattern, os.path.realpath(request.file.path), tree)
+            for message in [expansion.problem] if expansion.problem else expansion.notes:
+                self._report(ProblemKind.INCLUDE_OUTSIDE_TREE, message, request, hint)
+            return files
         for message in [expansion.problem] if expansion.problem else expansion.notes:
             self._report(
                 ProblemKind.INCLUDE_NOT_FOUND,

@@ -37,6 +37,9 @@ class Rule:
     # A safe fix of a finding (``fix(ctx, diagnostic)``, see monitlint.fixes) and what it does (``FIX``).
     fix: Callable[[LintContext, Diagnostic], Fix | None] | None = None
     fix_summary: str | None = None
+    manual: str | None = None  # the anchor of the Monit manual's section it is about (``MANUAL_SECTION``)
+    since: str = ""  # the monitlint version it appeared in (``SINCE``)
+    category: str | None = None  # its Code Climate category when not its family's (``CATEGORY``, output/gitlab.py)
 
     def diagnostic(self, message: str, span: object, service: str | None = None, hint: str | None = None) -> Diagnostic:
         """Build a finding of this rule at its default severity."""
@@ -49,7 +52,8 @@ class Rule:
 
 def rule_from_module(module: ModuleType) -> Rule:
     """The rule a rule module declares: ``CODE``, ``NAME``, ``SEVERITY``, ``SUMMARY``, its docstring,
-    ``check`` and, optionally, ``SCOPE``, ``ALWAYS_ON``, ``KINDS``, ``COST``, and ``fix`` with ``FIX``."""
+    ``check``, ``MANUAL_SECTION`` (the Monit manual's section), ``SINCE`` (the version it appeared in) and,
+    optionally, ``SCOPE``, ``ALWAYS_ON``, ``KINDS``, ``COST``, and ``fix`` with ``FIX``."""
     return Rule(
         code=module.CODE,
         name=module.NAME,
@@ -63,6 +67,9 @@ def rule_from_module(module: ModuleType) -> Rule:
         cost=getattr(module, "COST", 1),
         fix=getattr(module, "fix", None),
         fix_summary=getattr(module, "FIX", None),
+        manual=getattr(module, "MANUAL_SECTION", None),
+        since=getattr(module, "SINCE", ""),
+        category=getattr(module, "CATEGORY", None),
     )
 
 

@@ -25,6 +25,7 @@ FORMATS: dict[str, str] = {
     "github": "monitlint.output.github",
     "gitlab": "monitlint.output.gitlab",
     "junit": "monitlint.output.junit",
+    "concise": "monitlint.output.concise",
 }
 # Formats that can show a count of findings per rule (`check --statistics`).
 WITH_STATISTICS = ("text", "json")

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from monitlint import __version__
 from monitlint.diagnostics import Diagnostic, Severity
+from monitlint.links import REPOSITORY, rule_doc_url
 from monitlint.output.sanitize import message, not_utf8_escaped
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def render(
                     "driver": {
                         "name": "monitlint",
                         "version": __version__,
-                        "informationUri": "https://github.com/monitlint/monitlint",
+                        "informationUri": REPOSITORY,
                         "rules": [
                             {
                                 "id": rule.code,
@@ -138,6 +139,7 @@ def render(
                                 "shortDescription": {"text": rule.summary},
                                 "fullDescription": {"text": rule.doc.split("\n\n")[0]},
                                 "help": {"text": rule.doc},
+                                "helpUri": rule_doc_url(rule.code, rule.name),
                                 "defaultConfiguration": {"level": _LEVELS[rule.severity]},
                             }
                             for rule in rules

@@ -73,8 +73,10 @@ class ActionResult:
     dry_run: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as JSON-ready data."""
-        data = asdict(self)
+        """The result as JSON-ready data, with the version of monitlint that produced it."""
+        from monitlint import __version__
+
+        data = {"version": __version__, **asdict(self)}
         data["findings"] = [d.to_dict() for d in self.findings]
         return data
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from monitlint.cli_options import config_file_option
 from monitlint.provider.errors import EXIT_ENVIRONMENT, EXIT_REFUSED, ProviderError
+from monitlint.provider.usage_json import JsonUsageCommand
 
 if TYPE_CHECKING:  # the provider is imported only when the command runs: `monitlint check` stays fast
     from monitlint.config import Config
@@ -29,7 +30,7 @@ def _timeout(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
     return seconds
 
 
-@click.command()
+@click.command(cls=JsonUsageCommand)
 @click.argument(
     "action", type=click.Choice(["start", "stop", "restart", "monitor", "unmonitor", "status", "ensure", "list"])
 )
@@ -143,18 +144,25 @@ def _list(control_file: str | None, monit: str, config_file: str | None, output_
         if output_format == "json":
             import json
 
-            click.echo(json.dumps({"ok": False, "exit_code": exc.exit_code, "message": str(exc), "services": []}))
+            click.echo(json.dumps(_list_object(False, exc.exit_code, clean(str(exc)), [])))
         click.echo(f"monitlint: error: {clean(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     if output_format == "json":
         import json
 
-        click.echo(json.dumps({"ok": True, "exit_code": 0, "message": "", "services": [e.to_dict() for e in entries]}))
+        click.echo(json.dumps(_list_object(True, 0, "", [e.to_dict() for e in entries])))
         return
     for entry in entries:
         pid = f" pid {entry.pid}" if entry.pid else ""
         gate = f"; refused: {clean(entry.refusal)}" if entry.refusal else ""
         click.echo(f"{clean(entry.name)}\t{entry.type}\t{entry.state}{pid}\t{clean(entry.status)}{gate}")
+
+
+def _list_object(ok: bool, exit_code: int, message: str, services: list[dict[str, Any]]) -> dict[str, Any]:
+    """`service list --format json`: the monitlint version, the outcome, and one object per service."""
+    from monitlint import __version__
+
+    return {"version": __version__, "ok": ok, "exit_code": exit_code, "message": message, "services": services}
 
 
 def run_service(

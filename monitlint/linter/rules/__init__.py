@@ -1,8 +1,10 @@
 """All rules, imported in a fixed order so registration is deterministic.
 
 A rule is a module named after its code and name, declaring CODE, NAME,
-SEVERITY, SUMMARY (SCOPE = "config" for whole-config rules, ALWAYS_ON = True for
-what Monit itself refuses, which cannot be turned off, COST for a slow rule) beside
+SEVERITY, SUMMARY, MANUAL_SECTION (the Monit manual's section it is about), SINCE (the
+version it appeared in) (SCOPE = "config" for whole-config rules, ALWAYS_ON = True for
+what Monit itself refuses, which cannot be turned off, COST for a slow rule, CATEGORY
+for GitLab when not its family's) beside
 an optional ``check(ctx, rule)`` generator over a
 :class:`~monitlint.linter.context.LintContext`, or KINDS: the problem kinds that the
 parser, the include expander or the suppression reader report for it, with their

@@ -24,6 +24,8 @@ from monitlint.diagnostics import ProblemKind, Severity
 CODE = "MON001"
 NAME = "syntax-error"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "THE-MONIT-CONTROL-FILE"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "Monit's parser would reject this text"
 # Monit refuses such a file: no selection, ignore, severity or suppression comment turns this off.
 ALWAYS_ON = True

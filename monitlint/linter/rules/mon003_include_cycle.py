@@ -21,6 +21,8 @@ from monitlint.diagnostics import ProblemKind, Severity
 CODE = "MON003"
 NAME = "include-cycle"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "INCLUDE-FILES"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "an include that leads back to a file already being read"
 # Reported by the include expander, not by a check.
 KINDS = {ProblemKind.INCLUDE_CYCLE: SEVERITY}

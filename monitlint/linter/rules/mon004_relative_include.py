@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 CODE = "MON004"
 NAME = "relative-include"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "INCLUDE-FILES"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a relative include path, which Monit resolves against its working directory"
 
 

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 CODE = "MON005"
 NAME = "include-picks-backup"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "INCLUDE-FILES"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "an include glob that also reads backup files (*.dpkg-old, *.bak, *.orig, *.rpmsave ...)"
 
 BACKUP = re.compile(

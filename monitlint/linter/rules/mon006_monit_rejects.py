@@ -88,6 +88,8 @@ if TYPE_CHECKING:
 CODE = "MON006"
 NAME = "monit-rejects"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "THE-MONIT-CONTROL-FILE"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a value Monit's parser accepts but `monit -t` then rejects"
 # Relative run time at 20,000 services (the others count 1), to share the rules between processes.
 COST = 8

@@ -30,4 +30,6 @@ from monitlint.diagnostics import Severity
 CODE = "MON010"
 NAME = "template-render-error"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "THE-MONIT-CONTROL-FILE"  # the Monit manual section it is about
+SINCE = "0.2.0"  # the monitlint version it appeared in
 SUMMARY = "A Monit template (Jinja2, ERB, EPP) that its engine cannot render with the values given"

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 CODE = "MON101"
 NAME = "missing-stop-program"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "SERVICE-METHODS"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "process service without a stop program: `monit stop` silently leaves it running"
 
 

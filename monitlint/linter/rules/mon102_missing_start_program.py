@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 CODE = "MON102"
 NAME = "missing-start-program"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "SERVICE-METHODS"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "process service without a start program: Monit can never start it"
 
 

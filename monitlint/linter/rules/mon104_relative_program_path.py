@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 CODE = "MON104"
 NAME = "relative-program-path"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "SERVICE-METHODS"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a program that is not an absolute path: Monit runs it with no PATH, from /"
 # Relative run time at 20,000 services (the others count 1), to share the rules between processes.
 COST = 4

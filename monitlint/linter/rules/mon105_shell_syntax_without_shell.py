@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 CODE = "MON105"
 NAME = "shell-syntax-without-shell"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "SERVICE-METHODS"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "shell syntax (>, |, &, $VAR, ~) in a program Monit runs without a shell"
 # Relative run time at 20,000 services (the others count 1), to share the rules between processes.
 COST = 8

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 CODE = "MON106"
 NAME = "silent-unmonitor"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "ALERT-MESSAGES"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a test that can stop monitoring (unmonitor, timeout) while no alert reaches anyone"
 SCOPE = "config"
 

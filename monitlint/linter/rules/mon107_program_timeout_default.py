@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 CODE = "MON107"
 NAME = "program-timeout-default"
 SEVERITY = Severity.INFO
+MANUAL_SECTION = "SERVICE-METHODS"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
+CATEGORY = "Clarity"  # GitLab Code Quality (Code Climate) category, not its family's "Bug Risk"
 SUMMARY = "start or stop program without an explicit timeout (Monit's default is 30 s)"
 FIX = "writes Monit's default, `with timeout 30 seconds`, after the program"
 

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 CODE = "MON201"
 NAME = "duplicate-service-name"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "Service-checks"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a service name used twice (case-insensitive): Monit refuses to start"
 
 

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 CODE = "MON202"
 NAME = "unknown-dependency"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "SERVICE-DEPENDENCIES"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "depends on a service that is not defined: Monit refuses to start"
 SCOPE = "config"
 

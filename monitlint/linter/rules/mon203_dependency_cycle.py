@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 CODE = "MON203"
 NAME = "dependency-cycle"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "SERVICE-DEPENDENCIES"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a loop of `depends on`: Monit refuses to start"
 # Relative run time at 20,000 services (the others count 1), to share the rules between processes.
 COST = 3

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 CODE = "MON204"
 NAME = "group-name-typo"
 SEVERITY = Severity.INFO
+MANUAL_SECTION = "SERVICE-GROUPS"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
+CATEGORY = "Clarity"  # GitLab Code Quality (Code Climate) category, not its family's "Bug Risk"
 SUMMARY = "a group used once while a near-identical group name is used elsewhere"
 
 

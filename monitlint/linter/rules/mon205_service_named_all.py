@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 CODE = "MON205"
 NAME = "service-named-all"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "Arguments"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a service named `all`: `monit stop all` acts on every service"
 
 

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 CODE = "MON301"
 NAME = "control-file-permissions"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "THE-MONIT-CONTROL-FILE"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "main control file more open than 0700 or owned by someone else: Monit refuses to start"
 SCOPE = "config"
 

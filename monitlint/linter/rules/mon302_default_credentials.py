@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 CODE = "MON302"
 NAME = "default-credentials"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "Basic-Authentication"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "the httpd accepts Monit's sample credentials admin:monit"
 
 

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 CODE = "MON303"
 NAME = "httpd-exposed"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "Host-and-network-allow-list"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "the web interface listens on all interfaces or allows any host, without TLS"
 
 ANY_ADDRESS = {"0.0.0.0", "::", "*", "[::]"}

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 CODE = "MON304"
 NAME = "cleartext-secret-readable"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "Authentication"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a password in a file readable by group or others"
 
 

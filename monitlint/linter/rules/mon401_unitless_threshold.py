@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 CODE = "MON401"
 NAME = "unitless-threshold"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "RESOURCE-TESTS"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a memory, swap or size threshold without a unit: Monit reads it as bytes"
 # Relative run time at 20,000 services (the others count 1), to share the rules between processes.
 COST = 5

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 CODE = "MON402"
 NAME = "value-out-of-range"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "SERVICE-TESTS"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a port outside 1-65535, a percentage above 100, or `set daemon` >= 2148 s"
 # Relative run time at 20,000 services (the others count 1), to share the rules between processes.
 COST = 4

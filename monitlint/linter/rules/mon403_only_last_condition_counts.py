@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 CODE = "MON403"
 NAME = "only-last-condition-counts"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "GENERAL-SYNTAX"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "several conditions in one `if`: Monit silently keeps only the last"
 
 

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 CODE = "MON404"
 NAME = "noise-word-trap"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "THE-MONIT-CONTROL-FILE"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a noise word changes the meaning (`without pidfile`, `depends onNAME`)"
 FIX = "writes what Monit reads: `with pidfile` for `without pidfile`, `depends on NAME` for `depends onNAME`"
 

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 CODE = "MON405"
 NAME = "overbroad-matching"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "Process"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a `matching` pattern so short or generic it matches unrelated processes"
 
 GENERIC = {

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 CODE = "MON501"
 NAME = "cli-unreachable"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "MONIT-HTTPD"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "no usable `set httpd`: the monit CLI (and monitlint's provider) cannot reach the daemon"
 SCOPE = "config"
 

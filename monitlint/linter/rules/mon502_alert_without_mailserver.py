@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 CODE = "MON502"
 NAME = "alert-without-mailserver"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "Setting-a-mail-server-for-alert-delivery"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "alert recipients but no `set mailserver`: alerts go to localhost:25"
 SCOPE = "config"
 

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 CODE = "MON503"
 NAME = "repeated-global"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "THE-MONIT-CONTROL-FILE"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
+CATEGORY = "Clarity"  # GitLab Code Quality (Code Climate) category, not its family's "Bug Risk"
 SUMMARY = "a global setting (set daemon, check system ...) given twice: the last silently wins"
 
 ONCE = {

@@ -58,6 +58,9 @@ if TYPE_CHECKING:
 CODE = "MON504"
 NAME = "deprecated-syntax"
 SEVERITY = Severity.INFO
+MANUAL_SECTION = "THE-MONIT-CONTROL-FILE"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
+CATEGORY = "Compatibility"  # GitLab Code Quality (Code Climate) category, not its family's "Bug Risk"
 SUMMARY = "syntax that Monit deprecates (set expectbuffer, mode manual, if match, httpd pemfile, certmd5 ...)"
 FIX = (
     "rewrites `mode manual` as `onreboot laststate`, `if failed link` as `if link down`, `[not] match` as "

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 CODE = "MON601"
 NAME = "unknown-user"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "UID-TEST"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "(host check) a user or uid this machine does not have: monit -t refuses the file"
 # What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
 ALWAYS_ON = True

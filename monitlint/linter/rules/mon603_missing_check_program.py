@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 CODE = "MON603"
 NAME = "missing-check-program"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "Program"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "(host check) a `check program` whose program is missing or not executable: monit -t refuses the file"
 # What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
 ALWAYS_ON = True

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 CODE = "MON604"
 NAME = "ssl-pem-file"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "SSL-OPTIONS"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = (
     "(host check) an SSL PEM file that is missing, not a file, or (httpd) more open than 0750: monit -t refuses it"
 )

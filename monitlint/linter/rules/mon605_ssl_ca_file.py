@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 CODE = "MON605"
 NAME = "ssl-ca-file"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "SSL-OPTIONS"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "(host check) a CA certificates file or folder that is missing or of the wrong kind: monit -t refuses it"
 # What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
 ALWAYS_ON = True

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 CODE = "MON606"
 NAME = "unreadable-htpasswd"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "Basic-Authentication"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "(host check) an htpasswd file that is missing or not a regular file: monit -t refuses it or never ends"
 # What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
 ALWAYS_ON = True

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 CODE = "MON607"
 NAME = "htpasswd-without-users"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "Basic-Authentication"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "(host check) an htpasswd file with no usable credentials (or none for the users named)"
 
 MAX_HTPASSWD_BYTES = 16 * 1024 * 1024

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 CODE = "MON608"
 NAME = "pattern-file"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "FILE-CONTENT-TEST"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "(host check) a content pattern file that is missing, not a file, or holds a bad regex: monit -t refuses it"
 # What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
 ALWAYS_ON = True

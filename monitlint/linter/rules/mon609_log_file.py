@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 CODE = "MON609"
 NAME = "log-file"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "LOGGING"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "(host check) a `set log` file whose folder is missing, or that is a folder: Monit exits"
 # What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
 ALWAYS_ON = True

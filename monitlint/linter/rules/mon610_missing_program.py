@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 CODE = "MON610"
 NAME = "missing-program"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "SERVICE-METHODS"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "(host check) a start/stop/restart/exec program that does not exist on this machine"
 
 

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 CODE = "MON611"
 NAME = "program-not-executable"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "SERVICE-METHODS"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "(host check) a start/stop/restart/exec program without an execute bit"
 
 

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 CODE = "MON612"
 NAME = "checksum-file"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "FILE-CHECKSUM-TEST"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "(host check) a checksum test without `expect` on a file that is not there: Monit starts with a dummy"
 
 

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 CODE = "MON613"
 NAME = "hostname-conflict"
 SEVERITY = Severity.ERROR
+MANUAL_SECTION = "System"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "(host check) a service named like the host without `check system`, or `$HOST` clashing: monit -t refuses it"
 # What Monit refuses on this host: with host checks on, no selection, ignore or suppression turns it off.
 ALWAYS_ON = True

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 CODE = "MON614"
 NAME = "id-file"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "FILES"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "(host check) a `set idfile` that is not a file, is empty, or cannot be created"
 
 

@@ -20,6 +20,8 @@ from monitlint.diagnostics import ProblemKind, Severity
 CODE = "MON901"
 NAME = "unused-suppression"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "THE-MONIT-CONTROL-FILE"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a suppression comment that suppresses nothing"
 # Reported by the suppression reader (monitlint/linter/suppressions.py), not by a check.
 KINDS = {ProblemKind.UNUSED_SUPPRESSION: SEVERITY}

@@ -19,6 +19,8 @@ from monitlint.diagnostics import ProblemKind, Severity
 CODE = "MON902"
 NAME = "bad-suppression"
 SEVERITY = Severity.WARNING
+MANUAL_SECTION = "THE-MONIT-CONTROL-FILE"  # the Monit manual section it is about
+SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a malformed suppression comment, or one naming an unknown rule"
 # Reported by the suppression reader (monitlint/linter/suppressions.py), not by a check.
 KINDS = {ProblemKind.BAD_SUPPRESSION: SEVERITY}
