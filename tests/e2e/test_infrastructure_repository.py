@@ -53,9 +53,6 @@ def test_first_run_finds_exactly_the_planted_mistakes(tmp_path: Path) -> None:
         assert skipped in text.stderr
 
 
-@pytest.mark.xfail(
-    strict=True, reason=".gitignore support comes with issue 26 part A (branch i26a): remove this mark then"
-)
 def test_the_gitignored_vendor_folder_is_not_linted(tmp_path: Path) -> None:
     repo = build(tmp_path / "infra")
     code, found, _stderr = _check(repo, "--fail-on", "info", ".")
