@@ -24,7 +24,7 @@ from dataclasses import field
 
 from monitlint.diagnostics import Problem, ProblemKind
 from monitlint.files.safe_fs import open_regular, read_fd_bounded
-from monitlint.files.source import BinarySourceError, SourceError, SourceFile, read_source
+from monitlint.files.source import BinarySourceError, SourceError, SourceFile, read_source, texts_in_place_of
 from monitlint.grammar.include_glob import checked_trees, expand_include, resolve_pattern
 from monitlint.grammar.keywords import STATEMENT_STARTS
 from monitlint.grammar.lexer import Comment, IncludeRequest, Scanner
@@ -39,18 +39,14 @@ SPLIT_MIN_BYTES = 256 * 1024  # below this, parsing apart costs more than it sav
 FIRST_TOKEN_WINDOW = 4096
 
 
-# Text read in place of a file on disk, by real path (standard input linted in its entrypoint's context).
-_TEXT_IN_PLACE: dict[str, str] = {}
-
-
 @contextmanager
 def text_in_place_of(real_path: str, text: str) -> Iterator[None]:
-    """While active, an include of ``real_path`` reads ``text`` instead of the file (``check --stdin-filename``)."""
-    _TEXT_IN_PLACE[real_path] = text
-    try:
+    """While active, an include of ``real_path`` reads ``text`` instead of the file (``check --stdin-filename``).
+
+    The seam is :func:`monitlint.files.source.texts_in_place_of` (every read goes through ``read_source``).
+    """
+    with texts_in_place_of({real_path: text}):
         yield
-    finally:
-        _TEXT_IN_PLACE.pop(real_path, None)
 
 
 def _span(request: IncludeRequest) -> Span:
@@ -295,7 +291,7 @@ class IncludeExpander:
             self._report_spent(request)
             return None
         try:
-            source = SourceFile(path, _TEXT_IN_PLACE[real]) if real in _TEXT_IN_PLACE else read_source(path)
+            source = read_source(path)
         except SourceError as exc:
             kind, hint = _unreadable_include_consequence(path, exc)
             self._report(kind, f"cannot include file: {exc}", request, hint)
