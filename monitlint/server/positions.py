@@ -38,7 +38,9 @@ def line_of(lines: Sequence[str], line: int) -> str:
     return lines[line - 1] if 1 <= line <= len(lines) else ""
 
 
-def lsp_range(lines: Sequence[str], line: int, column: int, end_line: int, end_column: int) -> tuple[int, int, int, int]:
+def lsp_range(
+    lines: Sequence[str], line: int, column: int, end_line: int, end_column: int
+) -> tuple[int, int, int, int]:
     """A span's (start line, start character, end line, end character) in LSP's 0-based UTF-16 terms."""
     start = (max(line - 1, 0), to_utf16(line_of(lines, line), column))
     end = (max(end_line - 1, 0), to_utf16(line_of(lines, end_line), end_column))

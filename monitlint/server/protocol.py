@@ -1,0 +1,203 @@
+"""The LSP glue: a pygls ``LanguageServer`` whose handlers call the workspace, the fixes and navigation.
+
+Diagnostics: a document is linted on open and save at once, and on change at most once per window
+(the first change of a quiet spell at once, the rest coalesced; the window grows with the last
+lint's time, so a huge document is not re-linted back to back).  Lints run one at a time on a worker
+thread, so requests are answered meanwhile; every handler's failure is logged and answered
+empty, never fatal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from monitlint import __version__
+from monitlint.server import convert
+from monitlint.server.workspace import Document, Workspace
+
+log = logging.getLogger("monitlint.server")
+
+MIN_WINDOW = 0.1  # seconds between two lints of one document while it is being typed
+T = TypeVar("T")
+
+
+class MonitServer(LanguageServer):
+    """The language server: pygls's, with monitlint's workspace and lint scheduling."""
+
+    def __init__(self) -> None:
+        super().__init__("monitlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.monit = Workspace()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitlint-lint")
+        self._pending: dict[str, asyncio.Task[None]] = {}
+        self._dirty: set[str] = set()
+        self._last: dict[str, tuple[float, float]] = {}  # uri -> (start, duration) of its last lint
+
+    def path_of(self, uri: str) -> str | None:
+        """The file system path of a ``file:`` URI (None for other schemes)."""
+        if not uri.startswith("file:"):
+            return None
+        path = to_fs_path(uri)
+        return os.path.abspath(path) if path else None
+
+    def document(self, uri: str) -> Document | None:
+        """The open document of ``uri``."""
+        path = self.path_of(uri)
+        return self.monit.get(path) if path is not None else None
+
+    def sync(self, uri: str) -> Document | None:
+        """Take the editor's current text of ``uri`` into the workspace."""
+        path = self.path_of(uri)
+        if path is None:
+            return None
+        text_doc = self.workspace.get_text_document(uri)
+        return self.monit.open(path, text_doc.source, text_doc.version)
+
+    def schedule(self, uri: str, at_once: bool = False) -> None:
+        """Lint ``uri`` soon and publish its diagnostics (coalescing changes that come meanwhile)."""
+        self._dirty.add(uri)
+        if at_once:
+            self._last.pop(uri, None)
+        task = self._pending.get(uri)
+        if task is None or task.done():
+            self._pending[uri] = asyncio.ensure_future(self._lint_loop(uri))
+
+    async def _lint_loop(self, uri: str) -> None:
+        loop = asyncio.get_running_loop()
+        while uri in self._dirty:
+            start, duration = self._last.get(uri, (0.0, 0.0))
+            wait = start + max(MIN_WINDOW, 2 * duration) - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._dirty.discard(uri)
+            begun = time.monotonic()
+            try:
+                found = await self.in_worker(loop, self._lint, uri)
+            except Exception:
+                log.exception("linting %s failed", uri)
+                found = None
+            self._last[uri] = (begun, time.monotonic() - begun)
+            if found is not None and self.document(uri) is not None:
+                self.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(uri=uri, diagnostics=found[1], version=found[0])
+                )
+            self._say()
+
+    async def in_worker(self, loop: asyncio.AbstractEventLoop, function: Callable[..., T], *args: Any) -> T:
+        """Run ``function`` on the lint thread (one at a time: the overlay of open documents is process-wide)."""
+        return await loop.run_in_executor(self.executor, function, *args)
+
+    def _lint(self, uri: str) -> tuple[int | None, list[types.Diagnostic]] | None:
+        doc = self.document(uri)
+        if doc is None:
+            return None
+        version = doc.version
+        doc = self.monit.refresh(doc.path)
+        if doc is None:
+            return None
+        if doc.error is not None:
+            return version, [
+                types.Diagnostic(
+                    range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+                    message=doc.error,
+                    severity=types.DiagnosticSeverity.Error,
+                    source=convert.SOURCE,
+                )
+            ]
+        model = doc.result.parse.config if doc.result is not None and doc.result.parse is not None else None
+        lines_of = self.lines_of
+        return version, [convert.to_lsp(d, doc.lines, model, lines_of) for d in self.monit.own_findings(doc)]
+
+    def lines_of(self, path: str) -> Sequence[str]:
+        """The lines of ``path``: the open document's, else the file's (none when unreadable)."""
+        source = self.monit.text_of(path)
+        return source.text.split("\n") if source is not None else []
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Log what went wrong outside a request (a malformed message, say); the user is not interrupted."""
+        log.warning("%s: %s", type(error).__name__, error)
+
+    def _say(self) -> None:
+        while self.monit.messages:
+            text = self.monit.messages.pop(0)
+            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=text))
+
+
+def create_server() -> MonitServer:
+    """A server with every feature registered."""
+    server = MonitServer()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: MonitServer, params: types.DidOpenTextDocumentParams) -> None:
+        if ls.sync(params.text_document.uri) is not None:
+            ls.schedule(params.text_document.uri, at_once=True)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: MonitServer, params: types.DidChangeTextDocumentParams) -> None:
+        if ls.sync(params.text_document.uri) is not None:
+            ls.schedule(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    def did_save(ls: MonitServer, params: types.DidSaveTextDocumentParams) -> None:
+        if ls.sync(params.text_document.uri) is not None:
+            ls.schedule(params.text_document.uri, at_once=True)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: MonitServer, params: types.DidCloseTextDocumentParams) -> None:
+        path = ls.path_of(params.text_document.uri)
+        if path is not None:
+            ls.monit.close(path)
+            ls.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+            )
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    async def code_action(ls: MonitServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        from monitlint.server.fixes import code_actions
+
+        doc = ls.document(params.text_document.uri)
+        if doc is None or doc.result is None:
+            return None
+        return await code_actions(ls, doc, params)
+
+    from monitlint.server import features
+
+    features.register(server)
+    return server
+
+
+def run() -> None:
+    """Serve LSP over standard input and output until the client says exit."""
+    import gc
+
+    gc.enable()  # the CLI turns the cyclic collector off for short runs; a server runs for hours
+    handler = logging.StreamHandler()
+    handler.setFormatter(_OneLine("monitlint server: %(levelname)s: %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    create_server().start_io()
+
+
+class _OneLine(logging.Formatter):
+    """Log records on one line each: the exception's type and message, never a traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record's line, with its exception (if any) summed up at the end."""
+        exc = record.exc_info[1] if record.exc_info else None
+        record.exc_info = None
+        record.exc_text = None
+        line = super().format(record)
+        if exc is not None:
+            line = f"{line} ({type(exc).__name__}: {exc})"
+        return " ".join(line.split("\n"))
