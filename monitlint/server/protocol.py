@@ -18,7 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from monitlint import __version__
@@ -31,11 +33,29 @@ MIN_WINDOW = 0.1  # seconds between two lints of one document while it is being 
 T = TypeVar("T")
 
 
+class _Protocol(LanguageServerProtocol):
+    """pygls's protocol, answering a request it cannot read with an error instead of leaving the client waiting."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """The message as lsprotocol's types; a request whose params are wrong is answered with the error."""
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and "method" in data and isinstance(data.get("id"), (int, str)):
+                self._send_response(data["id"], error=exc.to_response_error())
+            raise
+
+
 class MonitServer(LanguageServer):
     """The language server: pygls's, with monitlint's workspace and lint scheduling."""
 
     def __init__(self) -> None:
-        super().__init__("monitlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "monitlint",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=_Protocol,
+        )
         self.monit = Workspace()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitlint-lint")
         self._pending: dict[str, asyncio.Task[None]] = {}
@@ -197,7 +217,8 @@ class _OneLine(logging.Formatter):
         exc = record.exc_info[1] if record.exc_info else None
         record.exc_info = None
         record.exc_text = None
-        line = super().format(record)
+        # The first line only: pygls puts a formatted traceback into some messages themselves.
+        line = super().format(record).split("\n", 1)[0]
         if exc is not None:
             line = f"{line} ({type(exc).__name__}: {exc})"
-        return " ".join(line.split("\n"))
+        return line

@@ -1,0 +1,22 @@
+"""A real LSP client (pytest-lsp) talking to `monitlint server` as a subprocess over stdio."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+
+import pytest
+
+pytest.importorskip("pygls", reason="the server extra (pygls) is not installed: pip install -e '.[test]'")
+pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp is not installed: pip install -e '.[test]'")
+
+from lsprotocol import types  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "monitlint", "server"]))
+async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
+    """An initialised session with the server (capabilities of a Neovim client); shut down after the test."""
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("neovim")))
+    yield
+    await lsp_client.shutdown_session()
