@@ -1,12 +1,116 @@
-"""Navigation, hover and completion handlers (registered on the server by :func:`register`)."""
+"""Navigation, hover and completion handlers (registered on the server by :func:`register`).
+
+Each reads the document's last lint (its model); a document past
+:data:`~monitlint.server.workspace.LARGE_DOCUMENT_CHARS` gets none of them (diagnostics only).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from lsprotocol import types
+
+from monitlint.model import ControlFile, Span
+from monitlint.server import convert, navigation
+from monitlint.server.positions import from_utf16, line_of, word_at
+from monitlint.server.workspace import Document
+
 if TYPE_CHECKING:
     from monitlint.server.protocol import MonitServer
+
+_SYMBOL_KIND = {
+    "setting": types.SymbolKind.Property,
+    "service type": types.SymbolKind.Namespace,
+    "service": types.SymbolKind.Class,
+    "test": types.SymbolKind.Event,
+}
+
+
+def _at(ls: MonitServer, uri: str, position: types.Position) -> tuple[Document, ControlFile | None, int, int] | None:
+    """The document, its model and the 1-based (line, column) of an LSP position; None when not served."""
+    doc = ls.document(uri)
+    if doc is None or doc.large:
+        return None
+    line = position.line + 1
+    column = from_utf16(line_of(doc.lines, line), position.character) + 1
+    model = doc.result.parse.config if doc.result is not None and doc.result.parse is not None else None
+    return doc, model, line, column
 
 
 def register(server: MonitServer) -> None:
     """Register definition, references, symbols, hover and completion on ``server``."""
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: MonitServer, params: types.DefinitionParams) -> list[types.Location] | None:
+        found = _at(ls, params.text_document.uri, params.position)
+        if found is None or found[1] is None:
+            return None
+        doc, model, line, column = found
+        assert model is not None
+        spans = navigation.definition(model, doc.path, line, column)
+        return [convert.to_location(span, ls.lines_of) for span in spans] or None
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    def references(ls: MonitServer, params: types.ReferenceParams) -> list[types.Location] | None:
+        found = _at(ls, params.text_document.uri, params.position)
+        if found is None or found[1] is None:
+            return None
+        doc, model, line, column = found
+        assert model is not None
+        spans = navigation.references(model, doc.path, line, column, params.context.include_declaration)
+        return [convert.to_location(span, ls.lines_of) for span in spans] or None
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def document_symbol(ls: MonitServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
+        doc = ls.document(params.text_document.uri)
+        if doc is None or doc.large or doc.result is None or doc.result.parse is None:
+            return None
+
+        def convert_symbol(symbol: navigation.Symbol) -> types.DocumentSymbol:
+            return types.DocumentSymbol(
+                name=symbol.name or "?",
+                detail=symbol.detail,
+                kind=_SYMBOL_KIND[symbol.kind],
+                range=convert.to_range(symbol.span, doc.lines),
+                selection_range=convert.to_range(symbol.selection, doc.lines),
+                children=[convert_symbol(child) for child in symbol.children] or None,
+            )
+
+        return [convert_symbol(s) for s in navigation.outline(doc.result.parse.config, doc.path)]
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: MonitServer, params: types.HoverParams) -> types.Hover | None:
+        from monitlint.server.hover import keyword_hover, rule_hover
+
+        found = _at(ls, params.text_document.uri, params.position)
+        if found is None:
+            return None
+        doc, _model, line, column = found
+        text = line_of(doc.lines, line)
+        start, end = word_at(text, column - 1, extra="-_")
+        word = text[start:end]
+        if not word:
+            return None
+        markdown = rule_hover(word) or keyword_hover(word)
+        if markdown is None:
+            return None
+        rng = convert.to_range(Span(doc.path, line, start + 1, line, end + 1), doc.lines)
+        return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, markdown), rng)
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[" ", ","]))
+    def completion(ls: MonitServer, params: types.CompletionParams) -> types.CompletionList | None:
+        from monitlint.server.completion import completions
+
+        found = _at(ls, params.text_document.uri, params.position)
+        if found is None:
+            return None
+        doc, model, line, column = found
+        items = [
+            types.CompletionItem(
+                label=text,
+                kind=types.CompletionItemKind.Reference if is_name else types.CompletionItemKind.Keyword,
+                detail="service" if is_name else "Monit keyword",
+            )
+            for text, is_name in completions(doc.lines, line, column - 1, model)
+        ]
+        return types.CompletionList(is_incomplete=False, items=items)
