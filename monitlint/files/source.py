@@ -44,9 +44,14 @@ def texts_in_place_of(texts: Mapping[str, str]) -> Iterator[None]:
         _IN_PLACE.update(saved)
 
 
-def text_in_place(path: str) -> str | None:
-    """The text read in place of ``path`` (see :func:`texts_in_place_of`), None when the disk is read."""
-    return _IN_PLACE.get(os.path.realpath(path)) if _IN_PLACE else None
+def text_in_place(path: str, real: str | None = None) -> str | None:
+    """The text read in place of ``path`` (see :func:`texts_in_place_of`), None when the disk is read.
+
+    ``real``: the path's real path when the caller has it (a realpath is a system call per component).
+    """
+    if not _IN_PLACE:
+        return None
+    return _IN_PLACE.get(real if real is not None else os.path.realpath(path))
 
 
 class SourceError(Exception):
@@ -125,7 +130,7 @@ def decode_text(data: bytes, display: str) -> str:
     return data.decode("utf-8", "monitlint-bytes")
 
 
-def read_source(path: str, display: str | None = None) -> SourceFile:
+def read_source(path: str, display: str | None = None, real: str | None = None) -> SourceFile:
     """Read a control file, refusing directories, devices, FIFOs, huge and binary files.
 
     The read goes through :mod:`monitlint.files.safe_fs`: it never blocks (a FIFO or a
@@ -133,7 +138,7 @@ def read_source(path: str, display: str | None = None) -> SourceFile:
     ``MAX_FILE_BYTES`` (a symlink to ``/dev/zero`` is refused, not read).
     """
     shown = display if display is not None else path
-    in_place = text_in_place(path)
+    in_place = text_in_place(path, real)
     if in_place is not None:
         return SourceFile(shown, in_place)
     try:

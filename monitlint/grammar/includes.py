@@ -291,7 +291,7 @@ class IncludeExpander:
             self._report_spent(request)
             return None
         try:
-            source = read_source(path)
+            source = read_source(path, real=real)
         except SourceError as exc:
             kind, hint = _unreadable_include_consequence(path, exc)
             self._report(kind, f"cannot include file: {exc}", request, hint)

@@ -1,8 +1,9 @@
 """The LSP glue: a pygls ``LanguageServer`` whose handlers call the workspace, the fixes and navigation.
 
 Diagnostics: a document is linted on open and save at once, and on change at most once per window
-(the first change of a quiet spell at once, the rest coalesced; the window grows with the last
-lint's time, so a huge document is not re-linted back to back).  Lints run one at a time on a worker
+(the first change of a quiet spell at once, the ones that come while it is linted coalesced into
+one more lint; the window grows with the last lint's time, so a huge document is not re-linted
+back to back and the editor stays served).  Lints run one at a time on a worker
 thread, so requests are answered meanwhile; every handler's failure is logged and answered
 empty, never fatal.
 """
@@ -29,7 +30,10 @@ from monitlint.server.workspace import Document, Workspace
 
 log = logging.getLogger("monitlint.server")
 
-MIN_WINDOW = 0.1  # seconds between two lints of one document while it is being typed
+# Seconds between the start of two lints of one document while it is being typed, at least, and as a share
+# of the last lint's time: changes that come while a lint runs are coalesced into the next one.
+MIN_WINDOW = 0.02
+WINDOW_SHARE = 1.5
 T = TypeVar("T")
 
 
@@ -95,7 +99,7 @@ class MonitServer(LanguageServer):
         loop = asyncio.get_running_loop()
         while uri in self._dirty:
             start, duration = self._last.get(uri, (0.0, 0.0))
-            wait = start + max(MIN_WINDOW, 2 * duration) - time.monotonic()
+            wait = start + max(MIN_WINDOW, WINDOW_SHARE * duration) - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
             self._dirty.discard(uri)

@@ -16,6 +16,7 @@ from dataclasses import field
 from monitlint.diagnostics import Diagnostic
 from monitlint.files.source import SourceError, SourceFile, read_source, texts_in_place_of
 from monitlint.linter.result import LintResult
+from monitlint.runtime.gc_pause import gc_paused
 from monitlint.runtime.records import record
 from monitlint.selection import Settings
 
@@ -132,7 +133,8 @@ class Workspace:
         overlay = {key: d.text for key, d in self.documents.items() if key != real}
         if text is not None:
             overlay[real] = text
-        with self._lock, texts_in_place_of(overlay):
+        # The parse builds a large model and creates no cycles: the collector would only re-scan it.
+        with self._lock, texts_in_place_of(overlay), gc_paused():
             # A fresh context each time: the entrypoints are parsed with the current texts.  The unit
             # names the file (its text comes through the overlay), so it takes the very path `check`
             # takes for the saved file: in an entrypoint's context, a block fragment, or a whole file.
