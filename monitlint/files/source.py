@@ -140,6 +140,8 @@ def read_source(path: str, display: str | None = None, real: str | None = None) 
     shown = display if display is not None else path
     in_place = text_in_place(path, real)
     if in_place is not None:
+        if len(in_place) > MAX_FILE_BYTES:  # the same bound as for the file on disk
+            raise SourceError(f"{shown}: too large (over {MAX_FILE_BYTES} characters)")
         return SourceFile(shown, in_place)
     try:
         fd = open_regular(path)

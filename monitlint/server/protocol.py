@@ -33,6 +33,9 @@ log = logging.getLogger("monitlint.server")
 # Seconds between the start of two lints of one document while it is being typed, at least, and as a share
 # of the last lint's time: changes that come while a lint runs are coalesced into the next one.
 MIN_WINDOW = 0.02
+# Other open documents (an entrypoint and its includes see each other's unsaved texts) are linted again
+# once changes pause this long.
+OTHERS_PAUSE = 0.4
 WINDOW_SHARE = 1.5
 T = TypeVar("T")
 
@@ -65,6 +68,7 @@ class MonitServer(LanguageServer):
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._dirty: set[str] = set()
         self._last: dict[str, tuple[float, float]] = {}  # uri -> (start, duration) of its last lint
+        self._not_before: dict[str, float] = {}  # uri -> when it may be linted (others after a change)
 
     def path_of(self, uri: str) -> str | None:
         """The file system path of a ``file:`` URI (None for other schemes)."""
@@ -86,11 +90,16 @@ class MonitServer(LanguageServer):
         text_doc = self.workspace.get_text_document(uri)
         return self.monit.open(path, text_doc.source, text_doc.version)
 
-    def schedule(self, uri: str, at_once: bool = False) -> None:
-        """Lint ``uri`` soon and publish its diagnostics (coalescing changes that come meanwhile)."""
+    def schedule(self, uri: str, at_once: bool = False, after: float = 0.0) -> None:
+        """Lint ``uri`` soon (not before ``after`` seconds) and publish its diagnostics.
+
+        Changes that come meanwhile are coalesced into that lint.
+        """
         self._dirty.add(uri)
         if at_once:
             self._last.pop(uri, None)
+        if after:
+            self._not_before[uri] = time.monotonic() + after
         task = self._pending.get(uri)
         if task is None or task.done():
             self._pending[uri] = asyncio.ensure_future(self._lint_loop(uri))
@@ -98,9 +107,12 @@ class MonitServer(LanguageServer):
     async def _lint_loop(self, uri: str) -> None:
         loop = asyncio.get_running_loop()
         while uri in self._dirty:
-            start, duration = self._last.get(uri, (0.0, 0.0))
-            wait = start + max(MIN_WINDOW, WINDOW_SHARE * duration) - time.monotonic()
-            if wait > 0:
+            while True:  # a pause pushed later meanwhile is waited for too
+                start, duration = self._last.get(uri, (0.0, 0.0))
+                ready = max(start + max(MIN_WINDOW, WINDOW_SHARE * duration), self._not_before.get(uri, 0.0))
+                wait = ready - time.monotonic()
+                if wait <= 0:
+                    break
                 await asyncio.sleep(wait)
             self._dirty.discard(uri)
             begun = time.monotonic()
@@ -115,6 +127,12 @@ class MonitServer(LanguageServer):
                     types.PublishDiagnosticsParams(uri=uri, diagnostics=found[1], version=found[0])
                 )
             self._say()
+
+    def schedule_others(self, uri: str) -> None:
+        """Lint every other open document once typing in ``uri`` pauses (its text may change their findings)."""
+        for other in list(self.workspace.text_documents):
+            if other != uri and self.document(other) is not None:
+                self.schedule(other, after=OTHERS_PAUSE)
 
     async def in_worker(self, loop: asyncio.AbstractEventLoop, function: Callable[..., T], *args: Any) -> T:
         """Run ``function`` on the lint thread (one at a time: the overlay of open documents is process-wide)."""
@@ -169,6 +187,7 @@ def create_server() -> MonitServer:
     def did_change(ls: MonitServer, params: types.DidChangeTextDocumentParams) -> None:
         if ls.sync(params.text_document.uri) is not None:
             ls.schedule(params.text_document.uri)
+            ls.schedule_others(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(ls: MonitServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -183,6 +202,7 @@ def create_server() -> MonitServer:
             ls.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
             )
+            ls.schedule_others(params.text_document.uri)  # they now read the file on disk
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -221,8 +241,10 @@ class _OneLine(logging.Formatter):
         exc = record.exc_info[1] if record.exc_info else None
         record.exc_info = None
         record.exc_text = None
+        from monitlint.output.sanitize import message
+
         # The first line only: pygls puts a formatted traceback into some messages themselves.
         line = super().format(record).split("\n", 1)[0]
         if exc is not None:
             line = f"{line} ({type(exc).__name__}: {exc})"
-        return line
+        return message(line)  # an exception's text may quote a control file: made printable, clipped

@@ -102,15 +102,22 @@ async def test_a_file_is_linted_in_its_entrypoints_context_with_unsaved_texts(
     part.write_text(part_text)
     uri = open_document(client, part, part_text)
     assert "MON202" in _by_code(await diagnostics_for(client, uri))  # db is defined nowhere
-    # Defined in the entrypoint's unsaved buffer: the included file's finding goes away.
-    open_document(client, main, f"set daemon 30\ninclude {tmp_path}/conf.d/*\ncheck file db with path /etc/db\n")
+    # Defined in the entrypoint's unsaved buffer: the included file's finding goes away, without
+    # touching the included file (other open documents are linted again when typing pauses).
+    main_uri = open_document(client, main, main.read_text())
+    await diagnostics_for(client, main_uri)
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=part_text)],
+            text_document=types.VersionedTextDocumentIdentifier(uri=main_uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangeWholeDocument(
+                    text=f"set daemon 30\ninclude {tmp_path}/conf.d/*\ncheck file db with path /etc/db\n"
+                )
+            ],
         )
     )
-    assert "MON202" not in _by_code(await diagnostics_for(client, uri, version=2))
+    assert "MON202" not in _by_code(await diagnostics_for(client, uri, version=1))
+    assert main.read_text() == f"set daemon 30\ninclude {tmp_path}/conf.d/*\n"  # nothing was saved
 
 
 @pytest.mark.asyncio

@@ -132,3 +132,20 @@ async def test_completion_of_keywords_and_service_names(client: LanguageClient, 
     )
     assert isinstance(after_depends, types.CompletionList)
     assert {item.label for item in after_depends.items} == {"web", "db"}
+
+
+@pytest.mark.asyncio
+async def test_a_huge_document_gets_diagnostics_only(client: LanguageClient, tmp_path: Path) -> None:
+    from monitlint.server.workspace import LARGE_DOCUMENT_CHARS
+
+    block = "check file f{} with path /etc/f{}\n  if changed checksum then alert\n"
+    text = "".join(block.format(i, i) for i in range(LARGE_DOCUMENT_CHARS // len(block) + 10))
+    text += "check file f1 with path /etc/again\n"  # a duplicate at the end
+    assert len(text) > LARGE_DOCUMENT_CHARS
+    uri = open_document(client, tmp_path / "monitrc", text)
+    codes = {str(d.code) for d in await diagnostics_for(client, uri)}
+    assert "MON201" in codes
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri))
+    )
+    assert not symbols
