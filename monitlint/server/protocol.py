@@ -36,6 +36,7 @@ MIN_WINDOW = 0.02
 # Other open documents (an entrypoint and its includes see each other's unsaved texts) are linted again
 # once changes pause this long.
 OTHERS_PAUSE = 0.4
+CHECK_WORKSPACE = "monitlint.checkWorkspace"  # workspace/executeCommand: the workspace-wide pass
 WINDOW_SHARE = 1.5
 T = TypeVar("T")
 
@@ -128,6 +129,29 @@ class MonitServer(LanguageServer):
                 )
             self._say()
 
+    async def check_workspace(self) -> int:
+        """The workspace-wide pass (command ``monitlint.checkWorkspace``): publish every Monit file's findings."""
+        folders = [f.uri for f in (self.workspace.folders or {}).values()] or (
+            [self.workspace.root_uri] if self.workspace.root_uri else []
+        )
+        loop = asyncio.get_running_loop()
+        published = 0
+        for folder_uri in folders:
+            folder = self.path_of(folder_uri)
+            if folder is None or not os.path.isdir(folder):
+                continue
+            found = await self.in_worker(loop, self.monit.lint_tree, folder)
+            for path, diags in sorted(found.items()):
+                lines = self.lines_of(path)
+                self.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(
+                        uri=convert.uri_of(path),
+                        diagnostics=[convert.to_lsp(d, lines, None, self.lines_of) for d in diags],
+                    )
+                )
+                published += 1
+        return published
+
     def schedule_others(self, uri: str) -> None:
         """Lint every other open document once typing in ``uri`` pauses (its text may change their findings)."""
         for other in list(self.workspace.text_documents):
@@ -215,6 +239,11 @@ def create_server() -> MonitServer:
         if doc is None or doc.result is None:
             return None
         return await code_actions(ls, doc, params)
+
+    @server.command(CHECK_WORKSPACE)
+    async def check_workspace(ls: MonitServer, *args: Any) -> int:
+        """Lint every Monit file of the workspace folders and publish their diagnostics; how many files."""
+        return await ls.check_workspace()
 
     from monitlint.server import features
 

@@ -16,6 +16,7 @@ from dataclasses import field
 from monitlint.diagnostics import Diagnostic
 from monitlint.files.source import SourceError, SourceFile, read_source, texts_in_place_of
 from monitlint.linter.result import LintResult
+from monitlint.runtime import budgets
 from monitlint.runtime.gc_pause import gc_paused
 from monitlint.runtime.records import record
 from monitlint.selection import Settings
@@ -133,13 +134,27 @@ class Workspace:
         overlay = {key: d.text for key, d in self.documents.items() if key != real}
         if text is not None:
             overlay[real] = text
-        # The parse builds a large model and creates no cycles: the collector would only re-scan it.
-        with self._lock, texts_in_place_of(overlay), gc_paused():
+        # One run's budgets, as `check` has; the parse builds a large model and creates no cycles: the
+        # collector would only re-scan it.
+        with self._lock, texts_in_place_of(overlay), budgets.run(), gc_paused():
             # A fresh context each time: the entrypoints are parsed with the current texts.  The unit
             # names the file (its text comes through the overlay), so it takes the very path `check`
             # takes for the saved file: in an entrypoint's context, a block fragment, or a whole file.
             context = EngineContext(settings, in_entrypoint_context=True)
             return lint_unit(Unit(path), context)
+
+    def lint_tree(self, folder: str) -> dict[str, list[Diagnostic]]:
+        """Every Monit file below ``folder`` linted as ``check FOLDER`` would (open documents' texts in
+        place): the findings by file path (a file without findings is there, with none)."""
+        from monitlint.api import lint
+
+        overlay = {key: d.text for key, d in self.documents.items()}
+        with self._lock, texts_in_place_of(overlay):
+            report = lint([folder], self.settings_for, names=os.path.abspath)
+        found: dict[str, list[Diagnostic]] = {os.path.abspath(path): [] for path in report.checked}
+        for diag in report.diagnostics:
+            found.setdefault(os.path.abspath(diag.span.path), []).append(diag)
+        return found
 
     def refresh(self, path: str) -> Document | None:
         """Lint the open document at ``path`` and keep the result on it (its error when it cannot be linted)."""

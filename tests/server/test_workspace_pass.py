@@ -1,0 +1,56 @@
+"""The workspace-wide pass on request (`monitlint.checkWorkspace`): files never opened get their diagnostics."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from tests.server.helpers import TIMEOUT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "monitlint", "server"]))
+async def folder_client(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[None]:
+    """A session whose workspace folder is the test's ``monit`` folder (the test gets the client)."""
+    monit = tmp_path / "monit"
+    monit.mkdir()
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("neovim"),
+            workspace_folders=[types.WorkspaceFolder(uri=monit.as_uri(), name="monit")],
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_check_workspace_publishes_unopened_files(folder_client: LanguageClient, tmp_path: Path) -> None:
+    lsp_client = folder_client
+    monit = tmp_path / "monit"
+    (monit / "monitrc").write_text('check process web with pidfile /run/web.pid\n  start program = "/bin/web"\n')
+    (monit / "clean.monitrc").write_text("check file a with path /etc/a\n")
+    (monit / "notes.txt").write_text("not a monit file\n")
+    seen: dict[str, list[types.Diagnostic]] = {}
+
+    async def collect() -> None:
+        while len(seen) < 2:
+            params = await lsp_client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            seen[params.uri] = list(params.diagnostics)
+
+    waiting = asyncio.ensure_future(collect())
+    count = await lsp_client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="monitlint.checkWorkspace", arguments=[])
+    )
+    await asyncio.wait_for(waiting, TIMEOUT)
+    assert count == 2
+    assert {str(d.code) for d in seen[(monit / "monitrc").as_uri()]} >= {"MON101"}
+    assert seen[(monit / "clean.monitrc").as_uri()] == []
