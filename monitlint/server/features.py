@@ -12,7 +12,7 @@ from lsprotocol import types
 
 from monitlint.model import ControlFile, Span
 from monitlint.server import convert, navigation
-from monitlint.server.positions import from_utf16, line_of, word_at
+from monitlint.server.positions import char_index, line_of, word_at
 from monitlint.server.workspace import Document
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def _at(ls: MonitServer, uri: str, position: types.Position) -> tuple[Document, 
     if doc is None or doc.large:
         return None
     line = position.line + 1
-    column = from_utf16(line_of(doc.lines, line), position.character) + 1
+    column = char_index(line_of(doc.lines, line), position.character) + 1
     model = doc.result.parse.config if doc.result is not None and doc.result.parse is not None else None
     return doc, model, line, column
 

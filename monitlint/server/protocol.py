@@ -202,6 +202,13 @@ def create_server() -> MonitServer:
     """A server with every feature registered."""
     server = MonitServer()
 
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: MonitServer, params: types.InitializedParams) -> None:
+        from monitlint.server.positions import use_encoding
+
+        # pygls takes the client's preferred encoding (UTF-8 for some): count columns in it.
+        use_encoding(str(ls.server_capabilities.position_encoding or "utf-16"))
+
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: MonitServer, params: types.DidOpenTextDocumentParams) -> None:
         if ls.sync(params.text_document.uri) is not None:

@@ -13,10 +13,20 @@ pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp is not install
 from lsprotocol import types  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
 
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "monitlint", "server"])
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "monitlint", "server"]))
+
+@pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
-    """An initialised session with the server (capabilities of a Neovim client); shut down after the test."""
+    """An initialised session (VS Code's capabilities: positions in UTF-16); shut down after the test."""
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("visual-studio-code")))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def utf8_client(lsp_client: LanguageClient) -> AsyncIterator[None]:
+    """A session with Neovim 0.11's capabilities, which prefer positions in UTF-8."""
     await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("neovim")))
     yield
     await lsp_client.shutdown_session()

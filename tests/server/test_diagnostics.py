@@ -80,6 +80,18 @@ async def test_tabs_and_non_ascii_columns_are_utf16(client: LanguageClient, tmp_
 
 
 @pytest.mark.asyncio
+async def test_columns_are_utf8_when_the_client_prefers_it(utf8_client: LanguageClient, tmp_path: Path) -> None:
+    text = (
+        'check process w with pidfile /run/w.pid\n\tstart program = "/bin/w" with timeout 5 seconds\n'
+        '\tstop program = "/bin/w" with timeout 5 seconds\n\tdepends on n\u00e9ant\n'
+    )
+    uri = open_document(utf8_client, tmp_path / "monitrc", text)
+    found = _by_code(await diagnostics_for(utf8_client, uri))
+    start = len(b"\tdepends on ")
+    assert _range(found["MON202"]) == (3, start, 3, start + len("néant".encode()))
+
+
+@pytest.mark.asyncio
 async def test_duplicate_service_points_at_the_first(client: LanguageClient, tmp_path: Path) -> None:
     text = "check file a with path /etc/a\ncheck file A with path /etc/b\n"
     uri = open_document(client, tmp_path / "monitrc", text)

@@ -9,17 +9,17 @@ from pathlib import Path
 
 from monitlint.grammar.expect import expected_terminals, keywords_for
 from monitlint.server.actions import Edit, apply_edits
-from monitlint.server.positions import from_utf16, lsp_range, to_utf16, utf16_length
+from monitlint.server.positions import char_index, lsp_column, lsp_length, lsp_range
 from monitlint.server.workspace import Workspace
 
 
 def test_utf16_columns_count_astral_characters_twice() -> None:
     line = "\tn\u00e9ant \U0001d51e x"
-    assert to_utf16(line, 1) == 0
-    assert to_utf16(line, len("\tnéant ") + 1) == len("\tnéant ")
-    assert to_utf16(line, len("\tnéant 𝔞 ") + 1) == len("\tnéant ") + 3
-    assert from_utf16(line, len("\tnéant ") + 3) == len("\tnéant 𝔞 ")
-    assert to_utf16(line, len(line) + 3) == utf16_length(line) + 2  # past the end of the line: counted on
+    assert lsp_column(line, 1) == 0
+    assert lsp_column(line, len("\tnéant ") + 1) == len("\tnéant ")
+    assert lsp_column(line, len("\tnéant 𝔞 ") + 1) == len("\tnéant ") + 3
+    assert char_index(line, len("\tnéant ") + 3) == len("\tnéant 𝔞 ")
+    assert lsp_column(line, len(line) + 3) == lsp_length(line) + 2  # past the end of the line: counted on
     assert lsp_range(["ab"], 1, 1, 1, 3) == (0, 0, 0, 2)
 
 
@@ -60,3 +60,17 @@ def test_server_without_the_extra_is_a_one_line_error(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "install monitlint[server]" in proc.stderr
+
+
+def test_columns_follow_a_negotiated_utf8_encoding() -> None:
+    from monitlint.server.positions import use_encoding
+
+    line = "\tn\u00e9ant \U0001d51e x"
+    try:
+        use_encoding("utf-8")
+        assert lsp_column(line, len("\tnéant 𝔞 ") + 1) == len("\tnéant 𝔞 ".encode())
+        assert char_index(line, len("\tnéant ".encode())) == len("\tnéant ")
+        use_encoding("utf-32")
+        assert lsp_column(line, len("\tnéant 𝔞 ") + 1) == len("\tnéant 𝔞 ")
+    finally:
+        use_encoding("utf-16")
