@@ -163,13 +163,11 @@ class MonitServer(LanguageServer):
         return await loop.run_in_executor(self.executor, function, *args)
 
     def _lint(self, uri: str) -> tuple[int | None, list[types.Diagnostic]] | None:
-        doc = self.document(uri)
+        path = self.path_of(uri)
+        doc = self.monit.refresh(path) if path is not None else None
         if doc is None:
             return None
-        version = doc.version
-        doc = self.monit.refresh(doc.path)
-        if doc is None:
-            return None
+        version = doc.version  # of the text just linted (a change may have come meanwhile: it is linted next)
         if doc.error is not None:
             return version, [
                 types.Diagnostic(

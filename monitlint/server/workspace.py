@@ -131,7 +131,8 @@ class Workspace:
             text = doc.text
         settings = self.settings_for(path)
         real = os.path.realpath(path)
-        overlay = {key: d.text for key, d in self.documents.items() if key != real}
+        # A copy first: the protocol thread may open a document meanwhile (list() of a dict is one step).
+        overlay = {key: d.text for key, d in list(self.documents.items()) if key != real}
         if text is not None:
             overlay[real] = text
         # One run's budgets, as `check` has; the parse builds a large model and creates no cycles: the
@@ -148,7 +149,7 @@ class Workspace:
         place): the findings by file path (a file without findings is there, with none)."""
         from monitlint.api import lint
 
-        overlay = {key: d.text for key, d in self.documents.items()}
+        overlay = {key: d.text for key, d in list(self.documents.items())}
         with self._lock, texts_in_place_of(overlay):
             report = lint([folder], self.settings_for, names=os.path.abspath)
         found: dict[str, list[Diagnostic]] = {os.path.abspath(path): [] for path in report.checked}
