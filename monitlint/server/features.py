@@ -6,6 +6,7 @@ Each reads the document's last lint (its model); a document past
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -37,28 +38,37 @@ def _at(ls: MonitServer, uri: str, position: types.Position) -> tuple[Document, 
     return doc, model, line, column
 
 
+def _locations(
+    ls: MonitServer,
+    uri: str,
+    position: types.Position,
+    find: Callable[[ControlFile, str, int, int], list[Span]],
+) -> list[types.Location] | None:
+    """The places ``find`` gives for the cursor, as LSP locations (None when there are none)."""
+    found = _at(ls, uri, position)
+    if found is None:
+        return None
+    doc, model, line, column = found
+    if model is None:
+        return None
+    return [convert.to_location(span, ls.lines_of) for span in find(model, doc.path, line, column)] or None
+
+
 def register(server: MonitServer) -> None:
     """Register definition, references, symbols, hover and completion on ``server``."""
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: MonitServer, params: types.DefinitionParams) -> list[types.Location] | None:
-        found = _at(ls, params.text_document.uri, params.position)
-        if found is None or found[1] is None:
-            return None
-        doc, model, line, column = found
-        assert model is not None
-        spans = navigation.definition(model, doc.path, line, column)
-        return [convert.to_location(span, ls.lines_of) for span in spans] or None
+        return _locations(ls, params.text_document.uri, params.position, navigation.definition)
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     def references(ls: MonitServer, params: types.ReferenceParams) -> list[types.Location] | None:
-        found = _at(ls, params.text_document.uri, params.position)
-        if found is None or found[1] is None:
-            return None
-        doc, model, line, column = found
-        assert model is not None
-        spans = navigation.references(model, doc.path, line, column, params.context.include_declaration)
-        return [convert.to_location(span, ls.lines_of) for span in spans] or None
+        declaration = params.context.include_declaration
+
+        def find(model: ControlFile, path: str, line: int, column: int) -> list[Span]:
+            return navigation.references(model, path, line, column, declaration)
+
+        return _locations(ls, params.text_document.uri, params.position, find)
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(ls: MonitServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
