@@ -54,6 +54,34 @@ def _locations(
     return [convert.to_location(span, ls.lines_of) for span in find(model, doc.path, line, column)] or None
 
 
+def _hierarchical_symbols(ls: MonitServer) -> bool:
+    """Whether the client takes the outline as a tree (``DocumentSymbol``) rather than a flat list."""
+    document = ls.client_capabilities.text_document
+    symbols = document.document_symbol if document is not None else None
+    return bool(symbols is not None and symbols.hierarchical_document_symbol_support)
+
+
+def _flat(outline: list[navigation.Symbol], uri: str, doc: Document) -> list[types.SymbolInformation]:
+    """The outline as a flat list, each entry naming its container (for clients without the tree)."""
+    flat: list[types.SymbolInformation] = []
+
+    def add(symbol: navigation.Symbol, container: str | None) -> None:
+        flat.append(
+            types.SymbolInformation(
+                name=symbol.name or "?",
+                kind=_SYMBOL_KIND[symbol.kind],
+                location=types.Location(uri, convert.to_range(symbol.span, doc.lines)),
+                container_name=container,
+            )
+        )
+        for child in symbol.children:
+            add(child, symbol.name)
+
+    for symbol in outline:
+        add(symbol, None)
+    return flat
+
+
 def register(server: MonitServer) -> None:
     """Register definition, references, symbols, hover and completion on ``server``."""
 
@@ -71,7 +99,9 @@ def register(server: MonitServer) -> None:
         return _locations(ls, params.text_document.uri, params.position, find)
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    def document_symbol(ls: MonitServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
+    def document_symbol(
+        ls: MonitServer, params: types.DocumentSymbolParams
+    ) -> list[types.DocumentSymbol] | list[types.SymbolInformation] | None:
         doc = ls.document(params.text_document.uri)
         if doc is None or doc.large or doc.result is None or doc.result.parse is None:
             return None
@@ -86,7 +116,10 @@ def register(server: MonitServer) -> None:
                 children=[convert_symbol(child) for child in symbol.children] or None,
             )
 
-        return [convert_symbol(s) for s in navigation.outline(doc.result.parse.config, doc.path)]
+        outline = navigation.outline(doc.result.parse.config, doc.path)
+        if not _hierarchical_symbols(ls):
+            return _flat(outline, params.text_document.uri, doc)
+        return [convert_symbol(s) for s in outline]
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: MonitServer, params: types.HoverParams) -> types.Hover | None:

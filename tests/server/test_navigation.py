@@ -149,3 +149,19 @@ async def test_a_huge_document_gets_diagnostics_only(client: LanguageClient, tmp
         types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri))
     )
     assert not symbols
+
+
+@pytest.mark.asyncio
+async def test_a_client_without_the_tree_gets_a_flat_outline(bare_client: LanguageClient, tmp_path: Path) -> None:
+    _main, web, text = _workspace(tmp_path)
+    uri = open_document(bare_client, web, text)
+    await diagnostics_for(bare_client, uri)
+    symbols = await bare_client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri))
+    )
+    assert symbols is not None
+    assert [(s.name, getattr(s, "container_name", None)) for s in symbols] == [
+        ("check file", None),
+        ("web", "check file"),
+        ("changed checksum", "web"),
+    ]
