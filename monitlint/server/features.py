@@ -87,10 +87,12 @@ def register(server: MonitServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: MonitServer, params: types.DefinitionParams) -> list[types.Location] | None:
+        """Where the service named at the cursor is defined, or the files of the include there."""
         return _locations(ls, params.text_document.uri, params.position, navigation.definition)
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     def references(ls: MonitServer, params: types.ReferenceParams) -> list[types.Location] | None:
+        """Every `depends on` naming the service at the cursor (and its definitions if asked)."""
         declaration = params.context.include_declaration
 
         def find(model: ControlFile, path: str, line: int, column: int) -> list[Span]:
@@ -102,6 +104,7 @@ def register(server: MonitServer) -> None:
     def document_symbol(
         ls: MonitServer, params: types.DocumentSymbolParams
     ) -> list[types.DocumentSymbol] | list[types.SymbolInformation] | None:
+        """The outline: settings, and services by type with their tests."""
         doc = ls.document(params.text_document.uri)
         if doc is None or doc.large or doc.result is None or doc.result.parse is None:
             return None
@@ -123,6 +126,7 @@ def register(server: MonitServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: MonitServer, params: types.HoverParams) -> types.Hover | None:
+        """What Monit does with the keyword at the cursor, or the documentation of the rule named there."""
         from monitlint.server.hover import keyword_hover, rule_hover
 
         found = _at(ls, params.text_document.uri, params.position)
@@ -142,6 +146,7 @@ def register(server: MonitServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[" ", ","]))
     def completion(ls: MonitServer, params: types.CompletionParams) -> types.CompletionList | None:
+        """The keywords Monit accepts at the cursor, or service names after `depends on`."""
         from monitlint.server.completion import completions
 
         found = _at(ls, params.text_document.uri, params.position)

@@ -202,6 +202,7 @@ def create_server() -> MonitServer:
 
     @server.feature(types.INITIALIZED)
     def initialized(ls: MonitServer, params: types.InitializedParams) -> None:
+        """Count columns in the position encoding the session settled on."""
         from monitlint.server.positions import use_encoding
 
         # pygls takes the client's preferred encoding (UTF-8 for some): count columns in it.
@@ -209,22 +210,26 @@ def create_server() -> MonitServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: MonitServer, params: types.DidOpenTextDocumentParams) -> None:
+        """Take the document's text and lint it at once."""
         if ls.sync(params.text_document.uri) is not None:
             ls.schedule(params.text_document.uri, at_once=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: MonitServer, params: types.DidChangeTextDocumentParams) -> None:
+        """Take the new text; lint it soon, and the other open documents when typing pauses."""
         if ls.sync(params.text_document.uri) is not None:
             ls.schedule(params.text_document.uri)
             ls.schedule_others(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(ls: MonitServer, params: types.DidSaveTextDocumentParams) -> None:
+        """Lint at once (a configuration or include may have changed on disk too)."""
         if ls.sync(params.text_document.uri) is not None:
             ls.schedule(params.text_document.uri, at_once=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: MonitServer, params: types.DidCloseTextDocumentParams) -> None:
+        """Forget the document, clear its diagnostics; the others now read the file on disk."""
         path = ls.path_of(params.text_document.uri)
         if path is not None:
             ls.monit.close(path)
@@ -238,6 +243,7 @@ def create_server() -> MonitServer:
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
     )
     async def code_action(ls: MonitServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        """The verified quick fixes for the findings in the requested range."""
         from monitlint.server.fixes import code_actions
 
         doc = ls.document(params.text_document.uri)
