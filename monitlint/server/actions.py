@@ -97,8 +97,10 @@ _SAFE_ARGUMENT = re.compile(r"^[A-Za-z0-9_./@%+=:,-]+$")
 
 def stop_program_skeleton(request: FixRequest) -> Iterable[Fix]:
     """For MON101: a ``stop program`` line in the service's block, after its start program."""
+    from monitlint.linter.rules import mon101_missing_stop_program as missing_stop
+
     diag = request.diagnostic
-    if diag.rule != "missing-stop-program" or request.model is None or diag.service is None:
+    if diag.code != missing_stop.CODE or request.model is None or diag.service is None:
         return
     service = next(
         (

@@ -78,18 +78,28 @@ _CYCLE = re.compile(r"^dependency cycle: (?P<loop>.*)$")
 
 def related_places(diag: Diagnostic, model: ControlFile, lines_of: LinesOf) -> list[types.DiagnosticRelatedInformation]:
     """The other places a finding involves: the first definition of a duplicate name, each step of a cycle."""
+    from monitlint.linter.rules import (
+        mon201_duplicate_service_name as duplicate,
+    )
+    from monitlint.linter.rules import (
+        mon202_unknown_dependency as unknown,
+    )
+    from monitlint.linter.rules import (
+        mon203_dependency_cycle as cycle,
+    )
+
     places: list[tuple[Span, str]] = []
-    if diag.rule == "duplicate-service-name" and diag.service is not None:
+    if diag.code == duplicate.CODE and diag.service is not None:
         key = diag.service.lower()
         for service in model.services:
             if service.name.lower() == key and service.name_span != diag.span:
                 places.append((service.name_span, f"'{service.name}' is defined here too"))
                 break
-    elif diag.rule == "dependency-cycle":
+    elif diag.code == cycle.CODE:
         match = _CYCLE.match(diag.message)
         if match is not None:
             places.extend(_cycle_steps(match["loop"].split(" -> "), model))
-    elif diag.rule == "unknown-dependency" and diag.hint and diag.hint.startswith("did you mean '"):
+    elif diag.code == unknown.CODE and diag.hint and diag.hint.startswith("did you mean '"):
         close = diag.hint[len("did you mean '") :].rstrip("'?")
         target = find_service(model, close)
         if target is not None:

@@ -20,10 +20,10 @@ if TYPE_CHECKING:
     from monitlint.server.protocol import MonitServer
 
 _SYMBOL_KIND = {
-    "setting": types.SymbolKind.Property,
-    "service type": types.SymbolKind.Namespace,
-    "service": types.SymbolKind.Class,
-    "test": types.SymbolKind.Event,
+    navigation.OutlineKind.SETTING: types.SymbolKind.Property,
+    navigation.OutlineKind.SERVICE_TYPE: types.SymbolKind.Namespace,
+    navigation.OutlineKind.SERVICE: types.SymbolKind.Class,
+    navigation.OutlineKind.TEST: types.SymbolKind.Event,
 }
 
 

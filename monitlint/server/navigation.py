@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from enum import Enum
 from functools import lru_cache
 
 from monitlint.model import ControlFile, Include, Name, Service, Setting, Span
@@ -88,13 +89,22 @@ def references(model: ControlFile, path: str, line: int, column: int, declaratio
     return found
 
 
+class OutlineKind(Enum):
+    """What an outline entry is."""
+
+    SETTING = "setting"
+    SERVICE_TYPE = "service type"  # the services of one type, grouped
+    SERVICE = "service"
+    TEST = "test"
+
+
 @record(frozen=True)
 class Symbol:
     """An outline entry: a setting, a service (with its tests as children), or a test."""
 
     name: str
     detail: str
-    kind: str  # "setting", "service type", "test"
+    kind: OutlineKind
     span: Span
     selection: Span
     children: tuple[Symbol, ...] = ()
@@ -113,21 +123,23 @@ def outline(model: ControlFile, path: str) -> list[Symbol]:
         end = service.end if service.end is not None and in_file(service.end, path) else service.span
         whole = Span(service.span.path, service.span.line, service.span.column, end.end_line, end.end_column)
         tests = tuple(
-            Symbol(test.condition or str(test.kind), str(test.kind), "test", test.span, test.span)
+            Symbol(test.condition or str(test.kind), str(test.kind), OutlineKind.TEST, test.span, test.span)
             for test in service.tests
             if in_file(test.span, path)
         )
         by_type.setdefault(str(service.type), []).append(
-            Symbol(service.name, f"check {service.type}", "service", whole, service.name_span, tests)
+            Symbol(service.name, f"check {service.type}", OutlineKind.SERVICE, whole, service.name_span, tests)
         )
     for kind, services in by_type.items():
         first, last = services[0].span, services[-1].span
         group = Span(first.path, first.line, first.column, last.end_line, last.end_column)
         symbols.append(
-            Symbol(f"check {kind}", f"{len(services)} service(s)", "service type", group, first, tuple(services))
+            Symbol(
+                f"check {kind}", f"{len(services)} service(s)", OutlineKind.SERVICE_TYPE, group, first, tuple(services)
+            )
         )
     return symbols
 
 
 def _setting_symbol(setting: Setting) -> Symbol:
-    return Symbol(f"set {setting.kind}", "setting", "setting", setting.span, setting.span)
+    return Symbol(f"set {setting.kind}", "setting", OutlineKind.SETTING, setting.span, setting.span)
