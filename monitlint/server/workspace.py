@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import field
+from typing import Any
 
 from monitlint.diagnostics import Diagnostic
 from monitlint.files.source import SourceError, SourceFile, read_source, texts_in_place_of
@@ -61,6 +63,8 @@ class Workspace:
         self.documents: dict[str, Document] = {}  # by real path
         self._configs: dict[str | None, _LoadedConfig] = {}
         self._lock = threading.Lock()
+        self.reuse_parses = True  # keep the parses of unchanged included files (see grammar.parser.include_parse_cache)
+        self._parse_cache: dict[tuple[object, ...], Any] = {}
         self.messages: list[str] = []  # one-line warnings for the user (an unreadable configuration), each once
         self._said: set[str] = set()
 
@@ -137,12 +141,18 @@ class Workspace:
             overlay[real] = text
         # One run's budgets, as `check` has; the parse builds a large model and creates no cycles: the
         # collector would only re-scan it.
-        with self._lock, texts_in_place_of(overlay), budgets.run(), gc_paused():
+        with self._lock, texts_in_place_of(overlay), budgets.run(), gc_paused(), self._parses():
             # A fresh context each time: the entrypoints are parsed with the current texts.  The unit
             # names the file (its text comes through the overlay), so it takes the very path `check`
             # takes for the saved file: in an entrypoint's context, a block fragment, or a whole file.
             context = EngineContext(settings, in_entrypoint_context=True)
             return lint_unit(Unit(path), context)
+
+    def _parses(self) -> AbstractContextManager[None]:
+        """The parses of included files kept from one lint to the next (only the changed ones are parsed again)."""
+        from monitlint.grammar.parser import include_parse_cache
+
+        return include_parse_cache(self._parse_cache) if self.reuse_parses else nullcontext()
 
     def lint_tree(self, folder: str) -> dict[str, list[Diagnostic]]:
         """Every Monit file below ``folder`` linted as ``check FOLDER`` would (open documents' texts in

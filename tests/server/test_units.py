@@ -74,3 +74,37 @@ def test_columns_follow_a_negotiated_utf8_encoding() -> None:
         assert lsp_column(line, len("\tnéant 𝔞 ") + 1) == len("\tnéant 𝔞 ")
     finally:
         use_encoding("utf-16")
+
+
+def test_kept_parses_give_the_same_findings_and_follow_changes(tmp_path: Path) -> None:
+    """Reusing the parses of unchanged included files changes no finding, and a changed file is parsed again."""
+    confd = tmp_path / "conf.d"
+    confd.mkdir()
+    (tmp_path / ".monitlint.toml").write_text('[tool.monitlint]\nentrypoints = ["monitrc"]\n')
+    (tmp_path / "monitrc").write_text(f"set daemon 30\ninclude {confd}/*\ncheck file t with path /t\n  depends on s3\n")
+    for index in range(12):
+        (confd / f"s{index:02d}").write_text(f"check file s{index} with path /s{index}\n  depends on s{index + 1}\n")
+    (confd / "s05").write_text("check process x with pidfile /x\n  if cpu > 5 then restart\n  if foo bar\n")
+    (confd / "s07").write_text(f"check file n with path /n\ninclude {tmp_path}/nested\n")
+    (tmp_path / "nested").write_text("  depends on s1\n")
+    edited = confd / "s03"
+
+    def findings(reuse: bool, workspace: Workspace | None = None) -> tuple[Workspace, list[dict[str, object]]]:
+        workspace = workspace or Workspace()
+        workspace.reuse_parses = reuse
+        workspace.open(str(edited), "check file s3 with path /s3\n  depends on nowhere\n")
+        found = [
+            d.to_dict()
+            for path in (edited, confd / "s05", confd / "s11", tmp_path / "monitrc", tmp_path / "nested")
+            for d in workspace.lint(str(path)).diagnostics
+        ]
+        return workspace, found
+
+    kept, first = findings(True)
+    assert first == findings(False)[1]
+    assert {d["code"] for d in first} >= {"MON001", "MON202"}
+    assert kept._parse_cache  # the included files' parses are kept
+    assert findings(True, kept)[1] == first  # answered from the kept parses
+    (tmp_path / "nested").write_text("  depends on nothing_here\n")  # a file a kept parse included
+    _, again = findings(True, kept)
+    assert again == findings(False)[1] != first
