@@ -560,6 +560,22 @@ def parse(path: str, output_format: str, root: str | None, stdin_filename: str |
     sys.exit(EXIT_FINDINGS if result.problems else EXIT_OK)
 
 
+@cli.command()
+def server() -> None:
+    """Run the language server (LSP over standard input and output) for editors.
+
+    Needs the server extra: pip install 'monitlint[server]'.
+    """
+    try:
+        from monitlint.server.protocol import run
+    except ImportError:
+        _error("the language server needs pygls: install monitlint[server] (pip install 'monitlint[server]')")
+        sys.exit(EXIT_ERROR)
+    run()
+    # pygls closed standard output on `exit`: leave now, without the CLI's flush of it.
+    os._exit(EXIT_OK)
+
+
 def main() -> None:
     """Entry point: run the CLI, then leave without the interpreter's teardown."""
     # A short-lived process that builds a large, cycle-free model: the cyclic collector

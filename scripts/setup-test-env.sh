@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the test suite needs on a fresh Debian/Ubuntu machine:
 # Debian's `monit` package (the differential and provider tests run the real
-# executable), Debian's `puppet` package (tests/integrations runs `puppet apply`)
+# executable), Debian's `puppet` package (tests/integrations runs `puppet apply`),
+# Debian's `neovim` (tests/server drives the language server with its LSP client)
 # and a virtualenv in .venv with monitlint and its test tools (ansible-core among
 # them). Idempotent: a second run installs nothing and takes a few seconds.
 set -euo pipefail
@@ -14,6 +15,10 @@ fi
 if ! command -v puppet >/dev/null 2>&1 && [ ! -x /usr/bin/puppet ]; then
     missing+=(puppet)
 fi
+# Neovim's built-in LSP client drives `monitlint server` end to end (tests/server/test_neovim.py)
+if ! command -v nvim >/dev/null 2>&1; then
+    missing+=(neovim)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "setup: installing Debian's ${missing[*]} package(s)" >&2
@@ -24,7 +29,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
         echo "setup: the monit executable is missing: run 'sudo apt-get install monit' first" >&2
         exit 1
     else
-        echo "setup: puppet is missing: run 'sudo apt-get install puppet' (tests/integrations skip without it, and fail in CI)" >&2
+        echo "setup: ${missing[*]} missing: run 'sudo apt-get install ${missing[*]}' (their tests skip without them, and fail in CI)" >&2
     fi
 fi
 

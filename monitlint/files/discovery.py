@@ -169,7 +169,11 @@ def classify(path: str, relative_path: str) -> str | None:
 def _head(path: str) -> str | None:
     """The first bytes of a file as text (a NUL byte kept), read safely (never blocking); None if unreadable."""
     from monitlint.files.safe_fs import open_regular, read_fd_bounded
+    from monitlint.files.source import text_in_place
 
+    in_place = text_in_place(path)  # an editor's unsaved buffer
+    if in_place is not None:
+        return in_place[:_HEAD_BYTES]
     try:
         fd = open_regular(path)
     except OSError:

@@ -7,6 +7,8 @@ import codecs
 import os
 import re
 import stat
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import field
 
 from monitlint.files.safe_fs import UnsafeFile, open_regular, read_fd_bounded
@@ -18,6 +20,38 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 # Where a suppression comment may begin (linter/suppressions.py reads `#\s*monitlint\s*:` in a comment).
 _DIRECTIVE_START = re.compile(r"#\s*monitlint\s*:", re.IGNORECASE)
+
+
+# Texts read in place of files on disk, by real path: the one seam for what is not yet saved (the text
+# of standard input with --stdin-filename, the open documents of an editor's language server).
+_IN_PLACE: dict[str, str] = {}
+
+
+@contextmanager
+def texts_in_place_of(texts: Mapping[str, str]) -> Iterator[None]:
+    """While active, reading a file whose real path is a key of ``texts`` gives that text instead.
+
+    Every read of a control file goes through :func:`read_source` (a main file, an entrypoint, an
+    include), so an unsaved buffer is seen everywhere the file is.  Nested uses stack; not thread-safe
+    (the callers lint one thing at a time).
+    """
+    saved = dict(_IN_PLACE)
+    _IN_PLACE.update(texts)
+    try:
+        yield
+    finally:
+        _IN_PLACE.clear()
+        _IN_PLACE.update(saved)
+
+
+def text_in_place(path: str, real: str | None = None) -> str | None:
+    """The text read in place of ``path`` (see :func:`texts_in_place_of`), None when the disk is read.
+
+    ``real``: the path's real path when the caller has it (a realpath is a system call per component).
+    """
+    if not _IN_PLACE:
+        return None
+    return _IN_PLACE.get(real if real is not None else os.path.realpath(path))
 
 
 class SourceError(Exception):
@@ -96,7 +130,7 @@ def decode_text(data: bytes, display: str) -> str:
     return data.decode("utf-8", "monitlint-bytes")
 
 
-def read_source(path: str, display: str | None = None) -> SourceFile:
+def read_source(path: str, display: str | None = None, real: str | None = None) -> SourceFile:
     """Read a control file, refusing directories, devices, FIFOs, huge and binary files.
 
     The read goes through :mod:`monitlint.files.safe_fs`: it never blocks (a FIFO or a
@@ -104,6 +138,11 @@ def read_source(path: str, display: str | None = None) -> SourceFile:
     ``MAX_FILE_BYTES`` (a symlink to ``/dev/zero`` is refused, not read).
     """
     shown = display if display is not None else path
+    in_place = text_in_place(path, real)
+    if in_place is not None:
+        if len(in_place) > MAX_FILE_BYTES:  # the same bound as for the file on disk
+            raise SourceError(f"{shown}: too large (over {MAX_FILE_BYTES} characters)")
+        return SourceFile(shown, in_place)
     try:
         fd = open_regular(path)
     except IsADirectoryError:

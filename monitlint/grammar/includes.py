@@ -24,7 +24,14 @@ from dataclasses import field
 
 from monitlint.diagnostics import Problem, ProblemKind
 from monitlint.files.safe_fs import open_regular, read_fd_bounded
-from monitlint.files.source import BinarySourceError, SourceError, SourceFile, read_source
+from monitlint.files.source import (
+    BinarySourceError,
+    SourceError,
+    SourceFile,
+    read_source,
+    text_in_place,
+    texts_in_place_of,
+)
 from monitlint.grammar.include_glob import checked_trees, expand_include, resolve_pattern
 from monitlint.grammar.include_root import outside_hint
 from monitlint.grammar.keywords import STATEMENT_STARTS
@@ -40,23 +47,14 @@ SPLIT_MIN_BYTES = 256 * 1024  # below this, parsing apart costs more than it sav
 FIRST_TOKEN_WINDOW = 4096
 
 
-# Text read in place of a file on disk, by real path (standard input linted in its entrypoint's context).
-_TEXT_IN_PLACE: dict[str, str] = {}
-
-
 @contextmanager
 def text_in_place_of(real_path: str, text: str) -> Iterator[None]:
-    """While active, an include of ``real_path`` reads ``text`` instead of the file (``check --stdin-filename``)."""
-    _TEXT_IN_PLACE[real_path] = text
-    try:
+    """While active, an include of ``real_path`` reads ``text`` instead of the file (``check --stdin-filename``).
+
+    The seam is :func:`monitlint.files.source.texts_in_place_of` (every read goes through ``read_source``).
+    """
+    with texts_in_place_of({real_path: text}):
         yield
-    finally:
-        _TEXT_IN_PLACE.pop(real_path, None)
-
-
-def text_in_place(real_path: str) -> str | None:
-    """The text read in place of the file ``real_path`` (see :func:`text_in_place_of`), or None."""
-    return _TEXT_IN_PLACE.get(real_path)
 
 
 def _span(request: IncludeRequest) -> Span:
@@ -107,18 +105,22 @@ class SplitInclude:
 
 def _first_item(path: str) -> Token | None:
     """The first token of a file when it starts a statement; None when it does not (or may not)."""
-    try:
-        # Never a plain open(): a committed `conf.d/zz -> /dev/stderr` would block this read forever.
-        fd = open_regular(path)
-    except OSError:
-        return None
-    try:
-        head = read_fd_bounded(fd, FIRST_TOKEN_WINDOW)[:FIRST_TOKEN_WINDOW]
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    text = head.decode("utf-8", "replace")
+    in_place = text_in_place(path)  # an editor's unsaved buffer is what will be read
+    if in_place is not None:
+        text = in_place[:FIRST_TOKEN_WINDOW]
+    else:
+        try:
+            # Never a plain open(): a committed `conf.d/zz -> /dev/stderr` would block this read forever.
+            fd = open_regular(path)
+        except OSError:
+            return None
+        try:
+            head = read_fd_bounded(fd, FIRST_TOKEN_WINDOW)[:FIRST_TOKEN_WINDOW]
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        text = head.decode("utf-8", "replace")
     first = next(Scanner(SourceFile(path, text)).scan(), None)
     if first is None or type(first) is IncludeRequest or first.type not in STATEMENT_STARTS:  # type: ignore[union-attr]
         return None
@@ -138,6 +140,9 @@ class IncludeExpander:
     includes: list[Include] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     split_includes: bool = False
+    split_min_bytes: int = (
+        SPLIT_MIN_BYTES  # a smaller include is read in order (0: any, see parser.include_parse_cache)
+    )
     trees: list[str] | None = None  # the real folders includes may read from (see checked_trees)
     # The run's budget (files, bytes and tokens spliced, folder visits), shared by every file it lints.
     budget: ExpansionBudget = field(default_factory=lambda: budgets.current().expansion)
@@ -222,7 +227,7 @@ class IncludeExpander:
             if not stat.S_ISREG(info.st_mode):  # a device or FIFO is reported when read in order, never probed
                 return None
             sizes.append(info.st_size)
-        if len(files) < 2 or sum(sizes) < SPLIT_MIN_BYTES:
+        if len(files) < 2 or sum(sizes) < self.split_min_bytes:
             return None
         firsts: list[Token] = []
         for path in files:
@@ -308,7 +313,7 @@ class IncludeExpander:
             self._report_spent(request)
             return None
         try:
-            source = SourceFile(path, _TEXT_IN_PLACE[real]) if real in _TEXT_IN_PLACE else read_source(path)
+            source = read_source(path, real=real)
         except SourceError as exc:
             kind, hint = _unreadable_include_consequence(path, exc)
             self._report(kind, f"cannot include file: {exc}", request, hint)

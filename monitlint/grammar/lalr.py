@@ -263,6 +263,14 @@ class Parser:
         names = self.tables.symbols
         return {name for name in map(names.__getitem__, self.tables.actions[state]) if name.isupper() or name == "$END"}
 
+    def expected_after(self, tokens: Sequence[Token]) -> set[str] | None:
+        """The terminals acceptable after ``tokens`` (a statement's beginning), None if they do not parse."""
+        states = [self.tables.start]
+        symbols = self.symbols(tokens)
+        if self._run(states, symbols, tokens, None) < len(symbols) or states[-1] < 0:
+            return None
+        return self.expected(states[-1])
+
     def symbols(self, tokens: Sequence[Token]) -> list[int]:
         """The tokens' symbol numbers (-1 for a type the grammar does not know: refused where it stands)."""
         return list(map(self._number.__getitem__, map(_TYPE_OF, tokens)))

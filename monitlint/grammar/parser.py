@@ -14,12 +14,15 @@ from __future__ import annotations
 import functools
 import operator
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import field
+from typing import Any
 
 from monitlint.diagnostics import Problem, ProblemKind
-from monitlint.files.source import SourceFile, read_source
-from monitlint.grammar.includes import IncludeExpander, SplitInclude, text_in_place
+from monitlint.files.source import SourceError, SourceFile, read_source
+from monitlint.grammar.includes import SPLIT_MIN_BYTES, IncludeExpander, SplitInclude
 from monitlint.grammar.keywords import BLOCK_STATEMENT_STARTS, SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
 from monitlint.grammar.lalr import ParseFailure, Parser, load_tables
 from monitlint.grammar.messages import TOP_LEVEL_WORDS, did_you_mean, syntax_message
@@ -63,11 +66,10 @@ def parse_file(path: str, root: str | None = None, runner: Runner | None = None)
     :class:`monitlint.files.source.SourceError` when the file itself cannot be read; problems with
     included files are findings.
     """
-    real = os.path.realpath(path)
-    # A text read in place of this file (`check --diff` linting its fixes in memory) is read for it here too.
-    text = text_in_place(real)
-    source = read_source(path) if text is None else SourceFile(path, text)
-    return parse_source(source, real, root, runner)
+    # read_source gives a text read in place of the file (files/source.py's one seam: `check --diff`
+    # linting its fixes in memory, an editor's unsaved buffer) instead of the disk.
+    source = read_source(path)
+    return parse_source(source, os.path.realpath(path), root, runner)
 
 
 def parse_text(text: str, path: str = "<stdin>", root: str | None = None) -> ParseResult:
@@ -83,12 +85,82 @@ def parse_source(
         return _parse_source(source, real_path, root, runner)
 
 
+# Include groups parsed before, by what they read (see include_parse_cache); None: no cache.
+_GROUP_CACHE: ContextVar[dict[tuple[object, ...], ParseResult] | None] = ContextVar(
+    "monitlint_include_parse_cache", default=None
+)
+MAX_CACHED_GROUPS = 20_000
+
+
+@contextmanager
+def include_parse_cache(cache: dict[tuple[object, ...], ParseResult]) -> Iterator[None]:
+    """While active, the files of a main file's include are parsed one by one and kept in ``cache``.
+
+    For a long-running caller that lints the same configuration again and again with one file
+    changed (an editor's language server): a file whose text (and the texts of what it includes)
+    is unchanged is not scanned and parsed again.  The parses are the ones a large include gets
+    (each file parsed apart, merged in reading order: the same model and problems).
+    """
+    token = _GROUP_CACHE.set(cache)
+    try:
+        yield
+    finally:
+        _GROUP_CACHE.reset(token)
+
+
+def _each_file(weights: Sequence[int], group: Callable[[int, int], Any]) -> list[Any]:
+    """A runner that parses every file of an include on its own, in order."""
+    return [group(index, index + 1) for index in range(len(weights))]
+
+
+def _cached_group(
+    cache: dict[tuple[object, ...], ParseResult],
+    split: SplitInclude,
+    index: int,
+    main_path: str,
+    main_real: str,
+    root: str | None,
+) -> ParseResult:
+    """File ``index`` of ``split``, parsed, or its parse from ``cache`` when nothing it read has changed."""
+    path = split.files[index]
+    follower = split.first_tokens[index + 1] if index + 1 < len(split.files) else split.following
+    try:
+        text = read_source(path).text
+    except SourceError:
+        return parse_include_group(split, index, index + 1, main_path, main_real, root)
+    place = None if follower is None else (follower.type, str(follower), follower.line, follower.column)
+    key = (main_path, main_real, root, path, text, place)
+    found = cache.get(key)
+    if found is not None and all(_unchanged(p, source.text) for p, source in found.sources.items() if p != path):
+        return found
+    found = parse_include_group(split, index, index + 1, main_path, main_real, root)
+    if len(cache) >= MAX_CACHED_GROUPS:
+        cache.clear()
+    cache[key] = found
+    return found
+
+
+def _unchanged(path: str, text: str) -> bool:
+    """Whether ``path`` still reads as ``text`` (a file a cached file includes)."""
+    try:
+        return read_source(path).text == text
+    except SourceError:
+        return False
+
+
 def _parse_source(source: SourceFile, real_path: str, root: str | None, runner: Runner | None) -> ParseResult:
-    expander = IncludeExpander(root=root, split_includes=runner is not None)
+    cache = _GROUP_CACHE.get()
+    if cache is not None and runner is None:
+        runner = _each_file
+    expander = IncludeExpander(
+        root=root, split_includes=runner is not None, split_min_bytes=0 if cache is not None else SPLIT_MIN_BYTES
+    )
     result = ParseResult(ControlFile(path=source.path))
 
     def parse_split(split: SplitInclude) -> None:
         def group(first: int, stop: int) -> ParseResult:
+            if cache is not None and runner is _each_file:
+                return _cached_group(cache, split, first, source.path, real_path, root)
             return parse_include_group(split, first, stop, source.path, real_path, root)
 
         assert runner is not None  # the expander splits only when there is one
