@@ -149,9 +149,31 @@ def _block_indent(lines: Sequence[str], service: Service) -> str:
     return "  "
 
 
-# Every quick-fix provider, in the order their fixes are offered.  (--fix's edits attached to findings, from
-# branch i26b, are one more provider here: a function yielding a Fix per edit of the finding.)
-PROVIDERS: list[Provider] = [stop_program_skeleton, suppression_comment]
+def rule_fix(request: FixRequest) -> Iterable[Fix]:
+    """The rule's own safe fix, the one `check --fix` makes (MON107, MON404, MON504), when it edits only this file.
+
+    Needs the parse the finding came from (``extra["parse"]``): a rule's fix reads the model it was found in.
+    """
+    from monitlint.grammar.parser import ParseResult
+    from monitlint.linter.catalog import find_rule
+    from monitlint.linter.context import LintContext
+
+    diag = request.diagnostic
+    rule = find_rule(diag.code)
+    parsed = request.extra.get("parse")
+    if rule is None or rule.fix is None or not isinstance(parsed, ParseResult):
+        return
+    made = rule.fix(LintContext.of(parsed), diag)
+    if made is None or any(edit.span.path != diag.span.path for edit in made.edits):
+        return
+    edits = tuple(
+        Edit(e.span.line, e.span.column, e.span.end_line, e.span.end_column, e.replacement) for e in made.edits
+    )
+    yield Fix(f"Fix: {rule.fix_summary or rule.name}", diag, edits, preferred=True)
+
+
+# Every quick-fix provider, in the order their fixes are offered.
+PROVIDERS: list[Provider] = [rule_fix, stop_program_skeleton, suppression_comment]
 
 
 def proposals(request: FixRequest, providers: Sequence[Provider] = PROVIDERS) -> list[Fix]:

@@ -37,7 +37,8 @@ async def code_actions(ls: MonitServer, doc: Document, params: types.CodeActionP
     proposed: list[actions.Fix] = []
     for diag in before:
         if _in_range(diag, params.range):
-            proposed.extend(actions.proposals(actions.FixRequest(path, doc.lines, diag, model)))
+            request = actions.FixRequest(path, doc.lines, diag, model, {"parse": doc.result.parse})
+            proposed.extend(actions.proposals(request))
     loop = asyncio.get_running_loop()
     found: list[types.CodeAction] = []
     for fix in proposed[:MAX_CHECKED_FIXES]:

@@ -198,3 +198,29 @@ async def test_binary_text_and_unreadable_include_do_not_end_the_server(client: 
     # Still serving.
     uri3 = open_document(client, tmp_path / "again", NO_STOP)
     assert "MON101" in _by_code(await diagnostics_for(client, uri3))
+
+
+NO_TIMEOUT = (
+    "check process web with pidfile /run/web.pid\n"
+    '  start program = "/usr/bin/web start"\n'
+    '  stop program = "/usr/bin/web stop" with timeout 10 seconds\n'
+)
+
+
+@pytest.mark.asyncio
+async def test_code_action_offers_the_rules_own_fix(client: LanguageClient, tmp_path: Path) -> None:
+    """MON107's `check --fix` fix is a preferred quick fix, and applying it clears the finding."""
+    uri = open_document(client, tmp_path / "monitrc", NO_TIMEOUT)
+    mon107 = _by_code(await diagnostics_for(client, uri))["MON107"]
+    offered = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=mon107.range,
+            context=types.CodeActionContext(diagnostics=[mon107]),
+        )
+    )
+    assert offered is not None
+    [fix] = [a for a in offered if isinstance(a, types.CodeAction) and a.title.startswith("Fix: ")]
+    assert fix.is_preferred and fix.edit is not None and fix.edit.changes is not None
+    fixed = apply(NO_TIMEOUT, list(fix.edit.changes[uri]))
+    assert '  start program = "/usr/bin/web start" with timeout 30 seconds\n' in fixed

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from monitlint.grammar.expect import expected_terminals, keywords_for
-from monitlint.server.actions import Edit, apply_edits
+from monitlint.server.actions import Edit, FixRequest, apply_edits, rule_fix
 from monitlint.server.positions import char_index, lsp_column, lsp_length, lsp_range
 from monitlint.server.workspace import Workspace
 
@@ -108,3 +108,24 @@ def test_kept_parses_give_the_same_findings_and_follow_changes(tmp_path: Path) -
     (tmp_path / "nested").write_text("  depends on nothing_here\n")  # a file a kept parse included
     _, again = findings(True, kept)
     assert again == findings(False)[1] != first
+
+
+def test_a_rules_own_fix_is_a_quick_fix() -> None:
+    """MON107's `--fix` (Monit's default timeout made explicit) is offered as an edit of the line."""
+    from monitlint.grammar.parser import parse_text
+    from monitlint.linter.catalog import find_rule
+    from monitlint.linter.context import LintContext
+
+    text = (
+        "check process app with pidfile /run/app.pid\n"
+        '  start program = "/bin/app start"\n'
+        '  stop program = "/bin/app stop" with timeout 9 seconds\n'
+    )
+    parsed = parse_text(text, "/tmp/monitrc")
+    rule = find_rule("MON107")
+    assert rule is not None
+    [finding] = list(rule.check(LintContext.of(parsed), rule))
+    [fix] = rule_fix(FixRequest("/tmp/monitrc", text.split("\n"), finding, parsed.config, {"parse": parsed}))
+    assert fix.preferred
+    assert 'start program = "/bin/app start" with timeout 30 seconds\n' in apply_edits(text, fix.edits)
+    assert list(rule_fix(FixRequest("/tmp/monitrc", text.split("\n"), finding, parsed.config))) == []
