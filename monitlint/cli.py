@@ -109,7 +109,9 @@ class _Configs:
         fail_on: str | None,
         host: bool = False,
         root: str | None = None,
+        targets: tuple[tuple[int, int], ...] = (),
     ) -> None:
+        self.targets = targets
         self.host = host
         self.root = root
         self.config_file = config_file
@@ -156,6 +158,7 @@ class _Configs:
                 select=self.select,
                 ignore=self.ignore,
                 fail_on=Severity.parse(self.fail_on) if self.fail_on else None,
+                targets=self.targets or None,
             )
         except ConfigError as exc:
             _error(str(exc))
@@ -229,6 +232,13 @@ class _Configs:
     "users, groups, programs, PEM/CA files, htpasswd and pattern files, log folders (rules MON6xx). "
     "In a git or hg checkout without --root, only files inside the checkout are looked at.",
 )
+@click.option(
+    "--target-version",
+    "target_versions",
+    multiple=True,
+    help="Monit release(s) to lint for, 5.26 to 5.35 (repeat or comma-separate for a fleet) "
+    "[default: the configuration's target-version(s), else 5.33].",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
 def check(
     paths: tuple[str, ...],
@@ -247,6 +257,7 @@ def check(
     jobs: int | None,
     skip_non_monit: bool,
     host: bool,
+    target_versions: tuple[str, ...],
     verbose: bool,
 ) -> None:
     """Check control files and report problems with their location.
@@ -273,6 +284,7 @@ def check(
         fail_on,
         host,
         root,
+        _target_versions(target_versions),
     )
     inputs: list[Any] = []
     unreadable: list[tuple[str, str]] = []  # standard input that could not be read, reported as a file would be
@@ -444,3 +456,14 @@ def _dispatch() -> None:
     except Exception as exc:  # never a traceback for users
         _error(f"{type(exc).__name__}: {exc} (please report this)", "internal error")
         sys.exit(EXIT_ERROR)
+
+
+def _target_versions(items: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """``--target-version`` values as releases; a usage error for one monitlint does not know."""
+    from monitlint.monit_versions import TargetVersionError, parse_targets
+
+    try:
+        return parse_targets(items)
+    except TargetVersionError as exc:
+        _usage_error(f"--target-version: {exc}")
+        raise AssertionError("unreachable") from None

@@ -140,6 +140,7 @@ _LIMIT_NAMES = {
     "STOPTIMEOUT": "stopTimeout",
     "STARTTIMEOUT": "startTimeout",
     "RESTARTTIMEOUT": "restartTimeout",
+    "EXECTIMEOUT": "execTimeout",
 }
 
 

@@ -200,11 +200,16 @@ class ModelBuilder:
 
     def action_exec(self, children: list[Any]) -> Action:
         program = _program(children)
-        repeat = None
+        repeat = timeout = None
         for i, child in enumerate(children):
             if isinstance(child, Token) and child.type == "REPEAT":
                 repeat = int(children[i + 2])
-        return Action(ActionKind.EXEC, span_of(children), program=program, repeat_every=repeat)
+            elif isinstance(child, Token) and child.type == "TIMEOUT":
+                timeout = int(children[i + 1])
+        return Action(ActionKind.EXEC, span_of(children), program=program, repeat_every=repeat, timeout=timeout)
+
+    def action_ignore(self, children: list[Any]) -> Action:
+        return self._action(ActionKind.IGNORE, children)
 
     def outcome(self, children: list[Any]) -> Outcome:
         rate = children[0] if isinstance(children[0], Rate) else None

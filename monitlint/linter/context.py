@@ -31,6 +31,8 @@ class LintContext:
     comments: list[Comment] = field(default_factory=list)
     # Per file: (line, end line, is a block) of every statement, for the scopes of suppression comments.
     statements: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
+    # The Monit releases linted for (RuleSelection.targets): what they refuse is reported.
+    targets: tuple[tuple[int, int], ...] = ((5, 33),)
 
     @cached_property
     def host(self) -> HostView | None:
@@ -48,9 +50,17 @@ class LintContext:
         )
 
     @classmethod
-    def of(cls, parsed: ParseResult, config: Config | None = None, complete: bool = True) -> LintContext:
-        """The context of a parsed control file."""
-        return cls(parsed.config, parsed.sources, config or Config(), complete, parsed.comments, parsed.statements)
+    def of(
+        cls,
+        parsed: ParseResult,
+        config: Config | None = None,
+        complete: bool = True,
+        targets: tuple[tuple[int, int], ...] = ((5, 33),),
+    ) -> LintContext:
+        """The context of a parsed control file, linted for the ``targets`` releases."""
+        return cls(
+            parsed.config, parsed.sources, config or Config(), complete, parsed.comments, parsed.statements, targets
+        )
 
     @classmethod
     def from_text(

@@ -44,6 +44,7 @@ class ActionKind(StrEnum):
     UNMONITOR = "unmonitor"
     EXEC = "exec"
     TIMEOUT = "timeout"
+    IGNORE = "ignore"  # 5.34: do nothing (in an `else` branch, no recovery alert)
 
 
 @record(slots=True)
@@ -54,6 +55,7 @@ class Action:
     span: Span
     program: Program | None = None  # exec only
     repeat_every: int | None = None  # exec only: "repeat every N cycles"
+    timeout: int | None = None  # exec only (5.34): "timeout N seconds"
 
 
 @record(slots=True)

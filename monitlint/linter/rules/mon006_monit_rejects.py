@@ -60,13 +60,12 @@ from monitlint.linter.monit_checks import (
     test_refusals,
 )
 from monitlint.linter.registry import Rule
+from monitlint.linter.version_gates import GateKind, gate_findings
 from monitlint.model import (
-    AllowUser,
     ChecksumTest,
     ConnectionTest,
     ContentTest,
     DaemonSetting,
-    HttpdSetting,
     LinkState,
     LinkTest,
     LogSetting,
@@ -94,7 +93,8 @@ COST = 8
 # Monit refuses such a file: no selection, ignore, severity or suppression comment turns this off.
 ALWAYS_ON = True
 
-FACILITIES = {f"log_local{i}" for i in range(8)} | {"log_daemon"}
+# `log_user` (Monit 5.34 and later) is judged by the version gates (monitlint.linter.version_gates).
+FACILITIES = {f"log_local{i}" for i in range(8)} | {"log_daemon", "log_user"}
 
 
 # `total ... in last N unit`: Monit keeps 60 minutes and 24 hours of history.
@@ -226,6 +226,15 @@ def _regex_problems(test: ConnectionTest) -> Iterator[str]:
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report each value Monit would refuse, with Monit's reason."""
+    yield from _checks(ctx, rule)
+    # Values only some releases refuse (a poll time over a year from 5.35, a password over 64
+    # characters until 5.33 …): reported when a target release refuses them.
+    for found in gate_findings(ctx.model, ctx.targets):
+        if found.kind is GateKind.VALUE:
+            yield rule.diagnostic(found.message, found.span, service=found.service, hint=found.hint)
+
+
+def _checks(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     config = ctx.model
     daemons = [s for s in config.settings if isinstance(s, DaemonSetting)]
     # The last `set daemon` is the poll time; Monit only refuses 0 (a number read as negative passes).
@@ -237,16 +246,12 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
             hint="write the seconds between two check cycles, e.g. `set daemon 30`",
         )
     for setting in config.settings:
-        if isinstance(setting, LogSetting) and setting.facility is not None:
-            if setting.facility.lower() not in FACILITIES:
-                yield rule.diagnostic(
-                    f"invalid syslog facility '{setting.facility}' (use log_local0 to log_local7 or log_daemon)",
-                    setting.span,
-                )
-        elif isinstance(setting, HttpdSetting):
-            for allow in setting.allow:
-                if isinstance(allow, AllowUser) and len(allow.password) > 64:
-                    yield rule.diagnostic(f"the password of user '{allow.user}' is over 64 characters", allow.span)
+        facility = setting.facility if isinstance(setting, LogSetting) else None
+        if facility is not None and facility.lower() not in FACILITIES:
+            yield rule.diagnostic(
+                f"invalid syslog facility '{facility}' (use log_local0 to log_local7 or log_daemon)",
+                setting.span,
+            )
     for service in config.services:
         if service.name.startswith("/"):
             yield rule.diagnostic(
@@ -263,7 +268,11 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
                 service.span,
                 service=service.name,
             )
-        if service.type is ServiceType.PROGRAM and not kinds & {TestKind.STATUS, TestKind.PROGRAM_CONTENT}:
+        if service.type is ServiceType.PROGRAM and not kinds & {
+            TestKind.STATUS,
+            TestKind.PROGRAM_CONTENT,
+            TestKind.CONTENT_CHANGED,
+        }:
             yield rule.diagnostic(
                 f"'check program {service.name}' is incomplete: add a status or content test",
                 service.span,
