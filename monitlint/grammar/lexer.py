@@ -47,18 +47,22 @@ _WORD = re.compile(rf"{_W}+")
 _NUMBER = re.compile(r"[0-9]+\Z")
 _REAL = re.compile(r"[0-9]+\.[0-9]+\Z")
 _IPV6 = re.compile(r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|[0-9]{1,3}(?:\.[0-9]{1,3}){3})?(?:/[0-9]{1,3})?")
-_I = re.IGNORECASE
+# Flex folds the case of ASCII letters only: `checK` with a Kelvin sign, `ſystem` with a long s are
+# plain words to Monit (Python's IGNORECASE alone would fold them to `check` and `system`).
+_I = re.IGNORECASE | re.ASCII
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 # Composite lexemes: a keyword followed by more text on the same line.
 _CHECK = re.compile(
-    r"check(?:[ \t]+(filesystem|file|fifo|device|directory|host|network|system|process(?=[ \t])|program(?=[ \t])))?",
+    r"check(?:[ \t]+(filesystem|file|fifo|device|directory|host|network|system|process(?=[ \t])|program))?",
     _I,
 )
+# Blanks are l.l's {ws}, [ \r\t], where Monit's rule uses {ws}.
 # Possessive blanks (*+): with two optional runs of blanks side by side, a failed match
 # would otherwise try every split of a long run of blanks (quadratic; 100 KB took minutes).
-_METHOD = re.compile(r"(start|stop|restart)[ \t]*+(?:program[ \t]*+)?(?:=[ \t]*+)?\"", _I)
-_EXEC = re.compile(r"(?:exec|execute)[ \t]*\"", _I)
-_PATH_ARGS = re.compile(r"path[ \t]*\"", _I)
+_METHOD = re.compile(r"(start|stop|restart)[ \r\t]*+(?:program[ \r\t]*+)?(?:=[ \r\t]*+)?\"", _I)
+_EXEC = re.compile(r"(?:exec|execute)[ \r\t]*\"", _I)
+_PATH_ARGS = re.compile(r"path[ \r\t]*\"", _I)
 _DEPENDS = re.compile(r"depends?[ \t]+(?:on[ \t]*)?", _I)
 _GROUP = re.compile(r"group[ \t]+", _I)
 _NOT_EVERY = re.compile(r"not +every", _I)
@@ -73,7 +77,7 @@ _CPU_STATE = re.compile(r"cpu *+(?:usage)*+ *+\( *+([a-z]*+) *+\)", _I)
 _TOTAL = re.compile(r"total ?(cpu|memory|mem)", _I)
 _SERVICE_TIME = re.compile(r"service ?time", _I)
 _TIME_UNIT = re.compile(r"(access|change|modification|modify) (timestamp|time)", _I)
-_CRON = re.compile(r"[\"'][ \t]*([0-9,*\-]+(?:[ \t]+[0-9,*\-]+){4})[ \t]*[\"']")
+_CRON = re.compile(r"[\"'][ \r\t]*([0-9,*\-]+(?:[ \r\t]+[0-9,*\-]+){4})[ \r\t]*[\"']")
 # Monit's scanner (src/l.l) in the HTTP_HEADER state, its rules in its order.
 _HEADER_RULES = (
     ("skip", re.compile(r"[ \r\t;,()]+")),
@@ -325,7 +329,7 @@ class Scanner:
                     add(self._overflow(size_, pos))
                     break
                 word = text[pos:end]
-                lower = word.lower()
+                lower = word.lower() if word.isascii() else word.translate(_ASCII_LOWER)
                 type_ = _WORD_CLASS.get(lower)  # a keyword's type, _NOISE, _COMPOSITE or None
                 if type_ is None and lower.startswith("cpuusage"):  # `cpuusage(user)`: l.l's cpu[ ]*(usage)*
                     type_ = _COMPOSITE
