@@ -28,13 +28,6 @@ REFUSED = {"MON001", "MON006"}
 # each is listed in docs/target-versions.md ("not gated yet").
 NOT_GATED = {
     "process_read": "`if read` without `disk` (5.27): the model does not keep the missing word",
-    "ssl_version_list": "`version: auto -sslv2` (5.27): the model does not keep the version list",
-    "ssl_two_versions": "two `version:` values (5.27): the model does not keep the version list",
-    "mysqls": "protocol mysqls (5.27)",
-    "mysql_rsakey": "mysql rsakey checksum (5.27)",
-    "mysql_long_user": "a mysql username over 16 characters (refused by 5.26)",
-    "pgsql_credentials": "pgsql username/password/database (5.28)",
-    "else_action": "`else ACTION` without `if succeeded` (5.28): the model does not keep which form",
     "hostgroups": "mmonit `hostgroups [ … ]` (5.34): needs the scanner's HOSTGROUP start condition",
     "start_eq_noblank": 'start program ="…" without a blank (5.33): a scanner difference',
 }

@@ -67,6 +67,7 @@ class Outcome:
     action: Action
     span: Span
     recovery: bool
+    bare: bool = False  # `else ACTION`, without `if succeeded|failed … then` (Monit 5.28 and later)
 
 
 def token_span(first: Token, last: Token | None = None) -> Span:

@@ -550,6 +550,7 @@ def build(kind: TestKind, read: Reader, children: list[Any]) -> Test:
         test.rate, test.action = outcome.rate, outcome.action
     if recovery is not None:
         test.else_rate, test.else_action = recovery.rate, recovery.action
+        test.else_bare = recovery.bare
     return test
 
 

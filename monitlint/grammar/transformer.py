@@ -217,7 +217,7 @@ class ModelBuilder:
 
     def recovery(self, children: list[Any]) -> Outcome:
         rate = next((c for c in children if isinstance(c, Rate)), None)
-        return Outcome(rate, children[-1], span_of(children), recovery=True)
+        return Outcome(rate, children[-1], span_of(children), recovery=True, bare=len(children) == 2)
 
     fail_recovery = recovery
 

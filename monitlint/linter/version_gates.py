@@ -27,9 +27,13 @@ from monitlint.model import (
     LinkTest,
     LogSetting,
     MailServerSetting,
+    MMonitSetting,
     PingTest,
+    Protocol,
     ResourceTest,
     Span,
+    SslOptions,
+    SslSetting,
     Subject,
     Test,
     TestKind,
@@ -116,6 +120,28 @@ GATES: dict[str, Gate] = {
     "program_content": _g(
         "program `if content = …`", (5, 28), None, S, "p.y: programmatch; 5.27.2 refuses, 5.31.0 accepts"
     ),
+    "mysqls": _g("`protocol mysqls`", (5, 27), None, S, "p.y 5.27: PROTOCOL MYSQLS; 5.26.0 refuses"),
+    "mysql_rsakey": _g("mysql `rsakey checksum`", (5, 27), None, S, "p.y 5.27: RSAKEY CHECKSUM; 5.26.0 refuses"),
+    "mysql_long_user": _g(
+        "a mysql username over 16 characters", (5, 27), None, V, "p.y 5.26: 'Username too long'; dropped in 5.27"
+    ),
+    "ssl_version_list": _g(
+        "several TLS versions or `-tlsvN` in one `version:`", (5, 27), None, S, "p.y 5.27: sslversionlist"
+    ),
+    "pgsql_credentials": _g(
+        "pgsql `username`/`password`/`database`",
+        (5, 29),
+        None,
+        S,
+        "p.y: postgresqllist; 5.27.2 refuses",
+    ),
+    "bare_else": _g(
+        "`else ACTION` (without `if succeeded … then`)",
+        (5, 28),
+        None,
+        S,
+        "p.y: ELSE action2; 5.27.2 refuses",
+    ),
     "content_changed": _g("program `if content [not] changed`", (5, 34), None, S, "p.y 5.34: addoutputchange"),
     "hardlink": _g("`if hardlink` / `if changed hardlink`", (5, 34), None, S, "p.y 5.34: HARDLINK"),
     "exec_timeout": _g("`exec … timeout N seconds`", (5, 34), None, S, "p.y 5.34: exectimeout"),
@@ -153,9 +179,32 @@ _ONE_YEAR = 31556952
 _INT_MAX = 2147483647
 
 
+def _ssl_uses(options: SslOptions | None, versions: Sequence[str] = ()) -> Iterator[str]:
+    """5.26 took one version per `version:` and knew no `-tlsvN`."""
+    written = [*(options.versions if options is not None else ()), *versions]
+    if len(written) > 1 or any(v.startswith("-") for v in written):
+        yield "ssl_version_list"
+
+
+def _protocol_uses(protocol: Protocol | None) -> Iterator[str]:
+    if protocol is None:
+        return
+    if protocol.name == "mysqls":
+        yield "mysqls"
+    if protocol.name in ("mysql", "mysqls"):
+        if protocol.rsakey is not None:
+            yield "mysql_rsakey"
+        if protocol.username is not None and len(protocol.username) > 16:
+            yield "mysql_long_user"
+    if protocol.name == "pgsql" and (protocol.username or protocol.password or protocol.database):
+        yield "pgsql_credentials"
+
+
 def _uses(test: Test) -> Iterator[str]:
     """The gate keys a test uses."""
     kind = test.kind
+    if test.else_bare and not getattr(test, "succeeded", False) and kind is not TestKind.LINK:
+        yield "bare_else"
     if kind in (TestKind.FILEDESCRIPTORS, TestKind.TOTAL_FILEDESCRIPTORS):
         yield "filedescriptors"
     elif kind is TestKind.HARDLINK:
@@ -173,6 +222,9 @@ def _uses(test: Test) -> Iterator[str]:
             yield "succeeded"
         if test.response_time is not None:
             yield "ping_response_time" if isinstance(test, PingTest) else "response_time"
+    if isinstance(test, ConnectionTest):
+        yield from _protocol_uses(test.protocol)
+        yield from _ssl_uses(test.ssl)
     for action in (test.action, test.else_action):
         if action is None:
             continue
@@ -189,7 +241,16 @@ def _uses_in(model: ControlFile) -> Iterator[tuple[str, Span, str | None]]:
     for setting in model.settings:
         if isinstance(setting, DaemonSetting) and setting.interval > _ONE_YEAR:
             yield "daemon_over_a_year", setting.span, None
-        elif isinstance(setting, HttpdSetting):
+        elif isinstance(setting, SslSetting):
+            for key in _ssl_uses(setting.options):
+                yield key, setting.span, None
+        elif isinstance(setting, (MailServerSetting, MMonitSetting)):
+            for server in setting.servers:
+                for key in _ssl_uses(server.ssl, server.ssl_versions):
+                    yield key, server.span, None
+        if isinstance(setting, HttpdSetting):
+            for key in _ssl_uses(setting.ssl):
+                yield key, setting.span, None
             if setting.read_only or (setting.unixsocket is not None and setting.unixsocket.read_only):
                 yield "httpd_read_only", setting.span, None
             for allow in setting.allow:

@@ -72,6 +72,7 @@ class Test:
     rate: Rate | None = None
     else_action: Action | None = None
     else_rate: Rate | None = None
+    else_bare: bool = False  # `else ACTION` without `if succeeded … then` (Monit 5.28 and later)
 
 
 @record(slots=True)
