@@ -135,3 +135,31 @@ def test_cli_option(tmp_path: Path) -> None:
     assert old.exit_code == 1 and "Debian 11's 5.27.2 refuses it" in old.stdout
     bad = run_cli("check", "--isolated", "--target-version", "4.0", str(control))
     assert bad.exit_code == 2 and "unknown Monit target version" in bad.stderr
+
+
+@pytest.mark.parametrize("release", JUDGED)
+def test_provider_lints_for_the_monit_it_drives(release: str, monit_binaries: dict[str, Judge], tmp_path: Path) -> None:
+    """`monitlint service` (MonitProvider) lints for the release its `monit -V` reports."""
+    from monitlint.provider.monit_cli import monit_release
+    from monitlint.provider.provider import MonitProvider
+
+    judge = monit_binaries[release]
+    assert monit_release(str(judge.path)) == parse_target(judge.minor)
+    control = tmp_path / "monitrc"
+    control.write_text("set daemon 30\n")
+    control.chmod(0o600)
+    provider = MonitProvider(str(control), monit=str(judge.path))
+    assert provider.config is not None
+    assert provider.config.target_versions == (parse_target(judge.minor),)
+
+
+def test_provider_gate_refuses_what_its_monit_lacks(monit_binaries: dict[str, Judge], tmp_path: Path) -> None:
+    """The gate in front of a 5.27 daemon blocks on `if link up` as on a syntax error; in front of 5.33 it passes."""
+    from monitlint.provider.control_file import gate_all
+
+    control = tmp_path / "monitrc"
+    control.write_text("set daemon 30\ncheck network n with interface lo\n  if link up then alert\n")
+    control.chmod(0o600)
+    old = gate_all(str(control), Config(target_versions=((5, 27),)))
+    assert [d.code for d in old.syntax] == ["MON001"]
+    assert gate_all(str(control), Config(target_versions=((5, 33),))).syntax == []

@@ -56,6 +56,7 @@ Where Monit itself is blind, and what the provider does then:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import time
@@ -68,11 +69,12 @@ from monitlint.provider.errors import (
     EXIT_ENVIRONMENT,
     ControlFileError,
     DaemonUnavailable,
+    MonitNotInstalled,
     ProviderError,
     UnknownService,
 )
 from monitlint.provider.locking import lock_dir, registered_caller, service_lock
-from monitlint.provider.monit_cli import MonitCLI
+from monitlint.provider.monit_cli import MonitCLI, monit_release
 from monitlint.provider.names import check_service_name
 from monitlint.provider.results import (
     ACTIONS,
@@ -100,6 +102,17 @@ from monitlint.provider.view import ProcessTable, ProcessView
 POLL_INTERVAL = 0.3
 
 
+def _for_release(config: Config | None, cli: MonitCLI) -> Config | None:
+    """The configuration linting for the release of the `monit` this provider drives (`monit -V`)."""
+    try:
+        release = monit_release(cli.executable())
+    except MonitNotInstalled:
+        return config  # reported by the first call that needs the executable
+    if release is None:
+        return config
+    return dataclasses.replace(config or Config(), target_versions=(release,))
+
+
 class MonitProvider:
     """Start, stop, restart, monitor and unmonitor Monit services, safely."""
 
@@ -118,6 +131,7 @@ class MonitProvider:
         self.control_file = locate_control_file(control_file or os.environ.get("MONITLINT_CONTROL_FILE") or None)
         self.config = config  # the monitlint configuration the caller named; never one discovered
         self.cli = MonitCLI(monit, self.control_file)
+        self.config = _for_release(config, self.cli)
         self.clock = Clock(timeout)
         self.daemon = Daemon(self.cli, self.control_file, self.clock, poll_interval)
         self.table = ProcessTable(self.cli.executable)
