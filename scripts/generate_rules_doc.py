@@ -80,6 +80,8 @@ def _rule_section(rule: Rule) -> list[str]:
     if len({severity for _kind, severity in rule.kinds}) > 1:  # the severity depends on the case
         cases = ", ".join(f"`{kind.value}`: **{severity}**" for kind, severity in rule.kinds)
         out.append(f"- Severity by case: {cases}")
+    if "Monit versions" not in sections:
+        out.append("- Monit versions: the same for every target release, 5.26 to 5.35")
     if rule.always_on:
         out.append(
             "- Cannot be turned off: Monit itself refuses such a file, so no selection, ignore list, "

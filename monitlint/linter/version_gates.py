@@ -304,3 +304,16 @@ def syntax_problems(model: ControlFile, targets: Sequence[Version]) -> list[Prob
         for f in gate_findings(model, targets)
         if f.kind is GateKind.SYNTAX
     ]
+
+
+def doc_section(kind: GateKind) -> str:
+    """The "Monit versions" section of a rule's documentation: each gated form of ``kind`` and its releases."""
+    lines = [
+        "",
+        "Monit versions",
+        "    Checked for the target releases (`target-version(s)`, `--target-version`; default 5.33).",
+        "    What only some releases refuse is reported when a target refuses it:",
+        "",
+    ]
+    lines += [f"    - {gate.form}: {gate.since_text()}" for gate in GATES.values() if gate.kind is kind]
+    return "\n".join(lines) + "\n"

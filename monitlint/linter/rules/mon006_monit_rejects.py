@@ -14,7 +14,7 @@ What it detects
     ping test; a `check program` without a status or content test; a service name
     starting with `/`; a last `set daemon` of 0; a negative `repeat every`; a syslog
     facility Monit does not know; a ping size outside 8 to 1492 bytes; mixing
-    `link up` and `link down` tests; an httpd password over 64 characters.
+    `link up` and `link down` tests.
 
     In connection tests: `send`/`expect` after a `protocol` other than `default`
     (only the generic protocol talks that way); `method head` with a `content` or
@@ -60,7 +60,7 @@ from monitlint.linter.monit_checks import (
     test_refusals,
 )
 from monitlint.linter.registry import Rule
-from monitlint.linter.version_gates import GateKind, gate_findings
+from monitlint.linter.version_gates import GateKind, doc_section, gate_findings
 from monitlint.model import (
     ChecksumTest,
     ConnectionTest,
@@ -83,6 +83,9 @@ from monitlint.posix_regex import RegexBudgetSpent, posix_regex_error
 
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
+
+# The values only some Monit releases refuse, with their releases (docs/target-versions.md).
+__doc__ = (__doc__ or "") + doc_section(GateKind.VALUE)
 
 CODE = "MON006"
 NAME = "monit-rejects"
