@@ -28,7 +28,6 @@ REFUSED = {"MON001", "MON006"}
 # each is listed in docs/target-versions.md ("not gated yet").
 NOT_GATED = {
     "process_read": "`if read` without `disk` (5.27): the model does not keep the missing word",
-    "hostgroups": "mmonit `hostgroups [ … ]` (5.34): needs the scanner's HOSTGROUP start condition",
     "start_eq_noblank": 'start program ="…" without a blank (5.33): a scanner difference',
 }
 

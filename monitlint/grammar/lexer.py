@@ -66,7 +66,8 @@ _PATH_ARGS = re.compile(r"path[ \r\t]*\"", _I)
 _DEPENDS = re.compile(r"depends?[ \t]+(?:on[ \t]*)?", _I)
 _GROUP = re.compile(r"group[ \t]+", _I)
 _NOT_EVERY = re.compile(r"not +every", _I)
-_HTTP_HEADERS = re.compile(r"http headers(?=[ \t\r])", _I)  # l.l: "http headers"{ws}, no newline
+_HTTP_HEADERS = re.compile(r"http headers(?=[ \t\r])", _I)
+_HOSTGROUPS = re.compile(r"hostgroups[ \r\t]+", _I)  # l.l 5.34: "hostgroups"{ws}
 _ADDRESS_HDR = re.compile(r"(from|reply-to):[ \t]*", _I)
 _SUBJECT = re.compile(r"subject:[^}\n]*", _I)
 _MESSAGE = re.compile(r"message:[^}]*", _I)
@@ -85,6 +86,16 @@ _HEADER_RULES = (
     ("skip", re.compile(r"\n")),
     ("name", re.compile(r"[^\t\r\n,\[\]:]+(?=:)")),
     ("value", re.compile(r":(?:[ \r\t]*\"[^\"]+\"|[ \r\t]*'[^']+'|[^\r\n\],:]+)")),
+    ("end", re.compile(r"\]")),
+)
+
+# Monit 5.34's scanner (src/l.l) in the HOSTGROUP state, its rules in its order.
+_HOSTGROUP_RULES = (
+    ("skip", re.compile(r"[ \r\t;,()]+")),
+    ("skip", re.compile(r"\[")),
+    ("skip", re.compile(r"\n")),
+    ("name", re.compile(r"[^\r\n\[\] \t,]+")),
+    ("quoted", re.compile(r"[ \r\t]*(?:\"[^\"]+\"|'[^']+')")),
     ("end", re.compile(r"\]")),
 )
 
@@ -130,6 +141,7 @@ _COMPOSITE_LEADERS = frozenset(
         "every",
         "not",
         "http",
+        "hostgroups",
         "from",
         "reply-to",
         "subject",
@@ -519,6 +531,9 @@ class Scanner:
             m = _HTTP_HEADERS.match(text, pos)
             if m:
                 return self._http_headers(pos, m.end())
+            m = _HOSTGROUPS.match(text, pos)
+            if m and wlen == 10:
+                return self._hostgroups(pos, m.end())
             return None
         if first in "fr":
             m = _ADDRESS_HDR.match(text, pos)
@@ -897,6 +912,32 @@ class Scanner:
                 name_start = match.end()
             pos = match.end()
         tokens.append(self._error("invalid HTTP header list format: missing ']'", start, pos))
+        return tokens, pos
+
+    # -- <HOSTGROUP_COND>: `hostgroups [ Oslo, "Mail servers" ]` (Monit 5.34) ----------------------
+
+    def _hostgroups(self, start: int, pos: int) -> tuple[list[Token | IncludeRequest], int]:
+        """HOSTGROUP state: the longest of Monit's rules at each position (a tie to the first)."""
+        text = self.text
+        size = len(text)
+        tokens: list[Token | IncludeRequest] = [self._token("LSQB", "hostgroups", start, pos)]
+        while pos < size:
+            best, rule, match = 0, "", None
+            for kind, pattern in _HOSTGROUP_RULES:
+                m = pattern.match(text, pos)
+                if m is not None and m.end() - pos > best:
+                    best, rule, match = m.end() - pos, kind, m
+            if match is None:
+                return [*tokens, self._error("invalid hostgroup list format", pos, pos + 1)], pos + 1
+            if rule == "end":
+                tokens.append(self._token("RSQB", "]", pos, pos + 1))
+                return tokens, pos + 1
+            if rule in ("name", "quoted"):
+                name = match.group().lstrip(" \r\t")
+                if rule == "quoted":
+                    name = name[1:-1]
+                tokens.append(self._token("HOSTGROUPNAME", name, pos, match.end()))
+            pos = match.end()
         return tokens, pos
 
     # -- <INCLUDE>: the pattern after `include` ----------------------------------------------------

@@ -166,7 +166,7 @@ def _httpd(setting: HttpdSetting) -> Iterator[Refusal]:
         )
     socket_ = setting.unixsocket
     if socket_ is not None and socket_.permission is not None and socket_.permission.isdigit():
-        problem = _octal_problem(int(socket_.permission))
+        problem = octal_problem(int(socket_.permission))
         if problem is not None:
             reason = "Permission statements must have an octal value between 0 and 7777"
             yield Refusal(
@@ -176,7 +176,7 @@ def _httpd(setting: HttpdSetting) -> Iterator[Refusal]:
             )
 
 
-def _octal_problem(written: int) -> str | None:
+def octal_problem(written: int) -> str | None:
     """Why Monit's `check_perm()` refuses a number, '' for plainly not octal, None when fine.
 
     Monit reads the number as a 32-bit int, prints it in decimal and reads that back in octal.

@@ -27,6 +27,7 @@ from monitlint.model import (
     LinkTest,
     LogSetting,
     MailServerSetting,
+    MMonitServer,
     MMonitSetting,
     PingTest,
     Protocol,
@@ -146,6 +147,7 @@ GATES: dict[str, Gate] = {
     "hardlink": _g("`if hardlink` / `if changed hardlink`", (5, 34), None, S, "p.y 5.34: HARDLINK"),
     "exec_timeout": _g("`exec … timeout N seconds`", (5, 34), None, S, "p.y 5.34: exectimeout"),
     "ignore_action": _g("the `ignore` action", (5, 34), None, S, "p.y 5.34: action IGNORE"),
+    "hostgroups": _g("`set mmonit … hostgroups [ … ]`", (5, 34), None, S, "l.l 5.34: HOSTGROUP_COND"),
     "limit_exectimeout": _g("`set limits { exectimeout: … }`", (5, 34), None, S, "p.y 5.34: EXECTIMEOUT"),
     "daemon_over_a_year": _g(
         "a poll time over a year (31556952 s)", None, (5, 34), V, "p.y 5.35: 'Invalid Poll time seconds.'"
@@ -248,6 +250,8 @@ def _uses_in(model: ControlFile) -> Iterator[tuple[str, Span, str | None]]:
             for server in setting.servers:
                 for key in _ssl_uses(server.ssl, server.ssl_versions):
                     yield key, server.span, None
+                if isinstance(server, MMonitServer) and server.hostgroups:
+                    yield "hostgroups", server.span, None
         if isinstance(setting, HttpdSetting):
             for key in _ssl_uses(setting.ssl):
                 yield key, setting.span, None

@@ -46,7 +46,6 @@ Good
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -55,6 +54,7 @@ from monitlint.linter.helpers import monit_number
 from monitlint.linter.monit_checks import (
     Refusal,
     checksum_problem,
+    octal_problem,
     service_refusals,
     settings_refusals,
     test_refusals,
@@ -203,8 +203,11 @@ def _test_problems(test: Test) -> Iterator[str]:
             yield problem
     if isinstance(test, PermissionTest):
         mode = test.mode
-        if mode is not None and (not re.fullmatch(r"[0-7]+", mode) or int(mode, 8) > 0o7777):
-            yield f"permission {mode} must be an octal value between 0 and 7777"
+        # As `check_perm()`: the number read as a 32-bit int, printed in decimal, read back in octal
+        # (so 4294967296 is 0, which Monit accepts).
+        problem = octal_problem(int(mode)) if mode is not None and mode.isdigit() else None
+        if mode is not None and (not mode.isdigit() or problem is not None):
+            yield f"permission {mode} must be an octal value between 0 and 7777{problem or ''}"
     elif isinstance(test, ContentTest):
         problem = None if test.from_file else _regex_problem(test.pattern)
         if problem:
