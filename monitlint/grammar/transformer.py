@@ -105,6 +105,7 @@ _NODE_RULES = frozenset(
         "mailserver_hostname",
         "mailserver_option",
         "mailserver_timeout",
+        "mmonit_hostgroups",
         "mmonit_option",
         "mmonit_server",
         "mqtt_protocol",
