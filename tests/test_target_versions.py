@@ -26,10 +26,7 @@ REFUSED = {"MON001", "MON006"}
 
 # Differences found in Monit's sources and shown by the binaries that monitlint does not gate yet:
 # each is listed in docs/target-versions.md ("not gated yet").
-NOT_GATED = {
-    "process_read": "`if read` without `disk` (5.27): the model does not keep the missing word",
-    "start_eq_noblank": 'start program ="…" without a blank (5.33): a scanner difference',
-}
+NOT_GATED = {}
 
 
 def _refuses(text: str, targets: tuple[tuple[int, int], ...]) -> list[str]:

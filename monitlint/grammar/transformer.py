@@ -310,7 +310,13 @@ class ModelBuilder:
     # -- block statements --------------------------------------------------------
 
     def _method(self, key: str, children: list[Any]) -> Statement:
-        return Statement(key, _program(children))
+        program = _program(children)
+        head = children[0]
+        # The scanner strips the blanks between `=` and the quote from the token's text, not its span.
+        # (`program="…"` glued is a word `program=` to Monit before 5.33: accepted, another program.)
+        tight = head.endswith("=") and head.end_pos - head.start_pos == len(head)
+        program.tight_equals = tight and not head.lower().endswith("program=")
+        return Statement(key, program)
 
     def start_program(self, children: list[Any]) -> Statement:
         return self._method("start", children)

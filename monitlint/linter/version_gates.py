@@ -103,6 +103,9 @@ GATES: dict[str, Gate] = {
     "cpu_detail": _g(
         "`cpu (nice|hardirq|softirq|steal|guest|guestnice)`", (5, 27), None, S, "l.l 5.27: cpunice...; 5.26.0 refuses"
     ),
+    "process_read_write": _g(
+        "process `if read`/`if write` without `disk`", (5, 27), None, S, "p.y 5.27: resourceread READ; 5.26.0 refuses"
+    ),
     "link_up_down": _g(
         "`if link up` / `if link down`", (5, 28), None, S, "p.y: LINK UP/DOWN; 5.27.2 refuses, 5.31.0 accepts"
     ),
@@ -142,6 +145,9 @@ GATES: dict[str, Gate] = {
         None,
         S,
         "p.y: ELSE action2; 5.27.2 refuses",
+    ),
+    "tight_equals": _g(
+        '`start|stop|restart program ="…"` (no blank after `=`)', (5, 33), None, S, "l.l startarg; 5.31.0 refuses"
     ),
     "content_changed": _g("program `if content [not] changed`", (5, 34), None, S, "p.y 5.34: addoutputchange"),
     "hardlink": _g("`if hardlink` / `if changed hardlink`", (5, 34), None, S, "p.y 5.34: HARDLINK"),
@@ -217,8 +223,13 @@ def _uses(test: Test) -> Iterator[str]:
         yield "program_content"
     if isinstance(test, LinkTest) and test.state in (LinkState.UP, LinkState.DOWN):
         yield "link_up_down"
-    if isinstance(test, ResourceTest) and any(c.subject in _CPU_DETAIL for c in test.conditions):
-        yield "cpu_detail"
+    if isinstance(test, ResourceTest):
+        if any(c.subject in _CPU_DETAIL for c in test.conditions):
+            yield "cpu_detail"
+        if kind is TestKind.PROCESS_RESOURCE and any(
+            c.subject in (Subject.READ, Subject.WRITE) for c in test.conditions
+        ):
+            yield "process_read_write"
     if isinstance(test, (ConnectionTest, PingTest)):
         if test.succeeded:
             yield "succeeded"
@@ -276,6 +287,8 @@ def _uses_in(model: ControlFile) -> Iterator[tuple[str, Span, str | None]]:
         for program in (service.start, service.stop, service.restart):
             if program is not None and program.timeout is not None and program.timeout <= 0:
                 yield "timeout_zero", program.span, service.name
+            if program is not None and program.tight_equals:
+                yield "tight_equals", program.span, service.name
         for test in service.tests:
             for key in _uses(test):
                 yield key, test.span, service.name

@@ -24,6 +24,7 @@ class Program:
     uid: str | int | None = None
     gid: str | int | None = None
     timeout: int | None = None  # seconds, from "with timeout N seconds"
+    tight_equals: bool = False  # `start program ="…"`: no blank after `=` (Monit 5.33 and later)
 
 
 @record(slots=True)

@@ -214,8 +214,8 @@ def _test_problems(test: Test) -> Iterator[str]:
             yield problem
     elif isinstance(test, ConnectionTest):
         yield from _regex_problems(test)
-    elif isinstance(test, PingTest) and test.size is not None and not 8 <= test.size <= 1492:
-        yield f"ping size {test.size} is outside 8 to 1492 bytes"
+    elif isinstance(test, PingTest) and test.size is not None and not 8 <= monit_number(test.size) <= 1492:
+        yield f"ping size {test.size} is outside 8 to 1492 bytes" + _wrapped(test.size)
 
 
 def _regex_problems(test: ConnectionTest) -> Iterator[str]:
