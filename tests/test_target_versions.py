@@ -24,10 +24,6 @@ CASES = Path(__file__).parent / "data" / "target_versions"
 CASE_FILES = sorted(CASES.glob("*.monitrc"))
 REFUSED = {"MON001", "MON006"}
 
-# Differences found in Monit's sources and shown by the binaries that monitlint does not gate yet:
-# each is listed in docs/target-versions.md ("not gated yet").
-NOT_GATED = {}
-
 
 def _refuses(text: str, targets: tuple[tuple[int, int], ...]) -> list[str]:
     selection = RuleSelection.of(Config(), select=["MON001", "MON006"], targets=targets)
@@ -42,8 +38,6 @@ def test_target_version_agrees_with_that_release(
     case: Path, release: str, monit_binaries: dict[str, Judge], tmp_path: Path
 ) -> None:
     """monitlint --target-version X refuses a file exactly when Monit X's `monit -t` does."""
-    if case.stem in NOT_GATED:
-        pytest.xfail(f"not gated yet: {NOT_GATED[case.stem]}")
     judge = monit_binaries[release]
     text = case.read_text()
     verdict = monit_t(judge, text, tmp_path)

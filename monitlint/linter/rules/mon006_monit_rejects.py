@@ -122,13 +122,19 @@ def _rate_problem(rate: Rate | None) -> str | None:
 
 
 def _total_range_problem(test: TransferTest) -> str | None:
-    """``total … in last N unit`` is bounded by the history Monit keeps."""
+    """``total … in last N unit`` is bounded by the history Monit keeps (``addbandwidth()``).
+
+    Monit multiplies the count (a 32-bit int) by the unit's seconds as unsigned 32-bit numbers, then
+    compares the count itself as signed: 2147483649 minutes is accepted, 4294967295 is not.
+    """
     if not test.total or test.period_count is None or test.period_unit is None:
         return None
     number = monit_number(test.period_count)
     limit = TOTAL_RANGE_LIMITS.get(test.period_unit)
-    # Measured with monit 5.33: a count read as negative is refused too, except -2**31 (2147483648).
-    if limit is None or (number <= limit and (number >= 0 or number == -(2**31))):
+    if limit is None:
+        return None
+    seconds = {"minute": 60, "hour": 3600, "day": 86400}[test.period_unit]
+    if ((number & 0xFFFFFFFF) * seconds) & 0xFFFFFFFF <= 86400 and number <= limit:
         return None
     if test.period_unit == "minute":
         return f"the range of a total test is at most 60 minutes, not {test.period_count}" + _wrapped(test.period_count)
