@@ -1,6 +1,6 @@
 """Scanner corners from the differential fuzzer (issue 25), each judged by Debian's Monit 5.33 `monit -t`.
 
-monitlint must never crash on them and must report a syntax error (MON001) exactly where Monit does.
+monitlint must never crash on them and must report an error (MON001, MON006) exactly where Monit refuses.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from monitlint.selection import Settings
 from tests.monit_versions import DEBIAN_RELEASE, find_judges, monit_t
 
 HEAD = "set daemon 30\n"
+NET = "check network n with interface lo\n"
 CORNERS = {
     # Flex folds ASCII case only: these are service names (a process check), not check types.
     "long_s_system": "check \u017fystem with pidfile /run/x.pid\n",
@@ -31,17 +32,44 @@ CORNERS = {
     "cr_exec": 'check process p with pidfile /run/x.pid\n  if cpu > 1% then exec\r"/bin/true"\n',
     "cr_cron": 'check process p with pidfile /run/x.pid\n  every "* * * * *\r"\n',
     "cr_path": 'check program x path\r"/bin/true"\n  if status != 0 then alert\n',
+    # `check` and a newline: every l.l rule is check[ \t]+…, so Monit says syntax error.
+    "check_newline_name": "check\nfoo with pidfile /run/x.pid\n",
+    # An include quote never closed: l.l's [^ \t\r\n]+ takes it, quote and all; "Include failed", and on.
+    "include_unterminated": 'include "/nonexistent-monitlint\ncheck process p with pidfile /run/x.pid\n',
+    "include_unterminated_eof": 'include "/nonexistent-monitlint',
+    # A URL at the very end of the file; one followed by `then alert` without a newline.
+    "url_at_eof": "check host h with address 127.0.0.1\n  if failed url http://127.0.0.1/",
+    "url_eof_then": "check host h with address 127.0.0.1\n  if failed url http://127.0.0.1/ then alert",
+    # 32-bit wrap-arounds Monit accepts, and their neighbours it refuses.
+    "permission_wraps_to_0": "check file f with path /etc/hostname\n  if failed permission 4294967296 then alert\n",
+    "permission_wraps_negative": "check file f with path /etc/hostname\n  if failed permission 4294967295 then alert\n",
+    "ping_size_wraps_to_64": "check host h with address 127.0.0.1\n  if failed ping size 4294967360 then alert\n",
+    "total_range_wraps": NET + "  if total upload > 1 GB in last 2147483649 minutes then alert\n",
+    "total_range_minus_one": NET + "  if total upload > 1 GB in last 4294967295 minutes then alert\n",
+    # Monit's 16,382-byte buffer holds one lexeme of any kind.
+    "long_service_name": "check process " + "n" * 16390 + " with pidfile /run/x.pid\n",
+    "long_service_name_fits": "check process " + "n" * 16000 + " with pidfile /run/x.pid\n",
+    "long_group": "check process p with pidfile /run/x.pid\n  group " + "g" * 16390 + "\n",
+    "long_blanks": " " * 16390 + "check process p with pidfile /run/x.pid\n",
+    "long_blanks_fit": " " * 16000 + "check process p with pidfile /run/x.pid\n",
+    "long_url": "check host h with address 127.0.0.1\n  if failed url http://127.0.0.1/"
+    + "u" * 16390
+    + " then alert\n",
+    "long_subject": "set mail-format { subject: " + "s" * 16390 + " }\n",
+    "long_depends": "check process p with pidfile /run/x.pid\n  depends on " + "d" * 16390 + "\n",
+    # A checksum longer than an MD5 or SHA1 one.
+    "checksum_66": "check file f with path /etc/hostname\n  if failed checksum expect " + "a" * 66 + " then alert\n",
 }
 
 
 def _syntax_errors(text: str) -> list[str]:
     result = lint_unit(Unit("monitrc", text), EngineContext(Settings.of(Config()), None, in_entrypoint_context=False))
-    return [f"{d.span.line}: {d.message}" for d in result.diagnostics if d.code == "MON001"]
+    return [f"{d.span.line}: {d.message}" for d in result.diagnostics if d.code in ("MON001", "MON006")]
 
 
 @pytest.mark.parametrize("name", sorted(CORNERS))
 def test_scanner_corner_agrees_with_monit_533(name: str, tmp_path: Path) -> None:
-    """No crash; a syntax error exactly when Monit 5.33 refuses the file."""
+    """No crash; an error exactly when Monit 5.33 refuses the file."""
     judges, _ = find_judges()
     if DEBIAN_RELEASE not in judges:
         pytest.skip("Debian's monit (5.33.0) is not installed")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from monitlint.files.source import SourceFile
 from monitlint.grammar.keywords import CHECK_TYPES, CPU_STATES, KEYWORDS, NOISE_WORDS, STATEMENT_STARTS
@@ -53,6 +53,7 @@ _I = re.IGNORECASE | re.ASCII
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 # Composite lexemes: a keyword followed by more text on the same line.
+# l.l's rules are all check[ \t]+…: `check` and a newline is a word (a syntax error), see _composite.
 _CHECK = re.compile(
     r"check(?:[ \t]+(filesystem|file|fifo|device|directory|host|network|system|process(?=[ \t])|program))?",
     _I,
@@ -67,6 +68,7 @@ _DEPENDS = re.compile(r"depends?[ \t]+(?:on[ \t]*)?", _I)
 _GROUP = re.compile(r"group[ \t]+", _I)
 _NOT_EVERY = re.compile(r"not +every", _I)
 _HTTP_HEADERS = re.compile(r"http headers(?=[ \t\r])", _I)
+_INCLUDE_QUOTED = re.compile(r"\"[^\"\r\n]+\"|'[^'\r\n]+'")
 _HOSTGROUPS = re.compile(r"hostgroups[ \r\t]+", _I)  # l.l 5.34: "hostgroups"{ws}
 _ADDRESS_HDR = re.compile(r"(from|reply-to):[ \t]*", _I)
 _SUBJECT = re.compile(r"subject:[^}\n]*", _I)
@@ -253,6 +255,15 @@ def _too_long(text: str, start: int, end: int) -> int:
     return size if size > MAX_LEXEME_BYTES else 0
 
 
+_BLANK_RUN = re.compile(rf"[ \r\t]{{{MAX_LEXEME_BYTES + 1},}}")
+
+
+def _long_blank_run(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A run of blanks (l.l's {ws}, one lexeme) between ``start`` and ``end`` longer than Monit's buffer."""
+    m = _BLANK_RUN.search(text, start, end)
+    return m.span() if m else None
+
+
 class Scanner:
     """Scans one file; yields ``Token`` and ``IncludeRequest`` objects in order."""
 
@@ -299,6 +310,15 @@ class Scanner:
         )
         return self._error(message, start, start + 1)
 
+    def _overflowing(self, items: Sequence[Token | IncludeRequest]) -> Token | None:
+        """The overflow error for the first token too long for Monit's buffer (names, URLs, subjects …)."""
+        for item in items:
+            if type(item) is Token and item.end_pos - item.start_pos > MAX_LEXEME_BYTES // 4:
+                size = _too_long(self.text, item.start_pos, item.end_pos)
+                if size:
+                    return self._overflow(size, item.start_pos)
+        return None
+
     # -- <INITIAL>: the main loop: keywords, noise words, words, numbers, strings, comments ---------
 
     def scan(self) -> Iterator[Token | IncludeRequest]:
@@ -336,6 +356,9 @@ class Scanner:
             m: re.Match[str] = master(text, pos)  # type: ignore[assignment]
             kind: str = m.lastgroup  # type: ignore[assignment]
             pos, end = m.span(kind)
+            if pos - m.start() > MAX_LEXEME_BYTES and (blank := _long_blank_run(text, m.start(), pos)) is not None:
+                add(self._overflow(blank[1] - blank[0], blank[0]))  # a run of blanks is one lexeme to flex
+                break
             if kind == "word":
                 if end - pos > MAX_LEXEME_BYTES // 4 and (size_ := _too_long(text, pos, end)):
                     add(self._overflow(size_, pos))
@@ -349,6 +372,10 @@ class Scanner:
                     self._line = line_index
                     result = self._composite(lower, pos, end)
                     if result is not None:
+                        overflow = self._overflowing(result[0])
+                        if overflow is not None:
+                            add(overflow)
+                            break
                         for item in result[0]:
                             if type(item) is IncludeRequest:
                                 if piece:
@@ -374,7 +401,12 @@ class Scanner:
                         continue
                 elif after == ":":
                     if text.startswith("://", end) and end + 2 < size and word.isalnum():
-                        for url_token in self._url(pos):
+                        url_tokens = list(self._url(pos))
+                        overflow = self._overflowing(url_tokens)
+                        if overflow is not None:
+                            add(overflow)
+                            break
+                        for url_token in url_tokens:
                             add(url_token)
                         pos = self._url_end
                         continue
@@ -470,6 +502,8 @@ class Scanner:
         first = lower[0]
         if first == "c":
             if lower == "check":
+                if word_end >= len(text) or text[word_end] not in " \t":
+                    return None
                 m = _CHECK.match(text, pos)
                 assert m is not None
                 kind = m.group(1)
@@ -948,14 +982,13 @@ class Scanner:
         size = len(text)
         while pos < size and text[pos] in " \t\r\n":
             pos += 1
-        if pos < size and text[pos] in "\"'":
-            end = text.find(text[pos], pos + 1)
-            nl = text.find("\n", pos)
-            if end == -1 or (nl != -1 and nl < end):
-                return [self._error("unbalanced quotes", pos, pos + 1)], self._skip_line(pos)
-            pattern = text[pos + 1 : end]
-            end += 1
+        quoted = _INCLUDE_QUOTED.match(text, pos)
+        if quoted is not None:  # l.l: \"[^\"\r\n]+\" (or single quotes)
+            end = quoted.end()
+            pattern = text[pos + 1 : end - 1]
         else:
+            # Unquoted, or a quote never closed on its line: l.l's [^ \t\r\n]+, quote and all
+            # (`include "/x` names a file that does not exist: Monit warns and reads on).
             end = pos
             while end < size and text[end] not in " \t\r\n":
                 end += 1
