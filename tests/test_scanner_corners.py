@@ -57,6 +57,12 @@ CORNERS = {
     + " then alert\n",
     "long_subject": "set mail-format { subject: " + "s" * 16390 + " }\n",
     "long_depends": "check process p with pidfile /run/x.pid\n  depends on " + "d" * 16390 + "\n",
+    # IPv6-looking words: l.l's {ipv6}[/]?[0-9]{0,3}, the longest match.
+    "allow_ipv6_slash": "set httpd port 2812\n  allow ::1/\n",
+    "allow_ipv6_mapped": "set httpd port 2812\n  allow ::ffff:1.2.3.4\n",
+    "allow_not_ipv6": "set httpd port 2812\n  allow a:b:c\n",
+    "address_not_ipv6": "set httpd port 2812 address fe80:1:2\n  allow localhost\n",
+    "address_ipv6": "set httpd port 2812 address fe80::1\n  allow localhost\n",
     # A checksum longer than an MD5 or SHA1 one.
     "checksum_66": "check file f with path /etc/hostname\n  if failed checksum expect " + "a" * 66 + " then alert\n",
 }

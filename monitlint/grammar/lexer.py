@@ -46,7 +46,38 @@ _MASTER = re.compile(
 _WORD = re.compile(rf"{_W}+")
 _NUMBER = re.compile(r"[0-9]+\Z")
 _REAL = re.compile(r"[0-9]+\.[0-9]+\Z")
-_IPV6 = re.compile(r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|[0-9]{1,3}(?:\.[0-9]{1,3}){3})?(?:/[0-9]{1,3})?")
+# l.l's {ipv6}[/]?[0-9]{0,3}: RFC 3986's nine forms, each with ls32 as two hextets or an IPv4 address.
+# Flex takes the longest match, so each form is its own pattern (see _ipv6_end).
+_H16 = "[0-9A-Fa-f]{1,4}"
+_DEC_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
+_IPV4 = rf"{_DEC_OCTET}\.{_DEC_OCTET}\.{_DEC_OCTET}\.{_DEC_OCTET}"
+_IPV6_FORMS = tuple(
+    re.compile(form.replace("LS32", ls32) + "/?[0-9]{0,3}")
+    for form in (
+        rf"(?:{_H16}:){{6}}LS32",
+        rf"::(?:{_H16}:){{5}}LS32",
+        rf"(?:{_H16})?::(?:{_H16}:){{4}}LS32",
+        rf"(?:(?:{_H16}:){{0,1}}{_H16})?::(?:{_H16}:){{3}}LS32",
+        rf"(?:(?:{_H16}:){{0,2}}{_H16})?::(?:{_H16}:){{2}}LS32",
+        rf"(?:(?:{_H16}:){{0,3}}{_H16})?::{_H16}:LS32",
+        rf"(?:(?:{_H16}:){{0,4}}{_H16})?::LS32",
+        rf"(?:(?:{_H16}:){{0,5}}{_H16})?::{_H16}",
+        rf"(?:(?:{_H16}:){{0,6}}{_H16})?::",
+    )
+    for ls32 in ((f"{_H16}:{_H16}", _IPV4) if "LS32" in form else ("",))
+)
+
+
+def _ipv6_end(text: str, pos: int) -> int:
+    """Where l.l's IPv6 rule would end a lexeme starting at ``pos`` (``pos`` when it does not match)."""
+    end = pos
+    for form in _IPV6_FORMS:
+        m = form.match(text, pos)
+        if m is not None and m.end() > end:
+            end = m.end()
+    return end
+
+
 # Flex folds the case of ASCII letters only: `checK` with a Kelvin sign, `ſystem` with a long s are
 # plain words to Monit (Python's IGNORECASE alone would fold them to `check` and `system`).
 _I = re.IGNORECASE | re.ASCII
@@ -255,11 +286,11 @@ def _too_long(text: str, start: int, end: int) -> int:
     return size if size > MAX_LEXEME_BYTES else 0
 
 
-_BLANK_RUN = re.compile(rf"[ \r\t]{{{MAX_LEXEME_BYTES + 1},}}")
+_BLANK_RUN = re.compile(rf"[ \r\t;,()]{{{MAX_LEXEME_BYTES + 1},}}")
 
 
 def _long_blank_run(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """A run of blanks (l.l's {ws}, one lexeme) between ``start`` and ``end`` longer than Monit's buffer."""
+    """A run of blanks (l.l's {wws}, one lexeme) between ``start`` and ``end`` longer than Monit's buffer."""
     m = _BLANK_RUN.search(text, start, end)
     return m.span() if m else None
 
@@ -410,9 +441,9 @@ class Scanner:
                             add(url_token)
                         pos = self._url_end
                         continue
-                    if (ipv6 := _IPV6.match(text, pos)) and ipv6.end() > end:
-                        add(self._token("STRING", ipv6.group(), pos, ipv6.end()))
-                        pos = ipv6.end()
+                    if (ipv6_end := _ipv6_end(text, pos)) > end:
+                        add(self._token("STRING", text[pos:ipv6_end], pos, ipv6_end))
+                        pos = ipv6_end
                         continue
                 start = pos
                 pos = end
@@ -473,9 +504,9 @@ class Scanner:
                     add(self._token("NOTEQUAL", "!=", pos, pos + 2))
                     pos += 2
                     continue
-                if char == ":" and (ipv6 := _IPV6.match(text, pos)) and ipv6.end() > pos + 1:
-                    add(self._token("STRING", ipv6.group(), pos, ipv6.end()))
-                    pos = ipv6.end()
+                if char == ":" and (ipv6_end := _ipv6_end(text, pos)) > pos + 1:
+                    add(self._token("STRING", text[pos:ipv6_end], pos, ipv6_end))
+                    pos = ipv6_end
                     continue
                 self._program_flag = False
                 add(self._token(_SINGLE_CHARS.get(char, "BADCHAR"), char, pos, end))
