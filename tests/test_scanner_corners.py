@@ -65,6 +65,18 @@ CORNERS = {
     "address_ipv6": "set httpd port 2812 address fe80::1\n  allow localhost\n",
     # A checksum longer than an MD5 or SHA1 one.
     "checksum_66": "check file f with path /etc/hostname\n  if failed checksum expect " + "a" * 66 + " then alert\n",
+    # Monit keeps 65 characters of a file checksum: 40 hex digits after 26 colons are cut to 39.
+    "checksum_cut": 'check file f with path /etc/hostname\n  if failed checksum expect "'
+    + ":" * 26
+    + "a" * 40
+    + '" then alert\n',
+    "checksum_fits": 'check file f with path /etc/hostname\n  if failed checksum expect "'
+    + ":" * 25
+    + "a" * 40
+    + '" then alert\n',
+    "checksum_colons": 'check file f with path /etc/hostname\n  if failed checksum expect "'
+    + ":".join("a" * 40)
+    + '" then alert\n',
 }
 
 
