@@ -35,16 +35,6 @@ _FOLDER_MARKERS = {
 }
 
 
-# Heavy tests (or a module of them) marked here by name because their folder has no decorator for it yet
-# (tests/security); anywhere else a heavy test carries @pytest.mark.slow itself.  Found with
-# `pytest --durations=60`.
-_SLOW_BY_NAME = {
-    "tests/security/test_provider_hardening.py::test_a_huge_command_line_cannot_hang_process_matching",  # 10 s
-    "tests/security/test_output_injection.py::test_a_long_line_of_findings_prints_a_window_of_it",  # 5 s a format
-    "tests/security/test_linear_time.py",  # 16 s: 20 cases timed at two sizes each
-}
-
-
 _BYTECODE_FOLDER: list[str] = []
 
 
@@ -67,12 +57,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests below tests/provider and tests/integrations by folder, and the heavy ones named above."""
+    """Mark the tests below tests/provider and tests/integrations by folder (anywhere else a heavy test carries
+    ``@pytest.mark.slow`` itself: found with ``pytest --durations=60``)."""
     tests = Path(__file__).resolve().parent
     for item in items:
-        test = item.nodeid.split("[", 1)[0]
-        if test in _SLOW_BY_NAME or test.split("::", 1)[0] in _SLOW_BY_NAME:
-            item.add_marker("slow")
         try:
             folder = item.path.resolve().relative_to(tests).parts[0]
         except (ValueError, IndexError):

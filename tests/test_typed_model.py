@@ -226,14 +226,6 @@ def test_the_model_pickles_and_serialises_to_plain_json() -> None:
 # --- kinds are enums, compared as enums --------------------------------------------------------------
 
 _KIND_FIELDS = {"type", "target_kind", "kind"}
-# `ServiceStatus.type` (provider/status.py) is Monit's status word ("process", "remote host" …), not
-# the model's ServiceType: these comparisons of it may use strings, and only these.
-_STATUS_WORDS = {
-    ("monitlint/provider/daemon.py", "s.type"),
-    ("monitlint/provider/provider.py", "s.type"),
-    ("monitlint/provider/provider.py", "status.type"),
-    ("monitlint/provider/results.py", "status.type"),
-}
 
 
 def _has_string(node: ast.AST) -> bool:
@@ -287,18 +279,13 @@ def test_no_code_outside_the_grammar_compares_a_kind_with_a_string() -> None:
     strings; everywhere else a kind is compared with its enum (``service.type is ServiceType.PROCESS``).
     """
     found = []
-    exempt = set()
     for path in sorted(PACKAGE.rglob("*.py")):
         relative = path.relative_to(REPO).as_posix()
         if relative.startswith("monitlint/grammar/"):
             continue
         for line, expr in _kind_compared_to_strings(ast.parse(path.read_text())):
-            if (relative, expr) in _STATUS_WORDS:
-                exempt.add((relative, expr))
-            else:
-                found.append(f"{relative}:{line}: {expr}")
+            found.append(f"{relative}:{line}: {expr}")
     assert found == []
-    assert exempt  # the walk still sees the provider's status words
 
 
 def _kinds_of(config: ControlFile) -> list[tuple[Any, type[Enum]]]:

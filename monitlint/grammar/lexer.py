@@ -255,6 +255,13 @@ def _new_token(
     return token
 
 
+# Runs of characters the sub-scanners skip or take, matched in C rather than a character at a time.
+_BLANKS = re.compile(r"[ \t\r\n]*")
+_NON_BLANKS = re.compile(r"[^ \t\r\n]*")
+_ARGUMENT_WORD = re.compile(r'[^ \t\r\n"]*')
+_URL_REACH = re.compile(r"[^ \n]*")
+_TO_LINE_END_OR_BRACE = re.compile(r"[^\n}]*")
+
 # Monit's scanner (src/l.l) in the ADDRESS state: {address} and {addrname}.
 _MAIL_ADDRESS = re.compile(r"[^\x00-\x20!<>{}\[\]]+")
 _MAIL_NAME = re.compile(r"[^\x00-\x1f@<>{}\[\]]+")
@@ -667,8 +674,7 @@ class Scanner:
         """SERVICE state: the name after ``check <type>``."""
         text = self.text
         size = len(text)
-        while pos < size and text[pos] in " \t\r\n":
-            pos += 1
+        pos = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]
         if pos >= size:
             return None, pos
         char = text[pos]
@@ -754,8 +760,7 @@ class Scanner:
         size = len(text)
         tokens: list[Token | IncludeRequest] = []
         while True:
-            while pos < size and text[pos] in " \t\r\n":
-                pos += 1
+            pos = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]
             if pos >= size:
                 # flex ends the scan at the end of the file in any state: Monit takes the words read
                 # so far as the program (`start program = "/bin/true` as the last line is accepted).
@@ -763,9 +768,7 @@ class Scanner:
             char = text[pos]
             if char == '"':
                 return tokens, pos + 1
-            end = pos
-            while end < size and text[end] not in ' \t\r\n"':
-                end += 1
+            end = _ARGUMENT_WORD.match(text, pos).end()  # type: ignore[union-attr]
             if char == "'":
                 # flex's longest match between \'[^\']*\' (a quoted argument), a lone \' (an
                 # error) and [^ \t\n"]+ (a word, which may hold quotes: `'echo` in "sh -c 'echo hi").
@@ -809,9 +812,7 @@ class Scanner:
         scheme_end = text.index("://", pos)
         scheme = text[pos:scheme_end]
         start = scheme_end + 3
-        stop = start  # the URL cannot reach past a space or a newline
-        while stop < size and text[stop] not in " \n":
-            stop += 1
+        stop = _URL_REACH.match(text, start).end()  # type: ignore[union-attr]  # not past a space or a newline
         self._url_end = stop
         if scheme.lower() not in ("http", "https"):
             yield self._error(f"URL protocol not supported -- '{scheme}'", pos, stop)
@@ -860,10 +861,7 @@ class Scanner:
     def _mail_address(self, type_: str, start: int, pos: int) -> tuple[list[Token | IncludeRequest], int]:
         """ADDRESS state: a ``from:``/``reply-to:`` line of a mail-format block."""
         text = self.text
-        end = pos
-        size = len(text)
-        while end < size and text[end] not in "\n}":
-            end += 1
+        end = _TO_LINE_END_OR_BRACE.match(text, pos).end()  # type: ignore[union-attr]
         # flex's ADDRESS state, rule by rule: the longest match of {address} (no blanks, no <>{}[])
         # and {addrname} (blanks allowed, no '@'), a tie going to {address}; lone <>[] are skipped;
         # any other character is "invalid mail format".  The last {address} read is the address.
@@ -919,8 +917,7 @@ class Scanner:
         text = self.text
         size = len(text)
         head = self._token(type_, text[start:pos], start, pos)
-        while pos < size and text[pos] in " \t\r\n":
-            pos += 1
+        pos = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]
         if pos < size and "0" <= text[pos] <= "9":
             # l.l's {number} in this state: the digits alone (`every 2cycles` is 2, then `cycles`).
             end = pos
@@ -1011,8 +1008,7 @@ class Scanner:
         """INCLUDE state: read the pattern; the caller splices the files in."""
         text = self.text
         size = len(text)
-        while pos < size and text[pos] in " \t\r\n":
-            pos += 1
+        pos = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]
         quoted = _INCLUDE_QUOTED.match(text, pos)
         if quoted is not None:  # l.l: \"[^\"\r\n]+\" (or single quotes)
             end = quoted.end()
@@ -1020,9 +1016,7 @@ class Scanner:
         else:
             # Unquoted, or a quote never closed on its line: l.l's [^ \t\r\n]+, quote and all
             # (`include "/x` names a file that does not exist: Monit warns and reads on).
-            end = pos
-            while end < size and text[end] not in " \t\r\n":
-                end += 1
+            end = _NON_BLANKS.match(text, pos).end()  # type: ignore[union-attr]
             pattern = text[pos:end]
         if not pattern and end == pos and pos >= size:  # `include` as the last word: flex just ends
             return [], end

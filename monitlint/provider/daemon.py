@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from monitlint.model import ControlFile, DaemonSetting, Service
+from monitlint.model import ControlFile, DaemonSetting, Service, ServiceType
 from monitlint.provider.control_file import GateVerdict
 from monitlint.provider.errors import ControlFileError, DaemonUnavailable, ProviderError, UnknownService
 from monitlint.provider.monit_cli import MonitCLI, MonitOutput
@@ -59,7 +59,7 @@ class Daemon:
     def service_names(self) -> list[str] | None:
         """The names of the services the daemon runs (without its system service); None if it cannot say."""
         try:
-            return [s.name for s in self.all_statuses() if s.type != "system"]
+            return [s.name for s in self.all_statuses() if s.type is not ServiceType.SYSTEM]
         except ProviderError:
             return None  # the action itself will say what is wrong with the daemon
 

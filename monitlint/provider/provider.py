@@ -62,7 +62,7 @@ import os
 import time
 
 from monitlint.config import Config
-from monitlint.model import ControlFile
+from monitlint.model import ControlFile, ServiceType
 from monitlint.provider.control_file import GateReport, GateVerdict, gate_all, lint_gate, locate_control_file
 from monitlint.provider.daemon import Clock, Daemon, find_service
 from monitlint.provider.errors import (
@@ -178,7 +178,7 @@ class MonitProvider:
                 elif view.foreign:
                     refusal = view.foreign[0]
                 elif service is None:
-                    refusal = "not in the control file" if status.type != "system" else None
+                    refusal = "not in the control file" if status.type is not ServiceType.SYSTEM else None
                 else:
                     refusal = None
                 entries.append(
@@ -411,7 +411,7 @@ class MonitProvider:
 
     def _daemon_services(self) -> list[str] | None:
         try:
-            return [s.name for s in self.daemon.all_statuses() if s.type != "system"]
+            return [s.name for s in self.daemon.all_statuses() if s.type is not ServiceType.SYSTEM]
         except ProviderError:
             return None  # the action itself will say what is wrong with the daemon
 

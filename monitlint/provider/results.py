@@ -54,10 +54,10 @@ class ActionResult:
     """The outcome of one provider call; every call, failed or not, has all these fields."""
 
     service: str
-    action: str
+    action: Action
     ok: bool
     changed: bool
-    state: str  # a State: running, stopped, pending, unknown (processes); monitored / not monitored otherwise
+    state: State  # running, stopped, pending, unknown (processes); monitored / not monitored otherwise
     message: str
     exit_code: int = 0
     monitored: bool | None = None
@@ -79,13 +79,13 @@ class ActionResult:
         return data
 
 
-def error_result(name: str, action: str, error: ProviderError) -> ActionResult:
+def error_result(name: str, action: Action, error: ProviderError) -> ActionResult:
     """The result of a call that stopped on an environment or usage error."""
     return not_done(name, action, str(error), error.exit_code)
 
 
 def not_done(
-    name: str, action: str, message: str, exit_code: int, findings: list[Diagnostic] | None = None
+    name: str, action: Action, message: str, exit_code: int, findings: list[Diagnostic] | None = None
 ) -> ActionResult:
     """A result for a call that sent nothing (refused, or stopped by an error): state unknown."""
     result = new_result(name, action, None, None, ProcessView(), message)
@@ -103,8 +103,8 @@ class ServiceEntry:
     """One service as `service list` shows it."""
 
     name: str
-    type: str
-    state: str
+    type: ServiceType
+    state: State
     monitored: bool
     status: str
     pid: int | None
@@ -150,7 +150,7 @@ class Call:
 
 def describe(status: ServiceStatus, view: ProcessView) -> str:
     """The service's state in words: the process table's verdict, then Monit's."""
-    if status.type != "process":
+    if status.type is not ServiceType.PROCESS:
         return f"'{status.name}': {status.status} ({status.monitoring.lower()})"
     if view.unknown and not view.pids:
         running = "in an unknown state"
@@ -161,12 +161,12 @@ def describe(status: ServiceStatus, view: ProcessView) -> str:
 
 def state_of(service: Service | None, status: ServiceStatus | None, view: ProcessView) -> State:
     """The state a result reports, judged from the process table first, then from Monit's words."""
-    if service is None and status is not None and status.type == "process":
+    if service is None and status is not None and status.type is ServiceType.PROCESS:
         return State.RUNNING if view.pids else State.UNKNOWN
     is_process = (
         service.type is ServiceType.PROCESS
         if service is not None
-        else (status is not None and status.type == "process")
+        else (status is not None and status.type is ServiceType.PROCESS)
     )
     if not is_process:
         if status is None:
@@ -259,7 +259,7 @@ def refused(name: str, action: Action, gate: GateVerdict, dry_run: bool = False)
 
 def new_result(
     name: str,
-    action: str,
+    action: Action,
     status: ServiceStatus | None,
     view_before: ProcessView | None,
     view: ProcessView,

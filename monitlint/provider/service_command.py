@@ -174,14 +174,15 @@ def run_service(
     ``dry_run`` (with ``ensure``) sends nothing: see :meth:`MonitProvider.ensure`.
     """
     from monitlint.provider.provider import MonitProvider, error_result
+    from monitlint.provider.results import Action
 
-    label = action
+    label = Action(action)  # click offers only the provider's actions
     try:
         config = gate_config(config_file)
         provider = MonitProvider(
             control_file=control_file, monit=monit, timeout=timeout, config=config, reload=reload_daemon
         )
-        if action == "ensure":
+        if label is Action.ENSURE:
             assert state is not None
             return provider.ensure(name, state, dry_run=dry_run)
         result: ActionResult = getattr(provider, action)(name)

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import re
 
+from monitlint.model import ServiceType
 from monitlint.runtime.records import record
 
 _HEADER = re.compile(r"^(Process|File|Fifo|Filesystem|Directory|Remote Host|System|Program|Network) '(.*)'$")
+# The words of a status header, as the check types of the control file name them.
+_TYPE_OF_HEADER = {"Remote Host": ServiceType.HOST} | {
+    word: ServiceType(word.lower())
+    for word in ("Process", "File", "Fifo", "Filesystem", "Directory", "System", "Program", "Network")
+}
 _PENDING = re.compile(r"^(?P<base>.*) - (?P<action>start|stop|restart|monitor|unmonitor) pending$")
 
 # Status words Monit 5.33 prints in the `status` line (the base, before " - X pending").
@@ -48,7 +54,7 @@ FAILURE_WORDS = {
 class ServiceStatus:
     """One service as `monit status` shows it."""
 
-    type: str
+    type: ServiceType  # the status header's word ("Remote Host" is a host check)
     name: str
     status: str  # the raw status value, e.g. "OK - stop pending"
     monitoring: str  # "Monitored", "Not monitored", "Initializing", "Waiting"
@@ -118,7 +124,9 @@ def parse_all(text: str) -> list[ServiceStatus]:
         line = raw.rstrip()
         header = _HEADER.match(line)
         if header:
-            current = ServiceStatus(type=header.group(1).lower(), name=header.group(2), status="", monitoring="")
+            current = ServiceStatus(
+                type=_TYPE_OF_HEADER[header.group(1)], name=header.group(2), status="", monitoring=""
+            )
             found.append(current)
             continue
         if current is None or not line.startswith("  "):

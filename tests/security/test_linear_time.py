@@ -22,6 +22,8 @@ import pytest
 from monitlint.grammar.parser import get_parser
 from tests.conftest import lint_text
 
+pytestmark = pytest.mark.slow  # 16 s: 20 cases timed at two sizes each
+
 MAX_GROWTH = 2.5  # per doubling; linear is 2, quadratic 4
 REPEATS = 2
 BOUND_SECONDS = 10.0

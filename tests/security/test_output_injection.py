@@ -64,6 +64,7 @@ def test_json_keeps_names_exact_and_escaped(hostile_repo: Path) -> None:
     assert f"monit.d/{NEWLINE_NAME}" in paths  # one spelling: relative to the current folder, no "./"
 
 
+@pytest.mark.slow  # 5 s a format
 @pytest.mark.parametrize("output_format", ["text", "sarif", "gitlab"])
 def test_a_long_line_of_findings_prints_a_window_of_it(tmp_path: Path, output_format: str) -> None:
     (tmp_path / "monitrc").write_text("set daemon 30\ncheck system s\n  " + "if " * 33_000 + "\n")  # 100 KB

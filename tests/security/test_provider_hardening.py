@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, children_cpu_seconds
 
 STATUS = """Monit 5.33.0 uptime: 0m
@@ -60,6 +62,7 @@ def _service(tmp_path: Path, target: str, *args: str, timeout: float = 60) -> tu
     return proc.returncode, json.loads(proc.stdout), children_cpu_seconds() - started  # CPU seconds
 
 
+@pytest.mark.slow  # 10 s
 def test_a_huge_command_line_cannot_hang_process_matching(tmp_path: Path) -> None:
     """A user process with 1.5 MB of `java ` words: glibc's regexec is quadratic on it."""
     words = ["java " * 20_000] * 15  # 15 arguments of 100 KB (one argument may hold at most 128 KiB)
