@@ -14,6 +14,7 @@ from monitlint.runtime.records import record
 if TYPE_CHECKING:
     from monitlint.grammar.parser import ParseResult
     from monitlint.host import HostView
+    from monitlint.linter.version_gates import GateFinding
 
 
 @record
@@ -33,6 +34,13 @@ class LintContext:
     statements: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
     # The Monit releases linted for (RuleSelection.targets): what they refuse is reported.
     targets: tuple[tuple[int, int], ...] = ((5, 33),)
+
+    @cached_property
+    def version_gates(self) -> list[GateFinding]:
+        """What the target releases refuse here (one walk, shared by the engine's MON001 and MON006)."""
+        from monitlint.linter.version_gates import gate_findings
+
+        return list(gate_findings(self.model, self.targets))
 
     @cached_property
     def host(self) -> HostView | None:

@@ -195,7 +195,9 @@ def _findings(
     lint_context = LintContext.of(result, context.config, complete, selection.targets)
     found = [stamp(problem) for problem in result.problems]
     # One grammar for every release: what the target releases' grammars lack is a syntax error here.
-    found.extend(stamp(problem) for problem in syntax_problems(result.config, selection.targets))
+    found.extend(
+        stamp(problem) for problem in syntax_problems(result.config, selection.targets, lint_context.version_gates)
+    )
     active = [rule for rule in selection.rules() if rule.check is not None and (rule.scope != "config" or complete)]
 
     def run(first: int, stop: int) -> list[Diagnostic]:

@@ -314,11 +314,13 @@ def gate_findings(model: ControlFile, targets: Sequence[Version]) -> Iterator[Ga
         yield GateFinding(gate.kind, message, span, hint, service)
 
 
-def syntax_problems(model: ControlFile, targets: Sequence[Version]) -> list[Problem]:
-    """The gated grammar forms the targets refuse, as syntax errors (MON001)."""
+def syntax_problems(
+    model: ControlFile, targets: Sequence[Version], found: Sequence[GateFinding] | None = None
+) -> list[Problem]:
+    """The gated grammar forms the targets refuse, as syntax errors (MON001); ``found``: the gate findings if known."""
     return [
         Problem(ProblemKind.SYNTAX_ERROR, f.message, f.span, f.hint, f.service)
-        for f in gate_findings(model, targets)
+        for f in (gate_findings(model, targets) if found is None else found)
         if f.kind is GateKind.SYNTAX
     ]
 

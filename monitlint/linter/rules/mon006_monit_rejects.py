@@ -60,7 +60,7 @@ from monitlint.linter.monit_checks import (
     test_refusals,
 )
 from monitlint.linter.registry import Rule
-from monitlint.linter.version_gates import GateKind, doc_section, gate_findings
+from monitlint.linter.version_gates import GateKind, doc_section
 from monitlint.model import (
     ChecksumTest,
     ConnectionTest,
@@ -242,7 +242,7 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     yield from _checks(ctx, rule)
     # Values only some releases refuse (a poll time over a year from 5.35, a password over 64
     # characters until 5.33 …): reported when a target release refuses them.
-    for found in gate_findings(ctx.model, ctx.targets):
+    for found in ctx.version_gates:
         if found.kind is GateKind.VALUE:
             yield rule.diagnostic(found.message, found.span, service=found.service, hint=found.hint)
 
