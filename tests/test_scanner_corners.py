@@ -16,6 +16,7 @@ from tests.monit_versions import DEBIAN_RELEASE, find_judges, monit_t
 
 HEAD = "set daemon 30\n"
 NET = "check network n with interface lo\n"
+HOST = "check host h with address 127.0.0.1\n"
 CORNERS = {
     # Flex folds ASCII case only: these are service names (a process check), not check types.
     "long_s_system": "check \u017fystem with pidfile /run/x.pid\n",
@@ -40,6 +41,11 @@ CORNERS = {
     # A URL at the very end of the file; one followed by `then alert` without a newline.
     "url_at_eof": "check host h with address 127.0.0.1\n  if failed url http://127.0.0.1/",
     "url_eof_then": "check host h with address 127.0.0.1\n  if failed url http://127.0.0.1/ then alert",
+    # l.l's URL user ([^:@ ]+) and password (:[^@ ]+@) may run across a newline.
+    "url_password_newline": HOST + "  if failed url http://user:pa\nss@127.0.0.1/ then alert\n",
+    "url_user_newline": HOST + "  if failed url http://us\ner:pass@127.0.0.1/ then alert\n",
+    "url_then_next_line": HOST + "  if failed url http://127.0.0.1/x\nthen alert\n",
+    "url_newline_alert": HOST + "  if failed url http://127.0.0.1/x\nalert\na@b.c\n",
     # 32-bit wrap-arounds Monit accepts, and their neighbours it refuses.
     "permission_wraps_to_0": "check file f with path /etc/hostname\n  if failed permission 4294967296 then alert\n",
     "permission_wraps_negative": "check file f with path /etc/hostname\n  if failed permission 4294967295 then alert\n",

@@ -813,6 +813,12 @@ class Scanner:
         scheme = text[pos:scheme_end]
         start = scheme_end + 3
         stop = _URL_REACH.match(text, start).end()  # type: ignore[union-attr]  # not past a space or a newline
+        if stop < size and text[stop] == "\n":
+            # l.l's user ([^:@ ]+ before :[^@: ]+@) and password (:[^@ ]+@) may run across newlines:
+            # when an `@` follows with no space before it, the URL may go on to that `@`'s line.
+            at = text.find("@", stop, min(size, stop + MAX_LEXEME_BYTES))
+            if at != -1 and text.find(" ", stop, at) == -1:
+                stop = _URL_REACH.match(text, at + 1).end()  # type: ignore[union-attr]
         self._url_end = stop
         if scheme.lower() not in ("http", "https"):
             yield self._error(f"URL protocol not supported -- '{scheme}'", pos, stop)
@@ -823,7 +829,7 @@ class Scanner:
         while scan < stop:
             char = text[scan]
             best, rule, consumed = 0, "", 0
-            if char in " \r\t":
+            if char in " \r\t\n":
                 best, rule = 1, "end"
             if char not in ":@":  # user: [^:@ ]+ then `:` [^@: ]+ `@` (trailing context)
                 colon = next_colon[scan - start]
