@@ -71,6 +71,9 @@ CONDITIONS = {
     "directory": ["hardlink > 32000", "hardlink 3", "changed hardlink", "timestamp > 5 minutes"],
     "filesystem": ["space usage > 90%", "inode usage > 90%", "read rate > 1 MB/s", "service time > 10 ms"],
     "host": [
+        "failed url http://user:pass@127.0.0.1:8080/x?q#f",
+        "failed url http://[::1]/",
+        'failed port 80 protocol http request /x with content = "ok"',
         "failed ping",
         "succeeded ping",
         "failed ping responsetime < 50 ms",
@@ -106,6 +109,23 @@ SETTINGS = [
     "set log syslog facility log_user",
     'set mmonit http://u:p@127.0.0.1:8080/collector with hostgroups [ Oslo, "Mail servers" ]',
     "set mailserver localhost with timeout 0 seconds",
+    "set httpd port 2812 address ::1\n  allow ::1/128\n  allow 10.0.0.0/8",
+    "set httpd port 2812\n  allow admin:x read-only",
+    "set alert a@b.c with mail-format { subject: $SERVICE $EVENT }",
+    'include "/nonexistent-monitlint/*.conf"',
+    "set httpd port 2812\n  allow fe80::1",
+]
+# Lines a service may hold besides tests: methods, groups, dependencies, schedules.
+EXTRAS = [
+    'start program = "/bin/true"',
+    'stop program ="/bin/true"',
+    'restart program = "/bin/true" with timeout 0 seconds',
+    "group www",
+    "depends on p",
+    'every "* * * * *"',
+    "every 2 cycles",
+    "mode passive",
+    "onreboot nostart",
 ]
 
 
@@ -115,6 +135,8 @@ def generate(rng: random.Random) -> str:
     for _ in range(rng.randint(1, 2)):
         kind = rng.choice(list(HEADERS))
         lines.append(HEADERS[kind])
+        if rng.random() < 0.5:
+            lines.append("  " + rng.choice(EXTRAS))
         for _ in range(rng.randint(1, 3)):
             condition = rng.choice(CONDITIONS[kind])
             lines.append(f"  if {condition} {rng.choice(RATES)}then {rng.choice(ACTIONS)}{rng.choice(ELSES)}")
@@ -122,7 +144,10 @@ def generate(rng: random.Random) -> str:
 
 
 _TOKEN = re.compile(r"\S+")
-_ODD = ["\r", "\u017f", "\u0131", "\u212a", "4294967296", "2147483649", "::1/", "a:b:c", '"', "{", "}", "#", "\n"]
+_ODD = [
+    *("\r", "\t", "\n", "\u017f", "\u0131", "\u212a", "4294967296", "2147483649", "::1/", "a:b:c"),
+    *('"', "'", "{", "}", "#", "=", ":", "@", "[", "]", "\\", "0", "-1", "x" * 16383, " " * 16383),
+]
 
 
 def mutate(text: str, rng: random.Random) -> str:
