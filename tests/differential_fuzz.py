@@ -200,12 +200,13 @@ def cases(rng: random.Random, count: int, seed_texts: Sequence[str]) -> Iterator
         yield text
 
 
-# What `monit -t` refuses: syntax errors, its checks after the grammar, a service name given twice.
-REFUSED = ("MON001", "MON006", "MON201")
+# What `monit -t` refuses: syntax errors, its checks after the grammar, a service name given twice, an
+# unknown dependency (the fuzzer lints whole control files).
+REFUSED = ("MON001", "MON006", "MON201", "MON202")
 
 
 def monitlint_refusals(text: str, target: tuple[int, int]) -> list[str]:
-    """What monitlint, linting for ``target``, says Monit refuses (MON001, MON006, MON201)."""
+    """What monitlint, linting for ``target``, says Monit refuses (MON001, MON006, MON201, MON202)."""
     from monitlint.config import Config
     from monitlint.linter.engine import EngineContext, Unit, lint_unit
     from monitlint.selection import RuleSelection, Settings

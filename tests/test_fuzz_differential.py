@@ -41,12 +41,12 @@ def test_generation_is_reproducible_and_grammar_shaped() -> None:
 
 
 def test_mutation_changes_text_within_bounds() -> None:
-    """A mutation is a small edit: the text changes and never grows by more than a word."""
+    """A mutation is one edit: the text changes and grows by at most a word or a buffer-sized run (16,383)."""
     rng = random.Random(3)
     text = "set daemon 30\ncheck process p with pidfile /run/p.pid\n"
     results = [mutate(text, rng) for _ in range(50)]
     assert any(result != text for result in results)
-    assert all(len(result) <= len(text) + 40 for result in results)
+    assert all(len(result) <= len(text) + 16_400 for result in results)
 
 
 def test_minimise_keeps_the_property() -> None:
