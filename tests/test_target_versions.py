@@ -139,8 +139,9 @@ def test_provider_lints_for_the_monit_it_drives(release: str, monit_binaries: di
     control.write_text("set daemon 30\n")
     control.chmod(0o600)
     provider = MonitProvider(str(control), monit=str(judge.path))
-    assert provider.config is not None
-    assert provider.config.target_versions == (parse_target(judge.minor),)
+    config = provider.gate_config()
+    assert config is not None
+    assert config.target_versions == (parse_target(judge.minor),)
 
 
 def test_provider_gate_refuses_what_its_monit_lacks(monit_binaries: dict[str, Judge], tmp_path: Path) -> None:
