@@ -144,7 +144,7 @@ def test_provider_lints_for_the_monit_it_drives(release: str, monit_binaries: di
     assert config.target_versions == (parse_target(judge.minor),)
 
 
-def test_provider_gate_refuses_what_its_monit_lacks(monit_binaries: dict[str, Judge], tmp_path: Path) -> None:
+def test_provider_gate_refuses_what_its_monit_lacks(tmp_path: Path) -> None:
     """The gate in front of a 5.27 daemon blocks on `if link up` as on a syntax error; in front of 5.33 it passes."""
     from monitlint.provider.control_file import gate_all
 
