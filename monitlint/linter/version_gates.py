@@ -130,7 +130,7 @@ GATES: dict[str, Gate] = {
         "a mysql username over 16 characters", (5, 27), None, V, "p.y 5.26: 'Username too long'; dropped in 5.27"
     ),
     "ssl_version_list": _g(
-        "several TLS versions or `-tlsvN` in one `version:`", (5, 27), None, S, "p.y 5.27: sslversionlist"
+        "no, several or `-tlsvN` versions in one `version:`", (5, 27), None, S, "p.y 5.27: sslversionlist"
     ),
     "pgsql_credentials": _g(
         "pgsql `username`/`password`/`database`",
@@ -187,10 +187,9 @@ _ONE_YEAR = 31556952
 _INT_MAX = 2147483647
 
 
-def _ssl_uses(options: SslOptions | None, versions: Sequence[str] = ()) -> Iterator[str]:
-    """5.26 took one version per `version:` and knew no `-tlsvN`."""
-    written = [*(options.versions if options is not None else ()), *versions]
-    if len(written) > 1 or any(v.startswith("-") for v in written):
+def _ssl_uses(options: SslOptions | None) -> Iterator[str]:
+    """5.26 took exactly one version per `version:` and knew no `-tlsvN`."""
+    if options is not None and options.version_list:
         yield "ssl_version_list"
 
 
@@ -259,7 +258,7 @@ def _uses_in(model: ControlFile) -> Iterator[tuple[str, Span, str | None]]:
                 yield key, setting.span, None
         elif isinstance(setting, (MailServerSetting, MMonitSetting)):
             for server in setting.servers:
-                for key in _ssl_uses(server.ssl, server.ssl_versions):
+                for key in _ssl_uses(server.ssl):
                     yield key, server.span, None
                 if isinstance(server, MMonitServer) and server.hostgroups:
                     yield "hostgroups", server.span, None

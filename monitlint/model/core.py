@@ -105,6 +105,8 @@ class SslOptions:
     verify: bool | None = None
     self_signed: bool | None = None  # selfsigned: allow (True) or reject (False)
     versions: list[str] = field(default_factory=list)  # as written, lower-cased: "tlsv12", "-tlsv1", "auto"
+    # A `version:` with no value, several values or a `-tlsvN` (Monit 5.27's list; 5.26 takes one).
+    version_list: bool = False
     ciphers: str | None = None
     pemfile: str | None = None
     pemchain: str | None = None
