@@ -110,7 +110,9 @@ class _Configs:
         fail_on: str | None,
         host: bool = False,
         root: str | None = None,
+        targets: tuple[tuple[int, int], ...] = (),
     ) -> None:
+        self.targets = targets
         self.host = host
         self.root = root
         self.config_file = config_file
@@ -163,6 +165,7 @@ class _Configs:
                 select=self.select,
                 ignore=self.ignore,
                 fail_on=Severity.parse(self.fail_on) if self.fail_on else None,
+                targets=self.targets or None,
             )
         except ConfigError as exc:
             _error(str(exc))
@@ -281,6 +284,13 @@ def _exclusion_options(function: Any) -> Any:
     "users, groups, programs, PEM/CA files, htpasswd and pattern files, log folders (rules MON6xx). "
     "In a git or hg checkout without --root, only files inside the checkout are looked at.",
 )
+@click.option(
+    "--target-version",
+    "target_versions",
+    multiple=True,
+    help="Monit release(s) to lint for, 5.26 to 5.35 (repeat or comma-separate for a fleet) "
+    "[default: the configuration's target-version(s), else 5.33].",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (see `monitlint rule CODE`) and report what is left.")
 @click.option("--diff", is_flag=True, help="Print the safe fixes as a unified diff and change nothing (exit 1 if any).")
@@ -321,6 +331,7 @@ def check(
     jobs: int | None,
     skip_non_monit: bool,
     host: bool,
+    target_versions: tuple[str, ...],
     verbose: bool,
     exclude: tuple[str, ...],
     extend_exclude: tuple[str, ...],
@@ -362,6 +373,7 @@ def check(
         fail_on,
         host,
         root,
+        _target_versions(target_versions),
     )
     configs.exclusion = (_split(exclude) if exclude else None, _split(extend_exclude), force_exclude)
     inputs: list[Any] = []
@@ -624,3 +636,14 @@ def _dispatch() -> None:
     except Exception as exc:  # never a traceback for users
         _error(f"{type(exc).__name__}: {exc} (please report this)", "internal error")
         sys.exit(EXIT_ERROR)
+
+
+def _target_versions(items: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """``--target-version`` values as releases; a usage error for one monitlint does not know."""
+    from monitlint.monit_versions import TargetVersionError, parse_targets
+
+    try:
+        return parse_targets(items)
+    except TargetVersionError as exc:
+        _usage_error(f"--target-version: {exc}")
+        raise AssertionError("unreachable") from None

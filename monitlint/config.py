@@ -26,6 +26,8 @@ TEMPLATE_KEYS = {"template-vars", "facts", "manifest", "modulepath"}
 KNOWN_KEYS |= TEMPLATE_KEYS
 # Which files folder discovery leaves out (see monitlint.files.exclusion).
 KNOWN_KEYS |= {"exclude", "extend-exclude", "force-exclude", "respect-gitignore"}
+# The Monit releases to lint for (see monitlint.monit_versions): one, or a list for a fleet.
+KNOWN_KEYS |= {"target-version", "target-versions"}
 
 
 class ConfigError(Exception):
@@ -68,6 +70,8 @@ class Config:
     extend_exclude: list[str] = field(default_factory=list)
     force_exclude: bool = False
     respect_gitignore: bool = True
+    # The Monit releases (minor versions) to lint for; () means the default (monit_versions.DEFAULT_TARGET).
+    target_versions: tuple[tuple[int, int], ...] = ()
 
     def resolve(self, path: str) -> str:
         """A configured path, made absolute against the configuration file's folder."""
@@ -240,6 +244,8 @@ def load_config(path: str | None, *, trusted_only: bool = False) -> Config:
         ]
     if "fail-on" in data:
         config.fail_on = _severity(data["fail-on"], f"{path}: fail-on")
+    if "target-version" in data or "target-versions" in data:
+        config.target_versions = _target_versions(data, path)
     if "host" in data:
         if not isinstance(data["host"], bool):
             raise ConfigError(f"{path}: 'host' must be true or false (check users, groups and files on this machine)")
@@ -341,3 +347,23 @@ def _severity(value: Any, what: str) -> Severity:
         return Severity.parse(str(value))
     except KeyError:
         raise ConfigError(f"{what}: '{value}' is not one of error, warning, info") from None
+
+
+def _target_versions(data: dict[str, Any], path: str) -> tuple[tuple[int, int], ...]:
+    """``target-version = "5.33"`` and/or ``target-versions = ["5.27", "5.33"]``, checked."""
+    from monitlint.monit_versions import TargetVersionError, parse_targets
+
+    items: list[str] = []
+    if "target-version" in data:
+        if not isinstance(data["target-version"], str):
+            raise ConfigError(f"{path}: 'target-version' must be a string such as \"5.33\"")
+        items.append(data["target-version"])
+    if "target-versions" in data:
+        items.extend(_string_list(data["target-versions"], "target-versions", path))
+    try:
+        targets = parse_targets(items)
+    except TargetVersionError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    if not targets:
+        raise ConfigError(f"{path}: 'target-versions' is empty: name at least one Monit release")
+    return targets

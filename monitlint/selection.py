@@ -46,6 +46,8 @@ class RuleSelection:
     base: str = "."  # the folder per-file-ignores globs are relative to (the configuration file's)
     severity: tuple[tuple[str, Severity], ...] = ()  # (code, severity) overrides
     fail_on: Severity = Severity.WARNING  # infos never fail by default: a stock tree passes
+    # The Monit releases linted for (monitlint.monit_versions), sorted: what they refuse is reported.
+    targets: tuple[tuple[int, int], ...] = ((5, 33),)
 
     @classmethod
     def of(
@@ -55,6 +57,7 @@ class RuleSelection:
         select: Sequence[str] | None = None,
         ignore: Sequence[str] = (),
         fail_on: Severity | None = None,
+        targets: Sequence[tuple[int, int]] | None = None,
     ) -> RuleSelection:
         """The selection a configuration and the command line's overrides make; never raises.
 
@@ -69,6 +72,7 @@ class RuleSelection:
             base=config.base,
             severity=_severity_overrides(config.severity, None),
             fail_on=fail_on if fail_on is not None else config.fail_on,
+            targets=_targets(targets, config),
         )
 
     @classmethod
@@ -79,6 +83,7 @@ class RuleSelection:
         select: Sequence[str] | None = None,
         ignore: Sequence[str] = (),
         fail_on: Severity | None = None,
+        targets: Sequence[tuple[int, int]] | None = None,
     ) -> RuleSelection:
         """:meth:`of`, once every selector the configuration names is known to pick a rule (else ConfigError).
 
@@ -96,7 +101,7 @@ class RuleSelection:
             for selector in selectors:
                 _known(selector, f"per-file-ignores.{pattern}", where)
                 _refuse_protected(selector, f"'per-file-ignores' ({pattern})", where)
-        return cls.of(config, select=select, ignore=ignore, fail_on=fail_on)
+        return cls.of(config, select=select, ignore=ignore, fail_on=fail_on, targets=targets)
 
     def key(self) -> str:
         """A stable text naming this selection: the same findings for the same key (the result cache's)."""
@@ -108,6 +113,7 @@ class RuleSelection:
                 self.base if self.per_file_ignores else "",
                 [[code, int(level)] for code, level in self.severity],
                 int(self.fail_on),
+                [list(version) for version in self.targets],
             ],
             separators=(",", ":"),
         )
@@ -167,6 +173,14 @@ class Settings:
         """The settings of a configuration without command-line overrides."""
         config = config or Config()
         return cls(config, RuleSelection.of(config))
+
+
+def _targets(targets: Sequence[tuple[int, int]] | None, config: Config) -> tuple[tuple[int, int], ...]:
+    """The command line's targets, else the configuration's, else the default release."""
+    from monitlint.monit_versions import DEFAULT_TARGET
+
+    chosen = targets or config.target_versions or (DEFAULT_TARGET,)
+    return tuple(sorted(set(chosen)))
 
 
 def always_on() -> frozenset[str]:

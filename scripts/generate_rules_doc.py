@@ -94,6 +94,8 @@ def _rule_section(rule: Rule) -> list[str]:
         out.append(f"- Severity by case: {cases}")
     if rule.fix_summary:
         out.append(f"- Fix: {_inline(rule.fix_summary)}, safe (`monitlint check --fix`, `--diff` to preview)")
+    if "Monit versions" not in sections:
+        out.append("- Monit versions: the same for every target release, 5.26 to 5.35")
     if rule.always_on:
         out.append(
             "- Cannot be turned off: Monit itself refuses such a file, so no selection, ignore list, "

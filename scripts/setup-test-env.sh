@@ -47,3 +47,29 @@ if [ ! -x .venv/bin/python ]; then
     fi
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+# Monit releases 5.26 to 5.35 as judges for target versions (tests/monit_versions.py): built from
+# the tarballs in ../shared/monit-versions when they are there. The tarballs carry their generated
+# scanner and parser, so no bison or flex is needed.
+monit_versions="${MONITLINT_MONIT_VERSIONS:-$PWD/../shared/monit-versions}"
+if [ -d "$monit_versions" ]; then
+    build_deps=()
+    command -v gcc >/dev/null 2>&1 || build_deps+=(gcc)
+    command -v make >/dev/null 2>&1 || build_deps+=(make)
+    for header in openssl/ssl.h:libssl-dev zlib.h:zlib1g-dev security/pam_appl.h:libpam0g-dev; do
+        [ -e "/usr/include/${header%%:*}" ] || build_deps+=("${header##*:}")
+    done
+    if [ "${#build_deps[@]}" -gt 0 ]; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+            echo "setup: installing ${build_deps[*]} to build the Monit releases" >&2
+            export DEBIAN_FRONTEND=noninteractive
+            apt-get update -qq >/dev/null
+            apt-get install -y -qq --no-install-recommends "${build_deps[@]}" >/dev/null
+        else
+            echo "setup: run 'sudo apt-get install ${build_deps[*]}' to build the Monit releases (their tests skip)" >&2
+        fi
+    fi
+    if [ "${#build_deps[@]}" -eq 0 ] || [ "$(id -u)" = 0 ]; then
+        bash scripts/build-monit-versions.sh
+    fi
+fi

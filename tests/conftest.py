@@ -254,3 +254,15 @@ def lint_file(path: str, root: str | None = None, config: Any = None, runner: An
     from monitlint.selection import Settings
 
     return lint_unit(Unit(path), EngineContext(Settings.of(config), root, runner, in_entrypoint_context=False))
+
+
+@pytest.fixture(scope="session")
+def monit_binaries() -> Any:
+    """The six Monit releases (5.26.0 … 5.35.2) by release, as ``tests.monit_versions.Judge``s.
+
+    Skips with the reason when ../shared/monit-versions or a build is missing; fails instead when
+    MONITLINT_REQUIRE_CORPUS=1 (CI, whose setup script builds them).
+    """
+    from tests.monit_versions import judges_or_skip
+
+    return judges_or_skip()

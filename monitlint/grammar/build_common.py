@@ -67,6 +67,7 @@ class Outcome:
     action: Action
     span: Span
     recovery: bool
+    bare: bool = False  # `else ACTION`, without `if succeeded|failed … then` (Monit 5.28 and later)
 
 
 def token_span(first: Token, last: Token | None = None) -> Span:
@@ -274,6 +275,7 @@ def merge_ssl(into: SslOptions | None, more: SslOptions) -> SslOptions:
         if getattr(more, name) is not None:
             setattr(into, name, getattr(more, name))
     into.versions.extend(more.versions)
+    into.version_list = into.version_list or more.version_list
     for name in _SSL_FILE_OPTIONS.values():
         value = getattr(more, name)
         if value is None:
@@ -294,7 +296,9 @@ def ssl_option(options: SslOptions, toks: list[Token]) -> None:
     elif key == "SELFSIGNED":
         options.self_signed = value is not None and value.type == "ALLOW"
     elif key == "VERSIONOPT":
-        options.versions.extend(str(t).lower() for t in toks[2:])
+        written = [str(t).lower() for t in toks[2:]]
+        options.versions.extend(written)
+        options.version_list = options.version_list or len(written) != 1 or written[0].startswith("-")
     elif key == "CIPHER" and value is not None:
         options.ciphers = str(value)
     elif key in _SSL_FILE_OPTIONS and value is not None:

@@ -140,6 +140,7 @@ _LIMIT_NAMES = {
     "STOPTIMEOUT": "stopTimeout",
     "STARTTIMEOUT": "startTimeout",
     "RESTARTTIMEOUT": "restartTimeout",
+    "EXECTIMEOUT": "execTimeout",
 }
 
 
@@ -242,6 +243,8 @@ def _mmonit(span: Span, children: list[Any]) -> Setting:
                 server.timeout = option.value
             elif type(option) is Node and option.data == "register_credentials":
                 server.register_credentials = True
+            elif type(option) is Node and option.data == "mmonit_hostgroups":
+                server.hostgroups.extend(str(t) for t in option.tokens() if t.type == "HOSTGROUPNAME")
             elif type(option) is Node:
                 _tls_option(server, option)
         setting.servers.append(server)

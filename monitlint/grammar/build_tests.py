@@ -33,12 +33,14 @@ from monitlint.model import (
     ChecksumTest,
     Condition,
     ConnectionTest,
+    ContentChangedTest,
     ContentMatch,
     ContentTest,
     ExistTest,
     FileDescriptorsTest,
     FilesystemIoTest,
     FsFlagsTest,
+    HardlinkTest,
     InodeTest,
     LinkState,
     LinkTest,
@@ -170,6 +172,16 @@ def _size(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[
     if toks[0].type == "CHANGED":
         return SizeTest(kind, span, text, limit=changed(Subject.SIZE, toks))
     return SizeTest(kind, span, text, limit=comparison(Subject.SIZE, toks, 1, Unit.BYTES))
+
+
+def _hardlink(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+    if toks[0].type == "CHANGED":
+        return HardlinkTest(kind, span, text, limit=changed(Subject.HARDLINK, toks))
+    return HardlinkTest(kind, span, text, limit=comparison(Subject.HARDLINK, toks, 1, Unit.COUNT))
+
+
+def _content_changed(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
+    return ContentChangedTest(kind, span, text, negated=any(t.type == "NOT" for t in toks))
 
 
 def _status(kind: TestKind, span: Span, text: str, toks: list[Token], items: list[Any]) -> Test:
@@ -492,6 +504,8 @@ TEST_RULES: dict[str, tuple[TestKind, Reader]] = {
     "test_match": (TestKind.MATCH, _content),
     "ignore_match": (TestKind.IGNORE_MATCH, _content),
     "test_status": (TestKind.STATUS, _status),
+    "test_hardlink": (TestKind.HARDLINK, _hardlink),
+    "test_content_changed": (TestKind.CONTENT_CHANGED, _content_changed),
     "test_program_content": (TestKind.PROGRAM_CONTENT, _content),
     "test_space": (TestKind.SPACE, _space),
     "test_inode": (TestKind.INODE, _inode),
@@ -536,6 +550,7 @@ def build(kind: TestKind, read: Reader, children: list[Any]) -> Test:
         test.rate, test.action = outcome.rate, outcome.action
     if recovery is not None:
         test.else_rate, test.else_action = recovery.rate, recovery.action
+        test.else_bare = recovery.bare
     return test
 
 

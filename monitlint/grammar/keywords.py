@@ -143,6 +143,8 @@ KEYWORDS: dict[str, str] = _expand(
         "idfile": "IDFILE",
         "if": "IF",
         "ignore": "IGNORE",
+        "hardlink|hardlinks": "HARDLINK",
+        "exectimeout": "EXECTIMEOUT",
         "imap": "IMAP",
         "imaps": "IMAPS",
         "init": "INIT",

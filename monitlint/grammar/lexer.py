@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from monitlint.files.source import SourceFile
 from monitlint.grammar.keywords import CHECK_TYPES, CPU_STATES, KEYWORDS, NOISE_WORDS, STATEMENT_STARTS
@@ -46,23 +46,61 @@ _MASTER = re.compile(
 _WORD = re.compile(rf"{_W}+")
 _NUMBER = re.compile(r"[0-9]+\Z")
 _REAL = re.compile(r"[0-9]+\.[0-9]+\Z")
-_IPV6 = re.compile(r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|[0-9]{1,3}(?:\.[0-9]{1,3}){3})?(?:/[0-9]{1,3})?")
-_I = re.IGNORECASE
+# l.l's {ipv6}[/]?[0-9]{0,3}: RFC 3986's nine forms, each with ls32 as two hextets or an IPv4 address.
+# Flex takes the longest match, so each form is its own pattern (see _ipv6_end).
+_H16 = "[0-9A-Fa-f]{1,4}"
+_DEC_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
+_IPV4 = rf"{_DEC_OCTET}\.{_DEC_OCTET}\.{_DEC_OCTET}\.{_DEC_OCTET}"
+_IPV6_FORMS = tuple(
+    re.compile(form.replace("LS32", ls32) + "/?[0-9]{0,3}")
+    for form in (
+        rf"(?:{_H16}:){{6}}LS32",
+        rf"::(?:{_H16}:){{5}}LS32",
+        rf"(?:{_H16})?::(?:{_H16}:){{4}}LS32",
+        rf"(?:(?:{_H16}:){{0,1}}{_H16})?::(?:{_H16}:){{3}}LS32",
+        rf"(?:(?:{_H16}:){{0,2}}{_H16})?::(?:{_H16}:){{2}}LS32",
+        rf"(?:(?:{_H16}:){{0,3}}{_H16})?::{_H16}:LS32",
+        rf"(?:(?:{_H16}:){{0,4}}{_H16})?::LS32",
+        rf"(?:(?:{_H16}:){{0,5}}{_H16})?::{_H16}",
+        rf"(?:(?:{_H16}:){{0,6}}{_H16})?::",
+    )
+    for ls32 in ((f"{_H16}:{_H16}", _IPV4) if "LS32" in form else ("",))
+)
+
+
+def _ipv6_end(text: str, pos: int) -> int:
+    """Where l.l's IPv6 rule would end a lexeme starting at ``pos`` (``pos`` when it does not match)."""
+    end = pos
+    for form in _IPV6_FORMS:
+        m = form.match(text, pos)
+        if m is not None and m.end() > end:
+            end = m.end()
+    return end
+
+
+# Flex folds the case of ASCII letters only: `checK` with a Kelvin sign, `ſystem` with a long s are
+# plain words to Monit (Python's IGNORECASE alone would fold them to `check` and `system`).
+_I = re.IGNORECASE | re.ASCII
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 # Composite lexemes: a keyword followed by more text on the same line.
+# l.l's rules are all check[ \t]+…: `check` and a newline is a word (a syntax error), see _composite.
 _CHECK = re.compile(
-    r"check(?:[ \t]+(filesystem|file|fifo|device|directory|host|network|system|process(?=[ \t])|program(?=[ \t])))?",
+    r"check(?:[ \t]+(filesystem|file|fifo|device|directory|host|network|system|process(?=[ \t])|program))?",
     _I,
 )
+# Blanks are l.l's {ws}, [ \r\t], where Monit's rule uses {ws}.
 # Possessive blanks (*+): with two optional runs of blanks side by side, a failed match
 # would otherwise try every split of a long run of blanks (quadratic; 100 KB took minutes).
-_METHOD = re.compile(r"(start|stop|restart)[ \t]*+(?:program[ \t]*+)?(?:=[ \t]*+)?\"", _I)
-_EXEC = re.compile(r"(?:exec|execute)[ \t]*\"", _I)
-_PATH_ARGS = re.compile(r"path[ \t]*\"", _I)
+_METHOD = re.compile(r"(start|stop|restart)[ \r\t]*+(?:program[ \r\t]*+)?(?:=[ \r\t]*+)?\"", _I)
+_EXEC = re.compile(r"(?:exec|execute)[ \r\t]*\"", _I)
+_PATH_ARGS = re.compile(r"path[ \r\t]*\"", _I)
 _DEPENDS = re.compile(r"depends?[ \t]+(?:on[ \t]*)?", _I)
 _GROUP = re.compile(r"group[ \t]+", _I)
 _NOT_EVERY = re.compile(r"not +every", _I)
-_HTTP_HEADERS = re.compile(r"http headers(?=[ \t\r])", _I)  # l.l: "http headers"{ws}, no newline
+_HTTP_HEADERS = re.compile(r"http headers(?=[ \t\r])", _I)
+_INCLUDE_QUOTED = re.compile(r"\"[^\"\r\n]+\"|'[^'\r\n]+'")
+_HOSTGROUPS = re.compile(r"hostgroups[ \r\t]+", _I)  # l.l 5.34: "hostgroups"{ws}
 _ADDRESS_HDR = re.compile(r"(from|reply-to):[ \t]*", _I)
 _SUBJECT = re.compile(r"subject:[^}\n]*", _I)
 _MESSAGE = re.compile(r"message:[^}]*", _I)
@@ -73,7 +111,7 @@ _CPU_STATE = re.compile(r"cpu *+(?:usage)*+ *+\( *+([a-z]*+) *+\)", _I)
 _TOTAL = re.compile(r"total ?(cpu|memory|mem)", _I)
 _SERVICE_TIME = re.compile(r"service ?time", _I)
 _TIME_UNIT = re.compile(r"(access|change|modification|modify) (timestamp|time)", _I)
-_CRON = re.compile(r"[\"'][ \t]*([0-9,*\-]+(?:[ \t]+[0-9,*\-]+){4})[ \t]*[\"']")
+_CRON = re.compile(r"[\"'][ \r\t]*([0-9,*\-]+(?:[ \r\t]+[0-9,*\-]+){4})[ \r\t]*[\"']")
 # Monit's scanner (src/l.l) in the HTTP_HEADER state, its rules in its order.
 _HEADER_RULES = (
     ("skip", re.compile(r"[ \r\t;,()]+")),
@@ -81,6 +119,16 @@ _HEADER_RULES = (
     ("skip", re.compile(r"\n")),
     ("name", re.compile(r"[^\t\r\n,\[\]:]+(?=:)")),
     ("value", re.compile(r":(?:[ \r\t]*\"[^\"]+\"|[ \r\t]*'[^']+'|[^\r\n\],:]+)")),
+    ("end", re.compile(r"\]")),
+)
+
+# Monit 5.34's scanner (src/l.l) in the HOSTGROUP state, its rules in its order.
+_HOSTGROUP_RULES = (
+    ("skip", re.compile(r"[ \r\t;,()]+")),
+    ("skip", re.compile(r"\[")),
+    ("skip", re.compile(r"\n")),
+    ("name", re.compile(r"[^\r\n\[\] \t,]+")),
+    ("quoted", re.compile(r"[ \r\t]*(?:\"[^\"]+\"|'[^']+')")),
     ("end", re.compile(r"\]")),
 )
 
@@ -126,6 +174,7 @@ _COMPOSITE_LEADERS = frozenset(
         "every",
         "not",
         "http",
+        "hostgroups",
         "from",
         "reply-to",
         "subject",
@@ -244,6 +293,15 @@ def _too_long(text: str, start: int, end: int) -> int:
     return size if size > MAX_LEXEME_BYTES else 0
 
 
+_BLANK_RUN = re.compile(rf"[ \r\t;,()]{{{MAX_LEXEME_BYTES + 1},}}")
+
+
+def _long_blank_run(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A run of blanks (l.l's {wws}, one lexeme) between ``start`` and ``end`` longer than Monit's buffer."""
+    m = _BLANK_RUN.search(text, start, end)
+    return m.span() if m else None
+
+
 class Scanner:
     """Scans one file; yields ``Token`` and ``IncludeRequest`` objects in order."""
 
@@ -290,6 +348,15 @@ class Scanner:
         )
         return self._error(message, start, start + 1)
 
+    def _overflowing(self, items: Sequence[Token | IncludeRequest]) -> Token | None:
+        """The overflow error for the first token too long for Monit's buffer (names, URLs, subjects …)."""
+        for item in items:
+            if type(item) is Token and item.end_pos - item.start_pos > MAX_LEXEME_BYTES // 4:
+                size = _too_long(self.text, item.start_pos, item.end_pos)
+                if size:
+                    return self._overflow(size, item.start_pos)
+        return None
+
     # -- <INITIAL>: the main loop: keywords, noise words, words, numbers, strings, comments ---------
 
     def scan(self) -> Iterator[Token | IncludeRequest]:
@@ -327,12 +394,15 @@ class Scanner:
             m: re.Match[str] = master(text, pos)  # type: ignore[assignment]
             kind: str = m.lastgroup  # type: ignore[assignment]
             pos, end = m.span(kind)
+            if pos - m.start() > MAX_LEXEME_BYTES and (blank := _long_blank_run(text, m.start(), pos)) is not None:
+                add(self._overflow(blank[1] - blank[0], blank[0]))  # a run of blanks is one lexeme to flex
+                break
             if kind == "word":
                 if end - pos > MAX_LEXEME_BYTES // 4 and (size_ := _too_long(text, pos, end)):
                     add(self._overflow(size_, pos))
                     break
                 word = text[pos:end]
-                lower = word.lower()
+                lower = word.lower() if word.isascii() else word.translate(_ASCII_LOWER)
                 type_ = _WORD_CLASS.get(lower)  # a keyword's type, _NOISE, _COMPOSITE or None
                 if type_ is None and lower.startswith("cpuusage"):  # `cpuusage(user)`: l.l's cpu[ ]*(usage)*
                     type_ = _COMPOSITE
@@ -340,6 +410,10 @@ class Scanner:
                     self._line = line_index
                     result = self._composite(lower, pos, end)
                     if result is not None:
+                        overflow = self._overflowing(result[0])
+                        if overflow is not None:
+                            add(overflow)
+                            break
                         for item in result[0]:
                             if type(item) is IncludeRequest:
                                 if piece:
@@ -365,13 +439,18 @@ class Scanner:
                         continue
                 elif after == ":":
                     if text.startswith("://", end) and end + 2 < size and word.isalnum():
-                        for url_token in self._url(pos):
+                        url_tokens = list(self._url(pos))
+                        overflow = self._overflowing(url_tokens)
+                        if overflow is not None:
+                            add(overflow)
+                            break
+                        for url_token in url_tokens:
                             add(url_token)
                         pos = self._url_end
                         continue
-                    if (ipv6 := _IPV6.match(text, pos)) and ipv6.end() > end:
-                        add(self._token("STRING", ipv6.group(), pos, ipv6.end()))
-                        pos = ipv6.end()
+                    if (ipv6_end := _ipv6_end(text, pos)) > end:
+                        add(self._token("STRING", text[pos:ipv6_end], pos, ipv6_end))
+                        pos = ipv6_end
                         continue
                 start = pos
                 pos = end
@@ -432,9 +511,9 @@ class Scanner:
                     add(self._token("NOTEQUAL", "!=", pos, pos + 2))
                     pos += 2
                     continue
-                if char == ":" and (ipv6 := _IPV6.match(text, pos)) and ipv6.end() > pos + 1:
-                    add(self._token("STRING", ipv6.group(), pos, ipv6.end()))
-                    pos = ipv6.end()
+                if char == ":" and (ipv6_end := _ipv6_end(text, pos)) > pos + 1:
+                    add(self._token("STRING", text[pos:ipv6_end], pos, ipv6_end))
+                    pos = ipv6_end
                     continue
                 self._program_flag = False
                 add(self._token(_SINGLE_CHARS.get(char, "BADCHAR"), char, pos, end))
@@ -461,6 +540,8 @@ class Scanner:
         first = lower[0]
         if first == "c":
             if lower == "check":
+                if word_end >= len(text) or text[word_end] not in " \t":
+                    return None
                 m = _CHECK.match(text, pos)
                 assert m is not None
                 kind = m.group(1)
@@ -522,6 +603,9 @@ class Scanner:
             m = _HTTP_HEADERS.match(text, pos)
             if m:
                 return self._http_headers(pos, m.end())
+            m = _HOSTGROUPS.match(text, pos)
+            if m and wlen == 10:
+                return self._hostgroups(pos, m.end())
             return None
         if first in "fr":
             m = _ADDRESS_HDR.match(text, pos)
@@ -729,6 +813,12 @@ class Scanner:
         scheme = text[pos:scheme_end]
         start = scheme_end + 3
         stop = _URL_REACH.match(text, start).end()  # type: ignore[union-attr]  # not past a space or a newline
+        if stop < size and text[stop] == "\n":
+            # l.l's user ([^:@ ]+ before :[^@: ]+@) and password (:[^@ ]+@) may run across newlines:
+            # when an `@` follows with no space before it, the URL may go on to that `@`'s line.
+            at = text.find("@", stop, min(size, stop + MAX_LEXEME_BYTES))
+            if at != -1 and text.find(" ", stop, at) == -1:
+                stop = _URL_REACH.match(text, at + 1).end()  # type: ignore[union-attr]
         self._url_end = stop
         if scheme.lower() not in ("http", "https"):
             yield self._error(f"URL protocol not supported -- '{scheme}'", pos, stop)
@@ -739,7 +829,7 @@ class Scanner:
         while scan < stop:
             char = text[scan]
             best, rule, consumed = 0, "", 0
-            if char in " \r\t":
+            if char in " \r\t\n":
                 best, rule = 1, "end"
             if char not in ":@":  # user: [^:@ ]+ then `:` [^@: ]+ `@` (trailing context)
                 colon = next_colon[scan - start]
@@ -892,6 +982,32 @@ class Scanner:
         tokens.append(self._error("invalid HTTP header list format: missing ']'", start, pos))
         return tokens, pos
 
+    # -- <HOSTGROUP_COND>: `hostgroups [ Oslo, "Mail servers" ]` (Monit 5.34) ----------------------
+
+    def _hostgroups(self, start: int, pos: int) -> tuple[list[Token | IncludeRequest], int]:
+        """HOSTGROUP state: the longest of Monit's rules at each position (a tie to the first)."""
+        text = self.text
+        size = len(text)
+        tokens: list[Token | IncludeRequest] = [self._token("LSQB", "hostgroups", start, pos)]
+        while pos < size:
+            best, rule, match = 0, "", None
+            for kind, pattern in _HOSTGROUP_RULES:
+                m = pattern.match(text, pos)
+                if m is not None and m.end() - pos > best:
+                    best, rule, match = m.end() - pos, kind, m
+            if match is None:
+                return [*tokens, self._error("invalid hostgroup list format", pos, pos + 1)], pos + 1
+            if rule == "end":
+                tokens.append(self._token("RSQB", "]", pos, pos + 1))
+                return tokens, pos + 1
+            if rule in ("name", "quoted"):
+                name = match.group().lstrip(" \r\t")
+                if rule == "quoted":
+                    name = name[1:-1]
+                tokens.append(self._token("HOSTGROUPNAME", name, pos, match.end()))
+            pos = match.end()
+        return tokens, pos
+
     # -- <INCLUDE>: the pattern after `include` ----------------------------------------------------
 
     def _include(self, start: int, pos: int) -> tuple[list[Token | IncludeRequest], int]:
@@ -899,14 +1015,13 @@ class Scanner:
         text = self.text
         size = len(text)
         pos = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]
-        if pos < size and text[pos] in "\"'":
-            end = text.find(text[pos], pos + 1)
-            nl = text.find("\n", pos)
-            if end == -1 or (nl != -1 and nl < end):
-                return [self._error("unbalanced quotes", pos, pos + 1)], self._skip_line(pos)
-            pattern = text[pos + 1 : end]
-            end += 1
+        quoted = _INCLUDE_QUOTED.match(text, pos)
+        if quoted is not None:  # l.l: \"[^\"\r\n]+\" (or single quotes)
+            end = quoted.end()
+            pattern = text[pos + 1 : end - 1]
         else:
+            # Unquoted, or a quote never closed on its line: l.l's [^ \t\r\n]+, quote and all
+            # (`include "/x` names a file that does not exist: Monit warns and reads on).
             end = _NON_BLANKS.match(text, pos).end()  # type: ignore[union-attr]
             pattern = text[pos:end]
         if not pattern and end == pos and pos >= size:  # `include` as the last word: flex just ends

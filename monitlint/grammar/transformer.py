@@ -105,6 +105,7 @@ _NODE_RULES = frozenset(
         "mailserver_hostname",
         "mailserver_option",
         "mailserver_timeout",
+        "mmonit_hostgroups",
         "mmonit_option",
         "mmonit_server",
         "mqtt_protocol",
@@ -200,11 +201,16 @@ class ModelBuilder:
 
     def action_exec(self, children: list[Any]) -> Action:
         program = _program(children)
-        repeat = None
+        repeat = timeout = None
         for i, child in enumerate(children):
             if isinstance(child, Token) and child.type == "REPEAT":
                 repeat = int(children[i + 2])
-        return Action(ActionKind.EXEC, span_of(children), program=program, repeat_every=repeat)
+            elif isinstance(child, Token) and child.type == "TIMEOUT":
+                timeout = int(children[i + 1])
+        return Action(ActionKind.EXEC, span_of(children), program=program, repeat_every=repeat, timeout=timeout)
+
+    def action_ignore(self, children: list[Any]) -> Action:
+        return self._action(ActionKind.IGNORE, children)
 
     def outcome(self, children: list[Any]) -> Outcome:
         rate = children[0] if isinstance(children[0], Rate) else None
@@ -212,7 +218,7 @@ class ModelBuilder:
 
     def recovery(self, children: list[Any]) -> Outcome:
         rate = next((c for c in children if isinstance(c, Rate)), None)
-        return Outcome(rate, children[-1], span_of(children), recovery=True)
+        return Outcome(rate, children[-1], span_of(children), recovery=True, bare=len(children) == 2)
 
     fail_recovery = recovery
 
@@ -304,7 +310,13 @@ class ModelBuilder:
     # -- block statements --------------------------------------------------------
 
     def _method(self, key: str, children: list[Any]) -> Statement:
-        return Statement(key, _program(children))
+        program = _program(children)
+        head = children[0]
+        # The scanner strips the blanks between `=` and the quote from the token's text, not its span.
+        # (`program="…"` glued is a word `program=` to Monit before 5.33: accepted, another program.)
+        tight = head.endswith("=") and head.end_pos - head.start_pos == len(head)
+        program.tight_equals = tight and not head.lower().endswith("program=")
+        return Statement(key, program)
 
     def start_program(self, children: list[Any]) -> Statement:
         return self._method("start", children)

@@ -14,6 +14,7 @@ from monitlint.runtime.records import record
 if TYPE_CHECKING:
     from monitlint.grammar.parser import ParseResult
     from monitlint.host import HostView
+    from monitlint.linter.version_gates import GateFinding
 
 
 @record
@@ -31,6 +32,15 @@ class LintContext:
     comments: list[Comment] = field(default_factory=list)
     # Per file: (line, end line, is a block) of every statement, for the scopes of suppression comments.
     statements: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
+    # The Monit releases linted for (RuleSelection.targets): what they refuse is reported.
+    targets: tuple[tuple[int, int], ...] = ((5, 33),)
+
+    @cached_property
+    def version_gates(self) -> list[GateFinding]:
+        """What the target releases refuse here (one walk, shared by the engine's MON001 and MON006)."""
+        from monitlint.linter.version_gates import gate_findings
+
+        return list(gate_findings(self.model, self.targets))
 
     @cached_property
     def host(self) -> HostView | None:
@@ -48,9 +58,17 @@ class LintContext:
         )
 
     @classmethod
-    def of(cls, parsed: ParseResult, config: Config | None = None, complete: bool = True) -> LintContext:
-        """The context of a parsed control file."""
-        return cls(parsed.config, parsed.sources, config or Config(), complete, parsed.comments, parsed.statements)
+    def of(
+        cls,
+        parsed: ParseResult,
+        config: Config | None = None,
+        complete: bool = True,
+        targets: tuple[tuple[int, int], ...] = ((5, 33),),
+    ) -> LintContext:
+        """The context of a parsed control file, linted for the ``targets`` releases."""
+        return cls(
+            parsed.config, parsed.sources, config or Config(), complete, parsed.comments, parsed.statements, targets
+        )
 
     @classmethod
     def from_text(

@@ -28,6 +28,7 @@ from monitlint.grammar.parser import ParseResult, parse_file, parse_source
 from monitlint.linter.catalog import all_rules, stamp
 from monitlint.linter.context import LintContext
 from monitlint.linter.result import LintResult
+from monitlint.linter.version_gates import syntax_problems
 from monitlint.model import DaemonSetting, Span
 from monitlint.runtime.budgets import MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RULE
 from monitlint.runtime.gc_pause import gc_paused
@@ -191,8 +192,12 @@ def _findings(
     from monitlint.linter.suppressions import apply_suppressions, parse_directives
 
     selection = context.selection
-    lint_context = LintContext.of(result, context.config, complete)
+    lint_context = LintContext.of(result, context.config, complete, selection.targets)
     found = [stamp(problem) for problem in result.problems]
+    # One grammar for every release: what the target releases' grammars lack is a syntax error here.
+    found.extend(
+        stamp(problem) for problem in syntax_problems(result.config, selection.targets, lint_context.version_gates)
+    )
     active = [rule for rule in selection.rules() if rule.check is not None and (rule.scope != "config" or complete)]
 
     def run(first: int, stop: int) -> list[Diagnostic]:

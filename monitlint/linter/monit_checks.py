@@ -53,9 +53,17 @@ CHECKSUM_LENGTHS = {HashType.MD5: 32, HashType.SHA1: 40}
 _HEX = frozenset("0123456789abcdefABCDEF")
 
 
-def checksum_problem(checksum: Checksum) -> str | None:
-    """Why Monit refuses a checksum value, or None: 32 (MD5) or 40 (SHA1) hex digits, of the stated type."""
-    digits = sum(1 for char in checksum.value if char in _HEX)
+def checksum_problem(checksum: Checksum, limit: int | None = None) -> str | None:
+    """Why Monit refuses a checksum value, or None: 32 (MD5) or 40 (SHA1) hex digits, of the stated type.
+
+    ``limit``: the characters Monit keeps of it (a file checksum test's buffer holds 65).
+    """
+    kept = (
+        checksum.value
+        if limit is None
+        else checksum.value.encode("utf-8", "surrogateescape")[:limit].decode("utf-8", "ignore")
+    )
+    digits = sum(1 for char in kept if char in _HEX)
     stated = CHECKSUM_LENGTHS[checksum.hash] if checksum.hash is not None else None
     if stated is None and digits not in (32, 40):
         return f"unknown checksum type [{checksum.value}]: expect 32 (MD5) or 40 (SHA1) hex digits"
@@ -166,7 +174,7 @@ def _httpd(setting: HttpdSetting) -> Iterator[Refusal]:
         )
     socket_ = setting.unixsocket
     if socket_ is not None and socket_.permission is not None and socket_.permission.isdigit():
-        problem = _octal_problem(int(socket_.permission))
+        problem = octal_problem(int(socket_.permission))
         if problem is not None:
             reason = "Permission statements must have an octal value between 0 and 7777"
             yield Refusal(
@@ -176,7 +184,7 @@ def _httpd(setting: HttpdSetting) -> Iterator[Refusal]:
             )
 
 
-def _octal_problem(written: int) -> str | None:
+def octal_problem(written: int) -> str | None:
     """Why Monit's `check_perm()` refuses a number, '' for plainly not octal, None when fine.
 
     Monit reads the number as a 32-bit int, prints it in decimal and reads that back in octal.

@@ -24,6 +24,7 @@ class Program:
     uid: str | int | None = None
     gid: str | int | None = None
     timeout: int | None = None  # seconds, from "with timeout N seconds"
+    tight_equals: bool = False  # `start program ="…"`: no blank after `=` (Monit 5.33 and later)
 
 
 @record(slots=True)
@@ -44,6 +45,7 @@ class ActionKind(StrEnum):
     UNMONITOR = "unmonitor"
     EXEC = "exec"
     TIMEOUT = "timeout"
+    IGNORE = "ignore"  # 5.34: do nothing (in an `else` branch, no recovery alert)
 
 
 @record(slots=True)
@@ -54,6 +56,7 @@ class Action:
     span: Span
     program: Program | None = None  # exec only
     repeat_every: int | None = None  # exec only: "repeat every N cycles"
+    timeout: int | None = None  # exec only (5.34): "timeout N seconds"
 
 
 @record(slots=True)
@@ -102,6 +105,8 @@ class SslOptions:
     verify: bool | None = None
     self_signed: bool | None = None  # selfsigned: allow (True) or reject (False)
     versions: list[str] = field(default_factory=list)  # as written, lower-cased: "tlsv12", "-tlsv1", "auto"
+    # A `version:` with no value, several values or a `-tlsvN` (Monit 5.27's list; 5.26 takes one).
+    version_list: bool = False
     ciphers: str | None = None
     pemfile: str | None = None
     pemchain: str | None = None

@@ -53,6 +53,8 @@ class TestKind(StrEnum):
     URL = "url"
     UNIXSOCKET = "unixsocket"
     RESTART_LIMIT = "restart_limit"
+    HARDLINK = "hardlink"  # 5.34
+    CONTENT_CHANGED = "content_changed"  # 5.34
 
 
 @record(slots=True)
@@ -70,6 +72,7 @@ class Test:
     rate: Rate | None = None
     else_action: Action | None = None
     else_rate: Rate | None = None
+    else_bare: bool = False  # `else ACTION` without `if succeeded … then` (Monit 5.28 and later)
 
 
 @record(slots=True)
@@ -142,6 +145,19 @@ class SizeTest(ThresholdTest):
     """``if size > 100 MB``, ``if changed size``."""
 
     __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+class HardlinkTest(ThresholdTest):
+    """``if hardlink > 2``, ``if changed hardlink`` (Monit 5.34 and later)."""
+
+    __slots__ = ()  # no fields of its own: no dataclass to generate
+
+
+@record(slots=True)
+class ContentChangedTest(Test):
+    """A program's ``if content [not] changed`` (Monit 5.34 and later)."""
+
+    negated: bool = False  # "content not changed"
 
 
 class StatusTest(ThresholdTest):

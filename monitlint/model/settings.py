@@ -186,6 +186,7 @@ class MMonitServer:
     ssl_versions: list[str] = field(default_factory=list)
     certificate_checksums: list[Checksum] = field(default_factory=list)
     register_credentials: bool = False
+    hostgroups: list[str] = field(default_factory=list)  # "with hostgroups [ Oslo, "Mail servers" ]" (5.34)
 
 
 @record(slots=True)

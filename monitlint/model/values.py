@@ -76,6 +76,7 @@ class Subject(StrEnum):
     CHANGE_TIME = "ctime"
     MODIFY_TIME = "mtime"
     SIZE = "size"
+    HARDLINK = "hardlink"  # the number of hard links (5.34)
     STATUS = "status"  # a program's exit status, an http response status
     SPACE = "space"  # space used
     SPACE_FREE = "space free"

@@ -122,4 +122,9 @@ def gate_all(control_file: str, config: Config | None = None) -> GateReport:
     from monitlint.linter.catalog import stamp
 
     syntax = [stamp(p) for p in parsed.problems if p.kind is ProblemKind.SYNTAX_ERROR]
+    # What the daemon's release lacks in its grammar (its `monit -V`, see MonitProvider) blocks too.
+    from monitlint.linter.version_gates import syntax_problems
+    from monitlint.selection import RuleSelection
+
+    syntax += [stamp(p) for p in syntax_problems(parsed.config, RuleSelection.of(gate_config).targets)]
     return GateReport(parsed.config, syntax, result.diagnostics)

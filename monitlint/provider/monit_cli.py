@@ -87,3 +87,29 @@ class MonitCLI:
         except OSError as exc:
             raise MonitNotInstalled(f"cannot run {argv[0]}: {exc.strerror or exc}") from None
         return MonitOutput(argv, proc.returncode, proc.stdout, proc.stderr)
+
+
+def monit_release(executable: str, timeout: float = DEFAULT_CALL_TIMEOUT) -> tuple[int, int] | None:
+    """The release (5, 33) that ``monit -V`` reports, or None when it cannot tell (not run, not 5.26-5.35).
+
+    The provider's lint gate lints for that release: the daemon it drives is the judge.
+    """
+    import re
+
+    from monitlint.monit_versions import RELEASES
+
+    try:
+        proc = subprocess.run(
+            [executable, "-V"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            env={**os.environ, "LC_ALL": "C", "LANG": "C"},
+            timeout=timeout,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(r"version (\d+)\.(\d+)", proc.stdout + proc.stderr)
+    release = (int(match.group(1)), int(match.group(2))) if match else None
+    return release if release in RELEASES else None

@@ -56,6 +56,7 @@ Where Monit itself is blind, and what the provider does then:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import time
@@ -68,11 +69,12 @@ from monitlint.provider.errors import (
     EXIT_ENVIRONMENT,
     ControlFileError,
     DaemonUnavailable,
+    MonitNotInstalled,
     ProviderError,
     UnknownService,
 )
 from monitlint.provider.locking import lock_dir, registered_caller, service_lock
-from monitlint.provider.monit_cli import MonitCLI
+from monitlint.provider.monit_cli import MonitCLI, monit_release
 from monitlint.provider.names import check_service_name
 from monitlint.provider.results import (
     ACTIONS,
@@ -100,6 +102,21 @@ from monitlint.provider.view import ProcessTable, ProcessView
 POLL_INTERVAL = 0.3
 
 
+# `monit -V` answers at once; a hung executable must not hold the call up for the whole action timeout.
+RELEASE_QUERY_TIMEOUT = 5.0
+
+
+def _for_release(config: Config | None, cli: MonitCLI) -> Config | None:
+    """The configuration linting for the release of the `monit` this provider drives (`monit -V`)."""
+    try:
+        release = monit_release(cli.executable(), RELEASE_QUERY_TIMEOUT)
+    except MonitNotInstalled:
+        return config  # reported by the first call that needs the executable
+    if release is None:
+        return config
+    return dataclasses.replace(config or Config(), target_versions=(release,))
+
+
 class MonitProvider:
     """Start, stop, restart, monitor and unmonitor Monit services, safely."""
 
@@ -118,12 +135,24 @@ class MonitProvider:
         self.control_file = locate_control_file(control_file or os.environ.get("MONITLINT_CONTROL_FILE") or None)
         self.config = config  # the monitlint configuration the caller named; never one discovered
         self.cli = MonitCLI(monit, self.control_file)
+        self._gate_config: Config | None = None
+        self._release_asked = False
         self.clock = Clock(timeout)
         self.daemon = Daemon(self.cli, self.control_file, self.clock, poll_interval)
         self.table = ProcessTable(self.cli.executable)
         self.verifier = Verifier(self.table, self.daemon, self.clock, poll_interval)
         self.timeout = timeout
         self.reload = reload
+
+    def gate_config(self) -> Config | None:
+        """The configuration the lint gate uses: the caller's, linting for the release of this `monit`.
+
+        Asked once, when the gate first runs (`monit -V` starts no daemon and sends nothing).
+        """
+        if not self._release_asked:
+            self._release_asked = True
+            self._gate_config = _for_release(self.config, self.cli)
+        return self._gate_config if self._gate_config is not None else self.config
 
     # -- public API -------------------------------------------------------------
 
@@ -147,7 +176,7 @@ class MonitProvider:
         with registered_caller():
             statuses = self.daemon.all_statuses()
             try:
-                report: GateReport | None = gate_all(self.control_file, self.config)
+                report: GateReport | None = gate_all(self.control_file, self.gate_config())
             except ControlFileError:
                 report = None
             model = report.config if report is not None else None
@@ -384,7 +413,7 @@ class MonitProvider:
     # -- the daemon's configuration -----------------------------------------------------
 
     def _gate(self, name: str) -> GateVerdict:
-        gate = lint_gate(self.control_file, name, self.config)
+        gate = lint_gate(self.control_file, name, self.gate_config())
         if gate.service is None and not gate.refused:
             raise UnknownService(f"no service named '{name}' in {self.control_file}")
         return gate
@@ -425,7 +454,7 @@ class MonitProvider:
 
     def _model(self) -> ControlFile | None:
         try:
-            return lint_gate(self.control_file, "", self.config).config
+            return lint_gate(self.control_file, "", self.gate_config()).config
         except ControlFileError:
             return None
 

@@ -20,6 +20,10 @@ Good
 """
 
 from monitlint.diagnostics import ProblemKind, Severity
+from monitlint.linter.version_gates import GateKind, doc_section
+
+# The forms only some Monit releases' grammars have, with their releases (docs/target-versions.md).
+__doc__ = (__doc__ or "") + doc_section(GateKind.SYNTAX)
 
 CODE = "MON001"
 NAME = "syntax-error"

@@ -14,7 +14,7 @@ What it detects
     ping test; a `check program` without a status or content test; a service name
     starting with `/`; a last `set daemon` of 0; a negative `repeat every`; a syslog
     facility Monit does not know; a ping size outside 8 to 1492 bytes; mixing
-    `link up` and `link down` tests; an httpd password over 64 characters.
+    `link up` and `link down` tests.
 
     In connection tests: `send`/`expect` after a `protocol` other than `default`
     (only the generic protocol talks that way); `method head` with a `content` or
@@ -46,7 +46,6 @@ Good
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -55,18 +54,18 @@ from monitlint.linter.helpers import monit_number
 from monitlint.linter.monit_checks import (
     Refusal,
     checksum_problem,
+    octal_problem,
     service_refusals,
     settings_refusals,
     test_refusals,
 )
 from monitlint.linter.registry import Rule
+from monitlint.linter.version_gates import GateKind, doc_section
 from monitlint.model import (
-    AllowUser,
     ChecksumTest,
     ConnectionTest,
     ContentTest,
     DaemonSetting,
-    HttpdSetting,
     LinkState,
     LinkTest,
     LogSetting,
@@ -85,6 +84,9 @@ from monitlint.posix_regex import RegexBudgetSpent, posix_regex_error
 if TYPE_CHECKING:
     from monitlint.linter.context import LintContext
 
+# The values only some Monit releases refuse, with their releases (docs/target-versions.md).
+__doc__ = (__doc__ or "") + doc_section(GateKind.VALUE)
+
 CODE = "MON006"
 NAME = "monit-rejects"
 SEVERITY = Severity.ERROR
@@ -96,7 +98,8 @@ COST = 8
 # Monit refuses such a file: no selection, ignore, severity or suppression comment turns this off.
 ALWAYS_ON = True
 
-FACILITIES = {f"log_local{i}" for i in range(8)} | {"log_daemon"}
+# `log_user` (Monit 5.34 and later) is judged by the version gates (monitlint.linter.version_gates).
+FACILITIES = {f"log_local{i}" for i in range(8)} | {"log_daemon", "log_user"}
 
 
 # `total ... in last N unit`: Monit keeps 60 minutes and 24 hours of history.
@@ -121,13 +124,19 @@ def _rate_problem(rate: Rate | None) -> str | None:
 
 
 def _total_range_problem(test: TransferTest) -> str | None:
-    """``total … in last N unit`` is bounded by the history Monit keeps."""
+    """``total … in last N unit`` is bounded by the history Monit keeps (``addbandwidth()``).
+
+    Monit multiplies the count (a 32-bit int) by the unit's seconds as unsigned 32-bit numbers, then
+    compares the count itself as signed: 2147483649 minutes is accepted, 4294967295 is not.
+    """
     if not test.total or test.period_count is None or test.period_unit is None:
         return None
     number = monit_number(test.period_count)
     limit = TOTAL_RANGE_LIMITS.get(test.period_unit)
-    # Measured with monit 5.33: a count read as negative is refused too, except -2**31 (2147483648).
-    if limit is None or (number <= limit and (number >= 0 or number == -(2**31))):
+    if limit is None:
+        return None
+    seconds = {"minute": 60, "hour": 3600, "day": 86400}[test.period_unit]
+    if ((number & 0xFFFFFFFF) * seconds) & 0xFFFFFFFF <= 86400 and number <= limit:
         return None
     if test.period_unit == "minute":
         return f"the range of a total test is at most 60 minutes, not {test.period_count}" + _wrapped(test.period_count)
@@ -187,7 +196,8 @@ def _test_problems(test: Test) -> Iterator[str]:
         if problem:
             yield problem
     if isinstance(test, ChecksumTest) and test.expected is not None:
-        problem = checksum_problem(test.expected)
+        # A file checksum is copied into Monit's hash[MD_SIZE + 1] first: only 65 characters count.
+        problem = checksum_problem(test.expected, limit=65)
         if problem:
             yield problem
     if isinstance(test, TransferTest):
@@ -202,16 +212,19 @@ def _test_problems(test: Test) -> Iterator[str]:
             yield problem
     if isinstance(test, PermissionTest):
         mode = test.mode
-        if mode is not None and (not re.fullmatch(r"[0-7]+", mode) or int(mode, 8) > 0o7777):
-            yield f"permission {mode} must be an octal value between 0 and 7777"
+        # As `check_perm()`: the number read as a 32-bit int, printed in decimal, read back in octal
+        # (so 4294967296 is 0, which Monit accepts).
+        problem = octal_problem(int(mode)) if mode is not None and mode.isdigit() else None
+        if mode is not None and (not mode.isdigit() or problem is not None):
+            yield f"permission {mode} must be an octal value between 0 and 7777{problem or ''}"
     elif isinstance(test, ContentTest):
         problem = None if test.from_file else _regex_problem(test.pattern)
         if problem:
             yield problem
     elif isinstance(test, ConnectionTest):
         yield from _regex_problems(test)
-    elif isinstance(test, PingTest) and test.size is not None and not 8 <= test.size <= 1492:
-        yield f"ping size {test.size} is outside 8 to 1492 bytes"
+    elif isinstance(test, PingTest) and test.size is not None and not 8 <= monit_number(test.size) <= 1492:
+        yield f"ping size {test.size} is outside 8 to 1492 bytes" + _wrapped(test.size)
 
 
 def _regex_problems(test: ConnectionTest) -> Iterator[str]:
@@ -228,6 +241,15 @@ def _regex_problems(test: ConnectionTest) -> Iterator[str]:
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     """Report each value Monit would refuse, with Monit's reason."""
+    yield from _checks(ctx, rule)
+    # Values only some releases refuse (a poll time over a year from 5.35, a password over 64
+    # characters until 5.33 …): reported when a target release refuses them.
+    for found in ctx.version_gates:
+        if found.kind is GateKind.VALUE:
+            yield rule.diagnostic(found.message, found.span, service=found.service, hint=found.hint)
+
+
+def _checks(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
     config = ctx.model
     daemons = [s for s in config.settings if isinstance(s, DaemonSetting)]
     # The last `set daemon` is the poll time; Monit only refuses 0 (a number read as negative passes).
@@ -239,16 +261,12 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
             hint="write the seconds between two check cycles, e.g. `set daemon 30`",
         )
     for setting in config.settings:
-        if isinstance(setting, LogSetting) and setting.facility is not None:
-            if setting.facility.lower() not in FACILITIES:
-                yield rule.diagnostic(
-                    f"invalid syslog facility '{setting.facility}' (use log_local0 to log_local7 or log_daemon)",
-                    setting.span,
-                )
-        elif isinstance(setting, HttpdSetting):
-            for allow in setting.allow:
-                if isinstance(allow, AllowUser) and len(allow.password) > 64:
-                    yield rule.diagnostic(f"the password of user '{allow.user}' is over 64 characters", allow.span)
+        facility = setting.facility if isinstance(setting, LogSetting) else None
+        if facility is not None and facility.lower() not in FACILITIES:
+            yield rule.diagnostic(
+                f"invalid syslog facility '{facility}' (use log_local0 to log_local7 or log_daemon)",
+                setting.span,
+            )
     for service in config.services:
         if service.name.startswith("/"):
             yield rule.diagnostic(
@@ -265,7 +283,11 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
                 service.span,
                 service=service.name,
             )
-        if service.type is ServiceType.PROGRAM and not kinds & {TestKind.STATUS, TestKind.PROGRAM_CONTENT}:
+        if service.type is ServiceType.PROGRAM and not kinds & {
+            TestKind.STATUS,
+            TestKind.PROGRAM_CONTENT,
+            TestKind.CONTENT_CHANGED,
+        }:
             yield rule.diagnostic(
                 f"'check program {service.name}' is incomplete: add a status or content test",
                 service.span,
