@@ -9,7 +9,9 @@ What it detects
 
 Why it matters
     They still parse in 5.33, but newer Monit versions warn or refuse them: an
-    upgrade turns them into start-up failures.
+    upgrade turns them into start-up failures.  A form is reported only when every
+    target release (`target-versions`) takes its replacement: `if link down` needs
+    Monit 5.28, so for a fleet with Debian 11's 5.27 `if failed link` is not deprecated.
 
 Bad
     mode manual
@@ -85,7 +87,9 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
                 "`mode manual` is deprecated", service.span, service=service.name, hint="use `onreboot laststate`"
             )
         for test in service.tests:
-            if isinstance(test, LinkTest) and test.state is LinkState.FAILED:
+            # Deprecated only where every target release takes the replacement: for a fleet with
+            # Debian 11's 5.27, `if failed link` is the one form its Monit knows.
+            if isinstance(test, LinkTest) and test.state is LinkState.FAILED and _all_accept(ctx, "link_up_down"):
                 yield rule.diagnostic(
                     "`if failed link` is deprecated", test.span, service=service.name, hint="use `if link down`"
                 )
@@ -99,6 +103,13 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
                     service=service.name,
                     hint="use `content =` / `content !=`",
                 )
+
+
+def _all_accept(ctx: LintContext, gate: str) -> bool:
+    """Whether every target release accepts the gated replacement form (linter/version_gates.py)."""
+    from monitlint.linter.version_gates import GATES
+
+    return not GATES[gate].refusing(ctx.targets)
 
 
 # The pre-5.21 `set httpd` TLS options and what replaces each inside `with ssl { … }`.
