@@ -5,15 +5,14 @@ edits in the context the finding was found in (the whole control file that read 
 keeps each fix only when :func:`monitlint.fixes.verify.proven` shows the file then means the
 same to Monit but for the intended change.  Fixes of one file are made from its end backwards,
 so a fix never moves the text another one edits.  :func:`to_fixed_point` lints again with the
-fixed texts read in place of the files (``text_in_place_of``) until nothing more is fixed (at most
+fixed texts read in place of the files (``files.source.texts_in_place_of``) until nothing more is fixed (at most
 :data:`MAX_ROUNDS` rounds); then ``--fix`` writes each file once and ``--diff`` shows the result.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
 from dataclasses import field
 from typing import TYPE_CHECKING
 
@@ -116,7 +115,7 @@ def to_fixed_point(
     Nothing is written: the result holds each changed file's text as read and as fixed, and the
     report of the last lint, which is what the files will give once written.
     """
-    from monitlint.files.source import SourceError, read_source
+    from monitlint.files.source import SourceError, read_source, texts_in_place_of
 
     overlay: dict[str, str] = {}
     total = FixRound()
@@ -133,20 +132,10 @@ def to_fixed_point(
                     originals[name] = read_source(name).text
                 except SourceError:
                     originals[name] = found.texts[name][0]
-        with _in_place(overlay):
+        with texts_in_place_of(overlay):
             report = relint()
     total.texts = {name: (text, overlay[_real(name)]) for name, text in originals.items()}
     return total, report
-
-
-@contextmanager
-def _in_place(overlay: dict[str, str]) -> Iterator[None]:
-    from monitlint.grammar.includes import text_in_place_of
-
-    with ExitStack() as stack:
-        for real, text in overlay.items():
-            stack.enter_context(text_in_place_of(real, text))
-        yield
 
 
 def _all_at_once(

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from typing import Any
 
-from monitlint.files.source import SourceError, SourceFile, read_source
+from monitlint.files.source import SourceError, SourceFile, read_source, texts_in_place_of
 from monitlint.fixes.edits import Fix, apply_edits
 from monitlint.grammar.parser import ParseResult, parse_file, parse_source
 from monitlint.span import Span
@@ -43,20 +41,10 @@ def shape(value: Any) -> Any:
     return repr(value)
 
 
-@contextmanager
-def _included_in_place(overlay: dict[str, str]) -> Iterator[None]:
-    from monitlint.grammar.includes import text_in_place_of
-
-    with ExitStack() as stack:
-        for real, text in overlay.items():
-            stack.enter_context(text_in_place_of(real, text))
-        yield
-
-
 def parse_with(main: str, root: str | None, overlay: dict[str, str]) -> ParseResult:
     """Parse the control file ``main`` as it would read with the texts of ``overlay`` (by real path) in its files."""
     real = os.path.realpath(main)
-    with _included_in_place(overlay):
+    with texts_in_place_of(overlay):
         if real in overlay:
             return parse_source(SourceFile(main, overlay[real]), real, root)
         return parse_file(main, root=root)

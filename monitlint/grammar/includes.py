@@ -19,7 +19,6 @@ import itertools
 import os
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import field
 
 from monitlint.diagnostics import Problem, ProblemKind
@@ -30,7 +29,6 @@ from monitlint.files.source import (
     SourceFile,
     read_source,
     text_in_place,
-    texts_in_place_of,
 )
 from monitlint.grammar.include_glob import checked_trees, expand_include, resolve_pattern
 from monitlint.grammar.include_root import outside_hint
@@ -45,16 +43,6 @@ from monitlint.runtime.records import record
 MAX_INCLUDE_DEPTH = 1024  # Monit's own limit (src/l.l)
 SPLIT_MIN_BYTES = 256 * 1024  # below this, parsing apart costs more than it saves
 FIRST_TOKEN_WINDOW = 4096
-
-
-@contextmanager
-def text_in_place_of(real_path: str, text: str) -> Iterator[None]:
-    """While active, an include of ``real_path`` reads ``text`` instead of the file (``check --stdin-filename``).
-
-    The seam is :func:`monitlint.files.source.texts_in_place_of` (every read goes through ``read_source``).
-    """
-    with texts_in_place_of({real_path: text}):
-        yield
 
 
 def _span(request: IncludeRequest) -> Span:

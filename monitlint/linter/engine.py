@@ -139,11 +139,11 @@ def _in_entrypoint(unit: Unit, context: EngineContext) -> LintResult | None:
         return None
     if name == "<stdin>":
         return None
-    from monitlint.grammar.includes import text_in_place_of
+    from monitlint.files.source import texts_in_place_of
 
     # An editor's unsaved buffer, `check --stdin-filename`: each entrypoint is parsed with the text read
     # in place of the file it names; an entrypoint named itself is linted whole, as any text.
-    with text_in_place_of(real, unit.text):
+    with texts_in_place_of({real: unit.text}):
         for entry in context.config.entrypoints:
             if context.real(entry) == real:
                 return None
