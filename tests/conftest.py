@@ -176,6 +176,24 @@ def monit_executable() -> str:
     return path
 
 
+def monit_parsed(path: Path, home: Path, monit: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`monit -v -t -c PATH` with a private HOME: what Monit says it parsed (see :func:`parsed_lines`)."""
+    return subprocess.run(
+        [monit or monit_executable(), "-v", "-t", "-c", str(path)],
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LC_ALL": "C"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+def parsed_lines(text: str) -> list[str]:
+    """The lines of `monit -v -t` output but those naming the control file itself."""
+    return [line for line in text.splitlines() if not line.startswith(" Control file")]
+
+
 @dataclass
 class MonitVerdict:
     """What `monit -t` said of a control file."""

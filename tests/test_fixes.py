@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from monitlint.fixes.apply import plan
 from monitlint.fixes.edits import Edit, Fix, apply_edits
 from monitlint.fixes.verify import proven
 from monitlint.span import Span
-from tests.conftest import monit_executable, run_cli
+from tests.conftest import monit_executable, monit_parsed, parsed_lines, run_cli
 
 BEFORE = """\
 set daemon 30
@@ -178,18 +177,9 @@ def test_rule_command_shows_the_fix() -> None:
 
 def _monit_view(monit: str, path: Path, home: Path) -> list[str]:
     """What `monit -v -t` says it parsed: the service list, without the control file's own name."""
-    proc = subprocess.run(
-        [monit, "-v", "-t", "-c", str(path)],
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LC_ALL": "C"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    proc = monit_parsed(path, home, monit)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    lines = (proc.stdout + proc.stderr).splitlines()
-    return [line for line in lines if not line.startswith(" Control file")]
+    return parsed_lines(proc.stdout + proc.stderr)
 
 
 @pytest.mark.slow

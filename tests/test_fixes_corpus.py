@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, monit_executable, require_corpus, run_cli
+from tests.conftest import CORPUS, monit_executable, monit_parsed, parsed_lines, require_corpus, run_cli
 
 pytestmark = pytest.mark.slow
 
 
 def _monit_says(monit: str, path: Path, home: Path) -> tuple[int, list[str]]:
     """`monit -v -t`'s exit status and account of the configuration, without the file's own name."""
-    proc = subprocess.run(
-        [monit, "-v", "-t", "-c", str(path)],
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LC_ALL": "C"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    lines = (proc.stdout + proc.stderr).replace(str(path), "FILE").splitlines()
-    return proc.returncode, [line for line in lines if not line.startswith(" Control file")]
+    proc = monit_parsed(path, home, monit)
+    return proc.returncode, parsed_lines((proc.stdout + proc.stderr).replace(str(path), "FILE"))
 
 
 def _copy(tmp_path: Path, name: str) -> Path:

@@ -8,14 +8,12 @@ mistakes.  Every test passes `--fail-on` explicitly, so they hold whatever the d
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import monit_executable, run_cli
+from tests.conftest import monit_parsed, parsed_lines, run_cli
 from tests.e2e.repository import build
 
 pytestmark = pytest.mark.slow
@@ -97,17 +95,9 @@ def _installed(repo: Path, target: Path) -> Path:
 
 def _monit_view(monitrc: Path, home: Path) -> list[str]:
     """`monit -v -t`'s account of the configuration it parsed (without the control file's name)."""
-    proc = subprocess.run(
-        [monit_executable(), "-v", "-t", "-c", str(monitrc)],
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LC_ALL": "C"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    proc = monit_parsed(monitrc, home)
     assert proc.returncode == 0 and "Control file syntax OK" in proc.stdout, proc.stdout + proc.stderr
-    return [line for line in proc.stdout.splitlines() if not line.startswith(" Control file")]
+    return parsed_lines(proc.stdout)
 
 
 def test_fix_then_monit_accepts_the_same_configuration(tmp_path: Path) -> None:
