@@ -10,7 +10,7 @@ from tests.conftest import REPO
 
 
 def test_short_soak_finds_nothing() -> None:
-    steps = os.environ.get("MONITLINT_SOAK_STEPS", "12")
+    steps = os.environ.get("MONITLINT_SOAK_STEPS", "6")  # 4 s a step; raise it for a longer run
     proc = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "soak.py"), "--steps", steps, "--seed", "7", "--quiet"],
         capture_output=True,
