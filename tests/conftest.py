@@ -28,7 +28,7 @@ CORPUS = REPO.parent / "shared" / "corpus" / "real-world"
 # so that two suites running at once never find each other's daemons, toys or files.
 RUN_TOKEN = "".join(secrets.choice(string.ascii_lowercase) for _ in range(10))
 
-# Markers by folder (registered in pyproject.toml): `pytest -m "not slow"` is the fast tier.
+# Markers by folder (registered in pyproject.toml): `pytest -m "not slow" -n 2` is the fast tier.
 _FOLDER_MARKERS = {
     "provider": ("daemon", "slow"),  # real Monit daemons and toy services
     "integrations": ("integration", "slow"),  # the real Puppet and Ansible engines

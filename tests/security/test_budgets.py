@@ -42,7 +42,9 @@ from tests.security._run import GIB, Run
 from tests.security._run import monitlint as run_cli
 
 FLAT = 1.5  # growth allowed where a budget caps the work (doubling the input adds nothing)
-LINEAR = 2.5  # growth allowed per doubling of a linear run (quadratic is 4)
+# Growth allowed per doubling of a linear run (quadratic is 4).  Not 2.5: CPU time per unit of work
+# rises when another suite shares the caches (2.54 seen with two suites on 2 cores); 3 still tells them apart.
+LINEAR = 3.0
 FLOOR = 0.05  # below this many CPU seconds, timer noise dominates: growth is measured against it
 
 
