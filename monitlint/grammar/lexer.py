@@ -302,6 +302,21 @@ def _long_blank_run(text: str, start: int, end: int) -> tuple[int, int] | None:
     return m.span() if m else None
 
 
+def _longest_rule(
+    rules: tuple[tuple[str, re.Pattern[str]], ...], text: str, pos: int, trailing: str = ""
+) -> tuple[str, re.Match[str] | None]:
+    """Flex's choice among a start condition's rules at ``pos``: the longest match, a tie to the rule
+    written first; a ``trailing`` rule's match counts one character more (its trailing context)."""
+    best, rule, match = 0, "", None
+    for kind, pattern in rules:
+        m = pattern.match(text, pos)
+        if m is not None:
+            length = m.end() - pos + (1 if kind == trailing else 0)
+            if length > best:
+                best, rule, match = length, kind, m
+    return rule, match
+
+
 class Scanner:
     """Scans one file; yields ``Token`` and ``IncludeRequest`` objects in order."""
 
@@ -958,13 +973,7 @@ class Scanner:
         name = ""
         name_start = pos
         while pos < size:
-            best, rule, match = 0, "", None
-            for kind, pattern in _HEADER_RULES:
-                m = pattern.match(text, pos)
-                if m is not None:
-                    length = m.end() - pos + (1 if kind == "name" else 0)  # the trailing `:` counts
-                    if length > best:
-                        best, rule, match = length, kind, m
+            rule, match = _longest_rule(_HEADER_RULES, text, pos, trailing="name")  # the `:` after a name counts
             if match is None:
                 return [*tokens, self._error(f"invalid HTTP header list format {text[pos]!r}", pos, pos + 1)], pos + 1
             if rule == "end":
@@ -990,11 +999,7 @@ class Scanner:
         size = len(text)
         tokens: list[Token | IncludeRequest] = [self._token("LSQB", "hostgroups", start, pos)]
         while pos < size:
-            best, rule, match = 0, "", None
-            for kind, pattern in _HOSTGROUP_RULES:
-                m = pattern.match(text, pos)
-                if m is not None and m.end() - pos > best:
-                    best, rule, match = m.end() - pos, kind, m
+            rule, match = _longest_rule(_HOSTGROUP_RULES, text, pos)
             if match is None:
                 return [*tokens, self._error("invalid hostgroup list format", pos, pos + 1)], pos + 1
             if rule == "end":
