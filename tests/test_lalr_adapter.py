@@ -19,7 +19,9 @@ from lark import Lark
 from lark.exceptions import GrammarError, UnexpectedInput
 from lark.lexer import Lexer
 
+import monitlint.grammar.lalr as lalr_module
 import monitlint.grammar.parser as parser_module
+from monitlint.files.source import SourceFile
 from monitlint.grammar.lalr import GRAMMAR_FILE, ParseFailure, Parser, Walker, build_tables
 from monitlint.grammar.tokens import Token
 from monitlint.grammar.transformer import ModelBuilder, Node
@@ -146,3 +148,29 @@ def test_an_aliased_single_child_alternative_is_not_expanded(monkeypatch: pytest
             return children
 
     assert Parser(tables, Builder(), Node).parse([Token("THEN", "then")]) == ["named"]
+
+
+def test_a_remembered_program_builds_what_a_fresh_walk_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of a shape seen before replay its program: the model is the one a fresh table walk builds."""
+    parser = parser_module.get_parser()
+    for path in [p for p in _files() if p.stat().st_size < 200_000][:80]:
+        monkeypatch.setattr(parser, "_programs", {})
+        fresh = parser_module.parse_file(str(path))
+        assert parser._programs or not fresh.config.services  # what parsed was remembered
+        replayed = parser_module.parse_file(str(path))  # every chunk's shape is known now
+        assert replayed.config.to_dict() == fresh.config.to_dict(), path
+        assert [str(p) for p in replayed.problems] == [str(p) for p in fresh.problems], path
+
+
+def test_remembered_programs_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of ever new shapes cannot grow the memory of programs past its bound; a refused chunk leaves none."""
+    parser = parser_module.get_parser()
+    monkeypatch.setattr(parser, "_programs", {})
+    monkeypatch.setattr(lalr_module, "MAX_PROGRAMS", 8)
+    test = "  if failed permission 644 then alert\n"
+    text = "".join(f"check file f{i} with path /f{i}\n" + test * i for i in range(30))
+    parser_module.parse_source(SourceFile("/x/monitrc", text), "/x/monitrc")
+    assert 0 < len(parser._programs) <= 8
+    parser._programs.clear()
+    parser_module.parse_source(SourceFile("/x/monitrc", "check file if\n"), "/x/monitrc")
+    assert not parser._programs

@@ -45,6 +45,10 @@ class Tables:
     end: int
 
 
+# Chunk programs kept by a parser (see Parser._program): each one a few hundred bytes.
+MAX_PROGRAMS = 4096
+
+
 class ParseFailure(Exception):
     """The token at ``index`` (``len(tokens)`` for the end) is not acceptable here."""
 
@@ -239,6 +243,7 @@ class Parser:
         self._default = default
         self._number = _Numbers((name, index) for index, name in enumerate(tables.symbols))
         self._end_symbol = self._number["$END"]
+        self._programs: dict[tuple[int, ...], tuple[int, ...]] = {}
         # Each rule's builder method is looked up when the rule is first reduced: a run reduces
         # a few hundred of the grammar's 1,100 rules, and most lookups fail (Node rules), slowly.
         self._rule_info = [
@@ -282,33 +287,64 @@ class Parser:
     def parse(self, tokens: Sequence[Token], build: bool = True) -> Any:
         """Parse one chunk; return the model object, or raise ParseFailure.
 
-        With ``build=False`` only the grammar is checked and nothing is built.
+        With ``build=False`` only the grammar is checked and nothing is built.  Building
+        replays the chunk's *program* (see :meth:`_program`) over its tokens.
         """
-        states = [self.tables.start]
         symbols = self.symbols(tokens)
         symbols.append(self._end_symbol)
-        values: list[Any] | None = [] if build else None
-        stop = self._run(states, symbols, tokens, values)
+        if not build:
+            states = [self.tables.start]
+            stop = self._run(states, symbols, tokens, None)
+            if stop < len(symbols):
+                raise ParseFailure(stop, set() if states[-1] < 0 else self.expected(states[-1]))
+            return None
+        return self._replay(self._program(symbols), tokens)
+
+    def _program(self, symbols: list[int]) -> tuple[int, ...]:
+        """What building a chunk of these symbols does, in order: shift ``n`` tokens (``n > 0``), reduce by rule
+        ``r`` (``~r``).  Raises ParseFailure.
+
+        LALR is deterministic: the same symbols from the start state take the same steps, so a
+        chunk's program depends only on its symbols.  Control files repeat the same shapes of
+        statement and service (a fleet's are written from templates), so programs are kept by
+        their symbols (at most ``MAX_PROGRAMS``) and a chunk seen before skips the table walk.
+        """
+        key = tuple(symbols)
+        program = self._programs.get(key)
+        if program is not None:
+            return program
+        states = [self.tables.start]
+        steps: list[int] = []
+        stop = self._run(states, symbols, (), steps)
         if stop < len(symbols):
             raise ParseFailure(stop, set() if states[-1] < 0 else self.expected(states[-1]))
-        return values[-1] if values is not None else None
+        merged: list[int] = []
+        for step in steps:  # runs of shifts as one step
+            if step > 0 and merged and merged[-1] > 0:
+                merged[-1] += 1
+            else:
+                merged.append(step)
+        program = tuple(merged)
+        if len(self._programs) >= MAX_PROGRAMS:
+            self._programs.clear()
+        self._programs[key] = program
+        return program
 
-    def _run(self, states: list[int], symbols: list[int], tokens: Sequence[Token], values: list[Any] | None) -> int:
+    def _run(self, states: list[int], symbols: list[int], tokens: Sequence[Token], steps: list[int] | None) -> int:
         """The LALR loop: shift ``symbols`` (and reduce as they ask) onto ``states``, in place.
 
         Returns how many symbols were consumed: ``len(symbols)`` when every one was shifted
         (or, for ``$END``, accepted); else the index of the one refused, ``states`` left as
         they were when it was refused (with ``-1`` on top when it was ``$END``, which is
-        accepted by a reduction, never shifted).  With ``values``, tokens and what the
-        builder makes of them are pushed there (the result is its last item).
+        accepted by a reduction, never shifted).  With ``steps``, each shift (``1``) and each
+        reduction that builds (``~rule``) is recorded there, for :meth:`_replay`.
         """
         actions = self.tables.actions
         end_state = self.tables.end
         end_symbol = self._end_symbol
         info = self._rule_info
         push_state = states.append
-        build = values is not None
-        push = values.append if values is not None else None
+        record = steps.append if steps is not None else None
         state = states[-1]
         for index, symbol in enumerate(symbols):
             while True:
@@ -322,11 +358,11 @@ class Parser:
                         return index
                     state = action
                     push_state(state)
-                    if build:
-                        push(tokens[index])  # type: ignore[misc]
+                    if record is not None:
+                        record(1)
                     break
                 rule = -1 - action
-                origin, size, mode, callback = info[rule]
+                origin, size, mode, _callback = info[rule]
                 if mode == _PASS:  # one child, handed up unchanged: only the state changes
                     state = actions[states[-2]][origin]
                     states[-1] = state
@@ -337,28 +373,46 @@ class Parser:
                     del states[-size:]
                 state = actions[states[-1]][origin]
                 push_state(state)
-                if build:
-                    # Inlined for the common shapes: this runs once per reduction (100,000 for 2,000 services).
-                    if mode == _PLAIN:
-                        if size:
-                            children = values[-size:]  # type: ignore[index]
-                            del values[-size:]  # type: ignore[union-attr]
-                            push(callback(children))  # type: ignore[misc]
-                        else:
-                            push(callback([]))  # type: ignore[misc]
-                    elif mode == _APPEND and type(values[-2]) is _Splice:  # type: ignore[index]
-                        child = values.pop()  # type: ignore[union-attr]
-                        if type(child) is _Splice:
-                            values[-1].extend(child)  # type: ignore[index]
-                        else:
-                            values[-1].append(child)  # type: ignore[index]
-                    elif mode == _WRAP:
-                        values[-1] = _Splice([values[-1]])  # type: ignore[index]
-                    else:
-                        self._reduce(values, rule, callback)  # type: ignore[arg-type]
+                if record is not None:
+                    record(action)  # == ~rule
                 if state == end_state and symbol == end_symbol:
                     return index + 1
         return len(symbols)
+
+    def _replay(self, program: tuple[int, ...], tokens: Sequence[Token]) -> Any:
+        """Build a chunk by its program: push its tokens, and call the builder at each reduction."""
+        values: list[Any] = []
+        push = values.append
+        info = self._rule_info
+        position = 0
+        for step in program:
+            if step > 0:
+                if step == 1:
+                    push(tokens[position])
+                else:
+                    values.extend(tokens[position : position + step])
+                position += step
+                continue
+            _origin, size, mode, callback = info[~step]
+            # Inlined for the common shapes: this runs once per reduction (100,000 for 2,000 services).
+            if mode == _PLAIN:
+                if size:
+                    children = values[-size:]
+                    del values[-size:]
+                    push(callback(children))
+                else:
+                    push(callback([]))
+            elif mode == _APPEND and type(values[-2]) is _Splice:
+                child = values.pop()
+                if type(child) is _Splice:
+                    values[-1].extend(child)
+                else:
+                    values[-1].append(child)
+            elif mode == _WRAP:
+                values[-1] = _Splice([values[-1]])
+            else:
+                self._reduce(values, ~step, callback)
+        return values[-1]
 
     def _reduce(self, values: list[Any], rule: int, callback: Callable[[list[Any]], Any]) -> None:
         """Replace the top values by what ``rule`` makes of them, shaped as Lark shapes them."""
