@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import json
 import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -105,6 +104,8 @@ class RuleSelection:
 
     def key(self) -> str:
         """A stable text naming this selection: the same findings for the same key (the result cache's)."""
+        import json  # only the result cache asks: not loaded by a run without it
+
         return json.dumps(
             [
                 list(self.select),
