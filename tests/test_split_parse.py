@@ -159,6 +159,26 @@ def test_a_child_that_dies_is_replaced_by_the_parent() -> None:
     assert run_sliced([1] * 4, 2, work) == [0, 1, 2, 3]
 
 
+def test_the_parents_meanwhile_work_is_done_once_while_children_work() -> None:
+    """The parent does ``meanwhile`` once, after its own slice and before waiting (never in a child)."""
+    parent = os.getpid()
+    log: list[str] = []
+
+    def work(first: int, stop: int) -> tuple[int, int]:
+        if os.getpid() == parent:
+            log.append(f"work {first}")
+        return first, stop
+
+    runner = forking_runner(2, meanwhile=lambda: log.append("meanwhile"))
+    assert runner([1] * 4, work) == [(i, i + 1) for i in range(4)]
+    assert runner([1] * 4, work) == [(i, i + 1) for i in range(4)]
+    assert log.count("meanwhile") == 1
+    assert log.index("meanwhile") > log.index("work 0")
+    alone: list[str] = []
+    assert run_sliced([1], 2, work, meanwhile=lambda: alone.append("meanwhile")) == [(0, 1)]
+    assert alone == []  # nothing forked: nothing to do meanwhile
+
+
 def test_rules_run_in_two_processes_find_the_same(tmp_path: Path, split_calls: list[int]) -> None:
     extra = {
         0: 'check process nostop with pidfile /run/n.pid\n    start program = "/bin/n"\n',  # MON101

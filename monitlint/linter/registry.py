@@ -33,7 +33,7 @@ class Rule:
     always_on: bool = False
     # The problem kinds other producers report for this rule, each with its severity (``KINDS``).
     kinds: tuple[tuple[ProblemKind, Severity], ...] = ()
-    cost: int = 1  # relative run time, to share the rules between processes (``COST``)
+    cost: int = 1  # CPU milliseconds at 20,000 services, to share the rules between processes (``COST``)
     # A safe fix of a finding (``fix(ctx, diagnostic)``, see monitlint.fixes) and what it does (``FIX``).
     fix: Callable[[LintContext, Diagnostic], Fix | None] | None = None
     fix_summary: str | None = None

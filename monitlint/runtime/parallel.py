@@ -67,11 +67,19 @@ def slices(weights: Sequence[int], parts: int, lead: float = 1.0) -> list[tuple[
     return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
 
 
-def run_sliced(weights: Sequence[int], parts: int, work: Callable[[int, int], T], lead: float = PARENT_LEAD) -> list[T]:
+def run_sliced(
+    weights: Sequence[int],
+    parts: int,
+    work: Callable[[int, int], T],
+    lead: float = PARENT_LEAD,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[T]:
     """``work(i, i + 1)`` for every index, in order: the first slice here, the others in child processes.
 
     A child pickles each index's result as soon as it has it (so its pickle memo stays
     small) into an unnamed in-memory file, which the parent reads once the child is done.
+    ``meanwhile`` (called at most once per process) is work the parent will need later and
+    does while children are still busy with their slices, which end later than its own.
     """
     # The parent's slice is larger: each child also pays for pickling what it sends.
     bounds = slices(weights, parts if can_fork() else 1, lead=lead)
@@ -87,15 +95,22 @@ def run_sliced(weights: Sequence[int], parts: int, work: Callable[[int, int], T]
         if child is None:
             results.extend(work(index, index + 1) for index in range(first, stop))
         else:
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
             results.extend(_collect(*child, work, first, stop))
     return results
 
 
-def forking_runner(jobs: int) -> Runner:
-    """A :data:`monitlint.runtime.work.Runner` over ``jobs`` processes (this one included)."""
+def forking_runner(jobs: int, meanwhile: Callable[[], object] | None = None) -> Runner:
+    """A :data:`monitlint.runtime.work.Runner` over ``jobs`` processes (this one included).
+
+    ``meanwhile`` is done once, the first time the parent would wait for a child (see :func:`run_sliced`).
+    """
+    pending = [meanwhile] if meanwhile is not None else []
 
     def run(weights: Sequence[int], work: Callable[[int, int], Any]) -> list[Any]:
-        return run_sliced(weights, jobs, work)
+        return run_sliced(weights, jobs, work, meanwhile=pending.pop() if pending else None)
 
     return run
 

@@ -33,8 +33,8 @@ SEVERITY = Severity.WARNING
 MANUAL_SECTION = "RESOURCE-TESTS"  # the Monit manual section it is about
 SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a memory, swap or size threshold without a unit: Monit reads it as bytes"
-# Relative run time at 20,000 services (the others count 1), to share the rules between processes.
-COST = 5
+# CPU milliseconds at 20,000 services (a rule without COST counts 1), to share the rules between processes.
+COST = 18
 
 SUBJECTS = {Subject.MEMORY, Subject.TOTAL_MEMORY, Subject.SWAP}
 

@@ -47,8 +47,8 @@ SEVERITY = Severity.WARNING
 MANUAL_SECTION = "SERVICE-TESTS"  # the Monit manual section it is about
 SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a port outside 1-65535, a percentage above 100, or `set daemon` >= 2148 s"
-# Relative run time at 20,000 services (the others count 1), to share the rules between processes.
-COST = 4
+# CPU milliseconds at 20,000 services (a rule without COST counts 1), to share the rules between processes.
+COST = 16
 
 # Process cpu can pass 100% on several cores, so only memory-like percentages are bounded.
 PERCENT_SUBJECTS = {Subject.MEMORY, Subject.TOTAL_MEMORY, Subject.SWAP}
