@@ -207,36 +207,56 @@ def _protocol_uses(protocol: Protocol | None) -> Iterator[str]:
         yield "pgsql_credentials"
 
 
-def _uses(test: Test) -> Iterator[str]:
-    """The gate keys a test uses."""
+# The gates a test can use, and of those the ones decided by its kind alone.
+_TEST_KEYS = frozenset(
+    {
+        "bare_else", "filedescriptors", "hardlink", "content_changed", "program_content", "link_up_down",
+        "cpu_detail", "process_read_write", "succeeded", "response_time", "ping_response_time", "mysqls",
+        "mysql_rsakey", "mysql_long_user", "pgsql_credentials", "ssl_version_list", "ignore_action",
+        "exec_timeout", "timeout_zero",
+    }
+)  # fmt: skip
+_KIND_KEYS = {
+    TestKind.FILEDESCRIPTORS: "filedescriptors",
+    TestKind.TOTAL_FILEDESCRIPTORS: "filedescriptors",
+    TestKind.HARDLINK: "hardlink",
+    TestKind.CONTENT_CHANGED: "content_changed",
+    TestKind.PROGRAM_CONTENT: "program_content",
+}
+_CONNECTION_KEYS = frozenset(
+    {"succeeded", "response_time", "ping_response_time", "mysqls", "mysql_rsakey", "mysql_long_user",
+     "pgsql_credentials", "ssl_version_list"}
+)  # fmt: skip
+_ACTION_KEYS = frozenset({"ignore_action", "exec_timeout", "timeout_zero"})
+
+
+def _uses(test: Test, keys: frozenset[str]) -> Iterator[str]:
+    """The gate keys a test uses, of ``keys`` (those a target refuses: the walk skips what none refuses)."""
     kind = test.kind
-    if test.else_bare and not getattr(test, "succeeded", False) and kind is not TestKind.LINK:
+    if "bare_else" in keys and test.else_bare and not getattr(test, "succeeded", False) and kind is not TestKind.LINK:
         yield "bare_else"
-    if kind in (TestKind.FILEDESCRIPTORS, TestKind.TOTAL_FILEDESCRIPTORS):
-        yield "filedescriptors"
-    elif kind is TestKind.HARDLINK:
-        yield "hardlink"
-    elif kind is TestKind.CONTENT_CHANGED:
-        yield "content_changed"
-    elif kind is TestKind.PROGRAM_CONTENT:
-        yield "program_content"
-    if isinstance(test, LinkTest) and test.state in (LinkState.UP, LinkState.DOWN):
+    kind_key = _KIND_KEYS.get(kind)
+    if kind_key is not None:
+        yield kind_key
+    if "link_up_down" in keys and isinstance(test, LinkTest) and test.state in (LinkState.UP, LinkState.DOWN):
         yield "link_up_down"
-    if isinstance(test, ResourceTest):
+    if isinstance(test, ResourceTest) and ("cpu_detail" in keys or "process_read_write" in keys):
         if any(c.subject in _CPU_DETAIL for c in test.conditions):
             yield "cpu_detail"
         if kind is TestKind.PROCESS_RESOURCE and any(
             c.subject in (Subject.READ, Subject.WRITE) for c in test.conditions
         ):
             yield "process_read_write"
-    if isinstance(test, (ConnectionTest, PingTest)):
+    if isinstance(test, (ConnectionTest, PingTest)) and not keys.isdisjoint(_CONNECTION_KEYS):
         if test.succeeded:
             yield "succeeded"
         if test.response_time is not None:
             yield "ping_response_time" if isinstance(test, PingTest) else "response_time"
-    if isinstance(test, ConnectionTest):
-        yield from _protocol_uses(test.protocol)
-        yield from _ssl_uses(test.ssl)
+        if isinstance(test, ConnectionTest):
+            yield from _protocol_uses(test.protocol)
+            yield from _ssl_uses(test.ssl)
+    if keys.isdisjoint(_ACTION_KEYS):
+        return
     for action in (test.action, test.else_action):
         if action is None:
             continue
@@ -248,8 +268,8 @@ def _uses(test: Test) -> Iterator[str]:
                 yield "timeout_zero"
 
 
-def _uses_in(model: ControlFile) -> Iterator[tuple[str, Span, str | None]]:
-    """Every gated form in the model: (gate key, where, service)."""
+def _uses_in(model: ControlFile, keys: frozenset[str]) -> Iterator[tuple[str, Span, str | None]]:
+    """Every gated form in the model: (gate key, where, service); a test's, only of ``keys``."""
     for setting in model.settings:
         if isinstance(setting, DaemonSetting) and setting.interval > _ONE_YEAR:
             yield "daemon_over_a_year", setting.span, None
@@ -282,23 +302,26 @@ def _uses_in(model: ControlFile) -> Iterator[tuple[str, Span, str | None]]:
             yield "timeout_zero", setting.span, None
         elif isinstance(setting, LogSetting) and (setting.facility or "").lower() == "log_user":
             yield "log_user", setting.span, None
+    test_keys = keys & _TEST_KEYS
     for service in model.services:
         for program in (service.start, service.stop, service.restart):
             if program is not None and program.timeout is not None and program.timeout <= 0:
                 yield "timeout_zero", program.span, service.name
             if program is not None and program.tight_equals:
                 yield "tight_equals", program.span, service.name
-        for test in service.tests:
-            for key in _uses(test):
-                yield key, test.span, service.name
+        if test_keys:
+            for test in service.tests:
+                for key in _uses(test, test_keys):
+                    yield key, test.span, service.name
 
 
 def gate_findings(model: ControlFile, targets: Sequence[Version]) -> Iterator[GateFinding]:
     """What the target releases refuse in ``model``, each form once per place, naming the refusers."""
     seen: set[tuple[str, str, int, int]] = set()
-    for key, span, service in _uses_in(model):
+    refusers = {key: gate.refusing(targets) for key, gate in GATES.items()}
+    for key, span, service in _uses_in(model, frozenset(key for key, found in refusers.items() if found)):
         gate = GATES[key]
-        refusing = gate.refusing(targets)
+        refusing = refusers[key]
         place = (key, span.path, span.line, span.column)
         if not refusing or place in seen:
             continue
