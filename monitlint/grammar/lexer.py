@@ -195,6 +195,7 @@ _COMPOSITE_LEADERS = frozenset(
     ]
 )
 _METHOD_PREFIXES = ("start", "stop", "restart", "exec")
+_COMPOSITE_PREFIXES = (*_METHOD_PREFIXES, "cpuusage")
 PIECE_MAX = 4096  # tokens handed over at once at most
 
 # One lookup per word: a keyword's token type, or one of these two markers.
@@ -285,9 +286,12 @@ class IncludeRequest:
 MAX_LEXEME_BYTES = 16382
 
 
+_SURELY_FITS = MAX_LEXEME_BYTES // 4  # characters: at most 4 bytes each in UTF-8
+
+
 def _too_long(text: str, start: int, end: int) -> int:
     """The lexeme's size in bytes when Monit's buffer cannot hold it, else 0."""
-    if end - start <= MAX_LEXEME_BYTES // 4:  # at most 4 bytes a character: cannot overflow
+    if end - start <= _SURELY_FITS:  # at most 4 bytes a character: cannot overflow
         return 0
     size = len(text[start:end].encode("utf-8", "surrogateescape"))
     return size if size > MAX_LEXEME_BYTES else 0
@@ -366,7 +370,7 @@ class Scanner:
     def _overflowing(self, items: Sequence[Token | IncludeRequest]) -> Token | None:
         """The overflow error for the first token too long for Monit's buffer (names, URLs, subjects …)."""
         for item in items:
-            if type(item) is Token and item.end_pos - item.start_pos > MAX_LEXEME_BYTES // 4:
+            if type(item) is Token and item.end_pos - item.start_pos > _SURELY_FITS:
                 size = _too_long(self.text, item.start_pos, item.end_pos)
                 if size:
                     return self._overflow(size, item.start_pos)
@@ -408,20 +412,20 @@ class Scanner:
             # Never None: the last alternatives match any character, or the end of the text.
             m: re.Match[str] = master(text, pos)  # type: ignore[assignment]
             kind: str = m.lastgroup  # type: ignore[assignment]
+            begin = pos  # where the match began: the blanks before the lexeme
             pos, end = m.span(kind)
-            if pos - m.start() > MAX_LEXEME_BYTES and (blank := _long_blank_run(text, m.start(), pos)) is not None:
+            if pos - begin > MAX_LEXEME_BYTES and (blank := _long_blank_run(text, begin, pos)) is not None:
                 add(self._overflow(blank[1] - blank[0], blank[0]))  # a run of blanks is one lexeme to flex
                 break
             if kind == "word":
-                if end - pos > MAX_LEXEME_BYTES // 4 and (size_ := _too_long(text, pos, end)):
+                if end - pos > _SURELY_FITS and (size_ := _too_long(text, pos, end)):
                     add(self._overflow(size_, pos))
                     break
                 word = text[pos:end]
                 lower = word.lower() if word.isascii() else word.translate(_ASCII_LOWER)
                 type_ = _WORD_CLASS.get(lower)  # a keyword's type, _NOISE, _COMPOSITE or None
-                if type_ is None and lower.startswith("cpuusage"):  # `cpuusage(user)`: l.l's cpu[ ]*(usage)*
-                    type_ = _COMPOSITE
-                if type_ is _COMPOSITE or (type_ is None and lower.startswith(_METHOD_PREFIXES)):
+                # `startprogram=…`, `cpuusage(user)` (l.l's cpu[ ]*(usage)*): composites a word may begin.
+                if type_ is _COMPOSITE or (type_ is None and lower.startswith(_COMPOSITE_PREFIXES)):
                     self._line = line_index
                     result = self._composite(lower, pos, end)
                     if result is not None:
@@ -502,13 +506,13 @@ class Scanner:
             elif kind == "eof":
                 break
             elif kind == "comment":
-                if end - pos > MAX_LEXEME_BYTES // 4 and (size_ := _too_long(text, pos, end)):
+                if end - pos > _SURELY_FITS and (size_ := _too_long(text, pos, end)):
                     add(self._overflow(size_, pos))
                     break
                 self._comment(pos, end)
                 pos = end
             elif kind in ("dq", "sq"):
-                if end - pos > MAX_LEXEME_BYTES // 4 and (size_ := _too_long(text, pos, end)):
+                if end - pos > _SURELY_FITS and (size_ := _too_long(text, pos, end)):
                     add(self._overflow(size_, pos))
                     break
                 raw = m.group(kind)
