@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import json
 import os
 from collections.abc import Sequence
@@ -14,7 +13,7 @@ import pytest
 
 from monitlint.grammar.parser import ParseResult, parse_file
 from monitlint.runtime import parallel
-from monitlint.runtime.parallel import forking_runner, run_sliced, slices
+from monitlint.runtime.parallel import forking_runner, run_sliced, shares
 from tests.conftest import findings_of, lint_file
 
 pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="parsing apart needs fork (Linux)")
@@ -62,10 +61,10 @@ def snapshot(result: ParseResult) -> str:
 SPLIT_CALLS: list[int] = []
 
 
-def two_processes(weights: Sequence[int], work: Any) -> list[Any]:
+def two_processes(weights: Sequence[int], work: Any, lead: float | None = None) -> list[Any]:
     """The forking runner over two processes, counting the groups it is handed."""
     SPLIT_CALLS.append(len(weights))
-    return forking_runner(2)(weights, work)
+    return forking_runner(2)(weights, work, lead)
 
 
 @pytest.fixture
@@ -126,15 +125,21 @@ def test_small_includes_are_not_split(tmp_path: Path, split_calls: list[int]) ->
     assert split_calls == []
 
 
-def test_slices_are_contiguous_and_weighted() -> None:
-    assert slices([1] * 40, 2) == [(0, 20), (20, 40)]
-    assert slices([1] * 40, 2, lead=1.5) == [(0, 24), (24, 40)]
-    assert slices([1, 1, 1], 5) == [(0, 1), (1, 2), (2, 3)]
-    assert slices([9, 1, 1], 2) == [(0, 1), (1, 3)]
+def test_shares_cover_every_piece_once_by_weight() -> None:
+    assert shares([1] * 40, 2) == [list(range(1, 40, 2)), list(range(0, 40, 2))]
+    mine, theirs = shares([1] * 40, 2, lead=1.5)
+    assert (len(mine), len(theirs)) == (24, 16)
+    assert shares([1, 1, 1], 5) == [[2], [0], [1]]  # no more workers than pieces
+    assert shares([9, 1, 1], 2) == [[1, 2], [0]]
+    # One heavy piece among many light ones: contiguous cuts could not balance these.
+    weights = [150, 3, 3, 41, 31, 78, 3, 5, 8, 16, 18, 16, 4, 16, 21] + [1] * 26
+    mine, theirs = shares(weights, 2)
+    assert abs(sum(weights[i] for i in mine) - sum(weights[i] for i in theirs)) <= 1
     for parts in range(1, 6):
-        cut = slices(list(range(1, 12)), parts)
-        assert cut[0][0] == 0 and cut[-1][1] == 11
-        assert all(a[1] == b[0] for a, b in itertools.pairwise(cut))
+        found = shares(list(range(1, 12)), parts)
+        assert sorted(i for share in found for i in share) == list(range(11))
+        assert all(share == sorted(share) for share in found)
+        assert all(found[1:])
 
 
 def test_a_failing_child_is_replaced_by_the_parent() -> None:
@@ -173,7 +178,7 @@ def test_the_parents_meanwhile_work_is_done_once_while_children_work() -> None:
     assert runner([1] * 4, work) == [(i, i + 1) for i in range(4)]
     assert runner([1] * 4, work) == [(i, i + 1) for i in range(4)]
     assert log.count("meanwhile") == 1
-    assert log.index("meanwhile") > log.index("work 0")
+    assert log.index("meanwhile") == log.index("work 3") + 1  # after its own share (1 and 3), before collecting
     alone: list[str] = []
     assert run_sliced([1], 2, work, meanwhile=lambda: alone.append("meanwhile")) == [(0, 1)]
     assert alone == []  # nothing forked: nothing to do meanwhile

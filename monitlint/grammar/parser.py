@@ -108,7 +108,7 @@ def include_parse_cache(cache: dict[tuple[object, ...], ParseResult]) -> Iterato
         _GROUP_CACHE.reset(token)
 
 
-def _each_file(weights: Sequence[int], group: Callable[[int, int], Any]) -> list[Any]:
+def _each_file(weights: Sequence[int], group: Callable[[int, int], Any], lead: float | None = None) -> list[Any]:
     """A runner that parses every file of an include on its own, in order."""
     return [group(index, index + 1) for index in range(len(weights))]
 

@@ -1,11 +1,11 @@
-"""Run a piece of work over contiguous slices of a list in forked processes.
+"""Run the pieces of a piece of work, shared by weight, in forked processes.
 
 The one module that knows about processes.  :mod:`monitlint.api` wires
-:func:`forking_runner` in as the :data:`monitlint.runtime.work.Runner` that the parser
-hands the files of a large ``include`` (each slice parsed in its own process)
-and the engine hands the rules of a large config (each slice of rules run over
+:func:`forking_runner` in as the :class:`monitlint.runtime.work.Runner` that the parser
+hands the files of a large ``include`` (each share parsed in its own process)
+and the engine hands the rules of a large config (each share of rules run over
 the whole model, which a forked child sees without copying).  The parent takes the first
-slice itself and the results come back pickled, in order.  Forking means the
+share itself and the results come back pickled, in order.  Forking means the
 children start with the parser tables and every module already loaded, so a
 slice costs only its own work.
 
@@ -43,28 +43,27 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform.startswith("linux")
 
 
-def slices(weights: Sequence[int], parts: int, lead: float = 1.0) -> list[tuple[int, int]]:
-    """Cut ``range(len(weights))`` into at most ``parts`` contiguous, non-empty slices by weight.
+def shares(weights: Sequence[int], parts: int, lead: float = 1.0) -> list[list[int]]:
+    """Share ``range(len(weights))`` among at most ``parts`` workers by weight: each a list of indices, in order.
 
-    The first slice is ``lead`` times the size of each other one, as near as whole pieces allow:
-    each cut goes at the piece boundary nearest its share (not the first one past it, which gave
-    the parent three of four equal files at a lead of 1.2).
+    The first share (the calling process's) is ``lead`` times each other's, as near as whole
+    pieces allow: the heaviest piece first, each to the worker it loads least relative to its
+    part (the longest-processing-time rule).  Shares need not be contiguous: a runner hands the
+    results back in index order whoever computed them, and contiguous cuts could not split
+    2,000 services' rules evenly (one rule is a third of their time).  Every share but the
+    first is non-empty.
     """
     parts = max(1, min(parts, len(weights)))
-    total = sum(weights) or 1
-    units = lead + parts - 1
-    running = [0]
-    for weight in weights:
-        running.append(running[-1] + weight)
-    cuts = [0]
-    for k in range(1, parts):
-        target = total * (lead + k - 1) / units
-        lowest = cuts[-1] + 1  # every slice holds at least one piece
-        highest = len(weights) - (parts - k)  # and leaves one for each slice after it
-        cut = min(range(lowest, highest + 1), key=lambda index: abs(running[index] - target))
-        cuts.append(cut)
-    cuts.append(len(weights))
-    return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
+    capacity = [lead] + [1.0] * (parts - 1)
+    loads = [0.0] * parts
+    found: list[list[int]] = [[] for _ in range(parts)]
+    for index in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
+        weight = max(weights[index], 0)
+        # Ties go to a child: the parent has the results to collect besides its own share.
+        worker = min(range(parts), key=lambda k: ((loads[k] + weight) / capacity[k], k == 0, k))
+        found[worker].append(index)
+        loads[worker] += weight
+    return [sorted(found[0])] + [sorted(share) for share in found[1:] if share]
 
 
 def run_sliced(
@@ -74,32 +73,29 @@ def run_sliced(
     lead: float = PARENT_LEAD,
     meanwhile: Callable[[], object] | None = None,
 ) -> list[T]:
-    """``work(i, i + 1)`` for every index, in order: the first slice here, the others in child processes.
+    """``work(i, i + 1)`` for every index, results in index order: one share here, the others in child processes.
 
     A child pickles each index's result as soon as it has it (so its pickle memo stays
     small) into an unnamed in-memory file, which the parent reads once the child is done.
     ``meanwhile`` (called at most once per process) is work the parent will need later and
-    does while children are still busy with their slices, which end later than its own.
+    does while children are still busy with their shares, which end later than its own.
     """
-    # The parent's slice is larger: each child also pays for pickling what it sends.
-    bounds = slices(weights, parts if can_fork() else 1, lead=lead)
-    children: dict[tuple[int, int], tuple[int, BinaryIO]] = {}
-    for first, stop in bounds[1:]:
-        child = _fork(work, first, stop)
+    mine, *others = shares(weights, parts if can_fork() else 1, lead=lead)
+    results: dict[int, T] = {}
+    children: list[tuple[int, BinaryIO, list[int]]] = []
+    for indices in others:
+        child = _fork(work, indices)
         if child is None:
-            break
-        children[(first, stop)] = child
-    results: list[T] = []
-    for first, stop in bounds:  # the first slice is never forked: the parent works while the children do
-        child = children.get((first, stop))
-        if child is None:
-            results.extend(work(index, index + 1) for index in range(first, stop))
+            mine = mine + indices  # no process to be had: done here
         else:
-            if meanwhile is not None:
-                meanwhile()
-                meanwhile = None
-            results.extend(_collect(*child, work, first, stop))
-    return results
+            children.append((*child, indices))
+    for index in mine:  # the parent works while the children do
+        results[index] = work(index, index + 1)
+    if children and meanwhile is not None:
+        meanwhile()
+    for pid, spool, indices in children:
+        results.update(zip(indices, _collect(pid, spool, work, indices), strict=True))
+    return [results[index] for index in range(len(weights))]
 
 
 def forking_runner(jobs: int, meanwhile: Callable[[], object] | None = None) -> Runner:
@@ -109,8 +105,9 @@ def forking_runner(jobs: int, meanwhile: Callable[[], object] | None = None) -> 
     """
     pending = [meanwhile] if meanwhile is not None else []
 
-    def run(weights: Sequence[int], work: Callable[[int, int], Any]) -> list[Any]:
-        return run_sliced(weights, jobs, work, meanwhile=pending.pop() if pending else None)
+    def run(weights: Sequence[int], work: Callable[[int, int], Any], lead: float | None = None) -> list[Any]:
+        later = pending.pop() if pending else None
+        return run_sliced(weights, jobs, work, lead=PARENT_LEAD if lead is None else lead, meanwhile=later)
 
     return run
 
@@ -127,8 +124,8 @@ def _spool() -> BinaryIO:
     return tempfile.TemporaryFile()
 
 
-def _fork(work: Callable[[int, int], T], first: int, stop: int) -> tuple[int, BinaryIO] | None:
-    """Start a child computing ``work`` for ``first..stop-1``; (pid, its result file), or None if fork fails."""
+def _fork(work: Callable[[int, int], T], indices: list[int]) -> tuple[int, BinaryIO] | None:
+    """Start a child computing ``work`` for ``indices``; (pid, its result file), or None if fork fails."""
     try:
         spool = _spool()
     except OSError:
@@ -143,7 +140,7 @@ def _fork(work: Callable[[int, int], T], first: int, stop: int) -> tuple[int, Bi
     if pid == 0:  # the child: compute, write, and leave without running the parent's exit handlers
         status = 1
         try:
-            for index in range(first, stop):
+            for index in indices:
                 pickle.dump(work(index, index + 1), spool, protocol=pickle.HIGHEST_PROTOCOL)
             spool.flush()
             status = 0
@@ -152,8 +149,8 @@ def _fork(work: Callable[[int, int], T], first: int, stop: int) -> tuple[int, Bi
     return pid, spool
 
 
-def _collect(pid: int, spool: BinaryIO, work: Callable[[int, int], T], first: int, stop: int) -> list[T]:
-    """The child's results; whatever it did not deliver is computed here."""
+def _collect(pid: int, spool: BinaryIO, work: Callable[[int, int], T], indices: list[int]) -> list[T]:
+    """The child's results, for ``indices``; whatever it did not deliver is computed here."""
     import pickle
 
     _, status = os.waitpid(pid, 0)
@@ -162,9 +159,9 @@ def _collect(pid: int, spool: BinaryIO, work: Callable[[int, int], T], first: in
         spool.seek(0)
         if status == 0:
             try:
-                while len(results) < stop - first:
+                while len(results) < len(indices):
                     results.append(pickle.load(spool))
             except Exception:  # a damaged result: keep the ones before it, redo the rest here
                 pass
-    results.extend(work(index, index + 1) for index in range(first + len(results), stop))
+    results.extend(work(index, index + 1) for index in indices[len(results) :])
     return results

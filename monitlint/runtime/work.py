@@ -10,6 +10,15 @@ result, in order.  Without a runner a stage does all its work itself, in order;
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
-Runner = Callable[[Sequence[int], Callable[[int, int], Any]], list[Any]]
+
+class Runner(Protocol):
+    """Computes ``work(i, i + 1)`` for every piece, returning the results in order."""
+
+    def __call__(
+        self, weights: Sequence[int], work: Callable[[int, int], Any], /, lead: float | None = None
+    ) -> list[Any]:
+        """``lead``: how much of the work the caller's own process should take next to each other worker,
+        when a piece done elsewhere costs more than here (None: the runner's own measure)."""
+        ...
