@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from monitlint.diagnostics import Diagnostic, Severity
-from monitlint.linter.helpers import actions
 from monitlint.linter.registry import Rule
 from monitlint.model import ActionKind, Service, ServiceType
 
@@ -40,7 +39,10 @@ MANUAL_SECTION = "SERVICE-METHODS"  # the Monit manual section it is about
 SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a restart, start or stop action in a service without the program it needs"
 # CPU milliseconds at 20,000 services (a rule without COST counts 1), to share the rules between processes.
-COST = 41
+COST = 24
+
+
+_NEEDS = frozenset({ActionKind.RESTART, ActionKind.START, ActionKind.STOP})
 
 
 def _missing(service: Service, kind: ActionKind) -> str | None:
@@ -61,8 +63,9 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
         if service.type is ServiceType.SYSTEM:
             continue
         for test in service.tests:
-            for action in actions(test):
-                needed = _missing(service, action.kind)
+            for action in (test.action, test.else_action):
+                # Most actions are `alert`: only the three that need a program are looked into.
+                needed = _missing(service, action.kind) if action is not None and action.kind in _NEEDS else None
                 if needed:
                     yield rule.diagnostic(
                         f"`then {action.kind}` but '{service.name}' has no {needed}: Monit will log "

@@ -34,7 +34,7 @@ MANUAL_SECTION = "SERVICE-METHODS"  # the Monit manual section it is about
 SINCE = "0.1.0"  # the monitlint version it appeared in
 SUMMARY = "a program that is not an absolute path: Monit runs it with no PATH, from /"
 # CPU milliseconds at 20,000 services (a rule without COST counts 1), to share the rules between processes.
-COST = 31
+COST = 16
 
 
 def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
