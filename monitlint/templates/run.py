@@ -24,6 +24,9 @@ class TemplateOptions:
     manifest: str | None = None
     modulepath: list[str] = field(default_factory=list)
     puppet: bool = False  # compiling a module runs its Ruby functions: only when asked (SECURITY.md)
+    inventory: list[str] = field(default_factory=list)  # Ansible inventory sources (else the repository's)
+    template_host: str | None = None  # the inventory host templates are rendered for
+    gather_facts: bool = False  # this machine's facts: only when the command line asks (facts.py)
 
 
 @record
@@ -116,19 +119,25 @@ def _render_jinja(
     from monitlint.templates.jinja_render import ansible_available
 
     use_ansible = ansible_available()
-    from monitlint.templates.ansible_role import gather_facts
+    from monitlint.templates.facts import facts_note, host_facts
+    from monitlint.templates.inventory import InventoryValues, inventory_values
     from monitlint.templates.values import ValuesError
 
+    inventory = InventoryValues()
+    if project.kind is ProjectKind.ANSIBLE_ROLE:
+        inventory = inventory_values(project.path, options.inventory, options.template_host, shown)
     try:
-        facts = gather_facts(options.facts)
+        facts, source = host_facts(options.facts, options.gather_facts, inventory.host or options.template_host)
     except ValuesError as exc:
         return [], [RenderFailure(options.facts or "<facts>", 0, str(exc))], []
+    notes = [*inventory.notes, f"{shown(project.path)}: {facts_note(source, facts)}"]
     if project.kind is ProjectKind.ANSIBLE_ROLE:
         from monitlint.templates.role_render import render_role
 
-        run = render_role(project.path, shown, facts, options.template_vars, use_ansible)
-        return run.files, run.failures, run.notes
-    return _render_loose(project.path, shown, facts, options, use_ansible)
+        run = render_role(project.path, shown, facts, options.template_vars, use_ansible, inventory)
+        return run.files, run.failures, [*notes, *run.notes]
+    files, failures, loose_notes = _render_loose(project.path, shown, facts, options, use_ansible)
+    return files, failures, [*notes, *loose_notes]
 
 
 def _looks_like_monit(path: str) -> bool:
