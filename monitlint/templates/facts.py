@@ -118,7 +118,7 @@ def ansible_facts() -> dict[str, Any] | None:
     collector = ansible_collector.get_ansible_collector(
         all_collector_classes=default_collectors.collectors,
         namespace=PrefixFactNamespace(namespace_name="ansible", prefix="ansible_"),
-        gather_subset=["!all", "!min"],
+        gather_subset=["!all"],  # GATHERED is the minimal set: it alone is collected
         gather_timeout=10,
         minimal_gather_subset=GATHERED,
     )
