@@ -11,8 +11,10 @@ symbolic links out of it, special files and files over 4 MiB are refused, each w
 Layers, lowest first (ansible-core's default ``VARIABLE_PRECEDENCE``; groups sorted by depth,
 ``ansible_group_priority``, then name): the inventory file's vars of ``all``, then of each of the
 host's groups; ``group_vars/all`` beside each inventory source, then beside the playbooks (the
-repository); ``group_vars/<group>`` the same way; the inventory file's host vars; ``host_vars/<host>``
-beside the inventory, then beside the playbooks.
+repository); ``group_vars/<group>`` of every group beside the inventory, then of every group beside
+the playbooks (so the playbooks' ``group_vars/web`` wins over the inventory's ``group_vars/eu_web``,
+as in Ansible); the inventory file's host vars; ``host_vars/<host>`` beside the inventory, then
+beside the playbooks.
 """
 
 from __future__ import annotations
@@ -293,32 +295,35 @@ def _layer(
         layers.append(("the inventory's vars of all", dict(inventory.groups["all"].get_vars())))
         for group in groups:
             layers.append((f"the inventory's vars of {group.name}", dict(group.get_vars())))
-    # (folder, tree): beside each inventory source, then beside the playbooks, each once.
-    folders: list[tuple[str, str]] = []
+    # (folder, tree) beside each inventory source, then beside the playbooks: each stage reads every
+    # entity's vars folder by folder (ansible-core's `_plugins_inventory`, then `_plugins_play`).
+    inventory_folders: list[tuple[str, str]] = []
     for source in sources:
         folder = source.path if os.path.isdir(source.path) else os.path.dirname(os.path.abspath(source.path))
-        folders.append((folder, source.tree))
-    if playbook_dir is not None:
-        folders.append((playbook_dir, os.path.realpath(playbook_dir)))
-    unique: list[tuple[str, str]] = []
-    for folder, tree in folders:
-        if os.path.realpath(folder) not in {os.path.realpath(f) for f, _ in unique}:
-            unique.append((folder, tree))
+        if all(os.path.realpath(folder) != os.path.realpath(f) for f, _ in inventory_folders):
+            inventory_folders.append((folder, source.tree))
+    play_folders: list[tuple[str, str]] = []
+    if playbook_dir is not None and all(
+        os.path.realpath(playbook_dir) != os.path.realpath(f) for f, _ in inventory_folders
+    ):
+        # (the same folder read twice would give what reading it once at the later stage gives)
+        play_folders.append((playbook_dir, os.path.realpath(playbook_dir)))
 
-    def from_files(kind: str, name: str) -> None:
-        for folder, tree in unique:
-            values = _load_vars(os.path.join(folder, kind), name, tree, shown, result.failures)
-            if values:
-                layers.append((shown(os.path.join(folder, kind, name)), values))
+    def from_files(kind: str, names: list[str]) -> None:
+        for stage in (inventory_folders, play_folders):
+            for folder, tree in stage:
+                for name in names:
+                    values = _load_vars(os.path.join(folder, kind), name, tree, shown, result.failures)
+                    if values:
+                        layers.append((shown(os.path.join(folder, kind, name)), values))
 
-    from_files("group_vars", "all")
-    for group in groups:
-        from_files("group_vars", group.name)
+    from_files("group_vars", ["all"])
+    from_files("group_vars", [group.name for group in groups])
     if host is not None:
         layers.append(
             (f"the inventory's vars of {host.name}", {k: v for k, v in host.get_vars().items() if k not in _MAGIC})
         )
-        from_files("host_vars", host.name)
+        from_files("host_vars", [host.name])
 
 
 def _magic(result: InventoryValues, inventory: Any, host: Any, groups: list[Any], sources: list[_Source]) -> None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,11 +78,11 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def make_repository(root: Path, inventory: str = "inventory") -> Path:
+def make_repository(root: Path, inventory: str = "inventory", *, main: str = MAIN, tasks: str = TASKS) -> Path:
     """A repository: roles/monit, and an inventory (prod > web > eu_web; alpha, beta) whose layers disagree."""
     role = root / "roles" / "monit"
-    _write(role / "tasks" / "main.yml", TASKS)
-    _write(role / "templates" / "monitrc.j2", MAIN)
+    _write(role / "tasks" / "main.yml", tasks)
+    _write(role / "templates" / "monitrc.j2", main)
     _write(role / "defaults" / "main.yml", "alert_to: ops@example.org\na: defaults\nc: defaults\n")
     _write(role / "vars" / "main.yml", "f: role_vars\ng: role_vars\nm: role_vars\n")
     inv = root / inventory
@@ -185,8 +188,10 @@ def test_several_environments_need_inventory(tmp_path: Path) -> None:
 
 def test_playbook_group_vars_come_after_the_inventory_s(tmp_path: Path) -> None:
     role = make_repository(tmp_path)
-    _write(tmp_path / "group_vars" / "web.yml", "c: playbook_web\n")
+    _write(tmp_path / "group_vars" / "web.yml", "c: playbook_web\nd: playbook_web\n")
     assert rendered(check(role, options=TemplateOptions(template_host="web02")))["c"] == "playbook_web"
+    # every group's inventory vars first, then every group's beside the playbooks, as ansible-core
+    assert rendered(check(role, options=TemplateOptions(template_host="web01")))["d"] == "playbook_web"
 
 
 def test_a_script_inventory_is_never_run(tmp_path: Path) -> None:
@@ -263,3 +268,42 @@ def test_the_command_line_and_the_configuration(tmp_path: Path) -> None:
     gathered = run_cli("check", "--isolated", "-v", str(role), env={"MONITLINT_GATHER_FACTS": "1"})
     assert "gathered on this machine" in gathered.stderr and "Traceback" not in gathered.stderr
     assert os.path.isdir(tmp_path / "site")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("host", ["web01", "web02", "db01"])
+def test_the_values_are_those_ansible_playbook_renders(tmp_path: Path, host: str) -> None:
+    """The same repository applied by real `ansible-playbook` to a local folder: the same text, line for line."""
+    playbook_tool = shutil.which("ansible-playbook", path=os.path.dirname(sys.executable))
+    if playbook_tool is None:
+        pytest.skip("ansible-playbook is not installed beside this Python")
+    main = MAIN.replace("# host={{ ansible_hostname }}\n", "")  # no facts gathered in the play
+    tasks = TASKS.replace("dest: /etc/monit/monitrc", "dest: \"{{ monit_root | default('') }}/etc/monit/monitrc\"")
+    role = make_repository(tmp_path, main=main, tasks=tasks)
+    extra = _write(tmp_path / "extra.yml", "g: extra\nl: extra\n")
+    _write(tmp_path / "site.yml", "- hosts: all\n  gather_facts: false\n  roles: [monit]\n")
+    # beside the playbook: its group_vars come after all the inventory's (web's over eu_web's too)
+    _write(tmp_path / "group_vars" / "web.yml", "c: playbook_web\nd: playbook_web\n")
+    _write(tmp_path / "group_vars" / "all" / "main.yml", "a: playbook_all\nb: playbook_all\n")
+    _write(tmp_path / "host_vars" / "web02.yml", "i: playbook_host\n")
+    out = tmp_path / "out"
+    (out / "etc" / "monit").mkdir(parents=True)
+    home = tmp_path / "ansible-home"
+    env = {
+        **os.environ,
+        "LC_ALL": "C.UTF-8",
+        "ANSIBLE_CONFIG": str(tmp_path / "none.cfg"),
+        "ANSIBLE_HOME": str(home),
+        "ANSIBLE_LOCAL_TEMP": str(home / "tmp"),
+        "ANSIBLE_REMOTE_TEMP": str(home / "remote-tmp"),
+        "ANSIBLE_NOCOLOR": "1",
+    }
+    run = subprocess.run(
+        [playbook_tool, "-i", str(tmp_path / "inventory"), "-l", host, "-c", "local", "-e", f"@{extra}",
+         "-e", f"monit_root={out}", "-e", f"ansible_python_interpreter={sys.executable}", str(tmp_path / "site.yml")],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    report = check(role, options=TemplateOptions(template_vars=[str(extra)], template_host=host))
+    (ours,) = [f.text for f in report.rendered if f.dest == "/etc/monit/monitrc"]
+    assert ours == (out / "etc" / "monit" / "monitrc").read_text()
