@@ -1,8 +1,10 @@
 """A repository's Ansible inventory: hosts, groups, and their ``group_vars``/``host_vars`` as Ansible layers them.
 
-The inventory is ``--inventory PATH`` (or the ``inventory`` key) when given, else the first of the
-layouts repositories use beside ``roles/``: ``inventory`` (a file or a folder), the one folder of
-``inventories/<env>/``, ``hosts``, ``hosts.ini``, ``hosts.yml``.  Its files are parsed by
+The inventory is ``--inventory PATH`` (or the ``inventory`` key) when given, else the one the
+repository's ``ansible.cfg`` names (its ``[defaults] inventory``, read as data, inside the
+repository), else the first of the layouts repositories use beside ``roles/``: ``inventory`` (a
+file or a folder), the one folder of ``inventories/<env>/``, ``hosts``, ``hosts.ini``,
+``hosts.yml``.  Its files are parsed by
 ansible-core's own ``ini``, ``yaml`` and ``toml`` inventory plugins, which only read data; a
 script inventory (an executable file), a YAML file naming an inventory plugin, and every vars
 plugin are never run.  Files outside the inventory's tree (the repository, or the folder given),
@@ -38,6 +40,8 @@ _IGNORED_EXTS = (".pyc", ".pyo", ".swp", ".bak", "~", ".rpm", ".md", ".txt", ".r
 Shown = Callable[[str], str]  # how a path is named in findings and notes
 MAX_INVENTORY_FILES = 200
 MAX_VARS_FILES = 500
+MAX_FOLDERS = 1000  # folders walked per inventory or vars folder: a tree of empty folders stays cheap
+MAX_CFG_BYTES = 256 * 1024
 # Variables an inventory plugin sets on a host that are not the inventory's values.
 _MAGIC = {"inventory_file", "inventory_dir", "inventory_hostname", "inventory_hostname_short", "group_names"}
 
@@ -90,23 +94,55 @@ def checked_file(path: str, tree: str, shown: str) -> None:
         raise InventoryError(f"{shown}: not read: larger than {MAX_VALUES_BYTES} bytes")
 
 
+def _configured(repository: str) -> tuple[list[str], list[str]]:
+    """The ``inventory`` of the repository's ``ansible.cfg`` (``[defaults]``), read as data; and notes."""
+    import configparser
+
+    from monitlint.files.safe_fs import read_bounded
+
+    path = os.path.join(repository, "ansible.cfg")
+    if not os.path.isfile(path) or not _inside(path, os.path.realpath(repository)):
+        return [], []
+    try:
+        parser = configparser.ConfigParser(interpolation=None, strict=False)
+        parser.read_string(read_bounded(path, MAX_CFG_BYTES).decode("utf-8", errors="replace"))
+        value = parser.get("defaults", "inventory", fallback="")
+    except (OSError, configparser.Error) as exc:
+        return [], [f"{path}: not read for its inventory: {first_line(str(exc))}"]
+    sources: list[str] = []
+    notes: list[str] = []
+    for entry in (e.strip() for e in value.split(",")):
+        if not entry:
+            continue
+        source = os.path.normpath(os.path.join(repository, entry))  # `~` or `/etc`: outside
+        if not os.path.exists(source) or not _inside(source, os.path.realpath(repository)):
+            notes.append(f"{path}: inventory {entry[:200]!r} is not in the repository: not read")
+            continue
+        sources.append(source)
+    return sources, notes
+
+
 def discover(repository: str) -> tuple[list[str], list[str]]:
-    """The inventory sources of a repository's usual layouts, and notes (several environments: none chosen)."""
+    """The repository's inventory sources: its ``ansible.cfg``'s, else the usual layouts; and notes."""
+    sources, notes = _configured(repository)
+    if sources or notes:  # what Ansible would read: none of the layouts is guessed past it
+        return sources, notes
     for name in INVENTORY_NAMES:
         path = os.path.join(repository, name)
         if os.path.exists(path):
-            return [path], []
+            return [path], notes
     folder = os.path.join(repository, "inventories")
     if os.path.isdir(folder):
         envs = sorted(n for n in os.listdir(folder) if os.path.isdir(os.path.join(folder, n)) and not n.startswith("."))
         if len(envs) == 1:
-            return [os.path.join(folder, envs[0])], []
+            return [os.path.join(folder, envs[0])], notes
         if envs:
             return [], [
+                *notes,
                 f"{folder}: {len(envs)} inventories ({', '.join(envs[:5])}): none read; name one with "
-                "--inventory PATH (or `inventory` in the configuration)"
+                "--inventory PATH (or `inventory` in the configuration)",
             ]
-    return [], []
+    return [], notes
 
 
 def _inventory_files(source: _Source, shown: Shown, notes: list[str]) -> list[str]:
@@ -114,7 +150,10 @@ def _inventory_files(source: _Source, shown: Shown, notes: list[str]) -> list[st
     if not os.path.isdir(source.path):
         return [source.path]
     found: list[str] = []
-    for folder, dirs, names in os.walk(source.path):
+    for visited, (folder, dirs, names) in enumerate(os.walk(source.path)):
+        if visited >= MAX_FOLDERS:
+            notes.append(f"{shown(source.path)}: over {MAX_FOLDERS} folders: the rest not read")
+            break
         dirs[:] = sorted(d for d in dirs if d not in _IGNORED_NAMES and not d.startswith("."))
         kept = [d for d in dirs if _inside(os.path.join(folder, d), source.tree)]
         for refused in sorted(set(dirs) - set(kept)):
@@ -167,7 +206,12 @@ def _vars_files(folder: str, name: str, tree: str, shown: Shown, failures: list[
         if not os.path.isdir(path):
             return [path]
         found: list[str] = []
-        for sub, dirs, names in os.walk(path):
+        for visited, (sub, dirs, names) in enumerate(os.walk(path)):
+            if visited >= MAX_FOLDERS:
+                failures.append(
+                    RenderFailure(shown(path), 0, f"{shown(path)}: over {MAX_FOLDERS} folders: the rest not read")
+                )
+                break
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.splitext(d)[1])
             for refused in [d for d in dirs if not _inside(os.path.join(sub, d), tree)]:
                 where = shown(os.path.join(sub, refused))

@@ -162,6 +162,10 @@ def test_an_unknown_host_is_a_finding(tmp_path: Path) -> None:
     report = check(make_repository(tmp_path), options=TemplateOptions(template_host="nope"))
     (finding,) = [d for d in report.findings if d.code == "MON010"]
     assert "--template-host nope: no such host in the inventory" in finding.message
+    shutil.rmtree(tmp_path / "inventory")
+    report = check(tmp_path / "roles" / "monit", options=TemplateOptions(template_host="web01"))
+    (finding,) = [d for d in report.findings if d.code == "MON010"]
+    assert "--template-host web01: no inventory found for" in finding.message
 
 
 @pytest.mark.parametrize("layout", ["inventories/production", "hosts"])
@@ -181,9 +185,20 @@ def test_several_environments_need_inventory(tmp_path: Path) -> None:
     _write(staging / "group_vars" / "all" / "main.yml", "a: staging\n")
     report = check(role)
     assert rendered(report)["a"] == "defaults"
-    assert any("2 inventories (production, staging): none read" in n for n in report.notes)
+    assert rendered(report)["a"] == "defaults"
     values = rendered(check(role, options=TemplateOptions(inventory=[str(staging)])))
     assert (values["a"], values["e"]) == ("staging", "staging_yaml")  # the only host, from a YAML inventory
+
+
+def test_the_repository_s_ansible_cfg_names_the_inventory(tmp_path: Path) -> None:
+    role = make_repository(tmp_path, inventory="inventories/production")
+    _write(tmp_path / "inventories" / "staging" / "hosts.yml", "all:\n  hosts:\n    stage01: {e: staging}\n")
+    _write(tmp_path / "ansible.cfg", "[defaults]\ninventory = inventories/staging/hosts.yml\nremote_user = %(x)s\n")
+    assert rendered(check(role))["e"] == "staging"
+    _write(tmp_path / "ansible.cfg", "[defaults]\ninventory = /etc/ansible/hosts, ../../outside\n")
+    report = check(role)  # named outside the repository: not read, and the layouts are not guessed past it
+    assert any("inventory '/etc/ansible/hosts' is not in the repository: not read" in n for n in report.notes)
+    assert rendered(report)["a"] == "defaults"
 
 
 def test_playbook_group_vars_come_after_the_inventory_s(tmp_path: Path) -> None:
