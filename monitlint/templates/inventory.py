@@ -31,7 +31,8 @@ from monitlint.runtime.records import record
 from monitlint.templates.render_result import RenderFailure, first_line
 from monitlint.templates.values import MAX_VALUES_BYTES, ValuesError, read_mapping
 
-# Where repositories keep their inventory, beside roles/ (the first that exists is used).
+# Where repositories keep their inventory, beside roles/ (the first that exists is used): `inventory`
+# a file or a folder, the others files only (a `hosts/` folder is more often one of host trees).
 INVENTORY_NAMES = ("inventory", "hosts", "hosts.ini", "hosts.yml", "hosts.yaml", "inventory.ini", "inventory.yml")
 VARS_EXTENSIONS = (".yml", ".yaml", ".json")
 # What ansible-core's inventory manager skips in an inventory folder (INVENTORY_IGNORE_EXTS, IGNORED_ALWAYS).
@@ -48,6 +49,10 @@ _MAGIC = {"inventory_file", "inventory_dir", "inventory_hostname", "inventory_ho
 
 class InventoryError(Exception):
     """A file of the inventory that is refused or cannot be parsed; the message is one line."""
+
+
+class _Unparsed(InventoryError):
+    """A file no data-only inventory plugin can parse."""
 
 
 @record
@@ -129,7 +134,7 @@ def discover(repository: str) -> tuple[list[str], list[str]]:
         return sources, notes
     for name in INVENTORY_NAMES:
         path = os.path.join(repository, name)
-        if os.path.exists(path):
+        if os.path.isfile(path) or (name == "inventory" and os.path.isdir(path)):
             return [path], notes
     folder = os.path.join(repository, "inventories")
     if os.path.isdir(folder):
@@ -178,7 +183,10 @@ def _parse(inventory: Any, loader: Any, path: str, source: _Source, shown: str) 
 
     kind = "yaml" if path.endswith(VARS_EXTENSIONS) else "toml" if path.endswith(".toml") else "ini"
     if kind == "yaml":
-        data = read_mapping(path)  # a YAML file naming `plugin:` configures code (an inventory plugin): not run
+        try:  # a YAML file naming `plugin:` configures code (an inventory plugin): not run
+            data = read_mapping(path)
+        except ValuesError as exc:
+            raise _Unparsed(str(exc)) from None
         if "plugin" in data:
             raise InventoryError(f"{shown}: not read: it configures the inventory plugin {str(data['plugin'])[:80]!r}")
     plugin = inventory_loader.get(kind)
@@ -190,7 +198,7 @@ def _parse(inventory: Any, loader: Any, path: str, source: _Source, shown: str) 
     try:
         plugin.parse(inventory, loader, path, cache=False)
     except Exception as exc:  # a stranger's file: one line, never a traceback
-        raise InventoryError(f"{shown}: not a valid {kind} inventory: {first_line(str(exc))}") from None
+        raise _Unparsed(f"{shown}: not a valid {kind} inventory: {first_line(str(exc))}") from None
 
 
 def _vars_files(folder: str, name: str, tree: str, shown: Shown, failures: list[RenderFailure]) -> list[str]:
@@ -283,6 +291,11 @@ def inventory_values(role: str, explicit: list[str], host_name: str | None, show
                 for path in _inventory_files(source, shown, result.notes):
                     try:
                         _parse(inventory, loader, path, source, shown(path))
+                    except _Unparsed as exc:
+                        if os.path.isdir(source.path):  # as ansible-core: a folder's other files are skipped
+                            result.notes.append(f"{exc} (skipped, as Ansible does in an inventory folder)")
+                        else:
+                            result.failures.append(RenderFailure(shown(path), 0, str(exc)))
                     except (InventoryError, ValuesError) as exc:
                         result.failures.append(RenderFailure(shown(path), 0, str(exc)))
             inventory.reconcile_inventory()

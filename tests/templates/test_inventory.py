@@ -190,6 +190,20 @@ def test_several_environments_need_inventory(tmp_path: Path) -> None:
     assert (values["a"], values["e"]) == ("staging", "staging_yaml")  # the only host, from a YAML inventory
 
 
+def test_a_file_no_inventory_plugin_parses(tmp_path: Path) -> None:
+    role = make_repository(tmp_path)
+    _write(tmp_path / "inventory" / "notes.conf", "web01 this is not = an inventory\n")
+    report = check(role, options=TemplateOptions(template_host="web01"))
+    assert rendered(report)["e"] == "host"  # in a folder: skipped with a note, as ansible-core skips it
+    assert any("notes.conf: not a valid ini inventory" in n for n in report.notes)
+    hosts_tree = _write(tmp_path / "other" / "hosts" / "web" / "monitrc", "set daemon 60\n")  # a `hosts/` folder
+    make_repository(tmp_path / "other", inventory="nowhere")
+    report = check(tmp_path / "other" / "roles" / "monit")
+    assert hosts_tree.is_file() and [d.message for d in report.findings if d.code == "MON010"] == []
+    named = check(role, options=TemplateOptions(inventory=[str(tmp_path / "inventory" / "notes.conf")]))
+    assert any("notes.conf: not a valid ini inventory" in d.message for d in named.findings if d.code == "MON010")
+
+
 def test_the_repository_s_ansible_cfg_names_the_inventory(tmp_path: Path) -> None:
     role = make_repository(tmp_path, inventory="inventories/production")
     _write(tmp_path / "inventories" / "staging" / "hosts.yml", "all:\n  hosts:\n    stage01: {e: staging}\n")
