@@ -10,6 +10,7 @@ from monitlint.diagnostics import Diagnostic, bounded
 from monitlint.runtime.records import record
 from monitlint.selection import Settings
 from monitlint.span import Span
+from monitlint.templates.inventory import InventoryValues
 from monitlint.templates.origins import RenderedFile
 from monitlint.templates.projects import Project, ProjectKind
 from monitlint.templates.render_result import RenderFailure
@@ -68,6 +69,7 @@ def check_projects(
 ) -> TemplateReport:
     """Render and lint each project with its own options and settings (by the closest configuration)."""
     report = TemplateReport()
+    inventories: dict[tuple[object, ...], InventoryValues] = {}  # one repository's roles read it once
     for project in projects:
         options = options_for(project.path)
         settings = settings_for(os.path.join(project.path, "templates", "_"))
@@ -88,7 +90,7 @@ def check_projects(
                 )
                 report.projects.append(project.path)
                 continue
-            files, failures, notes = _render_jinja(project, shown, options)
+            files, failures, notes = _render_jinja(project, shown, options, inventories)
         report.notes.extend(notes)
         from monitlint.templates.assemble import lint_rendered
 
@@ -114,18 +116,28 @@ def check_projects(
 
 
 def _render_jinja(
-    project: Project, shown: Callable[[str], str], options: TemplateOptions
+    project: Project,
+    shown: Callable[[str], str],
+    options: TemplateOptions,
+    inventories: dict[tuple[object, ...], InventoryValues],
 ) -> tuple[list[RenderedFile], list[RenderFailure], list[str]]:
     from monitlint.templates.jinja_render import ansible_available
 
     use_ansible = ansible_available()
     from monitlint.templates.facts import facts_note, host_facts
-    from monitlint.templates.inventory import InventoryValues, inventory_values
+    from monitlint.templates.inventory import inventory_values, repository_of
     from monitlint.templates.values import ValuesError
 
     inventory = InventoryValues()
     if project.kind is ProjectKind.ANSIBLE_ROLE:
-        inventory = inventory_values(project.path, options.inventory, options.template_host, shown)
+        key = (repository_of(project.path), tuple(options.inventory), options.template_host)
+        if key[0] is not None and key in inventories:  # its failures and notes are said once
+            known = inventories[key]
+            inventory = InventoryValues(layers=known.layers, magic=known.magic, host=known.host)
+        else:
+            inventory = inventories[key] = inventory_values(
+                project.path, options.inventory, options.template_host, shown
+            )
     try:
         facts, source = host_facts(options.facts, options.gather_facts, inventory.host or options.template_host)
     except ValuesError as exc:

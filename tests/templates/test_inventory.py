@@ -257,6 +257,17 @@ def test_files_leading_outside_the_tree_and_huge_files_are_refused(tmp_path: Pat
     assert all("\n" not in m for m in messages)
 
 
+def test_two_roles_of_a_repository_read_its_inventory_once(tmp_path: Path) -> None:
+    role = make_repository(tmp_path)
+    shutil.copytree(role, tmp_path / "roles" / "monit2")
+    (tmp_path / "inventory" / "group_vars" / "prod.yml").unlink()
+    (tmp_path / "inventory" / "group_vars" / "prod.yml").symlink_to("/etc/hostname")
+    report = check(tmp_path / "roles", options=TemplateOptions(template_host="web01"))
+    refused = [d for d in report.findings if d.code == "MON010"]
+    assert len(refused) == 1 and "prod.yml: not read: it leads outside" in refused[0].message
+    assert [rendered_text.text.count("# e=host") for rendered_text in report.rendered] == [1, 1]
+
+
 def test_an_inventory_symlinked_out_of_the_repository_is_refused(tmp_path: Path) -> None:
     repository = tmp_path / "repo"
     role = make_repository(tmp_path / "elsewhere")
