@@ -3,7 +3,8 @@
 Nothing of this machine is read unless the command line asks (``--gather-facts``, or
 ``MONITLINT_GATHER_FACTS=1`` for a CI job you control): then ansible-core's own fact collectors
 (``ansible.module_utils.facts``, the code the ``setup`` module runs) gather a subset that needs no
-network, no root and runs no program (``GATHERED``), or, without ansible-core, a few facts read
+network, no root and runs no program of Ansible's (``GATHERED``; Python's ``platform.architecture()``
+runs ``file`` on the interpreter), or, without ansible-core, a few facts read
 here (``values.local_facts``).  Otherwise the templates see ``PLACEHOLDER_FACTS``, the same on
 every machine, so CI renders what a laptop renders; ``-v`` names the facts assumed.
 """

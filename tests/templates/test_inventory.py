@@ -347,3 +347,37 @@ def test_the_values_are_those_ansible_playbook_renders(tmp_path: Path, host: str
     report = check(role, options=TemplateOptions(template_vars=[str(extra)], template_host=host))
     (ours,) = [f.text for f in report.rendered if f.dest == "/etc/monit/monitrc"]
     assert ours == (out / "etc" / "monit" / "monitrc").read_text()
+
+
+def test_gathering_runs_no_program_of_ansible_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitlint.templates.facts import FactsSource, host_facts
+
+    started: list[object] = []
+
+    def refuse(*args: object, **_kwargs: object) -> None:
+        started.append(args)
+        raise OSError("no program may run while facts are gathered")
+
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    facts, source = host_facts(None, True, None)
+    # only `file` on the interpreter, which Python's own platform.architecture() runs
+    assert source is FactsSource.GATHERED and all(list(a[0])[:2] == ["file", "-b"] for a in started), started
+    assert facts["ansible_hostname"] == platform.node().split(".")[0] and facts["ansible_processor_vcpus"] >= 1
+    assert "ansible_env" not in facts and "ansible_local" not in facts
+
+
+def test_without_ansible_core_only_group_vars_all_and_a_few_local_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ansible-core made unimportable (a fast unit test of the fallback paths)."""
+    from monitlint.templates.facts import FactsSource, host_facts
+    from monitlint.templates.inventory import inventory_values
+
+    role = make_repository(tmp_path)
+    for name in ("ansible.inventory.data", "ansible.module_utils.facts"):
+        monkeypatch.setitem(sys.modules, name, None)
+    found = inventory_values(str(role), [], "web01", str)
+    assert [layer for _name, layer in found.layers] == [{"a": "all", "b": "all", "h": "all"}]
+    assert any("ansible-core is not installed: the inventory's hosts and groups are not read" in n for n in found.notes)
+    facts, source = host_facts(None, True, None)
+    assert source is FactsSource.LOCAL and facts["hostname"]
