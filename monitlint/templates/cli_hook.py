@@ -66,7 +66,7 @@ def template_options(function: _Command) -> _Command:
             multiple=True,
             type=click.Path(readable=False),
             help="Ansible inventory (file or folder, repeatable) whose group_vars/host_vars roles see "
-            "[default: the repository's inventory/, inventories/<env>/ or hosts].",
+            "[default: the one its ansible.cfg names, else the repository's inventory/, inventories/<env>/ or hosts].",
         ),
         click.option(
             "--template-host",
