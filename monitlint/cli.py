@@ -346,6 +346,9 @@ def check(
     manifest: str | None = None,
     modulepath: tuple[str, ...] = (),
     puppet_compile: bool = False,
+    inventories: tuple[str, ...] = (),
+    template_host: str | None = None,
+    gather_facts: bool = False,
 ) -> None:
     """Check control files and report problems with their location.
 
@@ -432,6 +435,9 @@ def check(
             manifest=manifest,
             modulepath=modulepath,
             puppet_compile=puppet_compile,
+            inventories=inventories,
+            template_host=template_host,
+            gather_facts=gather_facts,
         )
         merge(report, found, verbose)
     if baseline_file or write_baseline or any(s.config.baseline for s in configs.loaded()):

@@ -23,7 +23,9 @@ KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "root", "entry
 KNOWN_KEYS |= {"baseline"}  # the findings `check` leaves out (see monitlint.baseline)
 # Rendering templates (monitlint/templates/): values files, facts, Puppet's manifest and module path.
 TEMPLATE_KEYS = {"template-vars", "facts", "manifest", "modulepath"}
-KNOWN_KEYS |= TEMPLATE_KEYS
+# Ansible inventory for templates: its sources (inside the project) and the host rendered for.
+INVENTORY_KEYS = {"inventory", "template-host"}
+KNOWN_KEYS |= TEMPLATE_KEYS | INVENTORY_KEYS
 # Which files folder discovery leaves out (see monitlint.files.exclusion).
 KNOWN_KEYS |= {"exclude", "extend-exclude", "force-exclude", "respect-gitignore"}
 # The Monit releases to lint for (see monitlint.monit_versions): one, or a list for a fleet.
@@ -63,6 +65,8 @@ class Config:
     facts: str | None = None  # JSON or YAML facts pinned for rendering
     manifest: str | None = None  # Puppet manifest declaring the module's classes
     modulepath: list[str] = field(default_factory=list)  # Puppet module folders for dependencies
+    inventory: list[str] = field(default_factory=list)  # Ansible inventory files or folders for templates
+    template_host: str | None = None  # the inventory host templates are rendered for
     # Files left out (monitlint.files.exclusion): ``exclude`` replaces the default list (None: the
     # default), ``extend-exclude`` adds to it; ``force-exclude`` applies them to files named on the
     # command line too; ``respect-gitignore`` leaves out what git ignores in folder discovery.
@@ -274,7 +278,7 @@ def _read_exclusion(config: Config, data: dict[str, Any], path: str) -> None:
 
 def _template_keys(config: Config, data: dict[str, Any], path: str) -> None:
     """The template keys: files and folders inside the project (a stranger's file must not name /etc/shadow)."""
-    for key in ("template-vars", "modulepath"):
+    for key in ("template-vars", "modulepath", "inventory"):
         if key in data:
             values = [_inside_project(config.resolve(v), key, path) for v in _string_list(data[key], key, path)]
             setattr(config, key.replace("-", "_"), values)
@@ -283,6 +287,10 @@ def _template_keys(config: Config, data: dict[str, Any], path: str) -> None:
             if not isinstance(data[key], str):
                 raise ConfigError(f"{path}: '{key}' must be a string (a file path)")
             setattr(config, key, _inside_project(config.resolve(data[key]), key, path))
+    if "template-host" in data:
+        if not isinstance(data["template-host"], str) or not data["template-host"]:
+            raise ConfigError(f"{path}: 'template-host' must be a string (an inventory host name)")
+        config.template_host = data["template-host"]
 
 
 def _entrypoint_files(config: Config, pattern: str, path: str) -> list[str]:

@@ -1,10 +1,11 @@
 """An Ansible role: its values, the ``template`` tasks that write Monit files, each rendered per loop item.
 
 Values, lowest first (Ansible's order for what a role sees): ``defaults/main``, the inventory's
-``group_vars/all`` (beside ``roles/`` or in ``inventory/``) when the repository has one,
+layers (``inventory.py``: group vars by depth, then ``host_vars``), host facts (``facts.py``),
 ``vars/main``, the ``vars/`` file named after the host's OS family or distribution (what
-``include_vars`` by OS usually loads), the task's ``vars``, facts (``--facts FILE``, else a
-few gathered here), then each ``--template-vars FILE`` as extra vars.  A task's ``when`` is
+``include_vars`` by OS usually loads), the inventory's magic variables (``inventory_hostname``,
+``group_names``, ``groups``), the task's ``vars``, then each ``--template-vars FILE`` as extra
+vars, which always win.  A task's ``when`` is
 evaluated; a false one skips it (said under ``-v``), one that cannot be evaluated renders anyway.
 """
 
@@ -16,9 +17,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from monitlint.runtime.records import record
+from monitlint.templates.inventory import InventoryValues
 from monitlint.templates.origins import RenderedFile
 from monitlint.templates.render_result import RenderFailure
-from monitlint.templates.values import ValuesError, facts_variables, local_facts, read_mapping
+from monitlint.templates.values import ValuesError, facts_variables, read_mapping
 
 TEMPLATE_MODULES = ("template", "ansible.builtin.template", "ansible.legacy.template")
 LOOP_KEYS = ("loop", "with_items", "with_list", "with_dict", "with_fileglob", "with_nested", "with_subelements")
@@ -170,54 +172,55 @@ def _first_file(folder: str, stem: str) -> str | None:
     return None
 
 
+def _load(path: str | None, values: dict[str, Any], failures: list[RenderFailure]) -> None:
+    if path is None:
+        return
+    try:
+        values.update(read_mapping(path, trusted_as_template=True))
+    except ValuesError as exc:
+        failures.append(RenderFailure(path, 0, str(exc)))
+
+
 def role_values(
-    role: str, facts: dict[str, Any], extra_files: list[str], notes: list[str]
-) -> tuple[dict[str, Any], list[RenderFailure]]:
-    """The values the role's templates see (see the module's docstring for the order)."""
+    role: str,
+    facts: dict[str, Any],
+    extra_files: list[str],
+    notes: list[str],
+    inventory: InventoryValues | None = None,
+) -> tuple[dict[str, Any], dict[str, Any], list[RenderFailure]]:
+    """The values the role's templates see below the task's ``vars``, and the extra vars above them.
+
+    See the module's docstring for the order; ``inventory`` gives the inventory's layers.
+    """
     values: dict[str, Any] = {}
     failures: list[RenderFailure] = []
-    layers: list[str | None] = [_first_file(os.path.join(role, "defaults"), "main")]
-    parent = os.path.dirname(os.path.abspath(role))
-    if (
-        os.path.basename(parent) == "roles"
-    ):  # the repository's inventory: group_vars/all, beside roles/ or in inventory/
-        repository = os.path.dirname(parent)
-        for inventory in (repository, os.path.join(repository, "inventory")):
-            layers.append(_first_file(os.path.join(inventory, "group_vars"), "all"))
-    layers.append(_first_file(os.path.join(role, "vars"), "main"))
+    _load(_first_file(os.path.join(role, "defaults"), "main"), values, failures)
+    inventory = inventory or InventoryValues()
+    for _name, layer in inventory.layers:
+        values.update(layer)
+    failures.extend(inventory.failures)
     fact_values = facts_variables(facts)
+    values.update(fact_values)
+    _load(_first_file(os.path.join(role, "vars"), "main"), values, failures)
+    loaded = {_first_file(os.path.join(role, "vars"), "main")}
     for key in ("ansible_distribution", "ansible_os_family"):
         name = str(fact_values.get(key, ""))
         for stem in (name, name.lower()):
             path = _first_file(os.path.join(role, "vars"), stem) if stem else None
-            if path is not None and path not in layers:
-                layers.append(path)
+            if path is not None and path not in loaded:
+                loaded.add(path)
+                _load(path, values, failures)
                 break
-    for path in layers:
-        if path is None:
-            continue
-        try:
-            values.update(read_mapping(path, trusted_as_template=True))
-        except ValuesError as exc:
-            failures.append(RenderFailure(path, 0, str(exc)))
-    values.update(fact_values)
+    values.update(inventory.magic)
+    extra: dict[str, Any] = {}
     for path in extra_files:
-        try:
-            values.update(read_mapping(path, trusted_as_template=True))
-        except ValuesError as exc:
-            failures.append(RenderFailure(path, 0, str(exc)))
+        _load(path, extra, failures)
     values.setdefault("inventory_hostname", str(fact_values.get("ansible_hostname", "localhost")))
     values.setdefault("inventory_hostname_short", values["inventory_hostname"].split(".")[0])
+    values.setdefault("group_names", [])
     values.setdefault("role_path", os.path.abspath(role))
     values.setdefault("playbook_dir", os.path.abspath(role))
-    return values, failures
-
-
-def gather_facts(facts_file: str | None) -> dict[str, Any]:
-    """Facts from ``--facts FILE`` (raises ValuesError), else the few gathered on this machine."""
-    if facts_file:
-        return read_mapping(facts_file)
-    return local_facts()
+    return values, extra, failures
 
 
 def is_monit_dest(dest: str) -> bool:

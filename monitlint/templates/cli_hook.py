@@ -20,10 +20,12 @@ if TYPE_CHECKING:
 
 _Command = TypeVar("_Command", bound=Callable[..., Any])
 PUPPET_ENV = "MONITLINT_PUPPET"
+GATHER_ENV = "MONITLINT_GATHER_FACTS"  # as facts.GATHER_ENV (not imported: this module stays light)
 
 
 def template_options(function: _Command) -> _Command:
-    """``--template-vars``, ``--facts``, ``--manifest``, ``--modulepath`` and ``--puppet`` for ``check``."""
+    """``--template-vars``, ``--facts``, ``--manifest``, ``--modulepath``, ``--puppet``, ``--inventory``,
+    ``--template-host`` and ``--gather-facts`` for ``check``."""
     options = [
         click.option(
             "--template-vars",
@@ -57,6 +59,26 @@ def template_options(function: _Command) -> _Command:
             is_flag=True,
             help=f"Compile Puppet modules with `puppet` (runs the module's Ruby functions: see SECURITY.md; "
             f"also {PUPPET_ENV}=1).",
+        ),
+        click.option(
+            "--inventory",
+            "inventories",
+            multiple=True,
+            type=click.Path(readable=False),
+            help="Ansible inventory (file or folder, repeatable) whose group_vars/host_vars roles see "
+            "[default: the one its ansible.cfg names, else the repository's inventory/, inventories/<env>/ or hosts].",
+        ),
+        click.option(
+            "--template-host",
+            default=None,
+            help="The inventory host templates are rendered for [default: the inventory's only host, else "
+            "group `all` only].",
+        ),
+        click.option(
+            "--gather-facts",
+            is_flag=True,
+            help=f"Gather this machine's facts for templates with ansible-core's collectors (also {GATHER_ENV}=1) "
+            "[default: fixed placeholder facts].",
         ),
     ]
     for option in reversed(options):
@@ -94,6 +116,9 @@ def check_templates(
     manifest: str | None,
     modulepath: tuple[str, ...],
     puppet_compile: bool,
+    inventories: tuple[str, ...] = (),
+    template_host: str | None = None,
+    gather_facts: bool = False,
 ) -> TemplateReport:
     """Render and lint the projects; command-line values come after each configuration's own."""
     from monitlint.templates.run import TemplateOptions, check_projects
@@ -108,6 +133,10 @@ def check_templates(
             manifest=manifest or config.manifest,
             modulepath=[*modulepath, *config.modulepath],
             puppet=puppet_compile or os.environ.get(PUPPET_ENV, "") == "1",
+            inventory=list(inventories) or list(config.inventory),
+            template_host=template_host or config.template_host,
+            # never from a configuration file: this machine is read only when the command line asks
+            gather_facts=gather_facts or os.environ.get(GATHER_ENV, "") == "1",
         )
 
     missing: list[tuple[str, str]] = []
@@ -124,6 +153,10 @@ def check_templates(
             if folder not in checked and not os.path.isdir(folder):
                 missing.append((folder, f"{folder}: no such folder (--modulepath)"))
             checked.add(folder)
+        for source in options.inventory:
+            if source not in checked and not os.path.exists(source):
+                missing.append((source, f"{source}: no such file or folder (an Ansible inventory for templates)"))
+            checked.add(source)
         return options
 
     report = check_projects(unique, existing, settings_for, names)

@@ -16,6 +16,7 @@ from monitlint.templates.ansible_role import (
     template_tasks,
 )
 from monitlint.templates.evaluate import Evaluator
+from monitlint.templates.inventory import InventoryValues
 from monitlint.templates.jinja_render import plain_note, render_ansible, render_plain
 from monitlint.templates.origins import RenderedFile, clip_value
 from monitlint.templates.render_result import Rendered, RenderFailure, first_line
@@ -63,12 +64,13 @@ def render_role(
     facts: dict[str, Any],
     template_vars: list[str],
     use_ansible: bool,
+    inventory: InventoryValues | None = None,
 ) -> RoleRun:
     """Render the role's Monit templates; ``shown`` names a path as findings name it."""
     run = RoleRun([], [], [])
     tasks, notes = template_tasks(role)
     run.notes.extend(notes)
-    base, failures = role_values(role, facts, template_vars, run.notes)
+    base, extra, failures = role_values(role, facts, template_vars, run.notes, inventory)
     run.failures.extend(failures)
     if not use_ansible:
         run.notes.append(f"{shown(role)}: {plain_note()}")
@@ -88,7 +90,7 @@ def render_role(
             run.notes.append(f"{task_name}: skipped: template {task.src} is not in the role")
             continue
         used.add(os.path.realpath(path))
-        values = {**base, **(task.task_vars or {})}
+        values = {**base, **(task.task_vars or {}), **extra}  # extra vars always win
         try:
             evaluator = Evaluator(values, use_ansible)
             items: list[Any] = [None] if task.loop is None else _loop_items(task, evaluator)

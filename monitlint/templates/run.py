@@ -10,6 +10,7 @@ from monitlint.diagnostics import Diagnostic, bounded
 from monitlint.runtime.records import record
 from monitlint.selection import Settings
 from monitlint.span import Span
+from monitlint.templates.inventory import InventoryValues
 from monitlint.templates.origins import RenderedFile
 from monitlint.templates.projects import Project, ProjectKind
 from monitlint.templates.render_result import RenderFailure
@@ -24,6 +25,9 @@ class TemplateOptions:
     manifest: str | None = None
     modulepath: list[str] = field(default_factory=list)
     puppet: bool = False  # compiling a module runs its Ruby functions: only when asked (SECURITY.md)
+    inventory: list[str] = field(default_factory=list)  # Ansible inventory sources (else the repository's)
+    template_host: str | None = None  # the inventory host templates are rendered for
+    gather_facts: bool = False  # this machine's facts: only when the command line asks (facts.py)
 
 
 @record
@@ -65,6 +69,7 @@ def check_projects(
 ) -> TemplateReport:
     """Render and lint each project with its own options and settings (by the closest configuration)."""
     report = TemplateReport()
+    inventories: dict[tuple[object, ...], InventoryValues] = {}  # one repository's roles read it once
     for project in projects:
         options = options_for(project.path)
         settings = settings_for(os.path.join(project.path, "templates", "_"))
@@ -85,7 +90,7 @@ def check_projects(
                 )
                 report.projects.append(project.path)
                 continue
-            files, failures, notes = _render_jinja(project, shown, options)
+            files, failures, notes = _render_jinja(project, shown, options, inventories)
         report.notes.extend(notes)
         from monitlint.templates.assemble import lint_rendered
 
@@ -111,24 +116,40 @@ def check_projects(
 
 
 def _render_jinja(
-    project: Project, shown: Callable[[str], str], options: TemplateOptions
+    project: Project,
+    shown: Callable[[str], str],
+    options: TemplateOptions,
+    inventories: dict[tuple[object, ...], InventoryValues],
 ) -> tuple[list[RenderedFile], list[RenderFailure], list[str]]:
     from monitlint.templates.jinja_render import ansible_available
 
     use_ansible = ansible_available()
-    from monitlint.templates.ansible_role import gather_facts
+    from monitlint.templates.facts import facts_note, host_facts
+    from monitlint.templates.inventory import inventory_values, repository_of
     from monitlint.templates.values import ValuesError
 
+    inventory = InventoryValues()
+    if project.kind is ProjectKind.ANSIBLE_ROLE:
+        key = (repository_of(project.path), tuple(options.inventory), options.template_host)
+        if key[0] is not None and key in inventories:  # its failures and notes are said once
+            known = inventories[key]
+            inventory = InventoryValues(layers=known.layers, magic=known.magic, host=known.host)
+        else:
+            inventory = inventories[key] = inventory_values(
+                project.path, options.inventory, options.template_host, shown
+            )
     try:
-        facts = gather_facts(options.facts)
+        facts, source = host_facts(options.facts, options.gather_facts, inventory.host or options.template_host)
     except ValuesError as exc:
         return [], [RenderFailure(options.facts or "<facts>", 0, str(exc))], []
+    notes = [*inventory.notes, f"{shown(project.path)}: {facts_note(source, facts)}"]
     if project.kind is ProjectKind.ANSIBLE_ROLE:
         from monitlint.templates.role_render import render_role
 
-        run = render_role(project.path, shown, facts, options.template_vars, use_ansible)
-        return run.files, run.failures, run.notes
-    return _render_loose(project.path, shown, facts, options, use_ansible)
+        run = render_role(project.path, shown, facts, options.template_vars, use_ansible, inventory)
+        return run.files, run.failures, [*notes, *run.notes]
+    files, failures, loose_notes = _render_loose(project.path, shown, facts, options, use_ansible)
+    return files, failures, [*notes, *loose_notes]
 
 
 def _looks_like_monit(path: str) -> bool:

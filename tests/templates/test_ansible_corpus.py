@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from monitlint.templates.jinja_render import ansible_available
+from monitlint.templates.run import TemplateOptions
 from tests.templates.conftest import TEMPLATES, check, require_templates, verdicts
 
 # In the fast tier: the six roles render and lint in about two seconds.
@@ -28,6 +29,14 @@ WRITTEN_BY_ROLE_PLUGINS = {
 }
 
 
+# The rendering machine's facts, pinned (templates otherwise see placeholder facts, not this machine's).
+CORPUS_FACTS = str(Path(__file__).parent / "data" / "corpus-host-facts.yml")
+
+
+def _options(values: list[str]) -> TemplateOptions:
+    return TemplateOptions(template_vars=values, facts=CORPUS_FACTS)
+
+
 def _values(values: str) -> list[str]:
     return [str(TEMPLATES / v) for v in values.split(";") if v.endswith((".yml", ".yaml"))]
 
@@ -36,7 +45,7 @@ def _values(values: str) -> list[str]:
 def test_each_role_renders_as_ansible_did_and_agrees_with_monit(slug: str, values: str) -> None:
     require_templates()
     role = TEMPLATES / "corpus" / "ansible" / slug
-    report = check(role, _values(values))
+    report = check(role, options=_options(_values(values)))
     rows = [r for r in ROWS if r["owner__name"] == slug and r["values"] == values]
     texts = {}
     for file in report.rendered:
@@ -87,6 +96,6 @@ def test_a_planted_mistake_in_each_main_template_is_found_at_its_line(slug: str,
     shutil.copytree(TEMPLATES / "corpus" / "ansible" / slug, role)
     line = _plant(role / MAIN_TEMPLATES[slug])
     values = _values(f"render/ansible/{slug}/vars-used.yml")
-    report = check(role, values)
+    report = check(role, options=_options(values))
     found = [(d.span.path, d.span.line) for d in report.findings if d.code == "MON001"]
     assert found == [(str(role / MAIN_TEMPLATES[slug]), line)], report.findings
