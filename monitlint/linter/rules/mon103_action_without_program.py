@@ -65,7 +65,9 @@ def check(ctx: LintContext, rule: Rule) -> Iterator[Diagnostic]:
         for test in service.tests:
             for action in (test.action, test.else_action):
                 # Most actions are `alert`: only the three that need a program are looked into.
-                needed = _missing(service, action.kind) if action is not None and action.kind in _NEEDS else None
+                if action is None or action.kind not in _NEEDS:
+                    continue
+                needed = _missing(service, action.kind)
                 if needed:
                     yield rule.diagnostic(
                         f"`then {action.kind}` but '{service.name}' has no {needed}: Monit will log "
