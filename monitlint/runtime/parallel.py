@@ -23,10 +23,10 @@ from typing import Any, BinaryIO, TypeVar
 from monitlint.runtime.work import Runner
 
 T = TypeVar("T")
-# The parent's slice against each child's.  Measured on 2,000 services in four conf.d files
-# (benchmarks/run.py's layout), CPU of each side: a child parses and pickles (1.16x a parse),
-# the parent parses and unpickles what children send (0.3x a parse): even at 0.86, and near
-# 1 for the rule groups, whose results are small.
+# The parent's share against each child's, unless the caller says (the rules do).  Measured on
+# 2,000 services in four conf.d files (benchmarks/run.py's layout), CPU of each side: a child parses
+# and pickles (1.2x a parse), the parent parses, imports the rules meanwhile and unpickles what the
+# child sends (0.07x a parse).
 PARENT_LEAD = 0.9
 
 
