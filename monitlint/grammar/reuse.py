@@ -33,7 +33,8 @@ from itertools import repeat
 from typing import Any
 
 from monitlint.files.source import SourceFile
-from monitlint.grammar.parser import ParseResult, _ErrorGate, chunk_parser, parse_chunk
+from monitlint.grammar.includes import first_items_kept
+from monitlint.grammar.parser import ParseResult, _ErrorGate, chunk_parser, include_parse_cache, parse_chunk
 from monitlint.grammar.tokens import Token
 from monitlint.runtime.records import record
 
@@ -229,3 +230,26 @@ def _replay(kept: _Kept, result: ParseResult, gate: _ErrorGate) -> None:
     for where, count in kept.omitted.items():
         result.omitted[where] = result.omitted.get(where, 0) + count
     gate.restore(kept.gate_out)
+
+
+class KeptParses:
+    """Everything a long-running caller keeps from one lint to the next (the language server's workspace).
+
+    * the parses of unchanged included files (:func:`monitlint.grammar.parser.include_parse_cache`);
+    * whether each file of a large include begins a statement, by its text
+      (:func:`monitlint.grammar.includes.first_items_kept`);
+    * the parses of the unchanged statements of changed files (:class:`StatementReuse`).
+
+    Each gives what a fresh parse gives (see there); ``tests/test_statement_reuse.py`` checks it.
+    """
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[object, ...], ParseResult] = {}
+        self.first_items: dict[tuple[str, str], Token | None] = {}
+        self.statements = StatementReuse()
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """Parses made meanwhile use, and renew, what is kept."""
+        with include_parse_cache(self.groups), first_items_kept(self.first_items), self.statements.active():
+            yield

@@ -64,11 +64,9 @@ class Workspace:
         self.documents: dict[str, Document] = {}  # by real path
         self._configs: dict[str | None, _LoadedConfig] = {}
         self._lock = threading.Lock()
-        # Keep the parses of unchanged included files (grammar.parser.include_parse_cache) and of the
-        # unchanged statements of changed files (grammar.reuse).
+        # Keep the parses of unchanged included files and of the unchanged statements of changed files.
         self.reuse_parses = True
-        self._parse_cache: dict[tuple[object, ...], Any] = {}
-        self._statements: Any = None  # grammar.reuse.StatementReuse, made on first use
+        self.kept: Any = None  # grammar.reuse.KeptParses, made on first use
         self.messages: list[str] = []  # one-line warnings for the user (an unreadable configuration), each once
         self._said: set[str] = set()
 
@@ -159,12 +157,11 @@ class Workspace:
         if not self.reuse_parses:
             yield
             return
-        from monitlint.grammar.parser import include_parse_cache
-        from monitlint.grammar.reuse import StatementReuse
+        from monitlint.grammar.reuse import KeptParses
 
-        if self._statements is None:
-            self._statements = StatementReuse()
-        with include_parse_cache(self._parse_cache), self._statements.active():
+        if self.kept is None:
+            self.kept = KeptParses()
+        with self.kept.active():
             yield
 
     def lint_tree(self, folder: str) -> dict[str, list[Diagnostic]]:
