@@ -43,8 +43,8 @@ _START = operator.attrgetter("start_pos")
 _END = operator.attrgetter("end_pos")
 _FILE = operator.attrgetter("file")
 
-# Tokens kept over all files (about 200 bytes each with their records); past it the oldest files go.
-MAX_KEPT_TOKENS = 2_000_000
+# Tokens kept over all files (about 150 bytes each with their records); past it the oldest files go.
+MAX_KEPT_TOKENS = 500_000
 
 
 @record(eq=False)
