@@ -131,7 +131,7 @@ class StatementReuse:
     ) -> None:
         first = chunk[0]
         file = first.file
-        if file is None or any(f is not file for f in map(_FILE, chunk)):
+        if file is None or len(set(map(_FILE, chunk))) != 1:  # (SourceFile compares by identity)
             parse_chunk(chunk, result, follower, gate)
             return
         base = first.start_pos
