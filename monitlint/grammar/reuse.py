@@ -1,4 +1,8 @@
-"""Kept statement parses: a long-running caller re-parses only the statements an edit touched.
+"""Kept parses: a long-running caller re-parses only the files, and in them the statements, an edit touched.
+
+:class:`KeptParses` is the one seam for everything kept from one lint to the next (the language
+server's workspace holds one): the parses of unchanged included files, whether each file of a large
+include begins a statement, and the statement parses below.
 
 The language server lints a document again on every keystroke, and most of its statements (the
 chunks :func:`monitlint.grammar.parser.parse_chunk` parses one by one) are what they were.  While
