@@ -9,24 +9,30 @@ before the next.  Two cases:
   `.monitlint.toml` (the file is linted in that entrypoint's context; target: p95 under 150 ms).
 
 Changes are spaced more than the server's lint window (``MIN_WINDOW``) apart, so each is measured
-alone rather than coalesced with the one before (typing faster coalesces: fewer lints, not slower).
+alone rather than coalesced with the one before.  ``--interval MS`` types instead: a change every MS
+milliseconds, not waiting for diagnostics; a change's latency is then until the first diagnostics
+published for its version or a later one (changes that come while a lint runs are coalesced into
+the next).  ``--load N`` keeps N busy processes running meanwhile (the machine under load).
 
-    python benchmarks/lsp_latency.py [--changes 60]
+    python benchmarks/lsp_latency.py [--changes 60] [--interval MS] [--load N]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-PAUSE = 0.3  # seconds between changes: past the server's lint window (1.5 times the last lint's time)
+PAUSE = 0.3  # seconds between changes: past the server's lint window (MIN_WINDOW; 1.5 times a long lint's time)
 
 
 def _service(prefix: str, index: int) -> str:
@@ -117,9 +123,12 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(path: Path, changes: int) -> tuple[list[float], float]:
+def measure(path: Path, changes: int, interval: float | None = None) -> tuple[list[float], float]:
     """Milliseconds from each change sent to its diagnostics read, for ``changes`` changes of ``path``,
-    and the server's mean CPU milliseconds per change (what the machine's load does not inflate)."""
+    and the server's mean CPU milliseconds per change (what the machine's load does not inflate).
+
+    With ``interval`` (seconds) the changes are typed that far apart without waiting (see the module's doc).
+    """
     client = Client(path.parent)
     client.send("initialize", {"processId": None, "rootUri": None, "capabilities": {}}, request=True)
     client.read()
@@ -132,6 +141,11 @@ def measure(path: Path, changes: int) -> tuple[list[float], float]:
     target = text.index("for 3 cycles")  # change a digit back and forth: the findings stay the same
     times: list[float] = []
     cpu_before = _cpu_seconds(client.proc.pid)
+    if interval is not None:
+        times = _typed(client, uri, text, target, changes, interval)
+        cpu = (_cpu_seconds(client.proc.pid) - cpu_before) * 1000 / changes
+        client.close()
+        return times, cpu
     for version in range(2, changes + 2):
         time.sleep(PAUSE)
         digit = "4" if version % 2 else "3"
@@ -149,6 +163,56 @@ def measure(path: Path, changes: int) -> tuple[list[float], float]:
     cpu = (_cpu_seconds(client.proc.pid) - cpu_before) * 1000 / changes
     client.close()
     return times, cpu
+
+
+def _typed(client: Client, uri: str, text: str, target: int, changes: int, interval: float) -> list[float]:
+    """Send ``changes`` changes ``interval`` seconds apart; each one's milliseconds until diagnostics cover it."""
+    sent: dict[int, float] = {}
+    published: list[tuple[int, float]] = []  # (version, when read)
+    last = changes + 1
+
+    def read() -> None:
+        while not published or published[-1][0] < last:
+            message = client.read()
+            params = message.get("params") or {}
+            if message.get("method") == "textDocument/publishDiagnostics" and params.get("uri") == uri:
+                published.append((int(params.get("version") or 0), time.perf_counter()))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    time.sleep(PAUSE)
+    for version in range(2, last + 1):
+        digit = "4" if version % 2 else "3"
+        change = {
+            "range": {"start": _position(text, target + 4), "end": _position(text, target + 5)},
+            "text": digit,
+        }
+        sent[version] = time.perf_counter()
+        client.send(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]},
+        )
+        time.sleep(max(0.0, sent[version] + interval - time.perf_counter()))
+    reader.join(timeout=60)
+    times = []
+    for version, start in sent.items():
+        answered = next((when for seen, when in published if seen >= version and when >= start), None)
+        if answered is None:
+            raise RuntimeError(f"no diagnostics for version {version}")
+        times.append((answered - start) * 1000)
+    return times
+
+
+@contextlib.contextmanager
+def busy(processes: int) -> Iterator[None]:
+    """``processes`` processes spinning on the CPU while the block runs (each ended by its own id)."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(processes)]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
 
 
 def _position(text: str, offset: int) -> dict[str, int]:
@@ -173,12 +237,15 @@ def main() -> None:
     """Run both cases and print their latencies."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--changes", type=int, default=60)
+    parser.add_argument("--interval", type=float, help="type a change every INTERVAL ms, not waiting")
+    parser.add_argument("--load", type=int, default=0, help="busy processes running meanwhile")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="monitlint-lsp-bench-") as folder:
+    interval = args.interval / 1000 if args.interval else None
+    with tempfile.TemporaryDirectory(prefix="monitlint-lsp-bench-") as folder, busy(args.load):
         alone = Path(folder) / "alone" / "monitrc"
         alone.parent.mkdir()
         alone.write_text("set daemon 30\n" + big_file())
-        report("1,000-line file", measure(alone, args.changes), 50)
+        report("1,000-line file", measure(alone, args.changes, interval), 50)
 
         project = Path(folder) / "project"
         confd = project / "conf.d"
@@ -189,7 +256,7 @@ def main() -> None:
             (confd / f"part{index:03d}").write_text(_service("part", index))
         big = confd / "zz-big"
         big.write_text(big_file("big"))
-        report("1,000-line file in a 200-file conf.d entrypoint", measure(big, args.changes), 150)
+        report("1,000-line file in a 200-file conf.d entrypoint", measure(big, args.changes, interval), 150)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ _DIRECTIVE_START = re.compile(r"#\s*monitlint\s*:", re.IGNORECASE)
 # Texts read in place of files on disk, by real path: the one seam for what is not yet saved (the text
 # of standard input with --stdin-filename, the open documents of an editor's language server).
 _IN_PLACE: dict[str, str] = {}
+# The real path of each path asked about while texts are in place: a language server's lint asks for
+# every file of a large include several times, and a realpath is a system call per path component.
+_REAL_PATHS: dict[str, str] = {}
 
 
 @contextmanager
@@ -37,11 +40,13 @@ def texts_in_place_of(texts: Mapping[str, str]) -> Iterator[None]:
     """
     saved = dict(_IN_PLACE)
     _IN_PLACE.update(texts)
+    _REAL_PATHS.clear()  # asked again in each use: links may have changed since the last
     try:
         yield
     finally:
         _IN_PLACE.clear()
         _IN_PLACE.update(saved)
+        _REAL_PATHS.clear()
 
 
 def text_in_place(path: str, real: str | None = None) -> str | None:
@@ -51,7 +56,11 @@ def text_in_place(path: str, real: str | None = None) -> str | None:
     """
     if not _IN_PLACE:
         return None
-    return _IN_PLACE.get(real if real is not None else os.path.realpath(path))
+    if real is None:
+        real = _REAL_PATHS.get(path)
+        if real is None:
+            real = _REAL_PATHS[path] = os.path.realpath(path)
+    return _IN_PLACE.get(real)
 
 
 class SourceError(Exception):

@@ -19,6 +19,8 @@ import itertools
 import os
 import stat
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import field
 
 from monitlint.diagnostics import Problem, ProblemKind
@@ -91,6 +93,26 @@ class SplitInclude:
     following: Token | None  # the main file's next token after the include, None at its end
 
 
+# First tokens found before, by (path, text read): see first_items_kept; None: none kept.
+_FIRST_ITEMS: ContextVar[dict[tuple[str, str], Token | None] | None] = ContextVar("monitlint_first_items", default=None)
+MAX_KEPT_FIRST_ITEMS = 20_000
+
+
+@contextmanager
+def first_items_kept(kept: dict[tuple[str, str], Token | None]) -> Iterator[None]:
+    """While active, a file's first token is scanned once per text read and then taken from ``kept``.
+
+    For a long-running caller (an editor's language server) that checks, on every lint, whether each
+    file of a large include begins a statement: the answer is a function of the path and the text
+    read (the token's every attribute comes from them), so it is the same token.
+    """
+    token = _FIRST_ITEMS.set(kept)
+    try:
+        yield
+    finally:
+        _FIRST_ITEMS.reset(token)
+
+
 def _first_item(path: str) -> Token | None:
     """The first token of a file when it starts a statement; None when it does not (or may not)."""
     in_place = text_in_place(path)  # an editor's unsaved buffer is what will be read
@@ -109,6 +131,19 @@ def _first_item(path: str) -> Token | None:
         finally:
             os.close(fd)
         text = head.decode("utf-8", "replace")
+    kept = _FIRST_ITEMS.get()
+    if kept is None:
+        return _first_of(path, text)
+    key = (path, text)
+    if key not in kept:
+        if len(kept) >= MAX_KEPT_FIRST_ITEMS:
+            kept.clear()
+        kept[key] = _first_of(path, text)
+    return kept[key]
+
+
+def _first_of(path: str, text: str) -> Token | None:
+    """The first token of ``text`` (the head of file ``path``) when it starts a statement, else None."""
     first = next(Scanner(SourceFile(path, text)).scan(), None)
     if first is None or type(first) is IncludeRequest or first.type not in STATEMENT_STARTS:  # type: ignore[union-attr]
         return None

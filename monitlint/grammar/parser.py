@@ -108,6 +108,26 @@ def include_parse_cache(cache: dict[tuple[object, ...], ParseResult]) -> Iterato
         _GROUP_CACHE.reset(token)
 
 
+# What parses one chunk of a token stream (``parse_chunk``, or a stand-in that keeps its results:
+# grammar/reuse.py); None: parse_chunk.
+ChunkParser = Callable[[list[Token], "ParseResult", "Token | None", "_ErrorGate"], None]
+_CHUNK_PARSER: ContextVar[ChunkParser | None] = ContextVar("monitlint_chunk_parser", default=None)
+
+
+@contextmanager
+def chunk_parser(parse: ChunkParser) -> Iterator[None]:
+    """While active, every chunk (statement) of a token stream is parsed by ``parse`` instead of ``parse_chunk``.
+
+    ``parse`` must add to the result and move the error gate exactly as ``parse_chunk`` would
+    (grammar/reuse.py: the language server's kept parses of unchanged statements).
+    """
+    token = _CHUNK_PARSER.set(parse)
+    try:
+        yield
+    finally:
+        _CHUNK_PARSER.reset(token)
+
+
 def _each_file(weights: Sequence[int], group: Callable[[int, int], Any], lead: float | None = None) -> list[Any]:
     """A runner that parses every file of an include on its own, in order."""
     return [group(index, index + 1) for index in range(len(weights))]
@@ -236,6 +256,14 @@ class _ErrorGate:
         """Add a reported syntax error to the result."""
         self.result.problems.append(problem)
 
+    def state(self) -> tuple[int, bool, tuple[str, int | None] | None, int]:
+        """What the gate's next decisions depend on (the shift count capped: past the rule's bound it is all one)."""
+        return min(self.shifted, ERROR_RECOVERY_SHIFTS), self.discard_first, self.last_line, self.kept
+
+    def restore(self, state: tuple[int, bool, tuple[str, int | None] | None, int]) -> None:
+        """Take a state :meth:`state` gave (the gate then decides as it did after that)."""
+        self.shifted, self.discard_first, self.last_line, self.kept = state
+
 
 def _parse_stream(
     tokens: Iterator[list[Token] | SplitInclude],
@@ -245,20 +273,21 @@ def _parse_stream(
 ) -> None:
     """Parse a token stream chunk by chunk into ``result``."""
     gate = _ErrorGate(result)
+    parse = _CHUNK_PARSER.get() or parse_chunk
     previous: list[Token] | None = None
     for chunk in _chunks(tokens):
         if type(chunk) is SplitInclude:
             if previous is not None:
-                _parse_chunk(previous, result, chunk.first_tokens[0], gate)
+                parse(previous, result, chunk.first_tokens[0], gate)
             previous = None
             assert parse_split is not None
             parse_split(chunk)
             continue
         if previous is not None:
-            _parse_chunk(previous, result, chunk[0], gate)  # type: ignore[index]
+            parse(previous, result, chunk[0], gate)  # type: ignore[index]
         previous = chunk  # type: ignore[assignment]
     if previous is not None:
-        _parse_chunk(previous, result, last_follower, gate)
+        parse(previous, result, last_follower, gate)
 
 
 def _finish(result: ParseResult, expander: IncludeExpander) -> None:
@@ -337,7 +366,8 @@ def _record_statements(chunk: list[Token], result: ParseResult) -> None:
         result.statements.setdefault(tok.path, []).append((tok.line or 1, end_line, block))
 
 
-def _parse_chunk(chunk: list[Token], result: ParseResult, follower: Token | None, gate: _ErrorGate) -> None:
+def parse_chunk(chunk: list[Token], result: ParseResult, follower: Token | None, gate: _ErrorGate) -> None:
+    """Parse one statement (``chunk``) into ``result``; ``follower`` is the token after it, ``gate`` the stream's."""
     # Statement bounds only matter for suppression comments; skip the work for files without any.
     if any(f is not None and f.may_have_directives for f in set(map(_FILE_OF, chunk))):
         _record_statements(chunk, result)

@@ -2,10 +2,10 @@
 
 Diagnostics: a document is linted on open and save at once, and on change at most once per window
 (the first change of a quiet spell at once, the ones that come while it is linted coalesced into
-one more lint; the window grows with the last lint's time, so a huge document is not re-linted
-back to back and the editor stays served).  Lints run one at a time on a worker
-thread, so requests are answered meanwhile; every handler's failure is logged and answered
-empty, never fatal.
+one more lint, which starts as soon as that lint ends; past ``LONG_LINT`` the window grows with
+the last lint's time, so a huge document is not re-linted back to back and the editor stays
+served).  Lints run one at a time on a worker thread, so requests are answered meanwhile; every
+handler's failure is logged and answered empty, never fatal.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ MIN_WINDOW = 0.02
 OTHERS_PAUSE = 0.4
 CHECK_WORKSPACE = "monitlint.checkWorkspace"  # workspace/executeCommand: the workspace-wide pass
 WINDOW_SHARE = 1.5
+# Lints shorter than this (seconds, the whole of a 1,000-line file's) follow each other at once while
+# changes come: a window of WINDOW_SHARE times them would only add to what the editor waits for.
+LONG_LINT = 0.1
 T = TypeVar("T")
 
 
@@ -110,7 +113,8 @@ class MonitServer(LanguageServer):
         while uri in self._dirty:
             while True:  # a pause pushed later meanwhile is waited for too
                 start, duration = self._last.get(uri, (0.0, 0.0))
-                ready = max(start + max(MIN_WINDOW, WINDOW_SHARE * duration), self._not_before.get(uri, 0.0))
+                window = max(MIN_WINDOW, WINDOW_SHARE * duration) if duration >= LONG_LINT else MIN_WINDOW
+                ready = max(start + window, self._not_before.get(uri, 0.0))
                 wait = ready - time.monotonic()
                 if wait <= 0:
                     break

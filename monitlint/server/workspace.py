@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import threading
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import field
 from typing import Any
 
@@ -63,8 +64,9 @@ class Workspace:
         self.documents: dict[str, Document] = {}  # by real path
         self._configs: dict[str | None, _LoadedConfig] = {}
         self._lock = threading.Lock()
-        self.reuse_parses = True  # keep the parses of unchanged included files (see grammar.parser.include_parse_cache)
-        self._parse_cache: dict[tuple[object, ...], Any] = {}
+        # Keep the parses of unchanged included files and of the unchanged statements of changed files.
+        self.reuse_parses = True
+        self.kept: Any = None  # grammar.reuse.KeptParses, made on first use
         self.messages: list[str] = []  # one-line warnings for the user (an unreadable configuration), each once
         self._said: set[str] = set()
 
@@ -148,11 +150,19 @@ class Workspace:
             context = EngineContext(settings, in_entrypoint_context=True)
             return lint_unit(Unit(path), context)
 
-    def _parses(self) -> AbstractContextManager[None]:
-        """The parses of included files kept from one lint to the next (only the changed ones are parsed again)."""
-        from monitlint.grammar.parser import include_parse_cache
+    @contextmanager
+    def _parses(self) -> Iterator[None]:
+        """The parses kept from one lint to the next: only changed files, and in them only the changed
+        statements, are parsed again."""
+        if not self.reuse_parses:
+            yield
+            return
+        from monitlint.grammar.reuse import KeptParses
 
-        return include_parse_cache(self._parse_cache) if self.reuse_parses else nullcontext()
+        if self.kept is None:
+            self.kept = KeptParses()
+        with self.kept.active():
+            yield
 
     def lint_tree(self, folder: str) -> dict[str, list[Diagnostic]]:
         """Every Monit file below ``folder`` linted as ``check FOLDER`` would (open documents' texts in

@@ -103,7 +103,8 @@ def test_kept_parses_give_the_same_findings_and_follow_changes(tmp_path: Path) -
     kept, first = findings(True)
     assert first == findings(False)[1]
     assert {d["code"] for d in first} >= {"MON001", "MON202"}
-    assert kept._parse_cache  # the included files' parses are kept
+    assert kept.kept is not None and kept.kept.groups  # the included files' parses are kept
+    assert kept.kept.first_items  # and whether each begins a statement
     assert findings(True, kept)[1] == first  # answered from the kept parses
     (tmp_path / "nested").write_text("  depends on nothing_here\n")  # a file a kept parse included
     _, again = findings(True, kept)
