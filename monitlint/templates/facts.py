@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Iterator
 from enum import Enum
 from typing import Any
 
@@ -124,9 +125,34 @@ def ansible_facts() -> dict[str, Any] | None:
         minimal_gather_subset=GATHERED,
     )
     # A collector that fails writes its exception to stderr and the others go on: keep it off the report.
-    with contextlib.redirect_stderr(io.StringIO()):
+    with contextlib.redirect_stderr(io.StringIO()), _distro_reading_files_only():
         facts = collector.collect(module=_Module())
     return {k: v for k, v in facts.items() if k.startswith("ansible_")}
+
+
+@contextlib.contextmanager
+def _distro_reading_files_only() -> Iterator[None]:
+    """While facts are gathered, the ``distro`` library ansible-core uses reads os-release files only.
+
+    Its shared instance runs ``lsb_release -a`` and ``uname -rs`` the first time it is asked (not
+    through the module above, which refuses programs); one made without those sources reads the
+    same ``/etc/os-release`` and runs nothing.
+    """
+    try:
+        import ansible.module_utils.distro as distro  # the `distro` package ansible-core picked
+    except Exception:
+        yield
+        return
+    shared = getattr(distro, "_distro", None)
+    maker = getattr(distro, "LinuxDistribution", None)
+    if shared is None or maker is None:
+        yield
+        return
+    distro._distro = maker(include_lsb=False, include_uname=False, include_oslevel=False)
+    try:
+        yield
+    finally:
+        distro._distro = shared
 
 
 def placeholder_facts(host: str | None) -> dict[str, Any]:
