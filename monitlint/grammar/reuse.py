@@ -51,17 +51,24 @@ _FILE = operator.attrgetter("file")
 MAX_KEPT_TOKENS = 500_000
 
 
-@record(eq=False)
-class _Kept:
-    """One parsed chunk: what makes its parse what it is, and what the parse added."""
+@record(slots=True)
+class _Identity:
+    """What makes a chunk's parse what it is, besides its tokens' values and its text (see the module)."""
 
-    values: list[Token]  # the tokens themselves (compared as text: their values)
     types: list[str]
     starts: list[int]  # offsets relative to the first token's
     ends: list[int]
     follower: tuple[object, ...] | None
     directives: bool
     gate_in: tuple[Any, ...]
+
+
+@record(eq=False)
+class _Kept:
+    """One parsed chunk: what makes its parse what it is, and what the parse added."""
+
+    values: list[Token]  # the tokens themselves (compared as text: their values)
+    identity: _Identity
     gate_out: tuple[Any, ...]
     services: list[Any]
     settings: list[Any]
@@ -147,12 +154,10 @@ class StatementReuse:
             stop = max(stop, follow[4])
         path = file.path
         key = (file.text[base : base + stop], first.line, first.column)
-        types = list(map(_TYPE, chunk))
-        directives = file.may_have_directives
-        gate_in = gate.state()
-        kept = self._find(path, key, chunk, types, starts, ends, follow, directives, gate_in)
+        identity = _Identity(list(map(_TYPE, chunk)), starts, ends, follow, file.may_have_directives, gate.state())
+        kept = self._find(path, key, chunk, identity)
         if kept is None:
-            kept = _record(chunk, result, follower, gate, types, starts, ends, follow, directives, gate_in)
+            kept = _record(chunk, result, follower, gate, identity)
             self.parsed += 1
         else:
             _replay(kept, result, gate)
@@ -160,43 +165,15 @@ class StatementReuse:
         fresh.setdefault(path, {}).setdefault(key, []).append(kept)
         sizes[path] = sizes.get(path, 0) + len(chunk)
 
-    def _find(
-        self,
-        path: str,
-        key: tuple[str, int, int],
-        chunk: list[Token],
-        types: list[str],
-        starts: list[int],
-        ends: list[int],
-        follow: tuple[object, ...] | None,
-        directives: bool,
-        gate_in: tuple[Any, ...],
-    ) -> _Kept | None:
+    def _find(self, path: str, key: tuple[str, int, int], chunk: list[Token], identity: _Identity) -> _Kept | None:
         for kept in self._kept.get(path, {}).get(key, ()):
-            if (
-                kept.gate_in == gate_in
-                and kept.directives == directives
-                and kept.follower == follow
-                and kept.starts == starts
-                and kept.ends == ends
-                and kept.types == types
-                and kept.values == chunk
-            ):
+            if kept.identity == identity and kept.values == chunk:
                 return kept
         return None
 
 
 def _record(
-    chunk: list[Token],
-    result: ParseResult,
-    follower: Token | None,
-    gate: _ErrorGate,
-    types: list[str],
-    starts: list[int],
-    ends: list[int],
-    follow: tuple[object, ...] | None,
-    directives: bool,
-    gate_in: tuple[Any, ...],
+    chunk: list[Token], result: ParseResult, follower: Token | None, gate: _ErrorGate, identity: _Identity
 ) -> _Kept:
     """Parse ``chunk`` into ``result`` and keep what the parse added."""
     config = result.config
@@ -208,12 +185,7 @@ def _record(
     omitted = {where: count - omitted_before.get(where, 0) for where, count in result.omitted.items()}
     return _Kept(
         values=chunk,
-        types=types,
-        starts=starts,
-        ends=ends,
-        follower=follow,
-        directives=directives,
-        gate_in=gate_in,
+        identity=identity,
         gate_out=gate.state(),
         services=config.services[counts[0] :],
         settings=config.settings[counts[1] :],
