@@ -35,7 +35,7 @@ from monitlint.files.source import (
 from monitlint.grammar.include_glob import checked_trees, expand_include, resolve_pattern
 from monitlint.grammar.include_root import outside_hint
 from monitlint.grammar.keywords import STATEMENT_STARTS
-from monitlint.grammar.lexer import Comment, IncludeRequest, Scanner
+from monitlint.grammar.lexer import Comment, IncludeRequest, Scanner, scanner_for
 from monitlint.grammar.tokens import Token
 from monitlint.model import Include, Span
 from monitlint.runtime import budgets
@@ -267,7 +267,7 @@ class IncludeExpander:
         return SplitInclude(request, files, sizes, firsts, following[0])  # type: ignore[index]
 
     def _frame(self, source: SourceFile, real: str) -> _Frame:
-        scanner = Scanner(source)
+        scanner = scanner_for(source)
         return _Frame(scanner, scanner.pieces(), real)
 
     def _expand(self, request: IncludeRequest, waiting: int) -> list[str]:

@@ -22,7 +22,9 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from monitlint.files.source import SourceFile
 from monitlint.grammar.keywords import CHECK_TYPES, CPU_STATES, KEYWORDS, NOISE_WORDS, STATEMENT_STARTS
@@ -327,6 +329,27 @@ def _longest_rule(
     return rule, match
 
 
+# What scans a file for the include expander: Scanner itself, or a stand-in that keeps the last
+# scan of each file and rescans only what an edit touched (grammar/reuse.py, the language server).
+_SCANNER_FOR: ContextVar[Callable[[SourceFile], Scanner] | None] = ContextVar("monitlint_scanner_for", default=None)
+
+
+@contextmanager
+def scanners_from(make: Callable[[SourceFile], Scanner]) -> Iterator[None]:
+    """While active, :func:`scanner_for` makes each file's scanner with ``make``."""
+    token = _SCANNER_FOR.set(make)
+    try:
+        yield
+    finally:
+        _SCANNER_FOR.reset(token)
+
+
+def scanner_for(source: SourceFile) -> Scanner:
+    """The scanner of ``source``: a :class:`Scanner`, or what :func:`scanners_from` makes."""
+    make = _SCANNER_FOR.get()
+    return Scanner(source) if make is None else make(source)
+
+
 class Scanner:
     """Scans one file; yields ``Token`` and ``IncludeRequest`` objects in order."""
 
@@ -392,20 +415,22 @@ class Scanner:
             else:
                 yield item  # type: ignore[misc]
 
-    def pieces(self) -> Iterator[list[Token] | IncludeRequest]:
+    def pieces(self, start: int = 0) -> Iterator[list[Token] | IncludeRequest]:
         """Yield the file's tokens in pieces, and its include requests, in source order.
 
         A new piece starts at each `set` or `check` token (where Monit's top-level
         statements begin), after an include, and every PIECE_MAX tokens; pieces are
         never empty.  Handing over lists rather than single tokens keeps the layers
-        above (includes, statement cutting) out of the per-token loop.
+        above (includes, statement cutting) out of the per-token loop.  ``start`` resumes
+        at the offset of a `check` that began a piece in a scan of the same text before it
+        (where the scanner's state is the one a `check` sets: see grammar/reuse.py).
         """
         text = self.text
-        pos = 0
+        pos = start
         size = len(text)
         master = _MASTER.match
         bounds = self._bounds
-        line_index = 0
+        line_index = bisect_right(bounds, start) - 1 if start else 0
         source = self.source
         new_str = str.__new__
         piece: list[Token] = []

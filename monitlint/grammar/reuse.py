@@ -38,6 +38,7 @@ from typing import Any
 
 from monitlint.files.source import SourceFile
 from monitlint.grammar.includes import first_items_kept
+from monitlint.grammar.kept_scans import ScanReuse
 from monitlint.grammar.parser import ParseResult, _ErrorGate, chunk_parser, include_parse_cache, parse_chunk
 from monitlint.grammar.tokens import Token
 from monitlint.runtime.records import record
@@ -214,6 +215,7 @@ class KeptParses:
     * the parses of unchanged included files (:func:`monitlint.grammar.parser.include_parse_cache`);
     * whether each file of a large include begins a statement, by its text
       (:func:`monitlint.grammar.includes.first_items_kept`);
+    * the last scan of each changed file, moved past the edit (:mod:`monitlint.grammar.kept_scans`);
     * the parses of the unchanged statements of changed files (:class:`StatementReuse`).
 
     Each gives what a fresh parse gives (see there); ``tests/test_statement_reuse.py`` checks it.
@@ -222,10 +224,16 @@ class KeptParses:
     def __init__(self) -> None:
         self.groups: dict[tuple[object, ...], ParseResult] = {}
         self.first_items: dict[tuple[str, str], Token | None] = {}
+        self.scans = ScanReuse(MAX_KEPT_TOKENS)
         self.statements = StatementReuse()
 
     @contextmanager
     def active(self) -> Iterator[None]:
         """Parses made meanwhile use, and renew, what is kept."""
-        with include_parse_cache(self.groups), first_items_kept(self.first_items), self.statements.active():
+        with (
+            include_parse_cache(self.groups),
+            first_items_kept(self.first_items),
+            self.scans.active(),
+            self.statements.active(),
+        ):
             yield
