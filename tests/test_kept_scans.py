@@ -100,11 +100,25 @@ def test_kept_scans_are_bounded() -> None:
     assert len(scans._kept) <= 1  # each file alone is over the bound: only the last is kept
 
 
+def _alike(a: str, b: str) -> int:
+    """The common beginning's length, a character at a time (the slow, obvious way)."""
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+
+
 def test_common_prefix_and_suffix() -> None:
     assert common_prefix("abcdef", "abcxef") == 3
     assert common_suffix("abcdef", "abcxef", 3) == 2
     assert common_prefix("", "abc") == 0 and common_suffix("abc", "abc", 0) == 0
     assert common_prefix("abc", "abc") == 3
+    rng = random.Random(3)
+    for _ in range(300):  # texts longer than a block, edited anywhere
+        a = "".join(rng.choice("ab\n") for _ in range(rng.randrange(20_000)))
+        cut, rest = rng.randrange(len(a) + 1), rng.randrange(len(a) + 1)
+        b = a[:cut] + rng.choice(["", "q", "zz\n"]) + a[rest:]
+        prefix = _alike(a, b)
+        assert common_prefix(a, b) == prefix
+        most = min(len(a), len(b)) - prefix
+        assert common_suffix(a, b, most) == min(_alike(a[::-1], b[::-1]), most)
 
 
 @pytest.mark.slow

@@ -58,12 +58,23 @@ def _check_at(item: Item) -> int:
     return -1
 
 
+# Texts are compared a block at a time, then within the first block that differs: linear in the
+# text (one comparison of slices per block, in C), however long a document is.
+_BLOCK = 4096
+
+
 def common_prefix(a: str, b: str) -> int:
-    """How many characters ``a`` and ``b`` begin with alike (comparisons of slices, in C)."""
-    low, high = 0, min(len(a), len(b))
-    while low < high:
+    """How many characters ``a`` and ``b`` begin with alike."""
+    most = min(len(a), len(b))
+    low = 0
+    while low < most and a[low : low + _BLOCK] == b[low : low + _BLOCK]:
+        low += _BLOCK
+    if low >= most:
+        return most
+    high = min(low + _BLOCK, most)  # they differ before here
+    while low < high:  # the longest alike start of this block
         mid = (low + high + 1) // 2
-        if a[:mid] == b[:mid]:
+        if a[low:mid] == b[low:mid]:
             low = mid
         else:
             high = mid - 1
@@ -72,14 +83,8 @@ def common_prefix(a: str, b: str) -> int:
 
 def common_suffix(a: str, b: str, most: int) -> int:
     """How many characters (at most ``most``) ``a`` and ``b`` end with alike."""
-    low, high = 0, min(most, len(a), len(b))
-    while low < high:
-        mid = (low + high + 1) // 2
-        if a[len(a) - mid :] == b[len(b) - mid :]:
-            low = mid
-        else:
-            high = mid - 1
-    return low
+    most = min(most, len(a), len(b))
+    return common_prefix(a[len(a) - most :][::-1], b[len(b) - most :][::-1])
 
 
 def _moved(item: Item, source: SourceFile, delta: int, lines: int) -> Item:
