@@ -374,7 +374,5 @@ class _Run:
 def _load_rules() -> None:
     """Import every rule (a tenth of a run's start-up): done by a parent while its parsing children finish."""
     from monitlint.linter.catalog import all_rules
-    from monitlint.linter.suppressions import parse_directives
 
     all_rules()
-    del parse_directives

@@ -236,7 +236,7 @@ def _uses(test: Test, keys: frozenset[str]) -> Iterator[str]:
     if "bare_else" in keys and test.else_bare and not getattr(test, "succeeded", False) and kind is not TestKind.LINK:
         yield "bare_else"
     kind_key = _KIND_KEYS.get(kind)
-    if kind_key is not None:
+    if kind_key is not None and kind_key in keys:
         yield kind_key
     if "link_up_down" in keys and isinstance(test, LinkTest) and test.state in (LinkState.UP, LinkState.DOWN):
         yield "link_up_down"
