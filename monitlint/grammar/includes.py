@@ -19,8 +19,7 @@ import itertools
 import os
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextlib import AbstractContextManager
 from dataclasses import field
 
 from monitlint.diagnostics import Problem, ProblemKind
@@ -40,6 +39,7 @@ from monitlint.grammar.tokens import Token
 from monitlint.model import Include, Span
 from monitlint.runtime import budgets
 from monitlint.runtime.budgets import ExpansionBudget
+from monitlint.runtime.hooks import Hook
 from monitlint.runtime.records import record
 
 MAX_INCLUDE_DEPTH = 1024  # Monit's own limit (src/l.l)
@@ -94,23 +94,18 @@ class SplitInclude:
 
 
 # First tokens found before, by (path, text read): see first_items_kept; None: none kept.
-_FIRST_ITEMS: ContextVar[dict[tuple[str, str], Token | None] | None] = ContextVar("monitlint_first_items", default=None)
+_FIRST_ITEMS: Hook[dict[tuple[str, str], Token | None]] = Hook("monitlint_first_items")
 MAX_KEPT_FIRST_ITEMS = 20_000
 
 
-@contextmanager
-def first_items_kept(kept: dict[tuple[str, str], Token | None]) -> Iterator[None]:
+def first_items_kept(kept: dict[tuple[str, str], Token | None]) -> AbstractContextManager[None]:
     """While active, a file's first token is scanned once per text read and then taken from ``kept``.
 
     For a long-running caller (an editor's language server) that checks, on every lint, whether each
     file of a large include begins a statement: the answer is a function of the path and the text
     read (the token's every attribute comes from them), so it is the same token.
     """
-    token = _FIRST_ITEMS.set(kept)
-    try:
-        yield
-    finally:
-        _FIRST_ITEMS.reset(token)
+    return _FIRST_ITEMS.lent(kept)
 
 
 def _first_item(path: str) -> Token | None:

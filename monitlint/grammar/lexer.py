@@ -23,13 +23,13 @@ import functools
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextlib import AbstractContextManager
 
 from monitlint.files.source import SourceFile
 from monitlint.grammar.keywords import CHECK_TYPES, CPU_STATES, KEYWORDS, NOISE_WORDS, STATEMENT_STARTS
 from monitlint.grammar.tokens import Token
 from monitlint.model import Comment as Comment  # re-exported: the include expander imports it from here
+from monitlint.runtime.hooks import Hook
 from monitlint.runtime.records import record
 
 # A "word" character in Monit's scanner: any byte from 0x22 up except these.
@@ -331,17 +331,12 @@ def _longest_rule(
 
 # What scans a file for the include expander: Scanner itself, or a stand-in that keeps the last
 # scan of each file and rescans only what an edit touched (grammar/reuse.py, the language server).
-_SCANNER_FOR: ContextVar[Callable[[SourceFile], Scanner] | None] = ContextVar("monitlint_scanner_for", default=None)
+_SCANNER_FOR: Hook[Callable[[SourceFile], Scanner]] = Hook("monitlint_scanner_for")
 
 
-@contextmanager
-def scanners_from(make: Callable[[SourceFile], Scanner]) -> Iterator[None]:
+def scanners_from(make: Callable[[SourceFile], Scanner]) -> AbstractContextManager[None]:
     """While active, :func:`scanner_for` makes each file's scanner with ``make``."""
-    token = _SCANNER_FOR.set(make)
-    try:
-        yield
-    finally:
-        _SCANNER_FOR.reset(token)
+    return _SCANNER_FOR.lent(make)
 
 
 def scanner_for(source: SourceFile) -> Scanner:

@@ -15,8 +15,7 @@ import functools
 import operator
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextlib import AbstractContextManager
 from dataclasses import field
 from typing import Any
 
@@ -31,6 +30,7 @@ from monitlint.grammar.transformer import ModelBuilder, Node, token_span
 from monitlint.model import Comment, ControlFile, Service, Setting, Span
 from monitlint.runtime.budgets import ERROR_RECOVERY_SHIFTS, MAX_SYNTAX_ERRORS_KEPT
 from monitlint.runtime.gc_pause import gc_paused
+from monitlint.runtime.hooks import Hook
 from monitlint.runtime.records import record
 from monitlint.runtime.work import Runner
 
@@ -86,14 +86,11 @@ def parse_source(
 
 
 # Include groups parsed before, by what they read (see include_parse_cache); None: no cache.
-_GROUP_CACHE: ContextVar[dict[tuple[object, ...], ParseResult] | None] = ContextVar(
-    "monitlint_include_parse_cache", default=None
-)
+_GROUP_CACHE: Hook[dict[tuple[object, ...], ParseResult]] = Hook("monitlint_include_parse_cache")
 MAX_CACHED_GROUPS = 20_000
 
 
-@contextmanager
-def include_parse_cache(cache: dict[tuple[object, ...], ParseResult]) -> Iterator[None]:
+def include_parse_cache(cache: dict[tuple[object, ...], ParseResult]) -> AbstractContextManager[None]:
     """While active, the files of a main file's include are parsed one by one and kept in ``cache``.
 
     For a long-running caller that lints the same configuration again and again with one file
@@ -101,31 +98,22 @@ def include_parse_cache(cache: dict[tuple[object, ...], ParseResult]) -> Iterato
     is unchanged is not scanned and parsed again.  The parses are the ones a large include gets
     (each file parsed apart, merged in reading order: the same model and problems).
     """
-    token = _GROUP_CACHE.set(cache)
-    try:
-        yield
-    finally:
-        _GROUP_CACHE.reset(token)
+    return _GROUP_CACHE.lent(cache)
 
 
 # What parses one chunk of a token stream (``parse_chunk``, or a stand-in that keeps its results:
 # grammar/reuse.py); None: parse_chunk.
 ChunkParser = Callable[[list[Token], "ParseResult", "Token | None", "_ErrorGate"], None]
-_CHUNK_PARSER: ContextVar[ChunkParser | None] = ContextVar("monitlint_chunk_parser", default=None)
+_CHUNK_PARSER: Hook[ChunkParser] = Hook("monitlint_chunk_parser")
 
 
-@contextmanager
-def chunk_parser(parse: ChunkParser) -> Iterator[None]:
+def chunk_parser(parse: ChunkParser) -> AbstractContextManager[None]:
     """While active, every chunk (statement) of a token stream is parsed by ``parse`` instead of ``parse_chunk``.
 
     ``parse`` must add to the result and move the error gate exactly as ``parse_chunk`` would
     (grammar/reuse.py: the language server's kept parses of unchanged statements).
     """
-    token = _CHUNK_PARSER.set(parse)
-    try:
-        yield
-    finally:
-        _CHUNK_PARSER.reset(token)
+    return _CHUNK_PARSER.lent(parse)
 
 
 def _each_file(weights: Sequence[int], group: Callable[[int, int], Any], lead: float | None = None) -> list[Any]:
