@@ -31,7 +31,7 @@ from contextlib import contextmanager
 
 from monitlint.files.source import SourceFile
 from monitlint.grammar.keywords import CHECK_TYPES
-from monitlint.grammar.lexer import Comment, IncludeRequest, Scanner, scanners_from
+from monitlint.grammar.lexer import Comment, IncludeRequest, Scanner, moved_tokens, scanners_from
 from monitlint.grammar.tokens import Token
 from monitlint.runtime.records import record
 
@@ -90,22 +90,7 @@ def common_suffix(a: str, b: str, most: int) -> int:
 def _moved(item: Item, source: SourceFile, delta: int, lines: int) -> Item:
     """``item`` of the last scan, in ``source``: offsets moved by ``delta``, lines by ``lines``."""
     if type(item) is list:
-        moved: list[Token] = []
-        add = moved.append
-        new_str = str.__new__
-        value_of = str.__str__
-        for old in item:
-            token = new_str(Token, value_of(old))  # as the scanner makes them (no Python-level __new__)
-            token.type = old.type
-            token.start_pos = old.start_pos + delta
-            token.end_pos = old.end_pos + delta
-            token.line = old.line + lines
-            token.end_line = old.end_line + lines
-            token.column = old.column
-            token.end_column = old.end_column
-            token.file = source
-            add(token)
-        return moved
+        return moved_tokens(item, source, delta, lines)
     assert isinstance(item, IncludeRequest)
     return IncludeRequest(source, item.pattern, item.line + lines, item.column, item.end_line + lines, item.end_column)
 

@@ -264,6 +264,29 @@ def _new_token(
     return token
 
 
+def moved_tokens(tokens: Sequence[Token], source: SourceFile, delta: int, lines: int) -> list[Token]:
+    """``tokens`` of an earlier scan, made anew in ``source``: offsets moved by ``delta``, lines by ``lines``.
+
+    Columns stay (see grammar/kept_scans.py for when that holds); made as the scanner makes tokens.
+    """
+    moved: list[Token] = []
+    add = moved.append
+    new_str = str.__new__
+    value_of = str.__str__
+    for old in tokens:
+        token = new_str(Token, value_of(old))
+        token.type = old.type
+        token.start_pos = old.start_pos + delta
+        token.end_pos = old.end_pos + delta
+        token.line = old.line + lines
+        token.end_line = old.end_line + lines
+        token.column = old.column
+        token.end_column = old.end_column
+        token.file = source
+        add(token)
+    return moved
+
+
 # Runs of characters the sub-scanners skip or take, matched in C rather than a character at a time.
 _BLANKS = re.compile(r"[ \t\r\n]*")
 _NON_BLANKS = re.compile(r"[^ \t\r\n]*")
