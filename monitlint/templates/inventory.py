@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import field
 from typing import Any
 
+from monitlint.files.safe_fs import within
 from monitlint.runtime.records import record
 from monitlint.templates.render_result import RenderFailure, first_line
 from monitlint.templates.values import MAX_VALUES_BYTES, ValuesError, read_mapping
@@ -81,8 +82,7 @@ def repository_of(role: str) -> str | None:
 
 
 def _inside(path: str, tree: str) -> bool:
-    real = os.path.realpath(path)
-    return real == tree or real.startswith(tree.rstrip(os.sep) + os.sep)
+    return within(os.path.realpath(path), [tree])
 
 
 def checked_file(path: str, tree: str, shown: str) -> None:
