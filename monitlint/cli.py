@@ -594,6 +594,10 @@ def server() -> None:
     os._exit(EXIT_OK)
 
 
+# What a run built, held so that only the process's end frees it (see main).
+_HELD_UNTIL_EXIT: list[object] = []
+
+
 def main() -> None:
     """Entry point: run the CLI, then leave without the interpreter's teardown."""
     # A short-lived process that builds a large, cycle-free model: the cyclic collector
@@ -604,6 +608,9 @@ def main() -> None:
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_ERROR)
+        # Held until os._exit: its traceback holds the command's frames, and with them the model,
+        # whose objects would otherwise be freed one by one here (8 ms at 2,000 services) for nothing.
+        _HELD_UNTIL_EXIT.append(exc)
     try:
         sys.stdout.flush()
         sys.stderr.flush()

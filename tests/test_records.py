@@ -150,3 +150,24 @@ def test_a_field_without_default_after_one_with_is_refused_at_first_use() -> Non
 
     with pytest.raises(TypeError, match="non-default argument 'name' follows default argument"):
         Wrong("x")
+
+
+@record
+class _Pickled:
+    """A record pickled in the test below (module level: pickle finds classes by name)."""
+
+    name: str
+    size: int = 0
+
+
+class _PlainChild(_Pickled):
+    """A subclass that is not a record itself."""
+
+
+def test_a_subclass_that_is_not_a_record_pickles_as_itself_before_and_after_its_parent() -> None:
+    child_first = pickle.loads(pickle.dumps([_PlainChild("c", 1), _Pickled("p", 2), _PlainChild("d")]))
+    assert [(type(x), x.name, x.size) for x in child_first] == [
+        (_PlainChild, "c", 1),
+        (_Pickled, "p", 2),
+        (_PlainChild, "d", 0),
+    ]

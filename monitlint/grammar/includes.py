@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -33,7 +34,7 @@ from monitlint.files.source import (
 )
 from monitlint.grammar.include_glob import checked_trees, expand_include, resolve_pattern
 from monitlint.grammar.include_root import outside_hint
-from monitlint.grammar.keywords import STATEMENT_STARTS
+from monitlint.grammar.keywords import SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
 from monitlint.grammar.lexer import Comment, IncludeRequest, Scanner, scanner_for
 from monitlint.grammar.tokens import Token
 from monitlint.model import Include, Span
@@ -45,6 +46,11 @@ from monitlint.runtime.records import record
 MAX_INCLUDE_DEPTH = 1024  # Monit's own limit (src/l.l)
 SPLIT_MIN_BYTES = 256 * 1024  # below this, parsing apart costs more than it saves
 FIRST_TOKEN_WINDOW = 4096
+# A file of a split include larger than this is parsed in slices of about this size, cut where a
+# `check` begins a line, so that processes' shares can balance when the include has few files
+# (benchmarks/run.py's four files of 500 services: two processes' shares were 145 and 172 ms of CPU).
+SLICE_BYTES = 32 * 1024
+MAX_SLICES_PER_FILE = 64
 
 
 def _span(request: IncludeRequest) -> Span:
@@ -83,6 +89,16 @@ class _Frame:
 
 
 @record
+class FileSlice:
+    """Slice ``index`` of the ``count`` a file of a split include is cut into (see :func:`slice_bounds`)."""
+
+    file: int  # the file's index in SplitInclude.files
+    index: int
+    count: int
+    weight: int  # about how many bytes it holds
+
+
+@record
 class SplitInclude:
     """A large include of the main file whose files can be parsed apart (see IncludeExpander.tokens)."""
 
@@ -91,6 +107,48 @@ class SplitInclude:
     sizes: list[int]
     first_tokens: list[Token]  # each file's first token: a `set` or `check`
     following: Token | None  # the main file's next token after the include, None at its end
+    slices: list[FileSlice]  # what is parsed apart, in reading order: each file whole, or cut in slices
+
+
+_CHECK_LINE = re.compile(r"^[ \t]*(check)[ \t]", re.MULTILINE | re.IGNORECASE)
+
+
+def slice_bounds(text: str, count: int) -> list[int]:
+    """Where ``count`` slices of ``text`` begin, and its end: each cut at a `check` beginning a line.
+
+    A cut is only a guess (the word may be inside a quoted string, a block may run past it): the
+    parse of the slice before it checks that its scan reaches the cut exactly, at a `check` token,
+    and the file is parsed whole otherwise.  Slices may be empty.
+    """
+    bounds = [0]
+    for index in range(1, count):
+        found = _CHECK_LINE.search(text, max(len(text) * index // count, bounds[-1]))
+        bounds.append(found.start(1) if found is not None else len(text))
+    bounds.append(len(text))
+    return bounds
+
+
+@record
+class _Window:
+    """The slices ``first``..``stop - 1`` of a file cut in ``count`` that a group reads."""
+
+    first: int
+    stop: int
+    count: int
+
+
+# A file waiting on the include stack: its path, the include naming it, which of its slices are read.
+_Pending = tuple[str, IncludeRequest, _Window | None]
+
+
+@record
+class StreamEnd:
+    """What follows a token stream: the token after it, and for a group that ends at a cut inside a
+    file, whether its scan met the cut exactly (see IncludeExpander.group_tokens)."""
+
+    follower: Token | None = None  # None: the end of the main file
+    at_cut: bool = False  # the stream ends at a cut (the follower is then found by the scan)
+    reached: bool = False  # with at_cut: a piece began exactly at the cut, with a `check`
 
 
 # First tokens found before, by (path, text read): see first_items_kept; None: none kept.
@@ -162,9 +220,14 @@ class IncludeExpander:
         SPLIT_MIN_BYTES  # a smaller include is read in order (0: any, see parser.include_parse_cache)
     )
     trees: list[str] | None = None  # the real folders includes may read from (see checked_trees)
+    # Split files larger than this are cut in slices (see SLICE_BYTES); None: each file is parsed whole.
+    slice_bytes: int | None = None
+    # The sources of files cut in slices, by real path, shared by the groups one process parses.
+    slice_sources: dict[str, SourceFile] | None = None
     # The run's budget (files, bytes and tokens spliced, folder visits), shared by every file it lints.
     budget: ExpansionBudget = field(default_factory=lambda: budgets.current().expansion)
     told_spent: bool = False  # the spent budget was reported (once per file linted)
+    _stream_end: StreamEnd | None = None  # where a group that ends inside a file says how it met the cut
 
     def tokens(self, main: SourceFile, main_real: str) -> Iterator[list[Token] | SplitInclude]:
         """Yield the main file's tokens, reading included files where they are included.
@@ -179,25 +242,37 @@ class IncludeExpander:
         return self._drain([self._frame(main, main_real)], 0)
 
     def group_tokens(
-        self, main_real: str, split: SplitInclude, first: int, stop: int
+        self, main_real: str, split: SplitInclude, first: int, stop: int, end: StreamEnd | None = None
     ) -> Iterator[list[Token] | SplitInclude]:
-        """The tokens of ``split.files[first:stop]`` as if read in the main file's place.
+        """The tokens of ``split.slices[first:stop]`` as if read in the main file's place.
 
         The include stack is rebuilt as Monit would hold it at that point (the
         main file, then the files still waiting), so cycle detection and the
-        1024-file limit see what they would see in one sequential read.
+        1024-file limit see what they would see in one sequential read.  A group that
+        ends inside a file stops at the next slice's cut, and says in ``end`` how it met it.
         """
         if self.trees is None:
             self.trees = checked_trees(main_real, self.root)
         main = _Frame(None, iter(()), main_real)
-        waiting = [(path, split.request) for path in reversed(split.files[stop:])]
-        reading = [(path, split.request) for path in reversed(split.files[first:stop])]
-        stack: list[_Frame | tuple[str, IncludeRequest]] = [main, *waiting, *reading]
+        head, last = split.slices[first], split.slices[stop - 1]
+        waiting: list[_Frame | _Pending] = [
+            (path, split.request, None) for path in reversed(split.files[last.file + 1 :])
+        ]
+        reading: list[_Frame | _Pending] = []
+        for index in range(head.file, last.file + 1):
+            count = head.count if index == head.file else last.count
+            first_slice = head.index if index == head.file else 0
+            stop_slice = last.index + 1 if index == last.file else count
+            whole = first_slice == 0 and stop_slice == count
+            window = None if whole else _Window(first_slice, stop_slice, count)
+            reading.append((split.files[index], split.request, window))
+        if end is not None:
+            end.at_cut = last.index < last.count - 1
+        self._stream_end = end
+        stack: list[_Frame | _Pending] = [main, *waiting, *reversed(reading)]
         return self._drain(stack, 1 + len(waiting))
 
-    def _drain(
-        self, stack: list[_Frame | tuple[str, IncludeRequest]], floor: int
-    ) -> Iterator[list[Token] | SplitInclude]:
+    def _drain(self, stack: list[_Frame | _Pending], floor: int) -> Iterator[list[Token] | SplitInclude]:
         """Read the frames above ``floor`` to the end, in pieces of tokens (see Scanner.pieces).
 
         The include stack is kept by hand (not by recursion) so that Monit's
@@ -207,7 +282,7 @@ class IncludeExpander:
             top = stack[-1]
             if isinstance(top, tuple):
                 stack.pop()
-                frame = self._open(top[0], top[1], stack)
+                frame = self._open(top[0], top[1], stack, top[2])
                 if frame is not None:
                     stack.append(frame)
                 continue
@@ -220,7 +295,7 @@ class IncludeExpander:
                             yield split
                             break
                     for path in reversed(files):
-                        stack.append((path, item))
+                        stack.append((path, item, None))
                     break
                 if top.scanner is not None and len(stack) > 1:
                     self.budget.tokens -= len(item)  # type: ignore[arg-type]
@@ -253,13 +328,25 @@ class IncludeExpander:
             if first is None or os.path.realpath(path) == main.real:
                 return None
             firsts.append(first)
+        slices = [
+            FileSlice(file, index, count, size // count)
+            for file, size in enumerate(sizes)
+            for count in [self._slice_count(size)]
+            for index in range(count)
+        ]
         following = next(main.tokens, None)
         if following is None:
-            return SplitInclude(request, files, sizes, firsts, None)
+            return SplitInclude(request, files, sizes, firsts, None, slices)
         main.tokens = itertools.chain([following], main.tokens)
         if type(following) is IncludeRequest or following[0].type not in STATEMENT_STARTS:  # type: ignore[index]
             return None
-        return SplitInclude(request, files, sizes, firsts, following[0])  # type: ignore[index]
+        return SplitInclude(request, files, sizes, firsts, following[0], slices)  # type: ignore[index]
+
+    def _slice_count(self, size: int) -> int:
+        """How many slices a file of ``size`` bytes is parsed in."""
+        if self.slice_bytes is None:
+            return 1
+        return max(1, min(size // self.slice_bytes, MAX_SLICES_PER_FILE))
 
     def _frame(self, source: SourceFile, real: str) -> _Frame:
         scanner = scanner_for(source)
@@ -315,7 +402,7 @@ class IncludeExpander:
         return files[len(files) - room :]
 
     def _open(
-        self, path: str, request: IncludeRequest, stack: list[_Frame | tuple[str, IncludeRequest]]
+        self, path: str, request: IncludeRequest, stack: list[_Frame | _Pending], window: _Window | None = None
     ) -> _Frame | None:
         real = os.path.realpath(path)
         active = [f.real for f in stack if isinstance(f, _Frame)]
@@ -331,17 +418,54 @@ class IncludeExpander:
             self._report_spent(request)
             return None
         try:
-            source = read_source(path, real=real)
+            source = self._read(path, real, window)
         except SourceError as exc:
             kind, hint = _unreadable_include_consequence(path, exc)
             self._report(kind, f"cannot include file: {exc}", request, hint)
             return None
         # Each include is a new read, as in Monit: `include l0` twice per level doubles per level.
-        if not self.budget.open_file(len(source.text)):
+        # A group reading slices of a file spends what they hold.
+        bounds = slice_bounds(source.text, window.count) if window is not None else [0, len(source.text)]
+        first, stop = (window.first, window.stop) if window is not None else (0, 1)
+        if not self.budget.open_file(bounds[stop] - bounds[first]):
             self._report_spent(request)
             return None
         self.sources[source.path] = source
-        return self._frame(source, real)
+        if window is None:
+            return self._frame(source, real)
+        scanner = scanner_for(source)
+        pieces = scanner.pieces(bounds[first])
+        if stop < window.count:
+            pieces = self._until(scanner, pieces, bounds[stop])
+        return _Frame(scanner, pieces, real)
+
+    def _read(self, path: str, real: str, window: _Window | None) -> SourceFile:
+        """A file's source; one cut in slices is read once by the groups a process parses (see slice_sources)."""
+        if window is None or self.slice_sources is None:
+            return read_source(path, real=real)
+        source = self.slice_sources.get(real)
+        if source is None or source.path != path:
+            source = self.slice_sources[real] = read_source(path, real=real)
+        return source
+
+    def _until(
+        self, scanner: Scanner, pieces: Iterator[list[Token] | IncludeRequest], cut: int
+    ) -> Iterator[list[Token] | IncludeRequest]:
+        """``pieces`` up to the first one at or past offset ``cut``; the group's StreamEnd says how the cut was met."""
+        end = self._stream_end if self._stream_end is not None else StreamEnd()
+        for item in pieces:
+            if type(item) is list and item[0].start_pos >= cut:
+                first = item[0]
+                end.reached = first.start_pos == cut and first.type in SERVICE_TYPE_OF_CHECK
+                end.follower = first
+                # Comments the scan met after the cut (inside the block it began) are the next slice's.
+                comments = scanner.comments
+                keep = len(comments)
+                while keep and (comments[keep - 1].line, comments[keep - 1].column) >= (first.line, first.column):
+                    keep -= 1
+                del comments[keep:]
+                return
+            yield item
 
     def _report_spent(self, request: IncludeRequest) -> None:
         """Say once per file linted that the run's include budget is spent (later includes are not read)."""

@@ -448,7 +448,7 @@ class Scanner:
         size = len(text)
         master = _MASTER.match
         bounds = self._bounds
-        line_index = bisect_right(bounds, start) - 1 if start else 0
+        line_index = self._line = bisect_right(bounds, start) - 1 if start else 0
         source = self.source
         new_str = str.__new__
         piece: list[Token] = []

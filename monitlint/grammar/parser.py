@@ -21,7 +21,7 @@ from typing import Any
 
 from monitlint.diagnostics import Problem, ProblemKind
 from monitlint.files.source import SourceError, SourceFile, read_source
-from monitlint.grammar.includes import SPLIT_MIN_BYTES, IncludeExpander, SplitInclude
+from monitlint.grammar.includes import SLICE_BYTES, SPLIT_MIN_BYTES, IncludeExpander, SplitInclude, StreamEnd
 from monitlint.grammar.keywords import BLOCK_STATEMENT_STARTS, SERVICE_TYPE_OF_CHECK, STATEMENT_STARTS
 from monitlint.grammar.lalr import ParseFailure, Parser, load_tables
 from monitlint.grammar.messages import TOP_LEVEL_WORDS, did_you_mean, syntax_message
@@ -121,6 +121,17 @@ def _each_file(weights: Sequence[int], group: Callable[[int, int], Any], lead: f
     return [group(index, index + 1) for index in range(len(weights))]
 
 
+@record
+class _GroupParse:
+    """The parse of some slices of a split include, and whether it may be joined to the next slice's."""
+
+    result: ParseResult
+    # False when the group ends at a cut inside a file that its scan did not meet exactly (a `check`
+    # token beginning there), or that it met with the error gate in another state than a fresh one's:
+    # the next slice was not parsed as in one read, and the file is parsed again whole.
+    joins: bool = True
+
+
 def _cached_group(
     cache: dict[tuple[object, ...], ParseResult],
     split: SplitInclude,
@@ -128,24 +139,25 @@ def _cached_group(
     main_path: str,
     main_real: str,
     root: str | None,
-) -> ParseResult:
-    """File ``index`` of ``split``, parsed, or its parse from ``cache`` when nothing it read has changed."""
+) -> _GroupParse:
+    """File ``index`` of ``split`` (never cut in slices), parsed, or its parse from ``cache`` when nothing it
+    read has changed."""
     path = split.files[index]
     follower = split.first_tokens[index + 1] if index + 1 < len(split.files) else split.following
     try:
         text = read_source(path).text
     except SourceError:
-        return parse_include_group(split, index, index + 1, main_path, main_real, root)
+        return _parse_group(split, index, index + 1, main_path, main_real, root)
     place = None if follower is None else (follower.type, str(follower), follower.line, follower.column)
     key = (main_path, main_real, root, path, text, place)
     found = cache.get(key)
     if found is not None and all(_unchanged(p, source.text) for p, source in found.sources.items() if p != path):
-        return found
-    found = parse_include_group(split, index, index + 1, main_path, main_real, root)
+        return _GroupParse(found)
+    found = _parse_group(split, index, index + 1, main_path, main_real, root).result
     if len(cache) >= MAX_CACHED_GROUPS:
         cache.clear()
     cache[key] = found
-    return found
+    return _GroupParse(found)
 
 
 def _unchanged(path: str, text: str) -> bool:
@@ -163,34 +175,78 @@ def _parse_source(source: SourceFile, real_path: str, root: str | None, runner: 
     expander = IncludeExpander(
         root=root, split_includes=runner is not None, split_min_bytes=0 if cache is not None else SPLIT_MIN_BYTES
     )
+    # Files are cut in slices only for a runner that shares them out (not for the cache's file by file).
+    if runner is not None and cache is None:
+        expander.slice_bytes = SLICE_BYTES
+    slice_sources: dict[str, SourceFile] = {}
     result = ParseResult(ControlFile(path=source.path))
 
     def parse_split(split: SplitInclude) -> None:
-        def group(first: int, stop: int) -> ParseResult:
+        def group(first: int, stop: int) -> _GroupParse:
             if cache is not None and runner is _each_file:
                 return _cached_group(cache, split, first, source.path, real_path, root)
-            return parse_include_group(split, first, stop, source.path, real_path, root)
+            return _parse_group(split, first, stop, source.path, real_path, root, slice_sources)
 
         assert runner is not None  # the expander splits only when there is one
-        for part in runner(split.sizes, group):
+        parts = runner([piece.weight for piece in split.slices], group)
+        for part in _joined(split, parts, group):
             _merge(result, expander, part)
 
-    _parse_stream(expander.tokens(source, real_path), result, None, parse_split)
+    _parse_stream(expander.tokens(source, real_path), result, StreamEnd(), parse_split)
     _finish(result, expander)
     return result
+
+
+def _joined(
+    split: SplitInclude, parts: list[_GroupParse], again: Callable[[int, int], _GroupParse]
+) -> Iterator[ParseResult]:
+    """The parses of a split include's slices, in order, each file's parsed ``again`` whole where its slices
+    do not join (a cut not met exactly, or the file read differently by two processes)."""
+    first = 0
+    while first < len(parts):
+        file = split.slices[first].file
+        stop = first + split.slices[first].count
+        own = parts[first:stop]
+        texts = [part.result.sources.get(split.files[file]) for part in own]
+        read_alike = all(text is not None and text.text == texts[0].text for text in texts)  # type: ignore[union-attr]
+        if read_alike and all(part.joins for part in own[:-1]):
+            yield from (part.result for part in own)
+        else:
+            yield again(first, stop).result
+        first = stop
 
 
 def parse_include_group(
     split: SplitInclude, first: int, stop: int, main_path: str, main_real: str, root: str | None
 ) -> ParseResult:
-    """Parse ``split.files[first:stop]`` exactly as they would be parsed in the main file's stream."""
+    """Parse ``split.slices[first:stop]`` exactly as they would be parsed in the main file's stream."""
+    return _parse_group(split, first, stop, main_path, main_real, root).result
+
+
+def _parse_group(
+    split: SplitInclude,
+    first: int,
+    stop: int,
+    main_path: str,
+    main_real: str,
+    root: str | None,
+    slice_sources: dict[str, SourceFile] | None = None,
+) -> _GroupParse:
     with gc_paused():
-        expander = IncludeExpander(root=root)
+        expander = IncludeExpander(root=root, slice_sources=slice_sources)
         result = ParseResult(ControlFile(path=main_path))
-        follower = split.first_tokens[stop] if stop < len(split.files) else split.following
-        _parse_stream(expander.group_tokens(main_real, split, first, stop), result, follower, None)
+        last = split.slices[stop - 1]
+        following = split.first_tokens[last.file + 1] if last.file + 1 < len(split.files) else split.following
+        end = StreamEnd(following)
+        gate = _parse_stream(expander.group_tokens(main_real, split, first, stop, end), result, end, None)
         _finish(result, expander)
-        return result
+        if not end.at_cut:
+            return _GroupParse(result)
+        shifted, discard_first, _, kept = gate.state()
+        # The next slice was parsed with a fresh gate: joined only if this one ends as fresh (and no
+        # error counted towards the cap, which one read counts over the whole file).
+        fresh = shifted >= ERROR_RECOVERY_SHIFTS and not discard_first and kept == 0 and not result.omitted
+        return _GroupParse(result, end.reached and fresh)
 
 
 class _ErrorGate:
@@ -256,10 +312,11 @@ class _ErrorGate:
 def _parse_stream(
     tokens: Iterator[list[Token] | SplitInclude],
     result: ParseResult,
-    last_follower: Token | None,
+    end: StreamEnd,
     parse_split: Callable[[SplitInclude], None] | None,
-) -> None:
-    """Parse a token stream chunk by chunk into ``result``."""
+) -> _ErrorGate:
+    """Parse a token stream chunk by chunk into ``result``; ``end`` says what follows it (read once the
+    stream is done: a group ending at a cut finds its follower by scanning). Returns the error gate."""
     gate = _ErrorGate(result)
     parse = _CHUNK_PARSER.get() or parse_chunk
     previous: list[Token] | None = None
@@ -275,7 +332,8 @@ def _parse_stream(
             parse(previous, result, chunk[0], gate)  # type: ignore[index]
         previous = chunk  # type: ignore[assignment]
     if previous is not None:
-        parse(previous, result, last_follower, gate)
+        parse(previous, result, end.follower, gate)
+    return gate
 
 
 def _finish(result: ParseResult, expander: IncludeExpander) -> None:

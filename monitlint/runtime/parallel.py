@@ -24,10 +24,10 @@ from monitlint.runtime.work import Runner
 
 T = TypeVar("T")
 # The parent's share against each child's, unless the caller says (the rules do).  Measured on
-# 2,000 services in four conf.d files (benchmarks/run.py's layout), CPU of each side: a child parses
-# and pickles (1.2x a parse), the parent parses, imports the rules meanwhile and unpickles what the
-# child sends (0.07x a parse).
-PARENT_LEAD = 0.9
+# 2,000 services in four conf.d files cut in 20 slices (benchmarks/run.py's layout), the lowest CPU
+# of each side over 11 runs: at 1.0 the parent took 148 ms and the child 169 (it pickles what it
+# parsed, and a forked process runs slower); at 1.2, 159 and 151; at 1.4, 172 and 138.
+PARENT_LEAD = 1.2
 
 
 def usable_cpus() -> int:
@@ -139,9 +139,11 @@ def _fork(work: Callable[[int, int], T], indices: list[int]) -> tuple[int, Binar
 
     if pid == 0:  # the child: compute, write, and leave without running the parent's exit handlers
         status = 1
+        done = []  # held until os._exit: freeing them object by object is work for nothing
         try:
             for index in indices:
-                pickle.dump(work(index, index + 1), spool, protocol=pickle.HIGHEST_PROTOCOL)
+                done.append(work(index, index + 1))
+                pickle.dump(done[-1], spool, protocol=pickle.HIGHEST_PROTOCOL)
             spool.flush()
             status = 0
         finally:

@@ -10,7 +10,7 @@ made without the code ``dataclass`` generates and compiles for every class when 
   ``__delattr__`` are shared functions over the fields;
 - a record pickles as ``cls(*fields)``: a forked parsing child (see ``monitlint.runtime.parallel``)
   sends its part of the model to the parent that way, half the size and about twice as fast
-  as a dict of slots.
+  as a dict of slots (with a ``__reduce__`` per class, made on first use, that knows the fields).
 
 Compiling those methods for each class when it was defined was a quarter of monitlint's
 start-up.  This module is the one place that knows; every other module only says ``@record``.
@@ -62,6 +62,26 @@ def _reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
     # type(self), not the decorated class: a subclass pickles as itself with all of its fields.
     cls = type(self)
     return (cls, _layout(cls).values(self))
+
+
+def _lazy_reduce(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    """``cls.__reduce__``: on first use, puts in its place one that knows the class's fields.
+
+    A forked parsing child pickles tens of thousands of records; looking their layout up on
+    each (as :func:`_reduce` does) made pickling a third slower.  An instance of a subclass
+    that is not a record itself pickles through :func:`_reduce`, as itself.
+    """
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        values = _layout(cls).values
+
+        def known(self: Any, _cls: type = cls, _values: Callable[[Any], tuple[Any, ...]] = values) -> Any:
+            return (_cls, _values(self)) if type(self) is _cls else _reduce(self)
+
+        type.__setattr__(cls, "__reduce__", known)
+        return known(self)  # type: ignore[no-any-return]
+
+    return __reduce__
 
 
 def _eq(self: Any, other: Any) -> object:
@@ -139,7 +159,7 @@ def _make(cls: type[T], frozen: bool, slots: bool, eq: bool) -> type[T]:
     made = dataclass(init=False, repr=False, eq=False, slots=slots)(cls)
     # The shared methods replace what dataclass(repr=True, eq=True, frozen=frozen) would generate.
     made.__repr__ = _repr  # type: ignore[assignment,method-assign]
-    made.__reduce__ = _reduce  # type: ignore[assignment,method-assign]
+    made.__reduce__ = _lazy_reduce(made)  # type: ignore[assignment,method-assign]
     if eq:
         made.__eq__ = _eq  # type: ignore[assignment,method-assign]
         made.__hash__ = _hash if frozen else None  # type: ignore[assignment,method-assign]
