@@ -164,6 +164,62 @@ def test_a_child_that_dies_is_replaced_by_the_parent() -> None:
     assert run_sliced([1] * 4, 2, work) == [0, 1, 2, 3]
 
 
+def _unpickled(marker: str, index: int) -> tuple[str, int]:
+    Path(marker).write_text(str(index))
+    return ("unpickled", index)
+
+
+def _refused(index: int) -> tuple[str, int]:
+    raise ValueError(f"result {index} cannot be read")
+
+
+class _Announced:
+    """A child's result whose unpickling in the parent leaves a marker file (or fails, with ``broken``)."""
+
+    def __init__(self, marker: str, index: int, broken: bool = False) -> None:
+        self.marker, self.index, self.broken = marker, index, broken
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (_refused, (self.index,)) if self.broken else (_unpickled, (self.marker, self.index))
+
+
+def test_a_childs_results_are_read_while_it_still_works(tmp_path: Path) -> None:
+    """The parent unpickles a child's first result while the child waits for exactly that, on its last piece."""
+    import time
+
+    parent = os.getpid()
+    theirs = shares([1] * 4, 2, lead=parallel.PARENT_LEAD)[1]
+    marker = tmp_path / "first-result-read"
+
+    def work(first: int, stop: int) -> object:
+        if os.getpid() == parent:
+            return ("here", first)
+        if first == theirs[0]:
+            return _Announced(str(marker), first)
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return ("the child saw its first result read", first) if marker.exists() else ("not read", first)
+
+    results = run_sliced([1] * 4, 2, work)
+    assert results[theirs[0]] == ("unpickled", theirs[0])
+    assert results[theirs[-1]] == ("the child saw its first result read", theirs[-1])
+
+
+def test_a_result_that_cannot_be_read_is_computed_here_with_the_rest() -> None:
+    parent = os.getpid()
+    theirs = shares([1] * 6, 2, lead=parallel.PARENT_LEAD)[1]
+
+    def work(first: int, stop: int) -> object:
+        if os.getpid() == parent:
+            return ("here", first)
+        return _Announced("", first, broken=True) if first == theirs[1] else ("child", first)
+
+    results = run_sliced([1] * 6, 2, work)
+    assert results[theirs[0]] == ("child", theirs[0])  # read before the damaged one: kept
+    assert [results[i] for i in theirs[1:]] == [("here", i) for i in theirs[1:]]
+
+
 def test_the_parents_meanwhile_work_is_done_once_while_children_work() -> None:
     """The parent does ``meanwhile`` once, after its own slice and before waiting (never in a child)."""
     parent = os.getpid()
