@@ -220,6 +220,30 @@ def test_a_result_that_cannot_be_read_is_computed_here_with_the_rest() -> None:
     assert [results[i] for i in theirs[1:]] == [("here", i) for i in theirs[1:]]
 
 
+def test_when_the_parents_own_work_fails_no_child_or_descriptor_is_left(tmp_path: Path) -> None:
+    import time
+
+    parent = os.getpid()
+    started = tmp_path / "child-pid"
+    fds_before = len(os.listdir("/proc/self/fd"))
+
+    def work(first: int, stop: int) -> int:
+        deadline = time.monotonic() + 30
+        if os.getpid() != parent:
+            started.write_text(str(os.getpid()))
+            while time.monotonic() < deadline:  # busy until killed
+                time.sleep(0.01)
+            return first
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise RuntimeError("the parent's piece failed")
+
+    with pytest.raises(RuntimeError, match="parent's piece failed"):
+        run_sliced([1] * 4, 2, work)
+    assert not Path(f"/proc/{started.read_text()}").exists()  # killed and reaped, not a zombie
+    assert len(os.listdir("/proc/self/fd")) == fds_before
+
+
 def test_the_parents_meanwhile_work_is_done_once_while_children_work() -> None:
     """The parent does ``meanwhile`` once, after its own slice and before waiting (never in a child)."""
     parent = os.getpid()

@@ -16,6 +16,7 @@ done in the parent instead: splitting may make monitlint faster, never wrong.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -92,14 +93,18 @@ def run_sliced(
             mine = mine + indices  # no process to be had: done here
         else:
             children.append(child)
-    for index in mine:  # the parent works while the children do
-        results[index] = work(index, index + 1)
+    try:
+        for index in mine:  # the parent works while the children do
+            results[index] = work(index, index + 1)
+            for child in children:
+                child.take_ready(results)
+        if children and meanwhile is not None:
+            meanwhile()
         for child in children:
-            child.take_ready(results)
-    if children and meanwhile is not None:
-        meanwhile()
-    for child in children:
-        child.finish(results, work)
+            child.finish(results, work)
+    finally:
+        for child in children:  # only when the parent's own work failed: leave no process or descriptor behind
+            child.abandon()
     return [results[index] for index in range(len(weights))]
 
 
@@ -161,11 +166,25 @@ class _Child(Generic[T]):
         os.set_blocking(self.ends, True)
         while told := os.read(self.ends, 64 * _END):
             self._take(told, results)
-        os.waitpid(self.pid, 0)
-        os.close(self.ends)
-        os.close(self.spool)
+        self._end()
         for index in self.indices[self.taken :]:
             results[index] = work(index, index + 1)
+
+    def abandon(self) -> None:
+        """Stop the child if it is still running (the parent failed), and let go of its descriptors."""
+        if self.pid:
+            import signal
+
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            self._end()
+
+    def _end(self) -> None:
+        pid, self.pid = self.pid, 0
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        os.close(self.ends)
+        os.close(self.spool)
 
     def _take(self, told: bytes, results: dict[int, T]) -> None:
         import pickle
