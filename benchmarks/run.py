@@ -242,6 +242,9 @@ def main() -> None:
         for size in [int(s) for s in args.one_file.split(",") if s]:
             # monit -t reads one file fast (about 3.6 s at 20,000 services): the runs asked for.
             targets.append((f"one{size}", generate_one_file(work / f"one{size}", size), args.runs))
+        # The generated files (tens of MB at 20,000 services) go to disk now, not while a size is timed:
+        # the kernel's writeback of them otherwise lands in the middle of the next measurements.
+        os.sync()
         for label, main_file, count in targets:
             ours: list[tuple[float, int]] = []
             theirs: list[tuple[float, int]] = []

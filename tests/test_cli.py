@@ -226,3 +226,31 @@ def test_version_and_help_do_not_import_the_parser() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False"
     assert run_cli("--version").stdout.startswith("monitlint, version ")
+
+
+def test_the_command_loads_the_cli_with_the_cyclic_collector_off() -> None:
+    """The `monitlint` script and `python -m monitlint` import the CLI with gc off (a sixth of start-up)."""
+    import tomllib
+
+    from tests.conftest import REPO
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["monitlint"] == "monitlint.__main__:main"
+    probe = (
+        "import gc, sys\n"
+        "class Watch:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'monitlint.cli':\n"
+        "            print('collector on' if gc.isenabled() else 'collector off', flush=True)\n"
+        "sys.meta_path.insert(0, Watch())\n"
+        "sys.argv = ['monitlint', '--version']\n"
+        "from monitlint.__main__ import main\n"
+        "main()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "collector off"
+    module = subprocess.run(
+        [sys.executable, "-m", "monitlint", "--version"], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
+    assert module.returncode == 0 and module.stdout.strip()
