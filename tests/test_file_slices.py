@@ -177,3 +177,62 @@ def test_slices_read_differently_by_two_processes_are_not_joined() -> None:
     assert len(joined) == 2 and again == []
     joined = list(_joined(split, [part("one"), part("changed")], parse_again))
     assert [r.sources["a"].text for r in joined] == ["whole"] and again == [(0, 2)]
+
+
+def nasty_main(folder: Path, include: bool = False) -> Path:
+    """A main file of ordinary blocks around hostile text, with nothing included (unless asked)."""
+    main = folder / "monitrc"
+    body = "".join(block(i) for i in range(8)) + NASTY + "".join(block(i) for i in range(8, 14)) + NASTY
+    main.write_text("set daemon 30\nset log syslog\n" + body + (f"include {folder}/none/*.conf\n" if include else ""))
+    return main
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_main_file_parsed_in_slices_gives_the_parse_of_one_read(
+    tmp_path: Path, small_slices: list[tuple[int, int]], monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """A large main file that includes nothing is cut in slices too: wherever the cuts fall, one read's parse."""
+    main = nasty_main(tmp_path)
+    expected = snapshot(parse_file(str(main)))  # no runner: the main file read in order, as Monit reads it
+    chooser = random.Random(seed)
+
+    def anywhere(text: str, count: int) -> list[int]:
+        real = slice_bounds(text, count)[1:-1]
+        cuts = sorted(chooser.randrange(len(text) + 1) if chooser.random() < 0.3 else cut for cut in real)
+        return [0, *cuts, len(text)]
+
+    monkeypatch.setattr(includes, "slice_bounds", anywhere)
+    assert snapshot(parse_file(str(main), runner=in_order)) == expected
+    assert len(small_slices) > 4  # it was cut
+
+
+def test_a_main_file_that_includes_is_read_in_order(tmp_path: Path, small_slices: list[tuple[int, int]]) -> None:
+    main = nasty_main(tmp_path, include=True)
+    assert snapshot(parse_file(str(main), runner=in_order)) == snapshot(parse_file(str(main)))
+    assert small_slices == []
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="parsing apart needs fork (Linux)")
+def test_one_large_file_reports_the_same_with_one_or_two_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from monitlint import api
+    from tests.conftest import run_cli
+
+    main = tmp_path / "monitrc"
+    blocks = "".join(block(i) for i in range(1300))  # about 300 KB: over the size parsed apart
+    broken = "check process nostop with pidfile /run/n.pid\n    if cpu > then alert\n"
+    main.write_text("set daemon 30\n" + blocks + broken)
+    assert main.stat().st_size > parser.SPLIT_MIN_BYTES
+    one = run_cli("check", "--no-cache", "--isolated", "--format", "json", "--jobs", "1", str(main))
+    two = run_cli("check", "--no-cache", "--isolated", "--format", "json", "--jobs", "2", str(main))
+    assert one.exit_code == two.exit_code == 1
+    assert json.loads(one.stdout) == json.loads(two.stdout)
+    assert "MON001" in {d["code"] for d in json.loads(two.stdout)["diagnostics"]}
+    groups: list[int] = []
+    real = parser._parse_group
+    monkeypatch.setattr(
+        parser, "_parse_group", lambda split, *args: groups.append(len(split.slices)) or real(split, *args)
+    )
+    api.lint([str(main)], jobs=2)
+    assert groups and groups[0] > 2  # this process parsed slices of the main file

@@ -102,7 +102,7 @@ class FileSlice:
 class SplitInclude:
     """A large include of the main file whose files can be parsed apart (see IncludeExpander.tokens)."""
 
-    request: IncludeRequest
+    request: IncludeRequest | None  # None: the main file itself, parsed in slices (see IncludeExpander.tokens)
     files: list[str]  # in Monit's reading order
     sizes: list[int]
     first_tokens: list[Token]  # each file's first token: a `set` or `check`
@@ -111,6 +111,7 @@ class SplitInclude:
 
 
 _CHECK_LINE = re.compile(r"^[ \t]*(check)[ \t]", re.MULTILINE | re.IGNORECASE)
+_INCLUDE_WORD = re.compile("include", re.IGNORECASE)  # anywhere, even in a comment: then the main file is read in order
 
 
 def slice_bounds(text: str, count: int) -> list[int]:
@@ -239,7 +240,26 @@ class IncludeExpander:
         self.sources[main.path] = main
         if self.trees is None:
             self.trees = checked_trees(main_real, self.root)
+        whole = self._main_split(main)
+        if whole is not None:
+            return iter([whole])
         return self._drain([self._frame(main, main_real)], 0)
+
+    def _main_split(self, main: SourceFile) -> SplitInclude | None:
+        """The main file itself, to be parsed in slices: when it is large and includes nothing, else None.
+
+        (A main file that includes files is read in order, its large includes split as above.)
+        """
+        size = len(main.text)
+        count = self._slice_count(size)
+        if not self.split_includes or count < 2 or size < self.split_min_bytes or _INCLUDE_WORD.search(main.text):
+            return None
+        first = _first_of(main.path, main.text[:FIRST_TOKEN_WINDOW])
+        if first is None:
+            return None
+        return SplitInclude(
+            None, [main.path], [size], [first], None, [FileSlice(0, i, count, size // count) for i in range(count)]
+        )
 
     def group_tokens(
         self, main_real: str, split: SplitInclude, first: int, stop: int, end: StreamEnd | None = None
@@ -253,8 +273,18 @@ class IncludeExpander:
         """
         if self.trees is None:
             self.trees = checked_trees(main_real, self.root)
-        main = _Frame(None, iter(()), main_real)
         head, last = split.slices[first], split.slices[stop - 1]
+        if end is not None:
+            end.at_cut = last.index < last.count - 1
+        self._stream_end = end
+        if split.request is None:  # slices of the main file itself: the bottom of the stack
+            path = split.files[0]
+            whole = head.index == 0 and last.index == last.count - 1
+            window = None if whole else _Window(head.index, last.index + 1, last.count)
+            source = self._read(path, main_real)
+            self.sources[source.path] = source
+            return self._drain([self._frame(source, main_real, window)], 0)
+        main = _Frame(None, iter(()), main_real)
         waiting: list[_Frame | _Pending] = [
             (path, split.request, None) for path in reversed(split.files[last.file + 1 :])
         ]
@@ -266,9 +296,6 @@ class IncludeExpander:
             whole = first_slice == 0 and stop_slice == count
             window = None if whole else _Window(first_slice, stop_slice, count)
             reading.append((split.files[index], split.request, window))
-        if end is not None:
-            end.at_cut = last.index < last.count - 1
-        self._stream_end = end
         stack: list[_Frame | _Pending] = [main, *waiting, *reversed(reading)]
         return self._drain(stack, 1 + len(waiting))
 
@@ -348,9 +375,16 @@ class IncludeExpander:
             return 1
         return max(1, min(size // self.slice_bytes, MAX_SLICES_PER_FILE))
 
-    def _frame(self, source: SourceFile, real: str) -> _Frame:
+    def _frame(self, source: SourceFile, real: str, window: _Window | None = None) -> _Frame:
+        """The frame reading ``source`` (its slices in ``window`` only, stopping at the next one's cut)."""
         scanner = scanner_for(source)
-        return _Frame(scanner, scanner.pieces(), real)
+        if window is None:
+            return _Frame(scanner, scanner.pieces(), real)
+        bounds = slice_bounds(source.text, window.count)
+        pieces = scanner.pieces(bounds[window.first])
+        if window.stop < window.count:
+            pieces = self._until(scanner, pieces, bounds[window.stop])
+        return _Frame(scanner, pieces, real)
 
     def _expand(self, request: IncludeRequest, waiting: int) -> list[str]:
         """The files of one include, at most one more than fit on the include stack (see _within_limit)."""
@@ -418,30 +452,27 @@ class IncludeExpander:
             self._report_spent(request)
             return None
         try:
-            source = self._read(path, real, window)
+            source = self._read(path, real)
         except SourceError as exc:
             kind, hint = _unreadable_include_consequence(path, exc)
             self._report(kind, f"cannot include file: {exc}", request, hint)
             return None
         # Each include is a new read, as in Monit: `include l0` twice per level doubles per level.
         # A group reading slices of a file spends what they hold.
-        bounds = slice_bounds(source.text, window.count) if window is not None else [0, len(source.text)]
-        first, stop = (window.first, window.stop) if window is not None else (0, 1)
-        if not self.budget.open_file(bounds[stop] - bounds[first]):
+        size = len(source.text)
+        if window is not None:
+            bounds = slice_bounds(source.text, window.count)
+            size = bounds[window.stop] - bounds[window.first]
+        if not self.budget.open_file(size):
             self._report_spent(request)
             return None
         self.sources[source.path] = source
-        if window is None:
-            return self._frame(source, real)
-        scanner = scanner_for(source)
-        pieces = scanner.pieces(bounds[first])
-        if stop < window.count:
-            pieces = self._until(scanner, pieces, bounds[stop])
-        return _Frame(scanner, pieces, real)
+        return self._frame(source, real, window)
 
-    def _read(self, path: str, real: str, window: _Window | None) -> SourceFile:
-        """A file's source; one cut in slices is read once by the groups a process parses (see slice_sources)."""
-        if window is None or self.slice_sources is None:
+    def _read(self, path: str, real: str) -> SourceFile:
+        """A file's source; with ``slice_sources``, read once by the groups one process parses (a file cut
+        in slices is read whole by each: the first read serves them all, and a parse again whole)."""
+        if self.slice_sources is None:
             return read_source(path, real=real)
         source = self.slice_sources.get(real)
         if source is None or source.path != path:

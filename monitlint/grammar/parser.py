@@ -178,7 +178,8 @@ def _parse_source(source: SourceFile, real_path: str, root: str | None, runner: 
     # Files are cut in slices only for a runner that shares them out (not for the cache's file by file).
     if runner is not None and cache is None:
         expander.slice_bytes = SLICE_BYTES
-    slice_sources: dict[str, SourceFile] = {}
+    # The files parsed in slices, read once per process; the main file is the one already read.
+    slice_sources: dict[str, SourceFile] = {real_path: source}
     result = ParseResult(ControlFile(path=source.path))
 
     def parse_split(split: SplitInclude) -> None:
