@@ -164,8 +164,9 @@ def test_slices_read_differently_by_two_processes_are_not_joined() -> None:
     request = IncludeRequest(SourceFile("m", ""), "*.conf", 1, 1, 1, 9)
     split = SplitInclude(request, ["a"], [10], [], None, [FileSlice(0, 0, 2, 5), FileSlice(0, 1, 2, 5)])
 
-    def part(text: str) -> _GroupParse:
-        return _GroupParse(ParseResult(ControlFile(path="m"), sources={"a": SourceFile("a", text)}))
+    def part(text: str, sent: bool = True) -> _GroupParse:
+        sources = {"a": SourceFile("a", text)} if sent else {}
+        return _GroupParse(ParseResult(ControlFile(path="m"), sources=sources), read=(len(text), hash(text)))
 
     again: list[tuple[int, int]] = []
 
@@ -173,9 +174,9 @@ def test_slices_read_differently_by_two_processes_are_not_joined() -> None:
         again.append((first, stop))
         return part("whole")
 
-    joined = list(_joined(split, [part("one"), part("one")], parse_again))
-    assert len(joined) == 2 and again == []
-    joined = list(_joined(split, [part("one"), part("changed")], parse_again))
+    joined = list(_joined(split, [part("one"), part("one", sent=False)], parse_again))
+    assert len(joined) == 2 and again == [] and joined[0].sources["a"].text == "one"
+    joined = list(_joined(split, [part("one"), part("two", sent=False)], parse_again))
     assert [r.sources["a"].text for r in joined] == ["whole"] and again == [(0, 2)]
 
 

@@ -130,6 +130,9 @@ class _GroupParse:
     # token beginning there), or that it met with the error gate in another state than a fresh one's:
     # the next slice was not parsed as in one read, and the file is parsed again whole.
     joins: bool = True
+    # The first slice's file as this process read it: (length, hash) of its text.  Only a file's first
+    # slice sends the text itself (a large main file in 64 slices would send it 64 times).
+    read: tuple[int, int] | None = None
 
 
 def _cached_group(
@@ -205,12 +208,10 @@ def _joined(
     do not join (a cut not met exactly, or the file read differently by two processes)."""
     first = 0
     while first < len(parts):
-        file = split.slices[first].file
         stop = first + split.slices[first].count
         own = parts[first:stop]
-        texts = [part.result.sources.get(split.files[file]) for part in own]
-        read_alike = all(text is not None and text.text == texts[0].text for text in texts)  # type: ignore[union-attr]
-        if read_alike and all(part.joins for part in own[:-1]):
+        read_alike = all(part.read is not None and part.read == own[0].read for part in own)
+        if len(own) == 1 or (read_alike and all(part.joins for part in own[:-1])):
             yield from (part.result for part in own)
         else:
             yield again(first, stop).result
@@ -241,13 +242,18 @@ def _parse_group(
         end = StreamEnd(following)
         gate = _parse_stream(expander.group_tokens(main_real, split, first, stop, end), result, end, None)
         _finish(result, expander)
+        head = split.slices[first]
+        source = result.sources.get(split.files[head.file])
+        read = None if source is None else (len(source.text), hash(source.text))
+        if head.index > 0 and source is not None:
+            del result.sources[source.path]  # the file's first slice sends it
         if not end.at_cut:
-            return _GroupParse(result)
+            return _GroupParse(result, read=read)
         shifted, discard_first, _, kept = gate.state()
         # The next slice was parsed with a fresh gate: joined only if this one ends as fresh (and no
         # error counted towards the cap, which one read counts over the whole file).
         fresh = shifted >= ERROR_RECOVERY_SHIFTS and not discard_first and kept == 0 and not result.omitted
-        return _GroupParse(result, end.reached and fresh)
+        return _GroupParse(result, end.reached and fresh, read)
 
 
 class _ErrorGate:
