@@ -110,6 +110,19 @@ def test_hostile_text_around_the_guessed_cuts_parses_as_whole_files(
     assert snapshot(parse_file(str(main), runner=in_order)) == whole_files(main, monkeypatch)
 
 
+def cuts_anywhere(seed: int, anywhere: float) -> Callable[[str, int], list[int]]:
+    """A stand-in for slice_bounds: its cuts, each moved to a random offset with probability ``anywhere``
+    (mostly real `check` lines, so that some slices join; sometimes any offset at all)."""
+    chooser = random.Random(seed)
+
+    def bounds(text: str, count: int) -> list[int]:
+        real = slice_bounds(text, count)[1:-1]
+        cuts = sorted(chooser.randrange(len(text) + 1) if chooser.random() < anywhere else cut for cut in real)
+        return [0, *cuts, len(text)]
+
+    return bounds
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_a_cut_anywhere_gives_the_parse_of_the_whole_file(
     tmp_path: Path, small_slices: list[tuple[int, int]], monkeypatch: pytest.MonkeyPatch, seed: int
@@ -117,15 +130,7 @@ def test_a_cut_anywhere_gives_the_parse_of_the_whole_file(
     """Cuts at random offsets (inside strings, words, comments, after errors): the parse never changes."""
     main = nasty_tree(tmp_path, nested=seed % 2 == 0)
     expected = whole_files(main, monkeypatch)
-    chooser = random.Random(seed)
-
-    def anywhere(text: str, count: int) -> list[int]:
-        # Mostly real `check` lines (so that some slices join), sometimes any offset at all.
-        real = slice_bounds(text, count)[1:-1]
-        cuts = sorted(chooser.randrange(len(text) + 1) if chooser.random() < 0.5 else cut for cut in real)
-        return [0, *cuts, len(text)]
-
-    monkeypatch.setattr(includes, "slice_bounds", anywhere)
+    monkeypatch.setattr(includes, "slice_bounds", cuts_anywhere(seed, 0.5))
     assert snapshot(parse_file(str(main), runner=in_order)) == expected
 
 
@@ -195,14 +200,7 @@ def test_a_main_file_parsed_in_slices_gives_the_parse_of_one_read(
     """A large main file that includes nothing is cut in slices too: wherever the cuts fall, one read's parse."""
     main = nasty_main(tmp_path)
     expected = snapshot(parse_file(str(main)))  # no runner: the main file read in order, as Monit reads it
-    chooser = random.Random(seed)
-
-    def anywhere(text: str, count: int) -> list[int]:
-        real = slice_bounds(text, count)[1:-1]
-        cuts = sorted(chooser.randrange(len(text) + 1) if chooser.random() < 0.3 else cut for cut in real)
-        return [0, *cuts, len(text)]
-
-    monkeypatch.setattr(includes, "slice_bounds", anywhere)
+    monkeypatch.setattr(includes, "slice_bounds", cuts_anywhere(seed, 0.3))
     assert snapshot(parse_file(str(main), runner=in_order)) == expected
     assert len(small_slices) > 4  # it was cut
 
