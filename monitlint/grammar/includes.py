@@ -138,6 +138,14 @@ class _Window:
     count: int
 
 
+def _reach(text: str, window: _Window | None) -> tuple[int, int | None]:
+    """Where a group reading ``window`` of ``text`` starts, and the cut it stops at (None: the end)."""
+    if window is None:
+        return 0, None
+    bounds = slice_bounds(text, window.count)
+    return bounds[window.first], bounds[window.stop] if window.stop < window.count else None
+
+
 # A file waiting on the include stack: its path, the include naming it, which of its slices are read.
 _Pending = tuple[str, IncludeRequest, _Window | None]
 
@@ -283,7 +291,7 @@ class IncludeExpander:
             window = None if whole else _Window(head.index, last.index + 1, last.count)
             source = self._read(path, main_real)
             self.sources[source.path] = source
-            return self._drain([self._frame(source, main_real, window)], 0)
+            return self._drain([self._frame(source, main_real, *_reach(source.text, window))], 0)
         main = _Frame(None, iter(()), main_real)
         waiting: list[_Frame | _Pending] = [
             (path, split.request, None) for path in reversed(split.files[last.file + 1 :])
@@ -375,15 +383,12 @@ class IncludeExpander:
             return 1
         return max(1, min(size // self.slice_bytes, MAX_SLICES_PER_FILE))
 
-    def _frame(self, source: SourceFile, real: str, window: _Window | None = None) -> _Frame:
-        """The frame reading ``source`` (its slices in ``window`` only, stopping at the next one's cut)."""
+    def _frame(self, source: SourceFile, real: str, start: int = 0, cut: int | None = None) -> _Frame:
+        """The frame reading ``source`` from offset ``start`` to its end, or to the next slice's ``cut``."""
         scanner = scanner_for(source)
-        if window is None:
-            return _Frame(scanner, scanner.pieces(), real)
-        bounds = slice_bounds(source.text, window.count)
-        pieces = scanner.pieces(bounds[window.first])
-        if window.stop < window.count:
-            pieces = self._until(scanner, pieces, bounds[window.stop])
+        pieces = scanner.pieces(start)
+        if cut is not None:
+            pieces = self._until(scanner, pieces, cut)
         return _Frame(scanner, pieces, real)
 
     def _expand(self, request: IncludeRequest, waiting: int) -> list[str]:
@@ -459,15 +464,12 @@ class IncludeExpander:
             return None
         # Each include is a new read, as in Monit: `include l0` twice per level doubles per level.
         # A group reading slices of a file spends what they hold.
-        size = len(source.text)
-        if window is not None:
-            bounds = slice_bounds(source.text, window.count)
-            size = bounds[window.stop] - bounds[window.first]
-        if not self.budget.open_file(size):
+        start, cut = _reach(source.text, window)
+        if not self.budget.open_file((len(source.text) if cut is None else cut) - start):
             self._report_spent(request)
             return None
         self.sources[source.path] = source
-        return self._frame(source, real, window)
+        return self._frame(source, real, start, cut)
 
     def _read(self, path: str, real: str) -> SourceFile:
         """A file's source; with ``slice_sources``, read once by the groups one process parses (a file cut

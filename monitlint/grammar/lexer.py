@@ -441,7 +441,8 @@ class Scanner:
         never empty.  Handing over lists rather than single tokens keeps the layers
         above (includes, statement cutting) out of the per-token loop.  ``start`` resumes
         at the offset of a `check` that began a piece in a scan of the same text before it
-        (where the scanner's state is the one a `check` sets: see grammar/reuse.py).
+        (where the scanner's state is the one a `check` sets: grammar/kept_scans.py and the
+        slices of grammar/includes.py rely on it, each checking that the offset is such a place).
         """
         text = self.text
         pos = start

@@ -218,13 +218,6 @@ def _joined(
         first = stop
 
 
-def parse_include_group(
-    split: SplitInclude, first: int, stop: int, main_path: str, main_real: str, root: str | None
-) -> ParseResult:
-    """Parse ``split.slices[first:stop]`` exactly as they would be parsed in the main file's stream."""
-    return _parse_group(split, first, stop, main_path, main_real, root).result
-
-
 def _parse_group(
     split: SplitInclude,
     first: int,
@@ -244,9 +237,11 @@ def _parse_group(
         _finish(result, expander)
         head = split.slices[first]
         source = result.sources.get(split.files[head.file])
-        read = None if source is None else (len(source.text), hash(source.text))
-        if head.index > 0 and source is not None:
-            del result.sources[source.path]  # the file's first slice sends it
+        read = None
+        if head.count > 1 and source is not None:  # a file cut in slices: said how it was read
+            read = (len(source.text), hash(source.text))
+            if head.index > 0:
+                del result.sources[source.path]  # the file's first slice sends it
         if not end.at_cut:
             return _GroupParse(result, read=read)
         shifted, discard_first, _, kept = gate.state()
